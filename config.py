@@ -1,0 +1,113 @@
+"""Configuration classes, read from environment variables.
+
+`PARTICIPATE_ENV` picks one (development, testing, production); development is the default so that
+`make run` needs nothing but python3.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'participate.db'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "sv")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;30 per hour")
+
+    # Email: "log" writes messages to the application log (development); "smtp" sends them.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "participate <no-reply@localhost>")
+
+    CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 48
+    RESET_TOKEN_MAX_AGE = 60 * 60
+
+    # Background jobs: Celery when a broker is configured, a local thread otherwise.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
+    JOBS_RUN_INLINE = False
+
+    SEED_DEMO_PASSWORD = os.environ.get("SEED_DEMO_PASSWORD", "demo-password-2026")
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # tracebacks never reach a page, even in development
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
+    RATELIMIT_ENABLED = False
+    JOBS_RUN_INLINE = True
+    CELERY_BROKER_URL = None
+    # argon2 is deliberately slow; tests hash hundreds of passwords.
+    PASSWORD_HASH_FAST = True
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+    @classmethod
+    def validate(cls, environ: os._Environ | dict) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Refusing to start in production without "
+                + " and ".join(missing)
+                + " set in the environment."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,75 @@
+"""participate: participatory budgeting and citizen panels for councils."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    from config import CONFIGS, ProductionConfig
+
+    name = config_name or os.environ.get("PARTICIPATE_ENV", "development")
+    if name not in CONFIGS:
+        raise RuntimeError(f"Unknown PARTICIPATE_ENV {name!r}; use one of {', '.join(CONFIGS)}.")
+    config_class = CONFIGS[name]
+    if config_class is ProductionConfig:
+        ProductionConfig.validate(os.environ)
+
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from participate.core.errors import register_error_handlers
+    from participate.core.security import register_security_headers
+    from participate.core.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+
+    from participate.cli import register_app_commands
+
+    register_app_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import participate.core.sqlite  # noqa: F401  (foreign keys on SQLite)
+    from participate.core.i18n import select_locale
+    from participate.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from participate import jobs
+    from participate.accounts import auth  # noqa: F401  (registers the user loader)
+
+    jobs.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from participate.accounts import bp as accounts_bp
+    from participate.admin import bp as admin_bp
+    from participate.core import bp as core_bp
+    from participate.processes import bp as processes_bp
+
+    for blueprint in (core_bp, accounts_bp, processes_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from participate.extensions import db
+from participate.timeutil import utcnow
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    FACILITATOR = "facilitator"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+GRANTABLE_ROLES = (Role.FACILITATOR, Role.STAFF, Role.ADMIN)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    email_confirmed_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    # Bumped on password change and logout-everywhere, so older sessions and reset links stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> set[str]:
+        return {Role.RESIDENT.value} | {grant.role for grant in self.roles}
+
+    def has_role(self, role: Role | str) -> bool:
+        names = self.role_names
+        return Role.ADMIN.value in names or str(role) in names
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+class UserRole(db.Model):
+    """A grant of one role beyond resident; everyone is a resident."""
+
+    __tablename__ = "user_role"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint("role IN ('facilitator', 'staff', 'admin')", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")

@@ -1,0 +1,71 @@
+"""`flask` commands that need the app: demo data, the first admin, and the audit chain check."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from participate.extensions import db
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 12 characters; asked for interactively when omitted.",
+)
+@click.option("--name", "display_name", default="Administrator", show_default=True)
+@with_appcontext
+def create_admin_command(email: str, password: str, display_name: str) -> None:
+    """Create (or promote) an administrator account."""
+    from participate.accounts.services import create_admin
+    from participate.errors import ServiceError
+
+    try:
+        user = create_admin(email, password=password, display_name=display_name)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"{user.email} is an administrator.")
+
+
+@click.command("seed-demo")
+@click.option("--force", is_flag=True, help="Seed even if the database already has users.")
+@with_appcontext
+def seed_demo_command(force: bool) -> None:
+    """Fill an empty database with a demo council (fixed Faker seed) and print the demo logins."""
+    from participate.demo import seed_demo
+
+    logins = seed_demo(force=force)
+    if logins is None:
+        click.echo("The database already has data; demo not seeded (use --force to add it anyway).")
+        return
+    db.session.commit()
+    click.echo("Demo data created. Log in at /accounts/login with:")
+    for role, email, password in logins:
+        click.echo(f"  {role:<12} {email:<34} {password}")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Inspect the append-only audit log."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Recompute every link of the hash chain; name the first broken entry."""
+    from participate.audit.services import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        click.echo(f"Audit chain intact: {report.entries} entries.")
+        return
+    raise click.ClickException(f"Audit chain broken at entry {report.first_broken_id}: {report.problem}.")
+
+
+app_commands = [create_admin_command, seed_demo_command, audit_group]

@@ -1,0 +1,11 @@
+"""Locale choice: the visitor's explicit choice, then the browser's preference, then English."""
+
+from flask import current_app, request, session
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,25 @@
+"""Filters and globals shared by every template. Templates decide nothing: they only present."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import get_locale
+
+from participate.core.markdown import render_markdown
+from participate.core.money import format_money
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    @app.template_filter("money")
+    def money_filter(minor: int, currency: str) -> str:
+        return format_money(minor, currency, str(get_locale() or "en"))
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            "languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale() or "en"),
+        }

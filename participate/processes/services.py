@@ -1,0 +1,288 @@
+"""Process use cases: create, edit, schedule phases, advance, publish. Staff actions are audited."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from participate.accounts.models import Role, User
+from participate.audit.services import record
+from participate.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.extensions import db
+from participate.processes.models import (
+    PHASE_ORDER,
+    District,
+    Phase,
+    PhaseWindow,
+    Process,
+    phase_index,
+    phase_label,
+)
+from participate.timeutil import today
+
+
+@dataclass(frozen=True)
+class ProcessInput:
+    title: str
+    summary: str
+    description: str
+    budget_minor: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class DistrictInput:
+    name: str
+    budget_minor: int
+
+
+@dataclass(frozen=True)
+class WindowInput:
+    phase: Phase
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    phase: Phase
+    label: str
+    starts_on: date
+    ends_on: date
+    state: str  # "done", "current" or "upcoming"
+
+
+def _require_staff(actor: User) -> None:
+    if not actor.has_role(Role.STAFF):
+        raise PermissionDenied(_("Only council staff can manage processes."))
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:100] or "process"
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)
+    taken = set(db.session.execute(select(Process.slug).where(Process.slug.like(f"{base}%"))).scalars())
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _validate_details(data: ProcessInput) -> None:
+    if not data.title.strip():
+        raise ValidationFailed(_("A process needs a title."))
+    if data.budget_minor < 0:
+        raise ValidationFailed(_("The budget cannot be negative."))
+    if not re.fullmatch(r"[A-Z]{3}", data.currency):
+        raise ValidationFailed(_("Use a three-letter currency code such as SEK or EUR."))
+
+
+def create_process(actor: User, data: ProcessInput) -> Process:
+    _require_staff(actor)
+    _validate_details(data)
+    process = Process(
+        slug=_unique_slug(data.title),
+        title=data.title.strip(),
+        summary=data.summary.strip(),
+        description=data.description,
+        budget_minor=data.budget_minor,
+        currency=data.currency,
+        created_by_id=actor.id,
+    )
+    db.session.add(process)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Another process was created with the same address at the same moment. Try again.")
+        ) from exc
+    record(
+        "process.created",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency},
+    )
+    return process
+
+
+def update_process(actor: User, process: Process, data: ProcessInput) -> None:
+    _require_staff(actor)
+    _validate_details(data)
+    if data.budget_minor < process.district_budget_total:
+        raise ValidationFailed(_("The total budget cannot be smaller than the districts' budgets together."))
+    before = {"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency}
+    process.title = data.title.strip()
+    process.summary = data.summary.strip()
+    process.description = data.description
+    process.budget_minor = data.budget_minor
+    process.currency = data.currency
+    db.session.flush()
+    after = {"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency}
+    record(
+        "process.updated",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"before": before, "after": after},
+    )
+
+
+def set_districts(actor: User, process: Process, districts: list[DistrictInput]) -> None:
+    _require_staff(actor)
+    names = [d.name.strip() for d in districts]
+    if any(not name for name in names):
+        raise ValidationFailed(_("Every district needs a name."))
+    if len({name.casefold() for name in names}) != len(names):
+        raise ValidationFailed(_("Two districts have the same name."))
+    if any(d.budget_minor < 0 for d in districts):
+        raise ValidationFailed(_("A district budget cannot be negative."))
+    if sum(d.budget_minor for d in districts) > process.budget_minor:
+        raise ValidationFailed(_("The districts' budgets together exceed the process budget."))
+    process.districts.clear()
+    db.session.flush()
+    for d in districts:
+        process.districts.append(District(name=d.name.strip(), budget_minor=d.budget_minor))
+    db.session.flush()
+    record(
+        "process.districts_set",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"districts": [{"name": d.name.strip(), "budget_minor": d.budget_minor} for d in districts]},
+    )
+
+
+def set_schedule(
+    actor: User, process: Process, windows: list[WindowInput], *, on: date | None = None
+) -> None:
+    """Replace the phase dates. Phases may be skipped, must not overlap, and the process may not move back."""
+    _require_staff(actor)
+    on = on or today()
+    ordered = sorted(windows, key=lambda w: phase_index(w.phase))
+    if len({w.phase for w in ordered}) != len(ordered):
+        raise ValidationFailed(_("Each phase can appear only once."))
+    for window in ordered:
+        if window.ends_on < window.starts_on:
+            raise ValidationFailed(
+                _("The %(phase)s phase ends before it starts.", phase=phase_label(window.phase))
+            )
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if later.starts_on <= earlier.ends_on:
+            raise ValidationFailed(
+                _(
+                    "The %(later)s phase must start after the %(earlier)s phase ends.",
+                    later=phase_label(later.phase),
+                    earlier=phase_label(earlier.phase),
+                )
+            )
+    before = process.current_phase(on)
+    enabled_after = {w.phase for w in ordered}
+    if process.phase_override and Phase(process.phase_override) not in enabled_after:
+        raise ValidationFailed(_("The process is in a phase that this schedule would remove."))
+    old = [(w.phase, w.starts_on, w.ends_on) for w in process.windows()]
+    process.phases.clear()
+    db.session.flush()
+    for w in ordered:
+        process.phases.append(PhaseWindow(phase=w.phase.value, starts_on=w.starts_on, ends_on=w.ends_on))
+    db.session.flush()
+    if phase_index(process.current_phase(on)) < phase_index(before):
+        raise ValidationFailed(
+            _("These dates would move the process back from the %(phase)s phase.", phase=phase_label(before))
+        )
+    record(
+        "process.schedule_set",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={
+            "before": [[p, str(s), str(e)] for p, s, e in old],
+            "after": [[w.phase.value, str(w.starts_on), str(w.ends_on)] for w in ordered],
+        },
+    )
+
+
+def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date | None = None) -> None:
+    _require_staff(actor)
+    on = on or today()
+    before = process.current_phase(on)
+    process.advance_to(phase, on)
+    db.session.flush()
+    record(
+        "process.phase_advanced",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"from": before.value if before else None, "to": Phase(phase).value},
+    )
+
+
+def set_published(actor: User, process: Process, published: bool) -> None:
+    _require_staff(actor)
+    if published and not process.phases:
+        raise ValidationFailed(_("Add at least one phase with dates before publishing."))
+    process.published = published
+    db.session.flush()
+    record(
+        "process.published" if published else "process.unpublished",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+    )
+
+
+def list_public_processes() -> list[Process]:
+    return list(
+        db.session.execute(
+            select(Process).where(Process.published.is_(True)).order_by(Process.created_at.desc())
+        ).scalars()
+    )
+
+
+def list_all_processes() -> list[Process]:
+    return list(db.session.execute(select(Process).order_by(Process.created_at.desc())).scalars())
+
+
+def get_process(process_id: int) -> Process:
+    process = db.session.get(Process, process_id)
+    if process is None:
+        raise NotFound(_("No such process."))
+    return process
+
+
+def get_visible_process(slug: str, viewer: User | None) -> Process:
+    """Drafts are visible to staff only; to everyone else they do not exist."""
+    process = db.session.execute(select(Process).where(Process.slug == slug)).scalar_one_or_none()
+    if process is None or (not process.published and not (viewer and viewer.has_role(Role.STAFF))):
+        raise NotFound(_("No such process."))
+    return process
+
+
+def timeline(process: Process, on: date | None = None) -> list[TimelineStep]:
+    on = on or today()
+    current = phase_index(process.current_phase(on))
+    steps = []
+    for window in process.windows():
+        index = phase_index(window.phase)
+        state = "current" if index == current else ("done" if index < current else "upcoming")
+        steps.append(
+            TimelineStep(
+                Phase(window.phase), phase_label(window.phase), window.starts_on, window.ends_on, state
+            )
+        )
+    return steps
+
+
+def phase_choices() -> list[tuple[str, str]]:
+    return [(phase.value, phase_label(phase)) for phase in PHASE_ORDER]

@@ -1,0 +1,3 @@
+from participate import create_app
+
+app = create_app()
