@@ -1,0 +1,426 @@
+"""Reading and writing pabulib files (https://pabulib.org/format).
+
+`read_pabulib(path)` / `parse_pabulib(text)` return an `Election`; every problem raises
+`PabulibFormatError` naming the line. `election_to_pabulib(election)` / `write_pabulib(election, path)`
+write it back so that reading again gives the same election.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+
+from .errors import PabulibFormatError
+from .model import APPROVAL_TYPES, CARDINAL_TYPES, VOTE_TYPES, Ballot, Election, Points, Project
+
+SECTIONS = ("meta", "projects", "votes")
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_DEC_RE = re.compile(r"^[+-]?(\d+)?([.,]\d*)?$")
+
+
+def parse_number(text: str, *, line: int | None, what: str) -> Points:
+    """An exact number from a pabulib cell: int, decimal ('2.5' or '2,5') or fraction ('1/3')."""
+    s = text.strip()
+    if _INT_RE.match(s):
+        return int(s)
+    try:
+        if "/" in s:
+            value = Fraction(s)
+        elif s and _DEC_RE.match(s) and any(c.isdigit() for c in s):
+            value = Fraction(s.replace(",", "."))
+        else:
+            raise ValueError
+    except (ValueError, ZeroDivisionError):
+        raise PabulibFormatError(f"{what} is not a number: {text!r}", line) from None
+    return int(value) if value.denominator == 1 else value
+
+
+def parse_money(text: str, *, line: int | None, what: str) -> int:
+    value = parse_number(text, line=line, what=what)
+    if not isinstance(value, int):
+        raise PabulibFormatError(f"{what} must be a whole number of currency units, not {text!r}", line)
+    return value
+
+
+def format_number(value: Points) -> str:
+    if isinstance(value, int) or value.denominator == 1:
+        return str(int(value))
+    d = value.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d != 1:
+        return f"{value.numerator}/{value.denominator}"
+    # terminating decimal, written exactly
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    digits = 0
+    while (v * 10**digits).denominator != 1:
+        digits += 1
+    scaled = int(v * 10**digits)
+    whole, frac_part = divmod(scaled, 10**digits)
+    return f"{sign}{whole}.{frac_part:0{digits}d}"
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank csv rows with the (1-based) line on which each starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
+    last = 0
+    try:
+        for row in reader:
+            start = last + 1
+            last = reader.line_num
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            yield start, row
+    except csv.Error as exc:
+        raise PabulibFormatError(f"cannot read the line ({exc})", last + 1) from None
+
+
+def read_pabulib(path: str | Path, *, strict: bool = False) -> Election:
+    """Read a pabulib file. Raises PabulibFormatError (with the line) for a malformed file.
+
+    Ballots that break a constraint declared in META (max_length, max_sum_points, ...) raise too when
+    `strict`; otherwise they are counted as cast and described in `election.warnings`."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise PabulibFormatError(f"cannot open {path}: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PabulibFormatError("the file is not valid UTF-8", line) from None
+    return parse_pabulib(text, strict=strict)
+
+
+def parse_pabulib(text: str, *, strict: bool = False) -> Election:
+    """Parse the text of a pabulib file; counts are always checked, ballot constraints as in read_pabulib."""
+    meta: dict[str, str] = {}
+    meta_lines: dict[str, int] = {}
+    project_columns: list[str] = []
+    vote_columns: list[str] = []
+    projects: list[Project] = []
+    project_index: dict[str, Project] = {}
+    ballots: list[Ballot] = []
+    ballot_lines: list[int] = []
+    seen_sections: list[str] = []
+    section = ""
+    header: list[str] | None = None
+    header_pending = False
+    vote_type = ""
+    voter_ids: set[str] = set()
+
+    for line, row in _rows(text):
+        first = row[0].strip().lower()
+        if len(row) == 1 and first in SECTIONS or (first in SECTIONS and all(not c.strip() for c in row[1:])):
+            if first in seen_sections:
+                raise PabulibFormatError(f"section {first.upper()} appears twice", line)
+            expected = SECTIONS[len(seen_sections)]
+            if first != expected:
+                raise PabulibFormatError(f"expected section {expected.upper()}, found {first.upper()}", line)
+            seen_sections.append(first)
+            section = first
+            header_pending = True
+            if section == "votes":
+                vote_type = _vote_type(meta, meta_lines)
+            continue
+        if not section:
+            raise PabulibFormatError("the file must start with META", line)
+        if header_pending:
+            header = [c.strip() for c in row]
+            header_pending = False
+            if len(set(header)) != len(header):
+                raise PabulibFormatError(f"repeated column name in the {section.upper()} header", line)
+            if section == "meta":
+                if [h.lower() for h in header[:2]] != ["key", "value"]:
+                    raise PabulibFormatError("the META header must be key;value", line)
+            elif section == "projects":
+                for required in ("project_id", "cost"):
+                    if required not in header:
+                        raise PabulibFormatError(f"the PROJECTS header has no {required} column", line)
+                project_columns = header
+            else:
+                if "vote" not in header:
+                    raise PabulibFormatError("the VOTES header has no vote column", line)
+                if vote_type in CARDINAL_TYPES and "points" not in header:
+                    raise PabulibFormatError(f"{vote_type} votes need a points column", line)
+                vote_columns = header
+            continue
+        assert header is not None
+        if section == "meta":
+            key = row[0].strip()
+            if len(row) < 2:
+                raise PabulibFormatError(f"META line for {key!r} has no value (expected key;value)", line)
+            if key in meta:
+                raise PabulibFormatError(f"META key {key!r} appears twice", line)
+            meta[key] = ";".join(row[1:]).strip()
+            meta_lines[key] = line
+        elif section == "projects":
+            cells = _cells(row, header, line, "project")
+            pid = cells["project_id"]
+            if not pid:
+                raise PabulibFormatError("empty project_id", line)
+            if pid in project_index:
+                raise PabulibFormatError(f"project {pid} is listed twice", line)
+            cost = parse_money(cells["cost"], line=line, what=f"cost of project {pid}")
+            if cost < 0:
+                raise PabulibFormatError(f"cost of project {pid} is negative", line)
+            fields = {k: v for k, v in cells.items() if k not in ("project_id", "cost")}
+            project = Project(pid, cost, fields)
+            projects.append(project)
+            project_index[pid] = project
+        else:
+            cells = _cells(row, header, line, "vote")
+            voter_id = cells.get("voter_id", str(len(ballots)))
+            if "voter_id" in cells:
+                if not voter_id:
+                    raise PabulibFormatError("empty voter_id", line)
+                if voter_id in voter_ids:
+                    raise PabulibFormatError(f"voter {voter_id} voted twice", line)
+                voter_ids.add(voter_id)
+            ballot = _ballot(cells, voter_id, vote_type, project_index, line)
+            ballots.append(ballot)
+            ballot_lines.append(line)
+
+    if header_pending or len(seen_sections) < 3:
+        missing = [s.upper() for s in SECTIONS if s not in seen_sections]
+        if missing:
+            raise PabulibFormatError(f"the file has no {missing[0]} section")
+        raise PabulibFormatError("the VOTES section has no header")
+    election = Election(
+        meta=meta,
+        projects=tuple(projects),
+        ballots=tuple(ballots),
+        project_columns=tuple(project_columns),
+        vote_columns=tuple(vote_columns),
+    )
+    _check_meta(election, meta_lines)
+    warnings = check_election(election, meta_lines=meta_lines, ballot_lines=ballot_lines, strict=strict)
+    if warnings:
+        election = dataclasses.replace(election, warnings=tuple(warnings))
+    return election
+
+
+def _vote_type(meta: dict[str, str], meta_lines: dict[str, int]) -> str:
+    if "vote_type" not in meta:
+        raise PabulibFormatError("META has no vote_type")
+    vt = meta["vote_type"]
+    if vt not in VOTE_TYPES:
+        raise PabulibFormatError(
+            f"unknown vote_type {vt!r} (expected one of {', '.join(VOTE_TYPES)})", meta_lines["vote_type"]
+        )
+    return vt
+
+
+def _cells(row: list[str], header: list[str], line: int, what: str) -> dict[str, str]:
+    if len(row) != len(header):
+        # tolerate trailing empty cells only
+        if len(row) > len(header) and all(not c.strip() for c in row[len(header) :]):
+            row = row[: len(header)]
+        else:
+            raise PabulibFormatError(
+                f"{what} line has {len(row)} fields but the header has {len(header)}", line
+            )
+    return {h: c.strip() for h, c in zip(header, row, strict=True)}
+
+
+def _ballot(
+    cells: dict[str, str], voter_id: str, vote_type: str, projects: dict[str, Project], line: int
+) -> Ballot:
+    vote = cells["vote"]
+    ids = tuple(x.strip() for x in vote.split(",")) if vote else ()
+    if any(not x for x in ids):
+        raise PabulibFormatError(f"vote of voter {voter_id} has an empty project id", line)
+    for pid in ids:
+        if pid not in projects:
+            raise PabulibFormatError(f"voter {voter_id} voted for unknown project {pid}", line)
+    if len(set(ids)) != len(ids):
+        raise PabulibFormatError(f"voter {voter_id} lists the same project twice", line)
+    if vote_type == "choose-1" and len(ids) > 1:
+        raise PabulibFormatError(f"voter {voter_id} chose {len(ids)} projects in a choose-1 vote", line)
+    points = None
+    fields = {k: v for k, v in cells.items() if k not in ("voter_id", "vote")}
+    if vote_type in CARDINAL_TYPES:
+        raw = fields.pop("points")
+        parts = [x.strip() for x in raw.split(",")] if raw else []
+        if len(parts) != len(ids):
+            raise PabulibFormatError(
+                f"voter {voter_id} has {len(ids)} projects but {len(parts)} points", line
+            )
+        points = tuple(parse_number(x, line=line, what=f"points of voter {voter_id}") for x in parts)
+        if vote_type == "cumulative" and any(x < 0 for x in points):
+            raise PabulibFormatError(f"voter {voter_id} gave negative points", line)
+    return Ballot(voter_id, ids, points, fields)
+
+
+def _check_meta(election: Election, meta_lines: dict[str, int]) -> None:
+    meta = election.meta
+    if "budget" not in meta:
+        raise PabulibFormatError("META has no budget")
+    budget = parse_money(meta["budget"], line=meta_lines["budget"], what="budget")
+    if budget < 0:
+        raise PabulibFormatError("budget is negative", meta_lines["budget"])
+    _vote_type(meta, meta_lines)
+    for key in ("min_length", "max_length"):
+        if meta.get(key, "") != "":
+            value = parse_number(meta[key], line=meta_lines[key], what=key)
+            if not isinstance(value, int) or value < 0:
+                raise PabulibFormatError(f"{key} must be a whole number", meta_lines[key])
+
+
+def check_election(
+    election: Election,
+    *,
+    meta_lines: dict[str, int] | None = None,
+    ballot_lines: list[int] | None = None,
+    strict: bool = True,
+) -> list[str]:
+    """Check counts (num_projects, num_votes) and the ballot constraints declared in META.
+
+    A wrong count always raises. A ballot breaking a constraint raises when `strict`, otherwise the
+    problems are returned as messages (one per ballot, naming its line)."""
+    warnings: list[str] = []
+    meta = election.meta
+    ml = meta_lines or {}
+
+    def meta_number(key: str) -> Points | None:
+        if meta.get(key, "") in ("",):
+            return None
+        return parse_number(meta[key], line=ml.get(key), what=key)
+
+    for key, actual, noun in (
+        ("num_projects", len(election.projects), "projects"),
+        ("num_votes", len(election.ballots), "votes"),
+    ):
+        declared = meta_number(key)
+        if declared is not None and declared != actual:
+            raise PabulibFormatError(f"{key} says {declared} but the file has {actual} {noun}", ml.get(key))
+    min_length = meta_number("min_length")
+    max_length = meta_number("max_length")
+    min_sum_cost = meta_number("min_sum_cost")
+    max_sum_cost = meta_number("max_sum_cost")
+    min_points = meta_number("min_points")
+    max_points = meta_number("max_points")
+    min_sum_points = meta_number("min_sum_points")
+    max_sum_points = meta_number("max_sum_points")
+    cost = {p.id: p.cost for p in election.projects}
+    approval_like = election.vote_type in APPROVAL_TYPES
+    for index, ballot in enumerate(election.ballots):
+        line = ballot_lines[index] if ballot_lines else None
+        who = f"voter {ballot.voter_id}"
+
+        def problem(message: str, line: int | None, _w: list[str] = warnings) -> None:
+            if strict:
+                raise PabulibFormatError(message, line)
+            _w.append(str(PabulibFormatError(message, line)))
+
+        n = len(ballot.projects)
+        if min_length is not None and n < min_length and n > 0:
+            problem(f"{who} chose {n} projects, fewer than min_length {min_length}", line)
+        if max_length is not None and n > max_length:
+            problem(f"{who} chose {n} projects, more than max_length {max_length}", line)
+        if approval_like and (min_sum_cost is not None or max_sum_cost is not None):
+            total = sum(cost[p] for p in ballot.projects)
+            if min_sum_cost is not None and n > 0 and total < min_sum_cost:
+                problem(f"{who} chose projects costing {total}, below min_sum_cost", line)
+            if max_sum_cost is not None and total > max_sum_cost:
+                problem(f"{who} chose projects costing {total}, above max_sum_cost", line)
+        if ballot.points is not None:
+            for value in ballot.points:
+                if min_points is not None and value < min_points:
+                    problem(f"{who} gave {value} points, below min_points", line)
+                if max_points is not None and value > max_points:
+                    problem(f"{who} gave {value} points, above max_points", line)
+            total_points = sum(ballot.points)
+            if min_sum_points is not None and n > 0 and total_points < min_sum_points:
+                problem(f"{who} gave {total_points} points in all, below min_sum_points", line)
+            if max_sum_points is not None and total_points > max_sum_points:
+                problem(f"{who} gave {total_points} points in all, above max_sum_points", line)
+    return warnings
+
+
+def election_to_pabulib(election: Election) -> str:
+    """The pabulib text of an election (META keys, PROJECTS and VOTES columns in their original order)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    out.write("META\n")
+    writer.writerow(["key", "value"])
+    for key, value in election.meta.items():
+        writer.writerow([key, value])
+    out.write("PROJECTS\n")
+    writer.writerow(election.project_columns)
+    for p in election.projects:
+        row = []
+        for col in election.project_columns:
+            if col == "project_id":
+                row.append(p.id)
+            elif col == "cost":
+                row.append(str(p.cost))
+            else:
+                row.append(p.fields.get(col, ""))
+        writer.writerow(row)
+    out.write("VOTES\n")
+    writer.writerow(election.vote_columns)
+    for b in election.ballots:
+        row = []
+        for col in election.vote_columns:
+            if col == "voter_id":
+                row.append(b.voter_id)
+            elif col == "vote":
+                row.append(",".join(b.projects))
+            elif col == "points" and b.points is not None:
+                row.append(",".join(format_number(x) for x in b.points))
+            else:
+                row.append(b.fields.get(col, ""))
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def write_pabulib(election: Election, path: str | Path) -> None:
+    Path(path).write_text(election_to_pabulib(election), encoding="utf-8")
+
+
+def make_election(
+    *,
+    budget: int,
+    vote_type: str,
+    projects: list[tuple[str, int]],
+    ballots: list[tuple[str, ...]] | list[tuple[tuple[str, ...], tuple[Points, ...]]],
+    meta: dict[str, str] | None = None,
+) -> Election:
+    """Build an election in code (tests, generated instances). Ballots are tuples of project ids, or
+    (ids, points) pairs for cumulative / scoring votes."""
+    full_meta = {
+        "description": "generated",
+        "country": "none",
+        "unit": "none",
+        "instance": "generated",
+        "num_projects": str(len(projects)),
+        "num_votes": str(len(ballots)),
+        "budget": str(budget),
+        "vote_type": vote_type,
+        "rule": "unknown",
+    }
+    full_meta.update(meta or {})
+    cardinal = vote_type in CARDINAL_TYPES
+    made = []
+    for i, b in enumerate(ballots):
+        if cardinal:
+            ids, pts = b  # type: ignore[misc]
+            made.append(Ballot(str(i + 1), tuple(ids), tuple(pts)))
+        else:
+            made.append(Ballot(str(i + 1), tuple(b)))  # type: ignore[arg-type]
+    return Election(
+        meta=full_meta,
+        projects=tuple(Project(pid, cost) for pid, cost in projects),
+        ballots=tuple(made),
+        project_columns=("project_id", "cost"),
+        vote_columns=("voter_id", "vote", "points") if cardinal else ("voter_id", "vote"),
+    )

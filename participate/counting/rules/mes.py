@@ -1,0 +1,316 @@
+"""Method of Equal Shares (pabutools `method_of_equal_shares`), with the add1 completion
+(`voter_budget_increment=1`).
+
+Exactness: every voter's money is an exact Fraction. Voters with the same history hold the same amount, so
+money is stored per *class* (a small list of Fractions) and each merged ballot group points to its class.
+Floats only order the search: the price rho of each project is estimated in floating point, the projects
+whose estimate is within a tolerance of the best are recomputed exactly, and the capped/uncapped split of the
+chosen project's supporters is confirmed exactly (falling back to a fully exact computation if not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..satisfaction import SatProfile
+from ..ties import TieBreaking, lexicographic
+
+_REL = 1e-9  # relative tolerance of the float search (float error is orders of magnitude smaller)
+_BAND = 1e-7  # supporters whose money/sat ratio is this close to rho are checked exactly
+
+
+@dataclass(frozen=True)
+class MesPayment:
+    amount: Fraction  # what each of these voters paid
+    voters: int
+
+
+@dataclass(frozen=True)
+class MesRound:
+    project: str
+    cost: int
+    supporters: int  # voters who get satisfaction from it
+    payers: int  # voters who paid a positive amount
+    gave_all: int  # voters who paid all the money they had left
+    payments: tuple[MesPayment, ...]  # distinct amounts, largest first
+
+
+@dataclass(frozen=True)
+class MesUnfunded:
+    project: str
+    cost: int
+    supporters: int
+    money: Fraction  # total money its supporters had left at the end
+
+
+@dataclass(frozen=True)
+class MesOutcome:
+    selected: tuple[str, ...]  # free projects first, then in the order bought
+    budget_per_voter: Fraction  # the per-voter budget of the run returned (after add1 increments)
+    increments: int  # how many currency units were added to each voter's budget (add1)
+    rounds: tuple[MesRound, ...]
+    unfunded: tuple[MesUnfunded, ...]
+    free: tuple[str, ...]  # supported projects of cost 0, funded before anything else
+
+
+class _Proj:
+    __slots__ = ("p", "pid", "cost", "idx", "s", "sf", "w", "wf", "wsf", "tie", "total", "voters")
+
+    def __init__(self, sp: SatProfile, p: int, tie) -> None:
+        sl = sp.project_slice(p)
+        sat = sp.entry_sat[sl]
+        keep = sat > 0
+        self.p = p
+        self.pid = sp.project_ids[p]
+        self.cost = sp.costs[p]
+        self.idx = sp.entry_group[sl][keep]
+        self.s = sat[keep]
+        self.sf = self.s.astype(np.float64)
+        self.w = sp.weights[self.idx]
+        self.wf = self.w.astype(np.float64)
+        self.wsf = self.wf * self.sf
+        self.total = int(np.dot(self.w, self.s))
+        self.voters = int(self.w.sum())
+        self.tie = tie(self.pid)
+
+
+class _Money:
+    """Exact money of every group: class values (Fractions) and a class per group."""
+
+    def __init__(self, n_groups: int, per_voter: Fraction) -> None:
+        self.vals: list[Fraction] = [Fraction(0), per_voter]
+        self.valsf = np.array([0.0, float(per_voter)])
+        self.cls = np.ones(n_groups, dtype=np.int64)
+
+    def exact_sum(self, classes: np.ndarray, weights: np.ndarray) -> Fraction:
+        counts = np.bincount(classes, weights=weights, minlength=0)
+        total = Fraction(0)
+        for c in np.nonzero(counts)[0]:
+            total += int(counts[c]) * self.vals[c]
+        return total
+
+
+def _float_rho(q: _Proj, money: _Money):
+    """Float estimate of rho; None if the supporters certainly cannot afford q (exactly checked)."""
+    bud = money.valsf[money.cls[q.idx]]
+    m = q.wf * bud
+    total = float(m.sum())
+    if total < q.cost * (1 - _REL) or (
+        total < q.cost * (1 + _REL) and money.exact_sum(money.cls[q.idx], q.wf) < q.cost
+    ):
+        return None
+    r = bud / q.sf
+    o = np.argsort(r, kind="stable")
+    ms = m[o]
+    prefix = np.cumsum(ms) - ms
+    suffix = np.cumsum(q.wsf[o][::-1])[::-1]
+    rs = r[o]
+    cond = (q.cost - prefix) <= rs * suffix
+    i = int(np.argmax(cond)) if cond.any() else len(o) - 1
+    rho = (q.cost - prefix[i]) / suffix[i]
+    return rho, o, i, rs
+
+
+def _exact_rho(q: _Proj, money: _Money, o: np.ndarray, i: int, rs: np.ndarray, rho_f: float) -> tuple:
+    """Exact rho and the number of capped supporters (first `i` of order `o`), confirmed exactly."""
+    cls_sorted = money.cls[q.idx[o]]
+    capped_money = money.exact_sum(cls_sorted[:i], q.wf[o][:i]) if i else Fraction(0)
+    den = int(np.dot(q.w[o][i:], q.s[o][i:]))
+    if den > 0:
+        rho = (q.cost - capped_money) / den
+        band = np.nonzero(np.abs(rs - rho_f) <= _BAND * abs(rho_f) + 1e-300)[0]
+        ok = True
+        for j in band:
+            have = money.vals[cls_sorted[j]]
+            need = rho * int(q.s[o][j])
+            if (j < i and have > need) or (j >= i and have < need):
+                ok = False
+                break
+        if ok:
+            return rho, o, i
+    return _exact_rho_slow(q, money)
+
+
+def _exact_rho_slow(q: _Proj, money: _Money) -> tuple:
+    vals = money.vals
+    cls = money.cls[q.idx]
+    keys = [vals[c] / int(s) for c, s in zip(cls, q.s, strict=True)]
+    o = np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+    paid = Fraction(0)
+    den = q.total
+    for i, j in enumerate(o):
+        rho = (q.cost - paid) / den
+        s = int(q.s[j])
+        if rho * s <= vals[cls[j]]:
+            return rho, o, i
+        paid += int(q.w[j]) * vals[cls[j]]
+        den -= int(q.w[j]) * s
+    raise AssertionError("unaffordable project reached exact rho")  # pragma: no cover
+
+
+def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: bool):
+    groups = q.idx[o]
+    old = money.cls[groups]
+    payments: dict[Fraction, int] = {}
+    gave_all = 0
+    if record:
+        capped_counts = np.bincount(old[:i], weights=q.wf[o][:i]) if i else np.zeros(0)
+        for c in np.nonzero(capped_counts)[0]:
+            amount = money.vals[c]
+            payments[amount] = payments.get(amount, 0) + int(capped_counts[c])
+            gave_all += int(capped_counts[c])
+    money.cls[groups[:i]] = 0
+    u_groups = groups[i:]
+    keys = np.stack([old[i:], q.s[o][i:]], axis=1)
+    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    new_cls = np.empty(len(uniq), dtype=np.int64)
+    weights_u = q.wf[o][i:]
+    per_key = np.bincount(inv, weights=weights_u) if record else None
+    added = []
+    for k, (c, s) in enumerate(uniq):
+        amount = rho * int(s)
+        value = money.vals[c] - amount
+        if record:
+            n = int(per_key[k])
+            payments[amount] = payments.get(amount, 0) + n
+            if value == 0:
+                gave_all += n
+        if value == 0:
+            new_cls[k] = 0
+        else:
+            new_cls[k] = len(money.vals)
+            money.vals.append(value)
+            added.append(float(value))
+    if added:
+        money.valsf = np.concatenate([money.valsf, np.array(added)])
+    money.cls[u_groups] = new_cls[inv]
+    if not record:
+        return None
+    pays = tuple(MesPayment(a, n) for a, n in sorted(payments.items(), reverse=True) if n)
+    payers = sum(p.voters for p in pays if p.amount > 0)
+    return MesRound(q.pid, q.cost, q.voters, payers, gave_all, pays)
+
+
+def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool):
+    money = _Money(len(sp.weights), per_voter)
+    active = {q.p: q for q in projs}
+    lb = {q.p: (q.cost / q.total) * (1 - _REL) for q in projs}
+    chosen: list[_Proj] = []
+    rounds: list[MesRound] = []
+    while active:
+        best_hi = float("inf")
+        evaluated = []
+        for p in sorted(active, key=lb.__getitem__):
+            if lb[p] > best_hi:
+                break
+            q = active[p]
+            res = _float_rho(q, money)
+            if res is None:
+                del active[p]
+                continue
+            rho_f = res[0]
+            lb[p] = rho_f * (1 - _REL)
+            evaluated.append((q, res))
+            best_hi = min(best_hi, rho_f * (1 + _REL))
+        if not evaluated:
+            break
+        best = None
+        for q, (rho_f, o, i, rs) in evaluated:
+            if rho_f * (1 - _REL) > best_hi:
+                continue
+            rho, o2, i2 = _exact_rho(q, money, o, i, rs, rho_f)
+            if best is None or (rho, q.tie) < (best[0], best[1].tie):
+                best = (rho, q, o2, i2)
+        assert best is not None
+        rho, q, o, i = best
+        round_info = _pay(q, money, rho, o, i, record)
+        if record:
+            rounds.append(round_info)
+        chosen.append(q)
+        del active[q.p]
+    return chosen, rounds, money
+
+
+def _prepare(sp: SatProfile, tie: TieBreaking):
+    projs, free = [], []
+    for p in range(sp.n_projects):
+        q = _Proj(sp, p, tie)
+        if q.total > 0:
+            if q.cost > 0:
+                projs.append(q)
+            else:
+                free.append(q.pid)
+    free.sort(key=tie)
+    return projs, free
+
+
+def method_of_equal_shares(
+    sp: SatProfile,
+    *,
+    completion: str = "none",
+    tie_breaking: TieBreaking = lexicographic,
+    per_voter_budget: Fraction | None = None,
+) -> MesOutcome:
+    """MES; `completion="add1"` raises every voter's budget by 1 unit until the next step would
+    overspend (exactly pabutools' `voter_budget_increment=1`)."""
+    if completion not in ("none", "add1"):
+        raise ValueError(completion)
+    projs, free = _prepare(sp, tie_breaking)
+    if sp.n_voters == 0:
+        return MesOutcome(tuple(), Fraction(0), 0, (), (), ())
+    base = per_voter_budget if per_voter_budget is not None else Fraction(sp.budget, sp.n_voters)
+    if completion == "none":
+        return _finish(sp, projs, free, base, 0)
+    k = _add1_increments(sp, projs, free, base)
+    return _finish(sp, projs, free, base + k, k)
+
+
+def _outcome_cost(chosen: list[_Proj]) -> int:
+    return sum(q.cost for q in chosen)
+
+
+def _is_exhaustive(sp: SatProfile, projs: list[_Proj], chosen: list[_Proj]) -> bool:
+    spent = _outcome_cost(chosen)
+    taken = {q.p for q in chosen}
+    return all(q.p in taken or spent + q.cost > sp.budget for q in projs)
+
+
+def _add1_increments(sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction) -> int:
+    """The number k of unit increments pabutools' iterated MES stops at (returning the run at base + k)."""
+    k = 0
+    while True:
+        chosen, _, _ = _run(sp, projs, base + k, record=False)
+        if _outcome_cost(chosen) > sp.budget:
+            return k - 1 if k > 0 else -1
+        if _is_exhaustive(sp, projs, chosen):
+            return k
+        k += 1
+
+
+def _finish(sp: SatProfile, projs: list[_Proj], free: list[str], per_voter: Fraction, k: int) -> MesOutcome:
+    if k < 0:  # pabutools returns its initial allocation (only free projects)
+        return MesOutcome(tuple(free), per_voter, 0, (), _unfunded(sp, projs, None, set()), tuple(free))
+    chosen, rounds, money = _run(sp, projs, per_voter, record=True)
+    taken = {q.p for q in chosen}
+    return MesOutcome(
+        selected=tuple(free) + tuple(q.pid for q in chosen),
+        budget_per_voter=per_voter,
+        increments=k,
+        rounds=tuple(rounds),
+        unfunded=_unfunded(sp, projs, money, taken),
+        free=tuple(free),
+    )
+
+
+def _unfunded(sp: SatProfile, projs: list[_Proj], money: _Money | None, taken: set[int]):
+    out = []
+    for q in projs:
+        if q.p in taken:
+            continue
+        have = money.exact_sum(money.cls[q.idx], q.wf) if money is not None else Fraction(0)
+        out.append(MesUnfunded(q.pid, q.cost, q.voters, have))
+    return tuple(out)

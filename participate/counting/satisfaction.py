@@ -1,0 +1,236 @@
+"""Satisfaction measures (names are part of the public interface, see docs/counting.md) and the merged,
+vectorised profile that every rule counts from.
+
+Identical ballots are merged into groups with a weight. For every (group, project) pair where the voter's
+satisfaction is non-zero there is one entry; satisfactions are exact integers after multiplying every value by
+one common `scale` (which changes no rule's outcome: all rules compare satisfactions with each other).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .errors import UnsupportedOptionError
+from .model import APPROVAL_TYPES, CARDINAL_TYPES, Election
+
+
+@dataclass(frozen=True)
+class SatisfactionInfo:
+    name: str
+    label: str
+    description: str
+    vote_types: tuple[str, ...]
+    pabutools: str
+
+
+_ALL = ("approval", "choose-1", "ordinal", "cumulative", "scoring")
+SATISFACTIONS: dict[str, SatisfactionInfo] = {
+    s.name: s
+    for s in (
+        SatisfactionInfo("cost", "Cost", "its cost, if they approved or ranked it", _ALL, "Cost_Sat"),
+        SatisfactionInfo(
+            "cardinality", "Number of projects", "1, if they approved or ranked it", _ALL, "Cardinality_Sat"
+        ),
+        SatisfactionInfo(
+            "borda",
+            "Borda",
+            "ballot length - position - 1 (position 0 = first)",
+            ("ordinal",),
+            "Additive_Borda_Sat",
+        ),
+        SatisfactionInfo(
+            "points",
+            "Points",
+            "K - position, K = max_length or the longest ballot",
+            ("ordinal",),
+            "Additive_Cardinal_Sat on the ballots written as points",
+        ),
+        SatisfactionInfo(
+            "additive", "Points given", "the points they gave it", CARDINAL_TYPES, "Additive_Cardinal_Sat"
+        ),
+        SatisfactionInfo(
+            "cost-points",
+            "Cost x points",
+            "its cost times the points of its rank",
+            ("ordinal",),
+            "AdditiveSatisfaction (cost x points)",
+        ),
+        SatisfactionInfo(
+            "cost-additive",
+            "Cost x points given",
+            "its cost times the points they gave it",
+            CARDINAL_TYPES,
+            "AdditiveSatisfaction (cost x points)",
+        ),
+    )
+}
+
+
+def default_satisfaction(vote_type: str) -> str:
+    if vote_type == "ordinal":
+        return "cost-points"
+    if vote_type in CARDINAL_TYPES:
+        return "cost-additive"
+    return "cost"
+
+
+def check_satisfaction(sat: str, vote_type: str) -> None:
+    if sat not in SATISFACTIONS:
+        raise UnsupportedOptionError(f"unknown satisfaction {sat!r} (choose from {', '.join(SATISFACTIONS)})")
+    if vote_type not in SATISFACTIONS[sat].vote_types:
+        raise UnsupportedOptionError(f"satisfaction {sat!r} does not apply to {vote_type} ballots")
+
+
+def points_k(election: Election) -> int:
+    """K of the `points` measure: META max_length if present, else the longest ballot."""
+    if election.max_length is not None:
+        return election.max_length
+    return max((len(b.projects) for b in election.ballots), default=0)
+
+
+@dataclass(frozen=True)
+class SatProfile:
+    """Merged ballots and exact satisfactions, ready for the rules."""
+
+    vote_type: str
+    sat: str
+    budget: int
+    project_ids: tuple[str, ...]
+    costs: tuple[int, ...]
+    n_voters: int
+    weights: np.ndarray  # int64, one per group
+    group_ballots: tuple[tuple[str, ...], ...]  # projects of each group (file order of its first ballot)
+    # entries sorted by project; entries of project p are entries[offsets[p]:offsets[p+1]]
+    entry_group: np.ndarray  # int64
+    entry_sat: np.ndarray  # int64, satisfaction x scale (may be <= 0 only for scoring ballots)
+    offsets: np.ndarray  # int64, len = n_projects + 1
+    scale: int
+    approvals: np.ndarray  # int64 per project: number of voters whose ballot contains it
+    points_total: tuple[int | Fraction, ...]  # per project: sum of points given (cardinal), else approvals
+
+    @property
+    def n_projects(self) -> int:
+        return len(self.project_ids)
+
+    def project_slice(self, p: int) -> slice:
+        return slice(int(self.offsets[p]), int(self.offsets[p + 1]))
+
+    def total_sat(self, p: int) -> int:
+        """Exact total satisfaction x scale of project p (all voters)."""
+        sl = self.project_slice(p)
+        return int(np.dot(self.weights[self.entry_group[sl]], self.entry_sat[sl]))
+
+
+def build_profile(election: Election, sat: str) -> SatProfile:
+    vote_type = election.vote_type
+    check_satisfaction(sat, vote_type)
+    ids = election.project_ids
+    index = {pid: i for i, pid in enumerate(ids)}
+    costs = tuple(p.cost for p in election.projects)
+    ordinal = vote_type == "ordinal"
+    cardinal = vote_type in CARDINAL_TYPES
+
+    groups: dict[tuple, int] = {}
+    weights: list[int] = []
+    group_ballots: list[tuple[str, ...]] = []
+    group_points: list[tuple | None] = []
+    for b in election.ballots:
+        if ordinal:
+            key: tuple = (b.projects,)
+        elif cardinal:
+            assert b.points is not None
+            key = tuple(sorted(zip(b.projects, b.points, strict=True)))
+        else:
+            key = tuple(sorted(b.projects))
+        g = groups.get(key)
+        if g is None:
+            groups[key] = len(weights)
+            weights.append(1)
+            group_ballots.append(b.projects)
+            group_points.append(b.points)
+        else:
+            weights[g] += 1
+
+    k = points_k(election) if sat in ("points", "cost-points") else 0
+    e_group: list[int] = []
+    e_proj: list[int] = []
+    e_val: list[int | Fraction] = []
+    approvals = [0] * len(ids)
+    pts_total: list[int | Fraction] = [0] * len(ids)
+    for g, projects in enumerate(group_ballots):
+        length = len(projects)
+        pts = group_points[g]
+        w = weights[g]
+        for pos, pid in enumerate(projects):
+            p = index[pid]
+            approvals[p] += w
+            if pts is not None:
+                pts_total[p] += w * pts[pos]
+            if sat == "cost":
+                v: int | Fraction = costs[p]
+            elif sat == "cardinality":
+                v = 1
+            elif sat == "borda":
+                v = length - pos - 1
+            elif sat == "points":
+                v = k - pos
+            elif sat == "cost-points":
+                v = costs[p] * (k - pos)
+            elif sat == "additive":
+                assert pts is not None
+                v = pts[pos]
+            else:  # cost-additive
+                assert pts is not None
+                v = costs[p] * pts[pos]
+            if v != 0:
+                e_group.append(g)
+                e_proj.append(p)
+                e_val.append(v)
+    if not cardinal:
+        pts_total = list(approvals)
+    scale = 1
+    for v in e_val:
+        if isinstance(v, Fraction) and v.denominator != 1:
+            scale = math.lcm(scale, v.denominator)
+    ints = [int(v * scale) for v in e_val]
+    if any(abs(x) >= 2**62 for x in ints):  # pragma: no cover - absurd inputs
+        raise UnsupportedOptionError("satisfaction values are too large to count exactly")
+    eg = np.asarray(e_group, dtype=np.int64)
+    ep = np.asarray(e_proj, dtype=np.int64)
+    ev = np.asarray(ints, dtype=np.int64)
+    order = np.argsort(ep, kind="stable")
+    eg, ep, ev = eg[order], ep[order], ev[order]
+    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ep, minlength=len(ids)), out=offsets[1:])
+    return SatProfile(
+        vote_type=vote_type,
+        sat=sat,
+        budget=election.budget,
+        project_ids=ids,
+        costs=costs,
+        n_voters=len(election.ballots),
+        weights=np.asarray(weights, dtype=np.int64),
+        group_ballots=tuple(group_ballots),
+        entry_group=eg,
+        entry_sat=ev,
+        offsets=offsets,
+        scale=scale,
+        approvals=np.asarray(approvals, dtype=np.int64),
+        points_total=tuple(pts_total),
+    )
+
+
+__all__ = [
+    "APPROVAL_TYPES",
+    "SATISFACTIONS",
+    "SatProfile",
+    "SatisfactionInfo",
+    "build_profile",
+    "check_satisfaction",
+    "default_satisfaction",
+    "points_k",
+]
