@@ -15,7 +15,7 @@ from participate.processes import services as processes
 from participate.processes.models import Phase
 from participate.timeutil import today, utcnow
 
-DEMO_DOMAIN = "demo.participate.invalid"
+DEMO_DOMAIN = "demo.participate.example"
 
 
 def _user(fake: Faker, email: str, password_hash: str, roles: tuple[Role, ...] = ()) -> User:

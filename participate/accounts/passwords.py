@@ -8,10 +8,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
+from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+# zxcvbn scores 0–4; 3 means at least 10^8 guesses, the level it calls "safely unguessable" online.
+MIN_STRENGTH = 3
 
 _strong = PasswordHasher()
 # Tests hash hundreds of passwords; the cheap parameters are only ever chosen by TestingConfig.
@@ -37,13 +40,19 @@ def password_problem(password: str, *, email: str = "", display_name: str = "") 
     if len(password) > MAX_LENGTH:
         return _("Use at most %(n)d characters.", n=MAX_LENGTH)
     lowered = password.lower()
-    if lowered in _common_passwords() or len(set(lowered)) <= 3:
-        return _(
-            "This password is too common. Choose something harder to guess, such as a few unrelated words."
-        )
-    personal = [part for part in (email.split("@")[0].lower(), display_name.lower()) if len(part) >= 4]
+    personal = [
+        part for part in (email.split("@")[0].lower(), *display_name.lower().split()) if len(part) >= 3
+    ]
     if any(part in lowered for part in personal):
         return _("Do not use your name or email address in your password.")
+    too_common = _(
+        "This password is too common. Choose something harder to guess, such as a few unrelated words."
+    )
+    if lowered in _common_passwords():
+        return too_common
+    # zxcvbn only looks at the first 100 characters; longer passwords are not guessable by pattern.
+    if zxcvbn(password[:100], user_inputs=personal)["score"] < MIN_STRENGTH:
+        return too_common
     return None
 
 

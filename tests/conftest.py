@@ -1,0 +1,162 @@
+"""Shared fixtures. SQLite in memory by default; PostgreSQL when TEST_DATABASE_URL is set (as in CI).
+
+On PostgreSQL the schema comes from the Alembic migrations (so CI proves them), one database per
+xdist worker; on SQLite each test gets a fresh in-memory database built from the models.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from participate import create_app
+from participate.extensions import db
+from tests.factories import DEFAULT_PASSWORD
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
+
+
+def pytest_collection_finish(session):
+    # CI must never "pass" by running nothing.
+    if not session.items and not session.config.option.collectonly:
+        raise pytest.UsageError("No tests were collected.")
+
+
+def _worker_database_url() -> str:
+    from config import _database_url
+
+    url = _database_url(TEST_DATABASE_URL)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    worker_name = f"{name}_{worker}"
+    admin_url = base.replace("postgresql+psycopg://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (worker_name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{worker_name}"')
+    return f"{base}/{worker_name}"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    if not ON_POSTGRES:
+        return "sqlite://"
+    url = _worker_database_url()
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        from flask_migrate import upgrade
+
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _empty_all_tables() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The test body keeps an app context pushed for database work; without this, requests would reuse it
+    and share `g` (the logged-in user, the CSRF token) across clients and requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def make_app(database_url):
+    """Build an app with config overrides; the database is empty when each test starts."""
+    created = []
+
+    def factory(**overrides):
+        own_database = "SQLALCHEMY_DATABASE_URI" not in overrides
+        app = create_app("testing", **{"SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+        app.test_client_class = FreshContextClient
+        ctx = app.app_context()
+        ctx.push()
+        if own_database and not ON_POSTGRES:
+            db.create_all()
+        created.append((ctx, own_database))
+        return app
+
+    yield factory
+    for ctx, own_database in reversed(created):
+        db.session.rollback()
+        if ON_POSTGRES and own_database:
+            _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+        ctx.pop()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    return app.extensions["mailer"].outbox
+
+
+CSRF_RE = re.compile(
+    r'name="(?:[\w-]+-)?csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"'
+)
+
+
+def csrf_token(client, path: str = "/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(client, path: str, data: dict | None = None, *, token_from: str = "/", **kwargs):
+    payload = {"csrf_token": csrf_token(client, token_from), **(data or {})}
+    return client.post(path, data=payload, **kwargs)
+
+
+def login(client, email: str, password: str = DEFAULT_PASSWORD):
+    response = post_form(client, "/accounts/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def as_user(client):
+    """Log the test client in as a user: `as_user(user)`."""
+
+    def do_login(user, password: str = DEFAULT_PASSWORD):
+        login(client, user.email, password)
+        return client
+
+    return do_login

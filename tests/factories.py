@@ -1,0 +1,71 @@
+"""Test data with a seeded Faker, built through the same services the app uses where it matters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import count
+
+from faker import Faker
+
+from participate.accounts.models import Role, User, UserRole
+from participate.accounts.passwords import hash_password
+from participate.extensions import db
+from participate.processes.models import Phase, PhaseWindow, Process
+from participate.timeutil import today, utcnow
+
+DEFAULT_PASSWORD = "correct horse battery staple 42"
+fake = Faker(["sv_SE", "en_GB"])
+Faker.seed(1234)
+_serial = count(1)
+
+
+def make_user(
+    *roles: Role | str,
+    email: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    confirmed: bool = True,
+    name: str | None = None,
+) -> User:
+    n = next(_serial)
+    user = User(
+        email=email or f"person{n}@example.org",
+        display_name=name or fake.name(),
+        password_hash=hash_password(password),
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    user.roles = [UserRole(role=str(role)) for role in roles if str(role) != Role.RESIDENT]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_process(
+    *,
+    title: str | None = None,
+    published: bool = True,
+    budget_minor: int = 1_000_000_00,
+    currency: str = "SEK",
+    phases: dict[Phase, tuple[date, date]] | None = None,
+    days_in: int | None = 0,
+) -> Process:
+    """A process whose five phases last a week each, the first starting `days_in` days ago."""
+    n = next(_serial)
+    process = Process(
+        slug=f"process-{n}",
+        title=title or f"{fake.city()} budget {n}",
+        summary=fake.sentence(),
+        description=fake.paragraph(),
+        budget_minor=budget_minor,
+        currency=currency,
+        published=published,
+    )
+    if phases is None and days_in is not None:
+        start = today() - timedelta(days=days_in)
+        phases = {}
+        for i, phase in enumerate(Phase):
+            phases[phase] = (start + timedelta(days=7 * i), start + timedelta(days=7 * i + 6))
+    for phase, (starts_on, ends_on) in (phases or {}).items():
+        process.phases.append(PhaseWindow(phase=phase.value, starts_on=starts_on, ends_on=ends_on))
+    db.session.add(process)
+    db.session.commit()
+    return process

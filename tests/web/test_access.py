@@ -1,0 +1,110 @@
+"""Walk the whole URL map: who may reach what, and every POST refuses a missing CSRF token."""
+
+import re
+
+import pytest
+
+from tests.factories import make_process, make_user
+
+# Endpoints anyone may use. Everything else must refuse anonymous visitors.
+PUBLIC = {
+    "static", "core.home", "core.healthz", "core.set_language", "processes.index", "processes.detail",
+    "accounts.register", "accounts.login", "accounts.logout", "accounts.confirm_email",
+    "accounts.forgot_password", "accounts.reset_password",
+}  # fmt: skip
+# Endpoints any logged-in resident may use.
+RESIDENT = {
+    "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
+}  # fmt: skip
+ADMIN_ONLY = {"admin.users", "admin.change_role"}
+
+
+def _urls(app, process, user):
+    values = {
+        "process_id": process.id,
+        "user_id": user.id,
+        "slug": process.slug,
+        "token": "not-a-token",
+        "filename": "css/site.css",
+    }
+    for rule in app.url_map.iter_rules():
+        args = {name: values[name] for name in rule.arguments}
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, a=args: str(a[m.group(1)]), rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+@pytest.fixture
+def world(app):
+    return app, make_process(), make_user()
+
+
+def test_url_map_has_no_unclassified_blueprints(app):
+    known_prefixes = ("core.", "processes.", "accounts.", "admin.")
+    for rule in app.url_map.iter_rules():
+        assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
+
+
+def test_anonymous_browsers_are_sent_to_login_and_json_clients_get_403(app, world):
+    _, process, user = world
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False  # here we test authorisation, not CSRF
+    for endpoint, method, url in _urls(app, process, user):
+        if endpoint in PUBLIC:
+            continue
+        browser = client.open(url, method=method)
+        assert browser.status_code == 302, (endpoint, method, browser.status_code)
+        assert "/accounts/login" in browser.headers["Location"], endpoint
+        api = client.open(url, method=method, headers={"Accept": "application/json"})
+        assert api.status_code == 403, (endpoint, method)
+        assert api.is_json and api.get_json()["status"] == 403
+
+
+def test_residents_are_refused_staff_and_admin_screens(app, world, as_user):
+    _, process, user = world
+    client = as_user(make_user())
+    app.config["WTF_CSRF_ENABLED"] = False
+    checked = 0
+    for endpoint, method, url in _urls(app, process, user):
+        if endpoint in PUBLIC or endpoint in RESIDENT:
+            continue
+        response = client.open(url, method=method)
+        assert response.status_code == 403, (endpoint, method, response.status_code)
+        assert "Forbidden" in response.get_data(as_text=True)
+        checked += 1
+    assert checked >= 10
+
+
+def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_user):
+    _, process, user = world
+    client = as_user(make_user("staff"))
+    for endpoint, method, url in _urls(app, process, user):
+        if method != "GET" or not endpoint.startswith("admin."):
+            continue
+        expected = 403 if endpoint in ADMIN_ONLY else 200
+        assert client.get(url).status_code == expected, endpoint
+
+
+def test_admin_reaches_every_get_screen(app, world, as_user):
+    _, process, user = world
+    client = as_user(make_user("admin"))
+    for endpoint, method, url in _urls(app, process, user):
+        if method == "GET" and endpoint not in {
+            "static",
+            "accounts.confirm_email",
+            "accounts.reset_password",
+        }:
+            assert client.get(url).status_code in (200, 302), endpoint
+
+
+def test_every_post_without_csrf_token_is_refused(app, world, as_user):
+    _, process, user = world
+    client = as_user(make_user("admin"))
+    posts = [(endpoint, url) for endpoint, method, url in _urls(app, process, user) if method == "POST"]
+    assert len(posts) >= 12
+    for endpoint, url in posts:
+        response = client.post(url, data={"email": "a@example.org", "password": "x" * 20})
+        assert response.status_code == 400, endpoint
+        assert "expired or was not sent from this site" in response.get_data(as_text=True), endpoint
+    # Still logged in: the refused logout did nothing.
+    assert client.get("/accounts/profile").status_code == 200

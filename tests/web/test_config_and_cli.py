@@ -1,0 +1,103 @@
+import pytest
+from sqlalchemy import func, select
+
+from participate import create_app
+from participate.accounts.models import User
+from participate.extensions import db
+from participate.processes.models import Process
+from tests.conftest import login
+
+
+def test_production_refuses_to_start_without_secrets(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
+        create_app("production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app("production")
+
+
+def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert not app.debug
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(RuntimeError, match="PARTICIPATE_ENV"):
+        create_app("staging")
+
+
+def test_postgres_urls_get_the_psycopg_driver():
+    from config import _database_url
+
+    assert _database_url("postgres://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert _database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_seed_demo_fills_an_empty_database_once_and_prints_logins(app, runner, client):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "admin@demo.participate.example" in result.output and "demo-password-2026" in result.output
+    users = db.session.scalar(select(func.count()).select_from(User))
+    processes = list(db.session.execute(select(Process)).scalars())
+    assert users >= 44 and len(processes) == 6
+    from participate.timeutil import today
+
+    phases = {p.current_phase(today()) for p in processes if p.published}
+    assert len(phases) >= 4  # processes in different phases, one not started yet
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0 and db.session.scalar(select(func.count()).select_from(User)) == users
+    login(client, "staff@demo.participate.example", "demo-password-2026")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_create_admin_command(app, runner, client):
+    result = runner.invoke(
+        args=["create-admin", "boss@example.org", "--password", "violet tractor 19 umbrella"]
+    )
+    assert result.exit_code == 0, result.output
+    login(client, "boss@example.org", "violet tractor 19 umbrella")
+    assert client.get("/admin/users").status_code == 200
+    weak = runner.invoke(args=["create-admin", "weak@example.org", "--password", "password123"])
+    assert weak.exit_code != 0 and "Traceback" not in weak.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_admin_grants_and_revokes_roles(app, client, as_user):
+    from participate.audit.models import AuditEntry
+    from tests.conftest import post_form
+    from tests.factories import make_user
+
+    admin = make_user("admin")
+    member = make_user()
+    as_user(admin)
+    post_form(client, f"/admin/users/{member.id}/roles", {"role": "facilitator", "grant": "1"})
+    post_form(client, f"/admin/users/{member.id}/roles", {"role": "facilitator", "grant": "1"})
+    db.session.refresh(member)
+    assert member.role_names == {"resident", "facilitator"}
+    post_form(client, f"/admin/users/{member.id}/roles", {"role": "facilitator", "revoke": "1"})
+    db.session.refresh(member)
+    assert member.role_names == {"resident"}
+    self_demote = post_form(
+        client, f"/admin/users/{admin.id}/roles", {"role": "admin", "revoke": "1"}, follow_redirects=True
+    )
+    assert "cannot remove your own administrator role" in self_demote.get_data(as_text=True)
+    actions = list(db.session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+    assert actions == ["role.granted", "role.revoked"]
+
+
+def test_one_role_grant_per_user_is_a_database_constraint(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from participate.accounts.models import UserRole
+    from tests.factories import make_user
+
+    user = make_user("staff")
+    db.session.add(UserRole(user_id=user.id, role="staff"))
+    with pytest.raises(IntegrityError):
+        db.session.commit()

@@ -1,0 +1,201 @@
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from participate.audit.models import AuditEntry
+from participate.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from participate.extensions import db
+from participate.processes import services
+from participate.processes.models import Phase, Process
+from participate.timeutil import today
+from tests.conftest import post_form
+from tests.factories import make_process, make_user
+
+D = date(2027, 3, 1)
+
+
+def windows(*phases_and_offsets):
+    return [
+        services.WindowInput(Phase(p), D + timedelta(days=a), D + timedelta(days=b))
+        for p, a, b in phases_and_offsets
+    ]
+
+
+def audit_actions():
+    return list(db.session.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+
+
+def test_current_phase_follows_the_dates_and_skipped_phases(app):
+    process = make_process(
+        phases={
+            Phase.PROPOSALS: (D, D + timedelta(days=9)),
+            Phase.VOTING: (D + timedelta(days=10), D + timedelta(days=19)),
+            Phase.RESULTS: (D + timedelta(days=20), D + timedelta(days=40)),
+        }
+    )
+    assert process.current_phase(D - timedelta(days=1)) is None
+    assert process.current_phase(D) is Phase.PROPOSALS
+    assert process.current_phase(D + timedelta(days=10)) is Phase.VOTING
+    assert process.current_phase(D + timedelta(days=99)) is Phase.RESULTS
+    assert process.enabled_phases() == [Phase.PROPOSALS, Phase.VOTING, Phase.RESULTS]
+
+
+def test_manual_override_only_moves_forward_to_enabled_phases(app):
+    staff = make_user("staff")
+    process = make_process(
+        phases={
+            Phase.PROPOSALS: (D, D + timedelta(days=9)),
+            Phase.VOTING: (D + timedelta(days=10), D + timedelta(days=19)),
+            Phase.RESULTS: (D + timedelta(days=20), D + timedelta(days=40)),
+        }
+    )
+    services.advance_phase(staff, process, Phase.VOTING, on=D)
+    assert process.current_phase(D) is Phase.VOTING
+    with pytest.raises(IllegalTransition):
+        services.advance_phase(staff, process, Phase.PROPOSALS, on=D)
+    with pytest.raises(IllegalTransition):
+        services.advance_phase(staff, process, Phase.VOTING, on=D)
+    with pytest.raises(IllegalTransition, match="no citizen panel phase"):
+        services.advance_phase(staff, process, Phase.PANEL, on=D)
+    # Dates may carry the process further than the override, never back.
+    assert process.current_phase(D + timedelta(days=25)) is Phase.RESULTS
+    assert audit_actions().count("process.phase_advanced") == 1
+
+
+def test_residents_cannot_manage_processes(app):
+    resident = make_user()
+    with pytest.raises(PermissionDenied):
+        services.create_process(resident, services.ProcessInput("T", "", "", 100, "SEK"))
+
+
+def test_schedule_refuses_overlaps_and_moving_back_and_leaves_the_database_unchanged(app):
+    staff = make_user("staff")
+    process = make_process(phases={})
+    services.set_schedule(staff, process, windows(("proposals", 0, 9), ("voting", 10, 19)), on=D)
+    db.session.commit()
+    with pytest.raises(ValidationFailed, match="must start after"):
+        services.set_schedule(staff, process, windows(("proposals", 0, 9), ("voting", 9, 19)), on=D)
+    db.session.rollback()
+    with pytest.raises(ValidationFailed, match="move the process back"):
+        services.set_schedule(
+            staff, process, windows(("proposals", 0, 9), ("voting", 20, 29)), on=D + timedelta(days=12)
+        )
+    db.session.rollback()
+    db.session.expire_all()
+    process = db.session.get(Process, process.id)
+    assert [(w.phase, w.starts_on) for w in process.windows()] == [
+        ("proposals", D),
+        ("voting", D + timedelta(days=10)),
+    ]
+
+
+def test_database_refuses_a_window_that_ends_before_it_starts(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from participate.processes.models import PhaseWindow
+
+    process = make_process(phases={})
+    db.session.add(
+        PhaseWindow(process_id=process.id, phase="voting", starts_on=D, ends_on=D - timedelta(days=1))
+    )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(PhaseWindow(process_id=process.id, phase="bogus", starts_on=D, ends_on=D))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+
+
+def test_staff_create_schedule_publish_and_advance_through_the_screens(client, as_user):
+    as_user(make_user("staff"))
+    response = post_form(
+        client,
+        "/admin/processes/new",
+        {
+            "title": "Malmö Södra 2027",
+            "summary": "Parks",
+            "description": "# Parks\n\n<script>alert(1)</script> **green**",
+            "budget": "1 500 000,50",
+            "currency": "SEK",
+        },
+    )
+    assert response.status_code == 302
+    process = db.session.execute(select(Process)).scalar_one()
+    assert (process.slug, process.budget_minor) == ("malmo-sodra-2027", 150_000_050)
+    start = today() - timedelta(days=2)
+    dates = {
+        "s-proposals-starts_on": str(start),
+        "s-proposals-ends_on": str(start + timedelta(days=5)),
+        "s-voting-starts_on": str(start + timedelta(days=6)),
+        "s-voting-ends_on": str(start + timedelta(days=9)),
+    }
+    assert post_form(client, f"/admin/processes/{process.id}/schedule", dates).status_code == 302
+    assert post_form(client, f"/admin/processes/{process.id}/publish").status_code == 302
+    page = client.get("/processes/malmo-sodra-2027").get_data(as_text=True)
+    assert "<script>" not in page and "<strong>green</strong>" in page and "<h2>Parks</h2>" in page
+    assert 'aria-current="step"' in page
+    assert (
+        post_form(client, f"/admin/processes/{process.id}/advance", {"a-phase": "voting"}).status_code == 302
+    )
+    db.session.expire_all()
+    assert process.current_phase(today()) is Phase.VOTING
+    back = post_form(
+        client, f"/admin/processes/{process.id}/advance", {"a-phase": "proposals"}, follow_redirects=True
+    )
+    assert "only moves forward" in back.get_data(as_text=True)
+    assert audit_actions() == [
+        "process.created",
+        "process.schedule_set",
+        "process.published",
+        "process.phase_advanced",
+    ]
+
+
+def test_bad_process_input_shows_errors_and_writes_nothing(client, as_user):
+    as_user(make_user("staff"))
+    for budget in ("lots", "-5", "10.123"):
+        response = post_form(
+            client, "/admin/processes/new", {"title": "X", "budget": budget, "currency": "SEK"}
+        )
+        assert response.status_code == 400, budget
+    assert db.session.scalar(select(func.count()).select_from(Process)) == 0
+    assert audit_actions() == []
+
+
+def test_districts_cannot_exceed_the_budget(client, as_user):
+    as_user(make_user("staff"))
+    process = make_process(budget_minor=100_00)
+    over = post_form(
+        client,
+        f"/admin/processes/{process.id}/districts",
+        {
+            "d-districts-0-name": "North",
+            "d-districts-0-budget": "60",
+            "d-districts-1-name": "South",
+            "d-districts-1-budget": "50",
+        },
+    )
+    assert over.status_code == 400 and "exceed" in over.get_data(as_text=True)
+    ok = post_form(
+        client,
+        f"/admin/processes/{process.id}/districts",
+        {
+            "d-districts-0-name": "North",
+            "d-districts-0-budget": "60",
+            "d-districts-1-name": "South",
+            "d-districts-1-budget": "40",
+        },
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert [(d.name, d.budget_minor) for d in process.districts] == [("North", 60_00), ("South", 40_00)]
+
+
+def test_public_list_hides_drafts_and_shows_the_timeline(client):
+    shown = make_process(title="Open budget")
+    make_process(title="Secret draft", published=False)
+    page = client.get("/processes/").get_data(as_text=True)
+    assert "Open budget" in page and "Secret draft" not in page
+    detail = client.get(f"/processes/{shown.slug}").get_data(as_text=True)
+    assert detail.count('class="timeline"') == 1 and "Proposals" in detail
