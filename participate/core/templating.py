@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 from participate.core.markdown import render_markdown
 from participate.core.money import format_money
@@ -16,6 +16,10 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("money")
     def money_filter(minor: int, currency: str) -> str:
         return format_money(minor, currency, str(get_locale() or "en"))
+
+    @app.template_filter("day")
+    def day_filter(value) -> str:
+        return format_date(value, "medium")
 
     @app.context_processor
     def inject_globals():
