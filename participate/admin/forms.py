@@ -52,13 +52,25 @@ class ProcessForm(FlaskForm):
     submit = SubmitField(_l("Save process"))
 
 
+def _both_or_neither(first, second, message) -> bool:
+    """`Optional()` stops validation of an empty field, so a pair rule must live in the form's validate()."""
+    if bool(first.data) == bool(second.data):
+        return True
+    missing = second if first.data else first
+    missing.errors = [*missing.errors, message]
+    return False
+
+
 class WindowForm(Form):
     starts_on = DateField(_l("Starts"), validators=[Optional()])
     ends_on = DateField(_l("Ends"), validators=[Optional()])
 
-    def validate_ends_on(self, field):
-        if bool(self.starts_on.data) != bool(field.data):
-            raise ValidationError(_l("Give both dates, or neither to skip this phase."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        paired = _both_or_neither(
+            self.starts_on, self.ends_on, _l("Give both dates, or neither to skip this phase.")
+        )
+        return valid and paired
 
 
 class ScheduleForm(FlaskForm):
@@ -82,9 +94,14 @@ class DistrictForm(Form):
         ],
     )
 
-    def validate_budget(self, field):
-        if bool((self.name.data or "").strip()) != bool((field.data or "").strip()):
-            raise ValidationError(_l("Give a district both a name and a budget, or leave both empty."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        self.name.data = (self.name.data or "").strip()
+        self.budget.data = (self.budget.data or "").strip()
+        paired = _both_or_neither(
+            self.name, self.budget, _l("Give a district both a name and a budget, or leave both empty.")
+        )
+        return valid and paired
 
 
 class DistrictsForm(FlaskForm):

@@ -199,3 +199,19 @@ def test_public_list_hides_drafts_and_shows_the_timeline(client):
     assert "Open budget" in page and "Secret draft" not in page
     detail = client.get(f"/processes/{shown.slug}").get_data(as_text=True)
     assert detail.count('class="timeline"') == 1 and "Proposals" in detail
+
+
+def test_schedule_form_errors_name_the_field_and_link_to_it(client, as_user):
+    as_user(make_user("staff"))
+    process = make_process(phases={})
+    response = post_form(
+        client, f"/admin/processes/{process.id}/schedule", {"s-voting-starts_on": "2027-05-01"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'href="#s-voting-ends_on"' in html and "Give both dates, or neither" in html
+    districts = post_form(client, f"/admin/processes/{process.id}/districts", {"d-districts-0-name": "North"})
+    assert districts.status_code == 400
+    assert 'href="#d-districts-0-budget"' in districts.get_data(as_text=True)
+    db.session.expire_all()
+    assert process.phases == [] and process.districts == []
