@@ -80,3 +80,8 @@ def test_static_assets_are_served_locally(client):
     assert "http://" not in html.split("<body>")[0] and "https://" not in html.split("<body>")[0]
     assert client.get("/static/css/site.css").status_code == 200
     assert client.get("/static/js/enhance.js").status_code == 200
+
+
+def test_form_fields_never_carry_none_attributes(client):
+    html = client.get("/accounts/login").get_data(as_text=True)
+    assert '="None"' not in html

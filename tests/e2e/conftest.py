@@ -1,0 +1,69 @@
+"""Browser journeys against a live server in a thread, in Debian's headless Chromium.
+
+Skipped, with the reason, where no Chromium is installed (CI installs it; see .ci/run).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
+
+if not CHROMIUM:
+    pytest.skip("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    from werkzeug.serving import make_server
+
+    from participate import create_app
+    from participate.demo import seed_demo
+    from participate.extensions import db
+
+    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", SERVER_NAME=None)
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.live_url = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.live_url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page, email: str, password: str = "demo-password-2026") -> None:
+    page.goto("/accounts/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label(re.compile(r"^Password")).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,55 @@
+"""axe-core (WCAG 2.0–2.2 A and AA rules) on the pages people use, anonymous and logged in."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+axe = Axe()
+
+
+def assert_accessible(page, path):
+    page.goto(path)
+    results = axe.run(page, options={"runOnly": WCAG_AA})
+    assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/processes/", "/processes/malmo-sodra-2027", "/accounts/login", "/accounts/register",
+     "/accounts/forgot", "/no-such-page"],
+)  # fmt: skip
+def test_public_pages(page, path):
+    assert_accessible(page, path)
+
+
+def test_public_pages_in_swedish(browser, live_server):
+    context = browser.new_context(base_url=live_server.live_url, extra_http_headers={"Accept-Language": "sv"})
+    page = context.new_page()
+    for path in ["/", "/processes/malmo-sodra-2027", "/accounts/register"]:
+        assert_accessible(page, path)
+    context.close()
+
+
+def test_forms_with_errors(page):
+    page.goto("/accounts/register")
+    page.get_by_role("button", name="Create account").click()
+    results = axe.run(page, options={"runOnly": WCAG_AA})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_staff_and_admin_screens(page):
+    log_in(page, "admin@demo.participate.example")
+    for path in [
+        "/accounts/profile",
+        "/accounts/delete",
+        "/admin/",
+        "/admin/processes/new",
+        "/admin/processes/1",
+        "/admin/users",
+        "/admin/audit",
+    ]:
+        assert_accessible(page, path)
