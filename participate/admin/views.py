@@ -114,7 +114,9 @@ def _render_edit(process, details, schedule, districts, advance, status=200):
 def edit_process(process_id: int):
     process = processes.get_process(process_id)
     details, schedule, districts, advance = _edit_forms(process)
-    if details.submit.data and details.validate_on_submit():
+    if request.method == "GET":
+        return _render_edit(process, details, schedule, districts, advance)
+    if details.validate_on_submit():
         try:
             processes.update_process(current_user, process, _process_input(details))
         except ValidationError as error:
@@ -125,10 +127,7 @@ def edit_process(process_id: int):
             db.session.commit()
             flash(_("The process is saved."), "success")
             return redirect(url_for("admin.edit_process", process_id=process.id))
-        return _render_edit(process, details, schedule, districts, advance, 400)
-    if details.is_submitted() and details.submit.data:
-        return _render_edit(process, details, schedule, districts, advance, 400)
-    return _render_edit(process, details, schedule, districts, advance)
+    return _render_edit(process, details, schedule, districts, advance, 400)
 
 
 @bp.post("/processes/<int:process_id>/schedule")
@@ -192,9 +191,11 @@ def advance_phase(process_id: int):
             processes.advance_phase(current_user, process, form.phase.data)
         except ServiceError as error:
             _fail(error)
-            return redirect(url_for("admin.edit_process", process_id=process_id)), 303
-        db.session.commit()
-        flash(_("The process is now in the %(phase)s phase.", phase=phase_label(form.phase.data)), "success")
+        else:
+            db.session.commit()
+            flash(
+                _("The process is now in the %(phase)s phase.", phase=phase_label(form.phase.data)), "success"
+            )
     return redirect(url_for("admin.edit_process", process_id=process_id))
 
 

@@ -215,3 +215,30 @@ def test_schedule_form_errors_name_the_field_and_link_to_it(client, as_user):
     assert 'href="#d-districts-0-budget"' in districts.get_data(as_text=True)
     db.session.expire_all()
     assert process.phases == [] and process.districts == []
+
+
+def test_staff_edit_details_but_not_below_the_districts_total(client, as_user):
+    staff = make_user("staff")
+    process = make_process(budget_minor=1000_00)
+    services.set_districts(staff, process, [services.DistrictInput("North", 600_00)])
+    db.session.commit()
+    as_user(staff)
+    page = client.get(f"/admin/processes/{process.id}").get_data(as_text=True)
+    assert 'value="1000"' in page and 'value="North"' in page
+    too_small = post_form(
+        client,
+        f"/admin/processes/{process.id}",
+        {"p-title": "Renamed", "p-budget": "500", "p-currency": "SEK"},
+    )
+    assert too_small.status_code == 400 and "smaller than the districts" in too_small.get_data(as_text=True)
+    db.session.expire_all()
+    assert (process.title, process.budget_minor) != ("Renamed", 500_00)
+    ok = post_form(
+        client,
+        f"/admin/processes/{process.id}",
+        {"p-title": "Renamed", "p-budget": "2000", "p-currency": "SEK", "p-summary": "New"},
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert (process.title, process.budget_minor, process.summary) == ("Renamed", 2000_00, "New")
+    assert audit_actions()[-1] == "process.updated"
