@@ -48,7 +48,7 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "sv")
-    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("COUNCIL_TIMEZONE", "Europe/Stockholm")
 
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -242,3 +242,20 @@ def test_staff_edit_details_but_not_below_the_districts_total(client, as_user):
     db.session.expire_all()
     assert (process.title, process.budget_minor, process.summary) == ("Renamed", 2000_00, "New")
     assert audit_actions()[-1] == "process.updated"
+
+
+def test_today_is_the_council_s_calendar_date(make_app, monkeypatch):
+    from datetime import datetime as real_datetime
+
+    import participate.timeutil as timeutil
+
+    class Frozen(real_datetime):
+        @classmethod
+        def now(cls, tz=None):  # 23:30 UTC on 31 Dec is already 1 Jan in Stockholm, still 31 Dec in Lima
+            return real_datetime(2026, 12, 31, 23, 30, tzinfo=timeutil.UTC).astimezone(tz)
+
+    monkeypatch.setattr(timeutil, "datetime", Frozen)
+    make_app(BABEL_DEFAULT_TIMEZONE="Europe/Stockholm")
+    assert timeutil.today() == date(2027, 1, 1)
+    make_app(BABEL_DEFAULT_TIMEZONE="America/Lima")
+    assert timeutil.today() == date(2026, 12, 31)
