@@ -1,8 +1,57 @@
-"""`participate count`: owned by the counting engine work (see ../shared/docs/counting.md)."""
+"""`participate count`: count a pabulib file exactly as the contract says (../shared/docs/counting.md).
+
+Bad files and impossible options end with one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
 
 import click
 
+from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, CountingError, count, read_pabulib
+from participate.counting.engine import META_THRESHOLD
+
 
 @click.command("count")
-def count_command() -> None:
-    raise click.ClickException("counting engine not installed yet")
+@click.argument("file", metavar="FILE.pb")
+@click.option("--rule", default="greedy", show_default=True, help="|".join(RULES))
+@click.option("--sat", default=None, help="|".join(SATISFACTIONS) + " (default: by ballot type)")
+@click.option("--completion", default=None, help="|".join(COMPLETIONS) + " (mes only; default none)")
+@click.option(
+    "--threshold",
+    is_flag=False,
+    flag_value=META_THRESHOLD,
+    default=None,
+    metavar="N",
+    help="greedy among projects whose total score reaches N (without N: META min_project_score_threshold)",
+)
+@click.option("--format", "fmt", default="table", show_default=True, help="json|table")
+def count_command(file: str, rule: str, sat: str | None, completion: str | None, threshold: str | None,
+                  fmt: str) -> None:
+    """Count the ballots of a pabulib FILE.pb with a participatory budgeting rule."""
+    if fmt not in ("json", "table"):
+        raise click.ClickException(f"unknown format {fmt!r} (choose json or table)")
+    try:
+        election = read_pabulib(file)
+        result = count(election, rule=rule, sat=sat, completion=completion, threshold=threshold)
+    except CountingError as exc:
+        raise click.ClickException(f"{file}: {exc}" if "line" in str(exc)[:5] else str(exc)) from None
+    except Exception as exc:  # never a traceback for auditors: one line naming the problem
+        raise click.ClickException(f"could not count {file}: {exc.__class__.__name__}: {exc}") from None
+    for warning in election.warnings[:5]:
+        click.echo(f"warning: {warning} (counted as cast)", err=True)
+    if len(election.warnings) > 5:
+        click.echo(f"warning: {len(election.warnings) - 5} more ballots break the file's constraints", err=True)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    names = {p.id: p for p in election.projects}
+    click.echo(f"rule: {result.rule}   satisfaction: {result.sat or '-'}   completion: {result.completion}"
+               + (f"   threshold: {result.threshold}" if result.threshold is not None else ""))
+    click.echo(f"budget: {result.budget}   funded: {len(result.selected)} projects costing {result.total_cost}")
+    click.echo("")
+    click.echo(f"{'#':>3}  {'project':<12} {'cost':>12}  name")
+    for i, pid in enumerate(result.selected, start=1):
+        p = names[pid]
+        click.echo(f"{i:>3}  {pid:<12} {p.cost:>12}  {p.name[:70]}")

@@ -4,12 +4,12 @@ scripts/record_counting_reference.py. Only test code imports pabutools."""
 from __future__ import annotations
 
 from pabutools.election import (
-    AdditiveSatisfaction,
     Additive_Borda_Sat,
     Additive_Cardinal_Sat,
+    AdditiveSatisfaction,
     CardinalBallot,
-    CardinalProfile,
     Cardinality_Sat,
+    CardinalProfile,
     Cost_Sat,
 )
 from pabutools.election.pabulib import parse_pabulib_from_string

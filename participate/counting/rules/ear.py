@@ -1,0 +1,131 @@
+"""PB-EAR (Aziz & Lee, AAAI 2021), exactly as defined in docs/counting.md.
+
+Every voter starts with weight 1; a project's quota is n * cost / budget. At depth j each voter supports
+their top j projects. While some affordable, unfunded project has support >= quota and > 0, fund the one with
+the highest support / quota (ties: tie-breaking, by default the smallest id as a string) and take exactly its
+quota from its supporters (each weight times 1 - quota / support). Otherwise go one rank deeper; stop after
+the longest ballot, or when nothing affordable is left. Weights are exact Fractions, one per *weight class*
+(voters with the same history share a weight); floats only choose which projects to compare exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..satisfaction import SatProfile
+from ..ties import TieBreaking, lexicographic
+
+_REL = 1e-9
+
+
+@dataclass(frozen=True)
+class EarStep:
+    project: str
+    cost: int
+    depth: int  # j: supporters ranked it among their top j
+    support: Fraction  # weight of its supporters at that moment
+    quota: Fraction
+    supporters: int  # voters ranking it in their top j
+
+
+@dataclass(frozen=True)
+class EarOutcome:
+    selected: tuple[str, ...]
+    steps: tuple[EarStep, ...]
+
+
+def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking = lexicographic) -> EarOutcome:
+    """`positions[e]` is the rank (0 = first) of entry e of the profile (see rules.ear.entry_positions)."""
+    n = sp.n_voters
+    budget = sp.budget
+    left = budget
+    max_len = max((len(b) for b in sp.group_ballots), default=0)
+    quota = [
+        Fraction(0) if sp.costs[p] == 0 else Fraction(n * sp.costs[p], budget) if budget else None
+        for p in range(sp.n_projects)
+    ]
+    vals: list[Fraction] = [Fraction(0), Fraction(1)]
+    valsf = np.array([0.0, 1.0])
+    cls = np.ones(len(sp.weights), dtype=np.int64)
+    eproj = np.repeat(np.arange(sp.n_projects), np.diff(sp.offsets))
+    egroup = sp.entry_group
+    ew = sp.weights[egroup].astype(np.float64)
+    funded: set[int] = set()
+    steps: list[EarStep] = []
+    for j in range(1, max_len + 1):
+        in_top = positions < j
+        while True:
+            open_ = [
+                p for p in range(sp.n_projects) if p not in funded and sp.costs[p] <= left and quota[p] is not None
+            ]
+            if not open_:
+                return EarOutcome(tuple(s.project for s in steps), tuple(steps))
+            sup_f = np.bincount(eproj[in_top], weights=(ew * valsf[cls[egroup]])[in_top], minlength=sp.n_projects)
+            cands = []
+            for p in open_:
+                qf = float(quota[p])
+                if sup_f[p] > 0 and sup_f[p] >= qf * (1 - _REL):
+                    cands.append(p)
+            exact = {}
+            for p in cands:
+                s = _exact_support(sp, p, in_top, vals, cls)
+                if s > 0 and s >= quota[p]:
+                    exact[p] = s
+            if not exact:
+                break
+
+            def ratio(p: int) -> tuple:
+                q = quota[p]
+                return (0, 0) if q == 0 else (1, -exact[p] / q)
+
+            p = min(exact, key=lambda p: (ratio(p), tie_breaking(sp.project_ids[p])))
+            support, q = exact[p], quota[p]
+            sl = sp.project_slice(p)
+            groups = egroup[sl][in_top[sl]]
+            factor = 1 - q / support
+            old = cls[groups]
+            uniq, inv = np.unique(old, return_inverse=True)
+            new = np.empty(len(uniq), dtype=np.int64)
+            added = []
+            for k, c in enumerate(uniq):
+                v = vals[c] * factor
+                if v == 0:
+                    new[k] = 0
+                else:
+                    new[k] = len(vals)
+                    vals.append(v)
+                    added.append(float(v))
+            if added:
+                valsf = np.concatenate([valsf, np.array(added)])
+            cls[groups] = new[inv.reshape(-1)]
+            funded.add(p)
+            left -= sp.costs[p]
+            steps.append(EarStep(sp.project_ids[p], sp.costs[p], j, support, q, int(sp.weights[groups].sum())))
+    return EarOutcome(tuple(s.project for s in steps), tuple(steps))
+
+
+def _exact_support(sp: SatProfile, p: int, in_top: np.ndarray, vals: list[Fraction], cls: np.ndarray) -> Fraction:
+    sl = sp.project_slice(p)
+    groups = sp.entry_group[sl][in_top[sl]]
+    counts = np.bincount(cls[groups], weights=sp.weights[groups].astype(np.float64))
+    total = Fraction(0)
+    for c in np.nonzero(counts)[0]:
+        total += int(counts[c]) * vals[c]
+    return total
+
+
+def entry_positions(sp: SatProfile) -> np.ndarray:
+    """Rank (0 = first) of the project of every entry in its group's ballot."""
+    pos = np.empty(len(sp.entry_group), dtype=np.int64)
+    eproj = np.repeat(np.arange(sp.n_projects), np.diff(sp.offsets))
+    index = {pid: i for i, pid in enumerate(sp.project_ids)}
+    lookup = {}
+    for g, ballot in enumerate(sp.group_ballots):
+        for r, pid in enumerate(ballot):
+            lookup[(g, index[pid])] = r
+    for e in range(len(pos)):
+        pos[e] = lookup[(int(sp.entry_group[e]), int(eproj[e]))]
+    return pos
