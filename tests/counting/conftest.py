@@ -1,0 +1,24 @@
+"""Shared paths and helpers of the counting engine tests (plain pytest, no Flask app)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PABULIB = ROOT.parent / "shared" / "data" / "pabulib"
+FIXTURES = ROOT / "tests" / "data" / "counting"
+REFERENCE = FIXTURES / "pabutools_reference.json"
+
+
+@pytest.fixture(scope="session")
+def pabulib_dir() -> Path:
+    if not PABULIB.exists():
+        pytest.skip(f"sample pabulib files not found at {PABULIB}")
+    return PABULIB
+
+
+def load_reference() -> dict:
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))
