@@ -10,11 +10,13 @@ chosen project's supporters is confirmed exactly (falling back to a fully exact 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
+from ..errors import CountingError
 from ..satisfaction import SatProfile
 from ..ties import TieBreaking, lexicographic
 
@@ -84,6 +86,9 @@ class _Money:
         self.vals: list[Fraction] = [Fraction(0), per_voter]
         self.valsf = np.array([0.0, float(per_voter)])
         self.cls = np.ones(n_groups, dtype=np.int64)
+        # d(money)/d(per-voter budget), for the add1 jump (see _Limit)
+        self.slopes: list[Fraction] = [Fraction(0), Fraction(1)]
+        self.slopesf = np.array([0.0, 1.0])
 
     def exact_sum(self, classes: np.ndarray, weights: np.ndarray) -> Fraction:
         counts = np.bincount(classes, weights=weights, minlength=0)
@@ -111,7 +116,7 @@ def _float_rho(q: _Proj, money: _Money):
     cond = (q.cost - prefix) <= rs * suffix
     i = int(np.argmax(cond)) if cond.any() else len(o) - 1
     rho = (q.cost - prefix[i]) / suffix[i]
-    return rho, o, i, rs
+    return rho, o, i, rs, (q.cost + prefix[i]) / suffix[i]
 
 
 def _exact_rho(q: _Proj, money: _Money, o: np.ndarray, i: int, rs: np.ndarray, rho_f: float) -> tuple:
@@ -151,7 +156,8 @@ def _exact_rho_slow(q: _Proj, money: _Money) -> tuple:
     raise AssertionError("unaffordable project reached exact rho")  # pragma: no cover
 
 
-def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: bool):
+def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: bool,
+         drho: Fraction = Fraction(0)):
     groups = q.idx[o]
     old = money.cls[groups]
     payments: dict[Fraction, int] = {}
@@ -171,22 +177,27 @@ def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: 
     weights_u = q.wf[o][i:]
     per_key = np.bincount(inv, weights=weights_u) if record else None
     added = []
+    added_slopes = []
     for k, (c, s) in enumerate(uniq):
         amount = rho * int(s)
         value = money.vals[c] - amount
+        slope = money.slopes[c] - drho * int(s)
         if record:
             n = int(per_key[k])
             payments[amount] = payments.get(amount, 0) + n
             if value == 0:
                 gave_all += n
-        if value == 0:
+        if value == 0 and slope == 0:
             new_cls[k] = 0
         else:
             new_cls[k] = len(money.vals)
             money.vals.append(value)
+            money.slopes.append(slope)
             added.append(float(value))
+            added_slopes.append(float(slope))
     if added:
         money.valsf = np.concatenate([money.valsf, np.array(added)])
+        money.slopesf = np.concatenate([money.slopesf, np.array(added_slopes)])
     money.cls[u_groups] = new_cls[inv]
     if not record:
         return None
@@ -195,10 +206,82 @@ def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: 
     return MesRound(q.pid, q.cost, q.voters, payers, gave_all, pays)
 
 
-def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool):
+class _Limit:
+    """The add1 jump. With every voter's budget b + x, all money is affine in x while the run's combinatorial
+    shape (who is capped, which project wins each round, which are unaffordable) stays the same; `dmax` is a
+    lower bound on the x at which the first of those inequalities could fail, so the outcome is the same for
+    every budget in [b, b + dmax). Each inequality a + c x >= 0 (> 0 if strict) holds at x = 0; floats are
+    correctly rounded images of exact values and the margins (1e-9 of the magnitudes involved) dwarf the
+    rounding errors, so dmax is a true lower bound; when in doubt it is 0 and add1 steps by one unit."""
+
+    def __init__(self) -> None:
+        self.dmax = float("inf")
+
+    def add(self, a, a_mag, c, c_mag) -> None:
+        a = np.atleast_1d(np.asarray(a, dtype=np.float64))
+        c = np.atleast_1d(np.asarray(c, dtype=np.float64))
+        a_lo = a - _MARGIN * np.asarray(a_mag) - 1e-300
+        negc_hi = -c + _MARGIN * np.asarray(c_mag) + 1e-300
+        binding = negc_hi > 0
+        if not binding.any():
+            return
+        a_lo = np.broadcast_to(a_lo, binding.shape)[binding]
+        negc_hi = np.broadcast_to(negc_hi, binding.shape)[binding]
+        if (a_lo <= 0).any():
+            self.dmax = 0.0
+            return
+        self.dmax = min(self.dmax, float((a_lo / negc_hi).min()))
+
+
+_MARGIN = 1e-9
+
+
+def _tangent_slope(q: _Proj, money: _Money, rho_f: float, o: np.ndarray, rs: np.ndarray) -> tuple[float, float]:
+    """A lower bound g on the right derivative of q's price in x (q's price is convex in x, so
+    price(x) >= price(0) + g x), and the magnitude of the terms for the error margin."""
+    d = money.slopesf[money.cls[q.idx[o]]]
+    w = q.wf[o]
+    s = q.sf[o]
+    band = _BAND * abs(rho_f)
+    capped = rs < rho_f - band
+    uncapped = rs > rho_f + band
+    unsure = ~(capped | uncapped)
+    a0 = float(np.dot(w[capped], d[capped]))
+    b0 = float(np.dot(w[uncapped], s[uncapped]))
+    mag = float(np.dot(w[capped], np.abs(d[capped])))
+    if not unsure.any():
+        return -a0 / b0, mag / b0 + abs(a0 / b0)
+    # root of psi(x) = a0 + x b0 + sum_unsure w max(d, x s) (an upper bound of the derivative equation)
+    du, wu, su = d[unsure], w[unsure], s[unsure]
+    bp = du / su
+    order = np.argsort(bp)
+    du, wu, su, bp = du[order], wu[order], su[order], bp[order]
+    const = a0 + float(np.dot(wu, du))  # all unsure at "d"
+    lin = b0
+    mag += float(np.dot(wu, np.abs(du)))
+    lo = -np.inf
+    for k in range(len(bp) + 1):
+        hi = bp[k] if k < len(bp) else np.inf
+        # on [lo, hi]: psi(x) = const + lin x
+        if lin > 0:
+            x = -const / lin
+            if x <= hi:
+                return max(x, lo) if x < lo else x, mag / lin + abs(x)
+        elif const >= 0 and lo == -np.inf:  # pragma: no cover - degenerate
+            return -np.inf, 0.0
+        if k < len(bp):
+            const -= wu[k] * du[k]
+            lin += wu[k] * su[k]
+            lo = hi
+    return -np.inf, 0.0  # pragma: no cover
+
+
+def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, jump: bool = False):
     money = _Money(len(sp.weights), per_voter)
     active = {q.p: q for q in projs}
     lb = {q.p: (q.cost / q.total) * (1 - _REL) for q in projs}
+    line = {q.p: (q.cost / q.total, q.cost / q.total, 0.0, 0.0) for q in projs}  # price >= a + g x
+    limit = _Limit() if jump else None
     chosen: list[_Proj] = []
     rounds: list[MesRound] = []
     while active:
@@ -210,16 +293,25 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool):
             q = active[p]
             res = _float_rho(q, money)
             if res is None:
+                if limit is not None:  # must stay unaffordable
+                    cls = money.cls[q.idx]
+                    m = float(np.dot(q.wf, money.valsf[cls]))
+                    dm = float(np.dot(q.wf, money.slopesf[cls]))
+                    limit.add(q.cost - m, q.cost + float(np.dot(q.wf, np.abs(money.valsf[cls]))), -dm,
+                              float(np.dot(q.wf, np.abs(money.slopesf[cls]))))
                 del active[p]
                 continue
             rho_f = res[0]
             lb[p] = rho_f * (1 - _REL)
+            if limit is not None:
+                g, gmag = _tangent_slope(q, money, rho_f, res[1], res[3])
+                line[p] = (rho_f, res[4], g, gmag)
             evaluated.append((q, res))
             best_hi = min(best_hi, rho_f * (1 + _REL))
         if not evaluated:
             break
         best = None
-        for q, (rho_f, o, i, rs) in evaluated:
+        for q, (rho_f, o, i, rs, _mag) in evaluated:
             if rho_f * (1 - _REL) > best_hi:
                 continue
             rho, o2, i2 = _exact_rho(q, money, o, i, rs, rho_f)
@@ -227,12 +319,42 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool):
                 best = (rho, q, o2, i2)
         assert best is not None
         rho, q, o, i = best
-        round_info = _pay(q, money, rho, o, i, record)
+        drho = Fraction(0)
+        if limit is not None:
+            drho = _price_slope(q, money, o, i)
+            _constrain(limit, q, money, rho, drho, o, i, active, line)
+        round_info = _pay(q, money, rho, o, i, record, drho)
         if record:
             rounds.append(round_info)
         chosen.append(q)
         del active[q.p]
-    return chosen, rounds, money
+    return chosen, rounds, money, (limit.dmax if limit is not None else 0.0)
+
+
+def _price_slope(q: _Proj, money: _Money, o: np.ndarray, i: int) -> Fraction:
+    """d(rho)/dx of the chosen project with its capped set fixed: -(sum_capped w d) / (sum_uncapped w s)."""
+    groups = q.idx[o]
+    capped_slope = Fraction(0)
+    if i:
+        counts = np.bincount(money.cls[groups[:i]], weights=q.wf[o][:i])
+        for c in np.nonzero(counts)[0]:
+            capped_slope += int(counts[c]) * money.slopes[c]
+    return -capped_slope / int(np.dot(q.w[o][i:], q.s[o][i:]))
+
+
+def _constrain(limit: _Limit, q: _Proj, money: _Money, rho: Fraction, drho: Fraction, o: np.ndarray, i: int,
+               active: dict, line: dict) -> None:
+    rf, df = float(rho), float(drho)
+    cls = money.cls[q.idx[o]]
+    v, d, s = money.valsf[cls], money.slopesf[cls], q.sf[o]
+    sign = np.where(np.arange(len(o)) < i, -1.0, 1.0)  # capped: rho s - v >= 0 ; uncapped: v - rho s >= 0
+    limit.add(sign * (v - rf * s), np.abs(v) + abs(rf) * s, sign * (d - df * s), np.abs(d) + abs(df) * s)
+    for p, other in active.items():
+        if other is q:
+            continue
+        a, amag, g, gmag = line[p]
+        # other's price must stay above q's (strictly if other would win a tie)
+        limit.add(a - rf, amag + abs(rf), g - df, gmag + abs(df))
 
 
 def _prepare(sp: SatProfile, tie: TieBreaking):
@@ -254,6 +376,7 @@ def method_of_equal_shares(
     completion: str = "none",
     tie_breaking: TieBreaking = lexicographic,
     per_voter_budget: Fraction | None = None,
+    jump: bool = True,
 ) -> MesOutcome:
     """MES; `completion="add1"` raises every voter's budget by 1 unit until the next step would
     overspend (exactly pabutools' `voter_budget_increment=1`)."""
@@ -265,7 +388,7 @@ def method_of_equal_shares(
     base = per_voter_budget if per_voter_budget is not None else Fraction(sp.budget, sp.n_voters)
     if completion == "none":
         return _finish(sp, projs, free, base, 0)
-    k = _add1_increments(sp, projs, free, base)
+    k = _add1_increments(sp, projs, free, base, jump)
     return _finish(sp, projs, free, base + k, k)
 
 
@@ -279,22 +402,28 @@ def _is_exhaustive(sp: SatProfile, projs: list[_Proj], chosen: list[_Proj]) -> b
     return all(q.p in taken or spent + q.cost > sp.budget for q in projs)
 
 
-def _add1_increments(sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction) -> int:
+def _add1_increments(sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction, jump: bool = True) -> int:
     """The number k of unit increments pabutools' iterated MES stops at (returning the run at base + k)."""
     k = 0
+    last_k = -1
     while True:
-        chosen, _, _ = _run(sp, projs, base + k, record=False)
+        chosen, _, _, dmax = _run(sp, projs, base + k, record=False, jump=jump)
         if _outcome_cost(chosen) > sp.budget:
-            return k - 1 if k > 0 else -1
+            return last_k
         if _is_exhaustive(sp, projs, chosen):
             return k
-        k += 1
+        # the outcome is the same for every budget in [base + k, base + k + dmax)
+        step = 1 if dmax < 1 else math.ceil(dmax)
+        if not math.isfinite(dmax) or step > 10**15:
+            raise CountingError("MES with add1 would never stop on this election")
+        last_k = k + step - 1
+        k += step
 
 
 def _finish(sp: SatProfile, projs: list[_Proj], free: list[str], per_voter: Fraction, k: int) -> MesOutcome:
     if k < 0:  # pabutools returns its initial allocation (only free projects)
         return MesOutcome(tuple(free), per_voter, 0, (), _unfunded(sp, projs, None, set()), tuple(free))
-    chosen, rounds, money = _run(sp, projs, per_voter, record=True)
+    chosen, rounds, money, _ = _run(sp, projs, per_voter, record=True)
     taken = {q.p for q in chosen}
     return MesOutcome(
         selected=tuple(free) + tuple(q.pid for q in chosen),

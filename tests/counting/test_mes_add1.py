@@ -1,0 +1,53 @@
+"""MES with add1 jumps over budgets at which the outcome cannot change; it must stop at exactly the same
+increment as raising the budget one unit at a time (pabutools' voter_budget_increment=1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from participate.counting import make_election
+from participate.counting.rules.mes import method_of_equal_shares
+from participate.counting.satisfaction import build_profile
+from tests.counting.generate import generated
+
+SATS = {"approval": ("cost", "cardinality"), "ordinal": ("cost", "cost-points", "borda"),
+        "cumulative": ("cost", "additive", "cost-additive")}
+
+
+def scaled(seed: int, vote_type: str, factor: int):
+    """A generated election with costs and budget multiplied: many unit steps between changes."""
+    e = generated(seed, vote_type)
+    return make_election(
+        budget=e.budget * factor, vote_type=vote_type,
+        projects=[(p.id, p.cost * factor) for p in e.projects],
+        ballots=[(b.projects, b.points) if b.points is not None else b.projects for b in e.ballots],
+    )
+
+
+@pytest.mark.parametrize("vote_type", sorted(SATS))
+def test_jumping_equals_stepping_one_unit_at_a_time(vote_type):
+    jumped = 0
+    for seed in range(25):
+        election = scaled(seed, vote_type, 23)
+        for sat in SATS[vote_type]:
+            sp = build_profile(election, sat)
+            fast = method_of_equal_shares(sp, completion="add1")
+            slow = method_of_equal_shares(sp, completion="add1", jump=False)
+            assert (fast.selected, fast.increments, fast.budget_per_voter) == (
+                slow.selected, slow.increments, slow.budget_per_voter)
+            jumped += fast.increments
+    assert jumped > 50  # the instances really need many increments
+
+
+def test_budapest_add1_finishes_quickly(pabulib_dir):
+    """pabutools needs ~51,500 unit increments here (it does not finish in minutes)."""
+    import time
+
+    from participate.counting import read_pabulib
+
+    e = read_pabulib(pabulib_dir / "Hungary_Budapest_2024_VIII_Jozsefvaros.pb")
+    t = time.perf_counter()
+    out = method_of_equal_shares(build_profile(e, "cost"), completion="add1")
+    assert time.perf_counter() - t < 60
+    assert out.increments > 1000
+    assert sum(e.project(p).cost for p in out.selected) <= e.budget
