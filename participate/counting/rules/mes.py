@@ -218,6 +218,14 @@ class _Limit:
         self.dmax = float("inf")
 
     def add(self, a, a_mag, c, c_mag) -> None:
+        if self.dmax == 0.0:
+            return
+        if np.isscalar(a) and np.isscalar(c):
+            a_lo = a - _MARGIN * a_mag - 1e-300
+            negc_hi = -c + _MARGIN * c_mag + 1e-300
+            if negc_hi > 0:
+                self.dmax = 0.0 if a_lo <= 0 else min(self.dmax, a_lo / negc_hi)
+            return
         a = np.atleast_1d(np.asarray(a, dtype=np.float64))
         c = np.atleast_1d(np.asarray(c, dtype=np.float64))
         a_lo = a - _MARGIN * np.asarray(a_mag) - 1e-300
@@ -349,11 +357,10 @@ def _constrain(limit: _Limit, q: _Proj, money: _Money, rho: Fraction, drho: Frac
     v, d, s = money.valsf[cls], money.slopesf[cls], q.sf[o]
     sign = np.where(np.arange(len(o)) < i, -1.0, 1.0)  # capped: rho s - v >= 0 ; uncapped: v - rho s >= 0
     limit.add(sign * (v - rf * s), np.abs(v) + abs(rf) * s, sign * (d - df * s), np.abs(d) + abs(df) * s)
-    for p, other in active.items():
-        if other is q:
-            continue
-        a, amag, g, gmag = line[p]
-        # other's price must stay above q's (strictly if other would win a tie)
+    rows = [line[p] for p, other in active.items() if other is not q]
+    if rows:
+        a, amag, g, gmag = np.array(rows).T
+        # every other project's price must stay above q's (strictly if it would win a tie)
         limit.add(a - rf, amag + abs(rf), g - df, gmag + abs(df))
 
 
@@ -406,8 +413,16 @@ def _add1_increments(sp: SatProfile, projs: list[_Proj], free: list[str], base: 
     """The number k of unit increments pabutools' iterated MES stops at (returning the run at base + k)."""
     k = 0
     last_k = -1
+    short = 0  # consecutive runs whose jump was under one unit: computing jumps is then skipped for a while
     while True:
-        chosen, _, _, dmax = _run(sp, projs, base + k, record=False, jump=jump)
+        try_jump = jump and (short < 3 or short % 8 == 0)
+        try:
+            if not jump:  # reference mode: exact runs, one unit at a time
+                raise _Uncertain
+            chosen, dmax = _float_run(sp, projs, float(base + k), try_jump)
+        except _Uncertain:
+            chosen, _, _, dmax = _run(sp, projs, base + k, record=False, jump=try_jump)
+        short = short + 1 if dmax < 1 else 0
         if _outcome_cost(chosen) > sp.budget:
             return last_k
         if _is_exhaustive(sp, projs, chosen):
@@ -443,3 +458,108 @@ def _unfunded(sp: SatProfile, projs: list[_Proj], money: _Money | None, taken: s
         have = money.exact_sum(money.cls[q.idx], q.wf) if money is not None else Fraction(0)
         out.append(MesUnfunded(q.pid, q.cost, q.voters, have))
     return tuple(out)
+
+
+# --- certified floating-point runs for add1 ---------------------------------------------------------------
+#
+# add1 may need hundreds of MES runs (one per unit step where the outcome can change). They only decide *when*
+# to stop, so they run in floating point, and every decision they take (which project is cheapest, whether a
+# project is affordable) is certified: if two candidates, or money and cost, come within a tolerance far
+# above the accumulated rounding error, the run is redone exactly. Only the final, reported run is always exact.
+
+_CERT = 1e-8
+
+
+class _Uncertain(Exception):
+    pass
+
+
+class _FloatMoney:
+    """Per-group float money and slope, with the attribute names _tangent_slope/_constrain expect."""
+
+    def __init__(self, n_groups: int, per_voter: float) -> None:
+        self.valsf = np.full(n_groups, per_voter)
+        self.slopesf = np.ones(n_groups)
+        self.cls = np.arange(n_groups)
+
+
+def _rho_float(q: _Proj, b: np.ndarray, scale_money: float):
+    """(rho, err, capped mask) or None if certainly unaffordable; raises _Uncertain near a decision."""
+    bud = b[q.idx]
+    m = q.wf * bud
+    total = float(m.sum())
+    tol = _CERT * (q.cost + scale_money)
+    if total < q.cost - tol:
+        return None
+    if total < q.cost + tol:
+        raise _Uncertain
+    r = bud / q.sf
+    rho = q.cost / float(q.wsf.sum())
+    for _ in range(60):
+        capped = r < rho
+        x = float(m[capped].sum())
+        s = float(q.wsf[~capped].sum())
+        new = (q.cost - x) / s
+        if new <= rho:
+            err = _CERT * (q.cost + x + scale_money) / s
+            return rho if new < rho else new, err, capped, r
+        rho = new
+    raise _Uncertain  # pragma: no cover - pathological; exact run decides
+
+
+def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool):
+    """Certified float MES at one per-voter budget: (chosen projects, dmax)."""
+    money = _FloatMoney(len(sp.weights), per_voter)
+    b = money.valsf
+    scale_money = per_voter * sp.n_voters * 1e-3
+    active = {q.p: q for q in projs}
+    lb = {q.p: (q.cost / q.total) * (1 - _REL) for q in projs}
+    line = {q.p: (q.cost / q.total, q.cost / q.total, 0.0, 0.0) for q in projs}
+    limit = _Limit() if jump else None
+    chosen = []
+    while active:
+        evaluated = []
+        best_hi = float("inf")
+        for p in sorted(active, key=lb.__getitem__):
+            if lb[p] > best_hi:
+                break
+            q = active[p]
+            res = _rho_float(q, b, scale_money)
+            if res is None:
+                if limit is not None:
+                    m = float(np.dot(q.wf, b[q.idx]))
+                    dm = float(np.dot(q.wf, money.slopesf[q.idx]))
+                    limit.add(q.cost - m, q.cost + float(np.dot(q.wf, np.abs(b[q.idx]))), -dm,
+                              float(np.dot(q.wf, np.abs(money.slopesf[q.idx]))))
+                del active[p]
+                continue
+            rho, err, capped, r = res
+            lb[p] = rho - 2 * err
+            evaluated.append((q, rho, err, capped, r))
+            best_hi = min(best_hi, rho + 2 * err)
+        if not evaluated:
+            break
+        evaluated.sort(key=lambda t: (t[1], t[0].tie))
+        q, rho, err, capped, r = evaluated[0]
+        for other in evaluated[1:]:
+            if other[1] - other[2] <= rho + err:
+                raise _Uncertain
+        if limit is not None:
+            o = np.arange(len(q.idx))
+            ws = q.wf * q.sf
+            drho = -float(np.dot(q.wf[capped], money.slopesf[q.idx][capped])) / float(ws[~capped].sum())
+            for other, orho, oerr, ocapped, orr in evaluated[1:]:
+                g, gmag = _tangent_slope(other, money, orho, np.arange(len(other.idx)), orr)
+                line[other.p] = (orho, (oerr + err) / _MARGIN, g, gmag)
+            # own piece must stay valid; rivals must stay dearer; same as the exact run's constraints
+            order = np.argsort(~capped, kind="stable")
+            _constrain(limit, q, money, rho, drho, order, int(capped.sum()),
+                       active, line)
+        sup = q.idx
+        pay = np.minimum(b[sup], rho * q.sf)
+        b[sup] = np.where(capped, 0.0, b[sup] - pay)
+        if limit is not None:
+            money.slopesf[sup] = np.where(capped, 0.0, money.slopesf[sup] - drho * q.sf)
+        chosen.append(q)
+        del active[q.p]
+    return chosen, (limit.dmax if limit is not None else 0.0)
