@@ -1,0 +1,57 @@
+"""Sortition engine: fair, checkable selection of citizens' panels (pure: stdlib, numpy, highspy).
+
+Public API (see ../shared/docs/sortition.md):
+
+    pool = load_pool(features_csv, people_csv, id_column="id", address_columns=())
+    selection = select_panel(pool, panel_size, algorithm="leximin")      # -> Selection
+    lottery = round_lottery(selection.distribution, selection.probabilities, size=1000)   # -> Lottery
+    drawn = draw(lottery, seed)                                          # -> Draw
+    verify_draw(published_json, seed)                                    # -> Draw (recomputed)
+    reserves = reserve_list(pool, drawn.panel, seed=seed)
+    replace_dropouts(pool, panel_size, drawn.panel, dropouts, reserves=reserves)   # -> Replacement
+
+Errors: SortitionError > InputError, InfeasibleQuotas (conflicting quotas + suggested relaxation),
+LotteryError; every message is safe to show to facilitators.
+"""
+
+from participate.sortition.errors import (
+    InfeasibleQuotas,
+    InputError,
+    LotteryError,
+    QuotaChange,
+    SortitionError,
+)
+from participate.sortition.io import load_pool, parse_features, parse_people, read_features
+from participate.sortition.lottery import Draw, Lottery, draw, draw_index, round_lottery, verify_draw
+from participate.sortition.model import Feature, Person, Pool, Quota
+from participate.sortition.reserves import Replacement, replace_dropouts, reserve_list
+from participate.sortition.selection import ALGORITHMS, Panel, Selection, select_panel
+
+__all__ = [
+    "ALGORITHMS",
+    "Draw",
+    "Feature",
+    "InfeasibleQuotas",
+    "InputError",
+    "Lottery",
+    "LotteryError",
+    "Panel",
+    "Person",
+    "Pool",
+    "Quota",
+    "QuotaChange",
+    "Replacement",
+    "Selection",
+    "SortitionError",
+    "draw",
+    "draw_index",
+    "load_pool",
+    "parse_features",
+    "parse_people",
+    "read_features",
+    "replace_dropouts",
+    "reserve_list",
+    "round_lottery",
+    "select_panel",
+    "verify_draw",
+]

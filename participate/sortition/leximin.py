@@ -19,17 +19,19 @@ stage maximises the minimum of the rest. MAXIMIN stops after the first stage.
 
 from __future__ import annotations
 
+import highspy
 import numpy as np
 
 from participate.sortition.distribution import TypeDistribution
 from participate.sortition.infeasible import raise_infeasible
-from participate.sortition.solver import INF, solve
+from participate.sortition.solver import INF, new_highs, run, solve
 from participate.sortition.types import TypeModel
 
 PRICE_TOL = 1e-9
 DUAL_EPS = 1e-7
 FIX_SLACK = 1e-10
 MAX_ROUNDS = 10_000
+HEURISTIC_STARTS = 4
 
 
 class PanelOracle:
@@ -37,25 +39,122 @@ class PanelOracle:
 
     def __init__(self, model: TypeModel) -> None:
         self.model = model
-        self.rows, self.lo, self.hi = model.constraint_rows()
         self.calls = 0
+        t = model.n_types
+        rows, lo, hi = model.constraint_rows()
+        self.highs = new_highs(mip=True)
+        lp = highspy.HighsLp()
+        lp.num_col_ = t
+        lp.num_row_ = rows.shape[0]
+        lp.col_cost_ = np.zeros(t)
+        lp.col_lower_ = np.zeros(t)
+        lp.col_upper_ = np.asarray(model.sizes, dtype=float)
+        lp.row_lower_ = lo
+        lp.row_upper_ = hi
+        lp.sense_ = highspy.ObjSense.kMaximize
+        r, c = np.nonzero(rows)
+        starts = np.searchsorted(r, np.arange(rows.shape[0] + 1)).astype(np.int32)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.num_col_ = t
+        lp.a_matrix_.num_row_ = rows.shape[0]
+        lp.a_matrix_.start_ = starts
+        lp.a_matrix_.index_ = c.astype(np.int32)
+        lp.a_matrix_.value_ = rows[r, c]
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * t
+        self.highs.passModel(lp)
+        self.index = np.arange(t, dtype=np.int32)
 
     def best(self, weights: np.ndarray) -> np.ndarray | None:
         self.calls += 1
-        t = self.model.n_types
-        sol = solve(
-            weights,
-            self.rows,
-            self.lo,
-            self.hi,
-            np.zeros(t),
-            self.model.sizes,
-            integer=np.ones(t, dtype=bool),
-            maximize=True,
-        )
+        self.highs.changeColsCost(len(self.index), self.index, np.asarray(weights, dtype=float))
+        sol = run(self.highs)
         if sol.status != "optimal" or sol.x is None:
             return None
         return np.rint(sol.x).astype(int)
+
+
+def local_search(
+    model: TypeModel, weights: np.ndarray, start: np.ndarray, *, max_moves: int = 200
+) -> np.ndarray:
+    """Improve `start` by best single swaps (one person out, one in) that keep every constraint.
+
+    A cheap pricing heuristic: when it finds a panel above the dual bound, the exact ILP is not needed.
+    """
+    c = start.astype(int).copy()
+    inc = model.incidence
+    lower = model.lower[:, None, None] - 1e-9
+    upper = model.upper[:, None, None] + 1e-9
+    household = np.full(model.n_types, -1)
+    for h, group in enumerate(model.households):
+        household[list(group)] = h
+    for _ in range(max_moves):
+        out_ = np.flatnonzero(c > 0)
+        in_ = np.flatnonzero(c < model.sizes)
+        if not out_.size or not in_.size:
+            break
+        gain = weights[in_][None, :] - weights[out_][:, None]
+        if gain.max() <= 1e-12:
+            break
+        q = inc @ c
+        new_q = q[:, None, None] - inc[:, out_][:, :, None] + inc[:, in_][:, None, :]
+        ok = ((new_q >= lower) & (new_q <= upper)).all(axis=0)
+        ok &= out_[:, None] != in_[None, :]
+        if model.households:
+            h_count = np.zeros(len(model.households))
+            has = household >= 0
+            np.add.at(h_count, household[has], c[has])
+            h_in = household[in_]
+            busy = np.where(h_in >= 0, h_count[np.maximum(h_in, 0)], 0)[None, :]
+            same = (h_in[None, :] >= 0) & (household[out_][:, None] == h_in[None, :])
+            ok &= (busy - same) == 0
+        gain = np.where(ok, gain, -np.inf)
+        best = np.unravel_index(np.argmax(gain), gain.shape)
+        if gain[best] <= 1e-12:
+            break
+        c[out_[best[0]]] -= 1
+        c[in_[best[1]]] += 1
+    return c
+
+
+class DualLP:
+    """The stage's dual LP, kept in one HiGHS instance and warm-started as panels are added."""
+
+    def __init__(self, n_active: int) -> None:
+        t = n_active
+        self.t = t
+        self.highs = new_highs(mip=False)
+        h = self.highs
+        lp = highspy.HighsLp()
+        lp.num_col_ = t + 1
+        lp.num_row_ = 1
+        lp.col_cost_ = np.concatenate([np.zeros(t), [1.0]])
+        lp.col_lower_ = np.concatenate([np.zeros(t), [-INF]])
+        lp.col_upper_ = np.full(t + 1, INF)
+        lp.row_lower_ = np.array([1.0])
+        lp.row_upper_ = np.array([1.0])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.num_col_ = t + 1
+        lp.a_matrix_.num_row_ = 1
+        lp.a_matrix_.start_ = np.array([0, t], dtype=np.int32)
+        lp.a_matrix_.index_ = np.arange(t, dtype=np.int32)
+        lp.a_matrix_.value_ = np.ones(t)
+        h.passModel(lp)
+
+    def add_panel(self, a_row: np.ndarray) -> None:
+        nz = np.flatnonzero(a_row)
+        idx = np.concatenate([nz, [self.t]]).astype(np.int32)
+        val = np.concatenate([a_row[nz], [-1.0]])
+        self.highs.addRow(-INF, 0.0, len(idx), idx, val)
+
+    def fix(self, t: int, value: float) -> None:
+        self.highs.changeColCost(int(t), -float(value))
+        self.highs.changeCoeff(0, int(t), 0.0)
+
+    def solve(self) -> tuple[np.ndarray, float, float]:
+        sol = run(self.highs)
+        if sol.status != "optimal" or sol.x is None:  # pragma: no cover - numerical trouble
+            raise RuntimeError(f"dual LP failed: {sol.status}")
+        return sol.x[: self.t], float(sol.x[self.t]), float(sol.objective)
 
 
 def _initial_panels(model: TypeModel, oracle: PanelOracle) -> tuple[list[np.ndarray], np.ndarray]:
@@ -138,29 +237,44 @@ def optimise(model: TypeModel, *, maximin_only: bool = False) -> TypeDistributio
     free = np.ones(len(active), dtype=bool)
     fixed_values = np.zeros(len(active))
 
+    dual = DualLP(len(active))
+    for panel in panels:
+        dual.add_panel(panel[active] / sizes)
     for _ in range(MAX_ROUNDS):
-        a = np.array(panels)[:, active] / sizes
-        y, y_hat, objective = _solve_dual(a, free, fixed_values)
+        y, y_hat, objective = dual.solve()
         weights = np.zeros(t)
         weights[active] = np.clip(y, 0.0, None) / sizes
+        values = np.array(panels) @ weights
+        found = 0
+        for start in np.argsort(-values)[:HEURISTIC_STARTS]:
+            c = local_search(model, weights, panels[int(start)])
+            if float(weights @ c) > y_hat + PRICE_TOL and tuple(c) not in seen:
+                panels.append(c)
+                seen.add(tuple(c))
+                dual.add_panel(c[active] / sizes)
+                found += 1
+        if found:
+            continue
         c = oracle.best(weights)
         value = float(weights @ c) if c is not None else -INF
         if c is not None and value > y_hat + PRICE_TOL and tuple(c) not in seen:
             panels.append(c)
             seen.add(tuple(c))
+            dual.add_panel(c[active] / sizes)
             continue
         # stage optimal: z* = objective
         z = objective
         if maximin_only:
-            fixed_values[free] = z - FIX_SLACK
-            free[:] = False
+            at_min = free.copy()
         else:
             at_min = free & (y > DUAL_EPS)
             if not at_min.any():
                 at_min = np.zeros_like(free)
                 at_min[np.argmax(np.where(free, y, -INF))] = True
-            fixed_values[at_min] = z - FIX_SLACK
-            free &= ~at_min
+        fixed_values[at_min] = z - FIX_SLACK
+        free &= ~at_min
+        for k in np.flatnonzero(at_min):
+            dual.fix(k, fixed_values[k])
         if not free.any():
             break
     else:  # pragma: no cover

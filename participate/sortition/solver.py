@@ -65,11 +65,18 @@ def solve(
         lp.integrality_ = [
             highspy.HighsVarType.kInteger if flag else highspy.HighsVarType.kContinuous for flag in integer
         ]
+    h = new_highs(mip=integer is not None and bool(np.any(integer)), mip_gap=mip_gap, time_limit=time_limit)
+    h.passModel(lp)
+    return run(h)
+
+
+def new_highs(*, mip: bool, mip_gap: float = 1e-9, time_limit: float | None = None) -> highspy.Highs:
+    """A quiet, single-threaded, deterministic HiGHS instance with tight tolerances."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
-    if integer is not None and np.any(integer):
+    if mip:
         h.setOptionValue("mip_rel_gap", mip_gap)
         h.setOptionValue("mip_abs_gap", 1e-10)
         h.setOptionValue("mip_feasibility_tolerance", 1e-9)
@@ -78,7 +85,11 @@ def solve(
         h.setOptionValue("dual_feasibility_tolerance", 1e-10)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
-    h.passModel(lp)
+    return h
+
+
+def run(h: highspy.Highs) -> Solution:
+    """Run a prepared HiGHS instance and collect the solution."""
     h.run()
     status = h.getModelStatus()
     solution = h.getSolution()
