@@ -10,6 +10,7 @@ chosen project's supporters is confirmed exactly (falling back to a fully exact 
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -79,22 +80,75 @@ class _Proj:
         self.tie = tie(self.pid)
 
 
+class _View:
+    """Exact per-class values, computed on demand: class c holds its parent's value minus
+    deltas[round[c]] * sat[c] (the payment of that round)."""
+
+    def __init__(self, money: _Money, memo: list, deltas: list) -> None:
+        self.m, self.memo, self.deltas = money, memo, deltas
+
+    def __getitem__(self, c) -> Fraction:
+        memo, m = self.memo, self.m
+        c = int(c)
+        if memo[c] is not None:
+            return memo[c]
+        chain = []
+        while memo[c] is None:
+            chain.append(c)
+            c = m.parent[c]
+        v = memo[c]
+        for x in reversed(chain):
+            v = v - self.deltas[m.rnd[x]] * m.sv[x]
+            memo[x] = v
+        return v
+
+
 class _Money:
-    """Exact money of every group: class values (Fractions) and a class per group."""
+    """Exact money of every group: a class per group, class values exact on demand (floats eagerly)."""
 
     def __init__(self, n_groups: int, per_voter: Fraction) -> None:
-        self.vals: list[Fraction] = [Fraction(0), per_voter]
+        self.parent: list[int] = [0, 1]
+        self.rnd: list[int] = [0, 0]
+        self.sv: list[int] = [0, 0]
+        self.rhos: list[Fraction] = []
+        self.drhos: list[Fraction] = []
+        self._vals: list[Fraction | None] = [Fraction(0), per_voter]
+        self._slopes: list[Fraction | None] = [Fraction(0), Fraction(1)]  # d(money)/d(budget), add1 jump
+        self.vals = _View(self, self._vals, self.rhos)
+        self.slopes = _View(self, self._slopes, self.drhos)
         self.valsf = np.array([0.0, float(per_voter)])
-        self.cls = np.ones(n_groups, dtype=np.int64)
-        # d(money)/d(per-voter budget), for the add1 jump (see _Limit)
-        self.slopes: list[Fraction] = [Fraction(0), Fraction(1)]
         self.slopesf = np.array([0.0, 1.0])
+        self.cls = np.ones(n_groups, dtype=np.int64)
 
     def exact_sum(self, classes: np.ndarray, weights: np.ndarray) -> Fraction:
+        """Exact total money of the given groups (weights = voters per group). A class's value is its root's
+        (0 or the per-voter budget) minus the payments along its chain, so the total is
+        budget * (voters under root 1) - sum over rounds of rho_t * (integer sum of satisfactions paid)."""
         counts = np.bincount(classes, weights=weights, minlength=0)
+        frontier: dict[int, int] = {int(c): int(counts[c]) for c in np.nonzero(counts)[0]}
+        heap = [-c for c in frontier]
+        heapq.heapify(heap)
+        per_round: dict[int, int] = {}
+        at_budget = 0
+        parent, rnd, sv = self.parent, self.rnd, self.sv
         total = Fraction(0)
-        for c in np.nonzero(counts)[0]:
-            total += int(counts[c]) * self.vals[c]
+        while heap:
+            c = -heapq.heappop(heap)  # children have larger ids than their parents
+            n = frontier.pop(c)
+            if c == 1:
+                at_budget += n
+            elif c != 0:
+                t = rnd[c]
+                per_round[t] = per_round.get(t, 0) + n * sv[c]
+                pc = parent[c]
+                if pc in frontier:
+                    frontier[pc] += n
+                else:
+                    frontier[pc] = n
+                    heapq.heappush(heap, -pc)
+        total += at_budget * self._vals[1]
+        for t, amount in per_round.items():
+            total -= self.rhos[t] * amount
         return total
 
 
@@ -170,37 +224,38 @@ def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: 
             gave_all += int(capped_counts[c])
     money.cls[groups[:i]] = 0
     u_groups = groups[i:]
-    keys = np.stack([old[i:], q.s[o][i:]], axis=1)
-    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    s_u = q.s[o][i:]
+    s_vals, s_code = np.unique(s_u, return_inverse=True)
+    uniq, inv = np.unique(old[i:] * len(s_vals) + s_code.reshape(-1), return_inverse=True)
     inv = inv.reshape(-1)
-    new_cls = np.empty(len(uniq), dtype=np.int64)
-    weights_u = q.wf[o][i:]
-    per_key = np.bincount(inv, weights=weights_u) if record else None
-    added = []
-    added_slopes = []
-    for k, (c, s) in enumerate(uniq):
-        amount = rho * int(s)
-        value = money.vals[c] - amount
-        slope = money.slopes[c] - drho * int(s)
-        if record:
-            n = int(per_key[k])
-            payments[amount] = payments.get(amount, 0) + n
-            if value == 0:
-                gave_all += n
-        if value == 0 and slope == 0:
-            new_cls[k] = 0
-        else:
-            new_cls[k] = len(money.vals)
-            money.vals.append(value)
-            money.slopes.append(slope)
-            added.append(float(value))
-            added_slopes.append(float(slope))
-    if added:
-        money.valsf = np.concatenate([money.valsf, np.array(added)])
-        money.slopesf = np.concatenate([money.slopesf, np.array(added_slopes)])
-    money.cls[u_groups] = new_cls[inv]
+    c_old = uniq // len(s_vals)
+    sv = s_vals[uniq % len(s_vals)]
+    t = len(money.rhos)
+    money.rhos.append(rho)
+    money.drhos.append(drho)
+    first = len(money.parent)
+    money.parent.extend(c_old.tolist())
+    money.rnd.extend([t] * len(uniq))
+    money.sv.extend(sv.tolist())
+    money._vals.extend([None] * len(uniq))
+    money._slopes.extend([None] * len(uniq))
+    new_f = money.valsf[c_old] - float(rho) * sv
+    money.valsf = np.concatenate([money.valsf, new_f])
+    money.slopesf = np.concatenate([money.slopesf, money.slopesf[c_old] - float(drho) * sv])
+    money.cls[u_groups] = first + inv
     if not record:
         return None
+    per_key = np.bincount(inv, weights=q.wf[o][i:])
+    per_sat: dict[int, int] = {}
+    near_zero = np.abs(new_f) <= 1e-9 * float(money.valsf[1])
+    for k in range(len(uniq)):
+        n = int(per_key[k])
+        per_sat[int(sv[k])] = per_sat.get(int(sv[k]), 0) + n
+        if near_zero[k] and money.vals[first + k] == 0:
+            gave_all += n
+    for sat, n in per_sat.items():
+        amount = rho * sat
+        payments[amount] = payments.get(amount, 0) + n
     pays = tuple(MesPayment(a, n) for a, n in sorted(payments.items(), reverse=True) if n)
     payers = sum(p.voters for p in pays if p.amount > 0)
     return MesRound(q.pid, q.cost, q.voters, payers, gave_all, pays)
