@@ -156,52 +156,54 @@ def build_profile(election: Election, sat: str) -> SatProfile:
             weights[g] += 1
 
     k = points_k(election) if sat in ("points", "cost-points") else 0
-    e_group: list[int] = []
-    e_proj: list[int] = []
-    e_val: list[int | Fraction] = []
-    approvals = [0] * len(ids)
-    pts_total: list[int | Fraction] = [0] * len(ids)
-    for g, projects in enumerate(group_ballots):
-        length = len(projects)
-        pts = group_points[g]
-        w = weights[g]
-        for pos, pid in enumerate(projects):
-            p = index[pid]
-            approvals[p] += w
-            if pts is not None:
-                pts_total[p] += w * pts[pos]
-            if sat == "cost":
-                v: int | Fraction = costs[p]
-            elif sat == "cardinality":
-                v = 1
-            elif sat == "borda":
-                v = length - pos - 1
-            elif sat == "points":
-                v = k - pos
-            elif sat == "cost-points":
-                v = costs[p] * (k - pos)
-            elif sat == "additive":
-                assert pts is not None
-                v = pts[pos]
-            else:  # cost-additive
-                assert pts is not None
-                v = costs[p] * pts[pos]
-            if v != 0:
-                e_group.append(g)
-                e_proj.append(p)
-                e_val.append(v)
-    if not cardinal:
-        pts_total = list(approvals)
+    n_groups = len(group_ballots)
+    lengths = np.fromiter((len(b) for b in group_ballots), dtype=np.int64, count=n_groups)
+    flat_p = np.fromiter((index[pid] for b in group_ballots for pid in b), dtype=np.int64,
+                         count=int(lengths.sum()))
+    flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lengths)
+    starts = np.cumsum(lengths) - lengths
+    pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)
+    w = np.asarray(weights, dtype=np.int64)
+    cost_arr = np.asarray(costs, dtype=np.int64)
+    approvals = np.bincount(flat_p, weights=w[flat_g], minlength=len(ids)).astype(np.int64)
     scale = 1
-    for v in e_val:
-        if isinstance(v, Fraction) and v.denominator != 1:
-            scale = math.lcm(scale, v.denominator)
-    ints = [int(v * scale) for v in e_val]
-    if any(abs(x) >= 2**62 for x in ints):  # pragma: no cover - absurd inputs
-        raise UnsupportedOptionError("satisfaction values are too large to count exactly")
-    eg = np.asarray(e_group, dtype=np.int64)
-    ep = np.asarray(e_proj, dtype=np.int64)
-    ev = np.asarray(ints, dtype=np.int64)
+    exact_points: list | None = None
+    if cardinal:
+        exact_points = [x for pts in group_points for x in pts]  # type: ignore[union-attr]
+        for v in exact_points:
+            if isinstance(v, Fraction) and v.denominator != 1:
+                scale = math.lcm(scale, v.denominator)
+    if sat == "cost":
+        vals = cost_arr[flat_p]
+    elif sat == "cardinality":
+        vals = np.ones(len(flat_p), dtype=np.int64)
+    elif sat == "borda":
+        vals = lengths[flat_g] - pos - 1
+    elif sat == "points":
+        vals = k - pos
+    elif sat == "cost-points":
+        vals = cost_arr[flat_p] * (k - pos)
+    else:
+        assert exact_points is not None
+        scaled = [int(v * scale) for v in exact_points]
+        if any(abs(x) >= 2**40 for x in scaled):  # pragma: no cover - absurd inputs
+            raise UnsupportedOptionError("points are too large or too fine to count exactly")
+        vals = np.asarray(scaled, dtype=np.int64)
+        if sat == "cost-additive":
+            vals = vals * cost_arr[flat_p]
+    if sat not in ("additive", "cost-additive"):
+        vals = vals * scale
+    pts_total: list[int | Fraction] = [0] * len(ids)
+    if cardinal:
+        assert exact_points is not None
+        for g, pts in enumerate(group_points):
+            wg = weights[g]
+            for pid, x in zip(group_ballots[g], pts, strict=True):  # type: ignore[arg-type]
+                pts_total[index[pid]] += wg * x
+    else:
+        pts_total = [int(a) for a in approvals]
+    keep = vals != 0
+    eg, ep, ev = flat_g[keep], flat_p[keep], vals[keep]
     order = np.argsort(ep, kind="stable")
     eg, ep, ev = eg[order], ep[order], ev[order]
     offsets = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -213,13 +215,13 @@ def build_profile(election: Election, sat: str) -> SatProfile:
         project_ids=ids,
         costs=costs,
         n_voters=len(election.ballots),
-        weights=np.asarray(weights, dtype=np.int64),
+        weights=w,
         group_ballots=tuple(group_ballots),
         entry_group=eg,
         entry_sat=ev,
         offsets=offsets,
         scale=scale,
-        approvals=np.asarray(approvals, dtype=np.int64),
+        approvals=approvals,
         points_total=tuple(pts_total),
     )
 
