@@ -374,10 +374,12 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, 
         if not evaluated:
             break
         best = None
+        exact_info = {}
         for q, (rho_f, o, i, rs, _mag) in evaluated:
             if rho_f * (1 - _REL) > best_hi:
                 continue
             rho, o2, i2 = _exact_rho(q, money, o, i, rs, rho_f)
+            exact_info[q.p] = (q, rho, o2, i2)
             if best is None or (rho, q.tie) < (best[0], best[1].tie):
                 best = (rho, q, o2, i2)
         assert best is not None
@@ -385,7 +387,15 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, 
         drho = Fraction(0)
         if limit is not None:
             drho = _price_slope(q, money, o, i)
-            _constrain(limit, q, money, rho, drho, o, i, active, line)
+            tied_ok = set()
+            for p2, (q2, rho2, o2, i2) in exact_info.items():
+                if q2 is not q and rho2 == rho:
+                    # an exact tie q wins: it persists harmlessly while q2's price rises at least as fast
+                    if not _has_boundary(q2, money, rho2, o2) and _price_slope(q2, money, o2, i2) >= drho:
+                        tied_ok.add(p2)
+                    else:
+                        limit.dmax = 0.0
+            _constrain(limit, q, money, rho, drho, o, i, active, line, tied_ok)
         round_info = _pay(q, money, rho, o, i, record, drho)
         if record:
             rounds.append(round_info)
@@ -405,14 +415,25 @@ def _price_slope(q: _Proj, money: _Money, o: np.ndarray, i: int) -> Fraction:
     return -capped_slope / int(np.dot(q.w[o][i:], q.s[o][i:]))
 
 
+def _has_boundary(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray) -> bool:
+    """Whether a supporter of q has exactly rho * sat left (then q's price slope is ambiguous)."""
+    cls = money.cls[q.idx[o]]
+    r = money.valsf[cls] / q.sf[o]
+    rf = float(rho)
+    for j in np.nonzero(np.abs(r - rf) <= _BAND * abs(rf) + 1e-300)[0]:
+        if money.vals[cls[j]] == rho * int(q.s[o][j]):
+            return True
+    return False
+
+
 def _constrain(limit: _Limit, q: _Proj, money: _Money, rho: Fraction, drho: Fraction, o: np.ndarray, i: int,
-               active: dict, line: dict) -> None:
+               active: dict, line: dict, tied_ok: set | frozenset = frozenset()) -> None:
     rf, df = float(rho), float(drho)
     cls = money.cls[q.idx[o]]
     v, d, s = money.valsf[cls], money.slopesf[cls], q.sf[o]
     sign = np.where(np.arange(len(o)) < i, -1.0, 1.0)  # capped: rho s - v >= 0 ; uncapped: v - rho s >= 0
     limit.add(sign * (v - rf * s), np.abs(v) + abs(rf) * s, sign * (d - df * s), np.abs(d) + abs(df) * s)
-    rows = [line[p] for p, other in active.items() if other is not q]
+    rows = [line[p] for p, other in active.items() if other is not q and p not in tied_ok]
     if rows:
         a, amag, g, gmag = np.array(rows).T
         # every other project's price must stay above q's (strictly if it would win a tie)
