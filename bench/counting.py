@@ -77,8 +77,9 @@ def job(spec: dict) -> dict:
         loaded = load(election, path.read_text(encoding="utf-8-sig"))
         out["read_s"] = time.perf_counter() - t
         t = time.perf_counter()
-        out["selected"] = reference(election, spec["rule"], spec["sat"], spec.get("completion", "none"),
-                                    loaded=loaded)
+        out["selected"] = reference(
+            election, spec["rule"], spec["sat"], spec.get("completion", "none"), loaded=loaded
+        )
         out["seconds"] = time.perf_counter() - t
     else:
         from participate.counting import count, read_pabulib
@@ -95,8 +96,9 @@ def job(spec: dict) -> dict:
 
 
 def run(spec: dict) -> dict:
-    proc = subprocess.run([sys.executable, __file__, "--job", json.dumps(spec)], capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--job", json.dumps(spec)], capture_output=True, text=True, check=False
+    )
     if proc.returncode != 0:
         raise SystemExit(f"measurement {spec} failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -113,8 +115,10 @@ def main() -> None:
         return
 
     print("pabutools 1.2.3 vs participate.counting (same files, same run; fresh process per measurement)\n")
-    print(f"{'file':<26} {'rule':<7} {'pabutools s':>11} {'ours s':>8} {'ratio':>7} {'same':>5} "
-          f"{'pabu MB':>8} {'ours MB':>8}")
+    print(
+        f"{'file':<26} {'rule':<7} {'pabutools s':>11} {'ours s':>8} {'ratio':>7} {'same':>5} "
+        f"{'pabu MB':>8} {'ours MB':>8}"
+    )
     for name, sat in CASES:
         for rule in ("greedy", "mes"):
             ours = run({"file": name, "rule": rule, "sat": sat})
@@ -123,14 +127,25 @@ def main() -> None:
             else:
                 ref = run({"pabutools": True, "file": name, "rule": rule, "sat": sat})
             same = ref["selected"] == ours["selected"]
-            print(f"{name[:26]:<26} {rule:<7} {ref['seconds']:>11.2f} {ours['seconds']:>8.3f} "
-                  f"{ref['seconds'] / ours['seconds']:>6.0f}x {str(same):>5} {ref['peak_mb']:>8.0f} "
-                  f"{ours['peak_mb']:>8.0f}", flush=True)
+            print(
+                f"{name[:26]:<26} {rule:<7} {ref['seconds']:>11.2f} {ours['seconds']:>8.3f} "
+                f"{ref['seconds'] / ours['seconds']:>6.0f}x {str(same):>5} {ref['peak_mb']:>8.0f} "
+                f"{ours['peak_mb']:>8.0f}",
+                flush=True,
+            )
     ours = run({"file": "Poland_Warszawa_2026.pb", "rule": "mes", "sat": "cost", "completion": "add1u"})
-    print(f"\nMES add1u, Warsaw 2026: {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB "
-          f"({len(ours['selected'])} projects; pabutools does not finish in 5 minutes, not run)")
-    ours = run({"file": "Hungary_Budapest_2024_VIII_Jozsefvaros.pb", "rule": "mes", "sat": "cost",
-                "completion": "add1"})
+    print(
+        f"\nMES add1u, Warsaw 2026: {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB "
+        f"({len(ours['selected'])} projects; pabutools does not finish in 5 minutes, not run)"
+    )
+    ours = run(
+        {
+            "file": "Hungary_Budapest_2024_VIII_Jozsefvaros.pb",
+            "rule": "mes",
+            "sat": "cost",
+            "completion": "add1",
+        }
+    )
     print(f"MES add1, Budapest VIII: {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB")
 
     print("\nGrowth with the number of ballots (generated approval elections, 60 projects, 1-5 approvals)")
@@ -142,8 +157,11 @@ def main() -> None:
         u = run({"generated": n, "rule": "mes", "completion": "add1u"})
         peak = max(g["peak_mb"], m["peak_mb"], u["peak_mb"])
         engine = max(x["peak_mb"] - x["rss_before_mb"] for x in (g, m, u))
-        print(f"{n:>9} {g['seconds']:>9.3f} {m['seconds']:>8.3f} {u['seconds']:>8.3f} {peak:>8.0f} "
-              f"{engine:>9.0f}", flush=True)
+        print(
+            f"{n:>9} {g['seconds']:>9.3f} {m['seconds']:>8.3f} {u['seconds']:>8.3f} {peak:>8.0f} "
+            f"{engine:>9.0f}",
+            flush=True,
+        )
     print("\n(peak MB: whole process incl. the generated election; engine MB: growth during the count)")
 
 

@@ -27,8 +27,9 @@ from participate.counting.engine import META_THRESHOLD
     help="greedy among projects whose total score reaches N (without N: META min_project_score_threshold)",
 )
 @click.option("--format", "fmt", default="table", show_default=True, help="json|table")
-def count_command(file: str, rule: str, sat: str | None, completion: str | None, threshold: str | None,
-                  fmt: str) -> None:
+def count_command(
+    file: str, rule: str, sat: str | None, completion: str | None, threshold: str | None, fmt: str
+) -> None:
     """Count the ballots of a pabulib FILE.pb with a participatory budgeting rule."""
     if fmt not in ("json", "table"):
         raise click.ClickException(f"unknown format {fmt!r} (choose json or table)")
@@ -42,14 +43,20 @@ def count_command(file: str, rule: str, sat: str | None, completion: str | None,
     for warning in election.warnings[:5]:
         click.echo(f"warning: {warning} (counted as cast)", err=True)
     if len(election.warnings) > 5:
-        click.echo(f"warning: {len(election.warnings) - 5} more ballots break the file's constraints", err=True)
+        click.echo(
+            f"warning: {len(election.warnings) - 5} more ballots break the file's constraints", err=True
+        )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
     names = {p.id: p for p in election.projects}
-    click.echo(f"rule: {result.rule}   satisfaction: {result.sat or '-'}   completion: {result.completion}"
-               + (f"   threshold: {result.threshold}" if result.threshold is not None else ""))
-    click.echo(f"budget: {result.budget}   funded: {len(result.selected)} projects costing {result.total_cost}")
+    click.echo(
+        f"rule: {result.rule}   satisfaction: {result.sat or '-'}   completion: {result.completion}"
+        + (f"   threshold: {result.threshold}" if result.threshold is not None else "")
+    )
+    click.echo(
+        f"budget: {result.budget}   funded: {len(result.selected)} projects costing {result.total_cost}"
+    )
     click.echo("")
     click.echo(f"{'#':>3}  {'project':<12} {'cost':>12}  name")
     for i, pid in enumerate(result.selected, start=1):

@@ -43,15 +43,27 @@ def pairs_for(election) -> list[dict]:
     threshold = election.meta.get("min_project_score_threshold")
     if threshold:
         default = {"ordinal": "cost-points", "cumulative": "cost-additive", "scoring": "cost-additive"}
-        out.append({"rule": "greedy", "sat": default.get(vt, "cost"), "completion": "none",
-                    "threshold": int(threshold)})
+        out.append(
+            {
+                "rule": "greedy",
+                "sat": default.get(vt, "cost"),
+                "completion": "none",
+                "threshold": int(threshold),
+            }
+        )
     return out
 
 
 def _child(conn, election, loaded, pair):
     t = time.perf_counter()
-    selected = reference(election, pair["rule"], pair["sat"], pair["completion"], loaded=loaded,
-                         threshold=pair.get("threshold"))
+    selected = reference(
+        election,
+        pair["rule"],
+        pair["sat"],
+        pair["completion"],
+        loaded=loaded,
+        threshold=pair.get("threshold"),
+    )
     conn.send((selected, time.perf_counter() - t))
     conn.close()
 
@@ -74,8 +86,14 @@ def record_file(path: Path, timeout: float) -> dict:
             entry.update(skipped=f"pabutools {version('pabutools')} did not finish within {timeout:g} s")
         proc.kill()
         proc.join()
-        print(path.name, entry.get("rule"), entry.get("sat"), entry.get("completion"),
-              entry.get("seconds", entry.get("skipped")), flush=True)
+        print(
+            path.name,
+            entry.get("rule"),
+            entry.get("sat"),
+            entry.get("completion"),
+            entry.get("seconds", entry.get("skipped")),
+            flush=True,
+        )
         results.append(entry)
     return {"vote_type": election.vote_type, "voters": len(election.ballots), "pairs": results}
 
@@ -87,14 +105,16 @@ def main() -> None:
     args = ap.parse_args()
     files = [Path(f) for f in args.files] or sorted(DATA.glob("*.pb"))
     data = json.loads(OUT.read_text()) if OUT.exists() else {}
-    data.update({
-        "pabutools_version": version("pabutools"),
-        "timeout_seconds": args.timeout,
-        "about": "Outcomes of pabutools (selected project ids, in pabutools' order; sequential_phragmen "
-                 "sorts its result) for every rule x satisfaction x completion of docs/counting.md. "
-                 "Recorded by scripts/record_counting_reference.py; pairs pabutools cannot finish within "
-                 "the timeout are marked skipped.",
-    })
+    data.update(
+        {
+            "pabutools_version": version("pabutools"),
+            "timeout_seconds": args.timeout,
+            "about": "Outcomes of pabutools (selected project ids, in pabutools' order; sequential_phragmen "
+            "sorts its result) for every rule x satisfaction x completion of docs/counting.md. "
+            "Recorded by scripts/record_counting_reference.py; pairs pabutools cannot finish within "
+            "the timeout are marked skipped.",
+        }
+    )
     data.setdefault("files", {})
     for f in files:
         data["files"][f.name] = record_file(f, args.timeout)

@@ -83,7 +83,9 @@ def count(
     if threshold == META_THRESHOLD:
         raw = election.meta.get("min_project_score_threshold", "")
         if not raw:
-            raise UnsupportedOptionError("--threshold needs a number: the file has no min_project_score_threshold")
+            raise UnsupportedOptionError(
+                "--threshold needs a number: the file has no min_project_score_threshold"
+            )
         threshold = parse_number(raw, line=None, what="min_project_score_threshold")
     elif isinstance(threshold, str):
         threshold = parse_number(threshold, line=None, what="threshold")
@@ -103,8 +105,10 @@ def count(
         if completion == "add1u":
             spent = sum(sp.costs[sp.project_ids.index(pid)] for pid in selected)
             chosen = set(selected)
-            if any(pid not in chosen and spent + c <= sp.budget for pid, c in zip(sp.project_ids, sp.costs,
-                                                                                  strict=True)):
+            if any(
+                pid not in chosen and spent + c <= sp.budget
+                for pid, c in zip(sp.project_ids, sp.costs, strict=True)
+            ):
                 extra = greedy(sp, initial=selected, tie_breaking=tie_breaking)
                 selected = extra.selected
         expl = explain.explain_mes(election, mes_out, completion, extra)

@@ -42,16 +42,18 @@ def explain_greedy(election: Election, out: GreedyOutcome) -> dict:
             text = f"below the threshold: score {shown(it.score)}, needed {shown(out.threshold or 0)}"
         else:
             text = "already funded"
-        items.append({
-            "id": it.project,
-            "name": names[it.project],
-            "cost": cost[it.project],
-            "score": exact(it.score),
-            "rank": it.rank,
-            "status": it.status,
-            "budget_left": it.budget_left,
-            "text": text,
-        })
+        items.append(
+            {
+                "id": it.project,
+                "name": names[it.project],
+                "cost": cost[it.project],
+                "score": exact(it.score),
+                "rank": it.rank,
+                "status": it.status,
+                "budget_left": it.budget_left,
+                "text": text,
+            }
+        )
     return {
         "kind": "greedy",
         "threshold": exact(out.threshold) if out.threshold is not None else None,
@@ -72,23 +74,39 @@ def explain_mes(election: Election, out: MesOutcome, completion: str, extra: Gre
         if len(pays) == 1:
             text = f"{r.payers} supporters paid {pays[0]['amount']} each"
         else:
-            text = f"{r.payers} supporters paid: " + ", ".join(f"{p['voters']} paid {p['amount']}" for p in pays)
+            text = f"{r.payers} supporters paid: " + ", ".join(
+                f"{p['voters']} paid {p['amount']}" for p in pays
+            )
         if r.gave_all:
             text += f" ({r.gave_all} of them gave all they had left)"
-        funded.append({
-            "id": r.project,
-            "name": names[r.project],
-            "cost": r.cost,
-            "round": number,
-            "supporters": r.supporters,
-            "payers": r.payers,
-            "gave_all": r.gave_all,
-            "payments": pays,
-            "text": text,
-        })
+        funded.append(
+            {
+                "id": r.project,
+                "name": names[r.project],
+                "cost": r.cost,
+                "round": number,
+                "supporters": r.supporters,
+                "payers": r.payers,
+                "gave_all": r.gave_all,
+                "payments": pays,
+                "text": text,
+            }
+        )
     for pid in out.free:
-        funded.insert(0, {"id": pid, "name": names[pid], "cost": 0, "round": 0, "supporters": None,
-                          "payers": 0, "gave_all": 0, "payments": [], "text": "costs nothing: funded first"})
+        funded.insert(
+            0,
+            {
+                "id": pid,
+                "name": names[pid],
+                "cost": 0,
+                "round": 0,
+                "supporters": None,
+                "payers": 0,
+                "gave_all": 0,
+                "payments": [],
+                "text": "costs nothing: funded first",
+            },
+        )
     selected = set(out.selected) | (set(extra.selected) if extra else set())
     considered = {u.project: u for u in out.unfunded}
     not_funded = []
@@ -97,10 +115,20 @@ def explain_mes(election: Election, out: MesOutcome, completion: str, extra: Gre
             continue
         u = considered.get(p.id)
         if u is None:
-            not_funded.append({"id": p.id, "name": p.name, "cost": p.cost, "supporters": 0,
-                               "supporters_money": "0", "supporters_money_exact": 0, "shortfall": p.cost,
-                               "effective_support_percent": 0, "supporters_needed": None,
-                               "text": "nobody supported it"})
+            not_funded.append(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "cost": p.cost,
+                    "supporters": 0,
+                    "supporters_money": "0",
+                    "supporters_money_exact": 0,
+                    "shortfall": p.cost,
+                    "effective_support_percent": 0,
+                    "supporters_needed": None,
+                    "text": "nobody supported it",
+                }
+            )
             continue
         short = max(Fraction(p.cost) - u.money, Fraction(0))
         percent = int(100 * u.money / p.cost) if p.cost else 100
@@ -108,22 +136,23 @@ def explain_mes(election: Election, out: MesOutcome, completion: str, extra: Gre
         if u.money > 0:
             needed = -((-p.cost * u.supporters) // u.money)  # ceil: supporters with their average money
             needed = int(needed)
-        text = (
-            f"its {u.supporters} supporters had {shown(u.money)} left, it costs {p.cost}"
-            + (f": it would have needed {needed} supporters with that much money" if needed else "")
+        text = f"its {u.supporters} supporters had {shown(u.money)} left, it costs {p.cost}" + (
+            f": it would have needed {needed} supporters with that much money" if needed else ""
         )
-        not_funded.append({
-            "id": p.id,
-            "name": p.name,
-            "cost": p.cost,
-            "supporters": u.supporters,
-            "supporters_money": shown(u.money),
-            "supporters_money_exact": exact(u.money),
-            "shortfall": exact(short),
-            "effective_support_percent": percent,
-            "supporters_needed": needed,
-            "text": text,
-        })
+        not_funded.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "cost": p.cost,
+                "supporters": u.supporters,
+                "supporters_money": shown(u.money),
+                "supporters_money_exact": exact(u.money),
+                "shortfall": exact(short),
+                "effective_support_percent": percent,
+                "supporters_needed": needed,
+                "text": text,
+            }
+        )
     result = {
         "kind": "mes",
         "voters": n,
@@ -141,29 +170,50 @@ def explain_mes(election: Election, out: MesOutcome, completion: str, extra: Gre
 def explain_phragmen(election: Election, out: PhragmenOutcome) -> dict:
     names = _names(election)
     steps = [
-        {"id": s.project, "name": names[s.project], "cost": s.cost, "supporters": s.supporters,
-         "load": shown(s.load), "load_exact": exact(s.load),
-         "text": f"bought when each of its {s.supporters} supporters had spent {shown(s.load)} in all"}
+        {
+            "id": s.project,
+            "name": names[s.project],
+            "cost": s.cost,
+            "supporters": s.supporters,
+            "load": shown(s.load),
+            "load_exact": exact(s.load),
+            "text": f"bought when each of its {s.supporters} supporters had spent {shown(s.load)} in all",
+        }
         for s in out.steps
     ]
     stopped = None
     if out.stopped_at is not None:
-        stopped = {"id": out.stopped_at, "name": names[out.stopped_at],
-                   "text": "would have been bought next but did not fit the budget: counting stopped"}
+        stopped = {
+            "id": out.stopped_at,
+            "name": names[out.stopped_at],
+            "text": "would have been bought next but did not fit the budget: counting stopped",
+        }
     return {"kind": "phragmen", "steps": steps, "stopped_at": stopped}
 
 
 def explain_ear(election: Election, out: EarOutcome) -> dict:
     names = _names(election)
     steps = [
-        {"id": s.project, "name": names[s.project], "cost": s.cost, "depth": s.depth,
-         "support": shown(s.support), "support_exact": exact(s.support), "quota": shown(s.quota),
-         "quota_exact": exact(s.quota), "supporters": s.supporters,
-         "text": f"{s.supporters} voters ranked it in their top {s.depth}; their weight {shown(s.support)} "
-                 f"reached its quota {shown(s.quota)}"}
+        {
+            "id": s.project,
+            "name": names[s.project],
+            "cost": s.cost,
+            "depth": s.depth,
+            "support": shown(s.support),
+            "support_exact": exact(s.support),
+            "quota": shown(s.quota),
+            "quota_exact": exact(s.quota),
+            "supporters": s.supporters,
+            "text": f"{s.supporters} voters ranked it in their top {s.depth}; their weight {shown(s.support)} "
+            f"reached its quota {shown(s.quota)}",
+        }
         for s in out.steps
     ]
     funded = set(out.selected)
-    return {"kind": "ear", "steps": steps,
-            "not_funded": [{"id": p.id, "name": p.name, "cost": p.cost} for p in election.projects
-                           if p.id not in funded]}
+    return {
+        "kind": "ear",
+        "steps": steps,
+        "not_funded": [
+            {"id": p.id, "name": p.name, "cost": p.cost} for p in election.projects if p.id not in funded
+        ],
+    }

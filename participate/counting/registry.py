@@ -29,20 +29,44 @@ class CompletionInfo:
 RULES: dict[str, RuleInfo] = {
     r.name: r
     for r in (
-        RuleInfo("greedy", "Most support first (greedy)",
-                 "Fund proposals by satisfaction per cost, skipping what no longer fits.", VOTE_TYPES, True,
-                 ("sat", "threshold"), "greedy_utilitarian_welfare"),
-        RuleInfo("mes", "Method of Equal Shares",
-                 "Every voter gets an equal share of the budget; a proposal is funded when its supporters can "
-                 "pay for it, the cheapest per unit of satisfaction first (equalshares.net).", VOTE_TYPES, True,
-                 ("sat", "completion"), "method_of_equal_shares"),
-        RuleInfo("phragmen", "Sequential Phragmén",
-                 "Supporters' loads rise together; a proposal is bought when its supporters can pay for it.",
-                 APPROVAL_TYPES, False, (), "sequential_phragmen"),
-        RuleInfo("ear", "Expanding Approvals Rule (PB-EAR)",
-                 "Proportional for groups ranking the same proposals first: looks one rank deeper at a time "
-                 "and funds proposals whose supporters hold their quota.", ("ordinal",), False, (),
-                 "none (exact definition in the counting contract)"),
+        RuleInfo(
+            "greedy",
+            "Most support first (greedy)",
+            "Fund proposals by satisfaction per cost, skipping what no longer fits.",
+            VOTE_TYPES,
+            True,
+            ("sat", "threshold"),
+            "greedy_utilitarian_welfare",
+        ),
+        RuleInfo(
+            "mes",
+            "Method of Equal Shares",
+            "Every voter gets an equal share of the budget; a proposal is funded when its supporters can "
+            "pay for it, the cheapest per unit of satisfaction first (equalshares.net).",
+            VOTE_TYPES,
+            True,
+            ("sat", "completion"),
+            "method_of_equal_shares",
+        ),
+        RuleInfo(
+            "phragmen",
+            "Sequential Phragmén",
+            "Supporters' loads rise together; a proposal is bought when its supporters can pay for it.",
+            APPROVAL_TYPES,
+            False,
+            (),
+            "sequential_phragmen",
+        ),
+        RuleInfo(
+            "ear",
+            "Expanding Approvals Rule (PB-EAR)",
+            "Proportional for groups ranking the same proposals first: looks one rank deeper at a time "
+            "and funds proposals whose supporters hold their quota.",
+            ("ordinal",),
+            False,
+            (),
+            "none (exact definition in the counting contract)",
+        ),
     )
 }
 
@@ -50,8 +74,11 @@ COMPLETIONS: dict[str, CompletionInfo] = {
     c.name: c
     for c in (
         CompletionInfo("none", "None", "Plain Method of Equal Shares."),
-        CompletionInfo("add1", "Add 1", "Raise every voter's budget by one currency unit until the next step "
-                       "would overspend."),
+        CompletionInfo(
+            "add1",
+            "Add 1",
+            "Raise every voter's budget by one currency unit until the next step would overspend.",
+        ),
         CompletionInfo("add1u", "Add 1, then greedy", "add1, then fill what is left with greedy."),
     )
 }

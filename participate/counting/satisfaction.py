@@ -158,8 +158,9 @@ def build_profile(election: Election, sat: str) -> SatProfile:
     k = points_k(election) if sat in ("points", "cost-points") else 0
     n_groups = len(group_ballots)
     lengths = np.fromiter((len(b) for b in group_ballots), dtype=np.int64, count=n_groups)
-    flat_p = np.fromiter((index[pid] for b in group_ballots for pid in b), dtype=np.int64,
-                         count=int(lengths.sum()))
+    flat_p = np.fromiter(
+        (index[pid] for b in group_ballots for pid in b), dtype=np.int64, count=int(lengths.sum())
+    )
     flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lengths)
     starts = np.cumsum(lengths) - lengths
     pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)

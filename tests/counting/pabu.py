@@ -69,8 +69,9 @@ def sat_and_profile(election: Election, sat: str, profile):
     raise ValueError(sat)
 
 
-def reference(election: Election, rule: str, sat: str, completion: str = "none", *, loaded=None,
-              threshold=None) -> list[str]:
+def reference(
+    election: Election, rule: str, sat: str, completion: str = "none", *, loaded=None, threshold=None
+) -> list[str]:
     """Project ids selected by pabutools (in its order; sorted for phragmen, which sorts its result)."""
     instance, profile = loaded if loaded is not None else load(election)
     if rule == "phragmen":
@@ -78,7 +79,7 @@ def reference(election: Election, rule: str, sat: str, completion: str = "none",
     sat_class, prof = sat_and_profile(election, sat, profile)
     if rule == "greedy":
         if threshold is not None:
-            scores = {pid: v for pid, v in _scores(election).items()}
+            scores = dict(_scores(election).items())
             keep = [p for p in instance if scores[p.name] >= threshold]
             sub = instance.__class__(keep, budget_limit=instance.budget_limit)
             return [p.name for p in greedy_utilitarian_welfare(sub, prof, sat_class=sat_class)]

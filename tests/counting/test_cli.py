@@ -51,7 +51,9 @@ def test_threshold_from_meta_and_given(pabulib_dir):
 
 
 def test_ear_and_phragmen(pabulib_dir):
-    ear = json.loads(run(pabulib_dir / "Switzerland_Zurich_S5R.pb", "--rule", "ear", "--format", "json").output)
+    ear = json.loads(
+        run(pabulib_dir / "Switzerland_Zurich_S5R.pb", "--rule", "ear", "--format", "json").output
+    )
     assert ear["sat"] is None and ear["explanation"]["kind"] == "ear" and ear["selected"]
     ph = json.loads(run(pabulib_dir / GREENSBORO, "--rule", "phragmen", "--format", "json").output)
     assert ph["explanation"]["kind"] == "phragmen" and ph["selected"]
@@ -85,8 +87,10 @@ def test_bad_files_one_line(tmp_path):
     missing = run(tmp_path / "nope.pb")
     assert missing.exit_code != 0 and "cannot open" in missing.output
     bad = tmp_path / "bad.pb"
-    bad.write_text("META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;5\n"
-                   "VOTES\nvoter_id;vote\nv1;2\n")
+    bad.write_text(
+        "META\nkey;value\nbudget;10\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;5\n"
+        "VOTES\nvoter_id;vote\nv1;2\n"
+    )
     res = run(bad)
     assert res.exit_code != 0
     lines = res.output.strip().splitlines()

@@ -14,11 +14,7 @@ from tests.counting.conftest import PABULIB, load_reference
 from tests.counting.pabu import load, reference
 
 REF = load_reference()
-CASES = [
-    (name, pair)
-    for name, rec in sorted(REF["files"].items())
-    for pair in rec["pairs"]
-]
+CASES = [(name, pair) for name, rec in sorted(REF["files"].items()) for pair in rec["pairs"]]
 _elections: dict = {}
 
 
@@ -50,11 +46,18 @@ def test_same_outcome_as_pabutools(pabulib_dir, case):
     if "skipped" in pair:
         pytest.skip(f"{name} {pair['rule']}/{pair['sat']}/{pair['completion']}: {pair['skipped']}")
     e = election(name)
-    result = count(e, rule=pair["rule"], sat=pair["sat"], completion=pair["completion"],
-                   threshold=pair.get("threshold"))
+    result = count(
+        e, rule=pair["rule"], sat=pair["sat"], completion=pair["completion"], threshold=pair.get("threshold")
+    )
     ours = sorted(result.selected) if pair["rule"] == "phragmen" else list(result.selected)
     assert ours == pair["selected"]
     if pair["seconds"] < 1.0:
-        live = reference(e, pair["rule"], pair["sat"], pair["completion"], threshold=pair.get("threshold"),
-                         loaded=load(e, (PABULIB / name).read_text(encoding="utf-8-sig")))
+        live = reference(
+            e,
+            pair["rule"],
+            pair["sat"],
+            pair["completion"],
+            threshold=pair.get("threshold"),
+            loaded=load(e, (PABULIB / name).read_text(encoding="utf-8-sig")),
+        )
         assert live == pair["selected"]

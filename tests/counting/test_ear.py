@@ -29,8 +29,10 @@ def ear_by_definition(election) -> list[str]:
                 support = sum(weight[i] for i, b in enumerate(election.ballots) if p in b.projects[:j])
                 if support > 0 and support >= quota:
                     ratio = support / quota if quota else None
-                    if best is None or (ratio is None and best[1] is not None) or (
-                        ratio is not None and best[1] is not None and ratio > best[1]
+                    if (
+                        best is None
+                        or (ratio is None and best[1] is not None)
+                        or (ratio is not None and best[1] is not None and ratio > best[1])
                     ):
                         best = (p, ratio, quota, support)
             if best is None:
@@ -53,7 +55,8 @@ def test_ear_matches_definition(seed):
 def test_ear_solid_coalition():
     # 6 voters: 4 rank x1, x2 first; 2 rank y first. Budget 6, every project costs 2: quota = 2 voters.
     e = make_election(
-        budget=6, vote_type="ordinal",
+        budget=6,
+        vote_type="ordinal",
         projects=[("x1", 2), ("x2", 2), ("x3", 2), ("y", 2)],
         ballots=[("x1", "x2", "x3")] * 4 + [("y", "x3")] * 2,
     )

@@ -23,7 +23,10 @@ def test_greedy_explanation():
     assert result.selected == ("c", "a")
     items = result.explanation["projects"]
     assert [(i["id"], i["score"], i["rank"], i["status"]) for i in items] == [
-        ("c", 3, 1, "funded"), ("a", 3, 2, "funded"), ("b", 2, 3, "did_not_fit"), ("d", 1, 4, "did_not_fit"),
+        ("c", 3, 1, "funded"),
+        ("a", 3, 2, "funded"),
+        ("b", 2, 3, "did_not_fit"),
+        ("d", 1, 4, "did_not_fit"),
     ]
     assert items[2]["text"] == "did not fit: 0 left, needed 5"
     assert items[0]["text"] == "funded"
@@ -66,8 +69,12 @@ def test_phragmen_and_ear_explanations():
     assert [s["id"] for s in r.explanation["steps"]] == list(r.selected)
     loads = [Fraction(s["load_exact"]) for s in r.explanation["steps"]]
     assert loads == sorted(loads)
-    e = make_election(budget=10, vote_type="ordinal", projects=[("a", 5), ("b", 5), ("c", 5)],
-                      ballots=[("a", "b"), ("a", "c"), ("b", "a"), ("c", "b")])
+    e = make_election(
+        budget=10,
+        vote_type="ordinal",
+        projects=[("a", 5), ("b", 5), ("c", 5)],
+        ballots=[("a", "b"), ("a", "c"), ("b", "a"), ("c", "b")],
+    )
     r = count(e, rule="ear")
     steps = r.explanation["steps"]
     assert [s["id"] for s in steps] == list(r.selected)

@@ -10,15 +10,19 @@ from participate.counting.rules.mes import method_of_equal_shares
 from participate.counting.satisfaction import build_profile
 from tests.counting.generate import generated
 
-SATS = {"approval": ("cost", "cardinality"), "ordinal": ("cost", "cost-points", "borda"),
-        "cumulative": ("cost", "additive", "cost-additive")}
+SATS = {
+    "approval": ("cost", "cardinality"),
+    "ordinal": ("cost", "cost-points", "borda"),
+    "cumulative": ("cost", "additive", "cost-additive"),
+}
 
 
 def scaled(seed: int, vote_type: str, factor: int):
     """A generated election with costs and budget multiplied: many unit steps between changes."""
     e = generated(seed, vote_type)
     return make_election(
-        budget=e.budget * factor, vote_type=vote_type,
+        budget=e.budget * factor,
+        vote_type=vote_type,
         projects=[(p.id, p.cost * factor) for p in e.projects],
         ballots=[(b.projects, b.points) if b.points is not None else b.projects for b in e.ballots],
     )
@@ -34,7 +38,10 @@ def test_jumping_equals_stepping_one_unit_at_a_time(vote_type):
             fast = method_of_equal_shares(sp, completion="add1")
             slow = method_of_equal_shares(sp, completion="add1", jump=False)
             assert (fast.selected, fast.increments, fast.budget_per_voter) == (
-                slow.selected, slow.increments, slow.budget_per_voter)
+                slow.selected,
+                slow.increments,
+                slow.budget_per_voter,
+            )
             jumped += fast.increments
     assert jumped > 50  # the instances really need many increments
 

@@ -59,11 +59,15 @@ def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking =
         in_top = positions < j
         while True:
             open_ = [
-                p for p in range(sp.n_projects) if p not in funded and sp.costs[p] <= left and quota[p] is not None
+                p
+                for p in range(sp.n_projects)
+                if p not in funded and sp.costs[p] <= left and quota[p] is not None
             ]
             if not open_:
                 return EarOutcome(tuple(s.project for s in steps), tuple(steps))
-            sup_f = np.bincount(eproj[in_top], weights=(ew * valsf[cls[egroup]])[in_top], minlength=sp.n_projects)
+            sup_f = np.bincount(
+                eproj[in_top], weights=(ew * valsf[cls[egroup]])[in_top], minlength=sp.n_projects
+            )
             cands = []
             for p in open_:
                 qf = float(quota[p])
@@ -77,11 +81,8 @@ def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking =
             if not exact:
                 break
 
-            def ratio(p: int) -> tuple:
-                q = quota[p]
-                return (0, 0) if q == 0 else (1, -exact[p] / q)
-
-            p = min(exact, key=lambda p: (ratio(p), tie_breaking(sp.project_ids[p])))
+            ranked = {p: ((0, 0) if quota[p] == 0 else (1, -s / quota[p])) for p, s in exact.items()}
+            p = min(exact, key=lambda p: (ranked[p], tie_breaking(sp.project_ids[p])))
             support, q = exact[p], quota[p]
             sl = sp.project_slice(p)
             groups = egroup[sl][in_top[sl]]
@@ -103,11 +104,15 @@ def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking =
             cls[groups] = new[inv.reshape(-1)]
             funded.add(p)
             left -= sp.costs[p]
-            steps.append(EarStep(sp.project_ids[p], sp.costs[p], j, support, q, int(sp.weights[groups].sum())))
+            steps.append(
+                EarStep(sp.project_ids[p], sp.costs[p], j, support, q, int(sp.weights[groups].sum()))
+            )
     return EarOutcome(tuple(s.project for s in steps), tuple(steps))
 
 
-def _exact_support(sp: SatProfile, p: int, in_top: np.ndarray, vals: list[Fraction], cls: np.ndarray) -> Fraction:
+def _exact_support(
+    sp: SatProfile, p: int, in_top: np.ndarray, vals: list[Fraction], cls: np.ndarray
+) -> Fraction:
     sl = sp.project_slice(p)
     groups = sp.entry_group[sl][in_top[sl]]
     counts = np.bincount(cls[groups], weights=sp.weights[groups].astype(np.float64))

@@ -210,8 +210,9 @@ def _exact_rho_slow(q: _Proj, money: _Money) -> tuple:
     raise AssertionError("unaffordable project reached exact rho")  # pragma: no cover
 
 
-def _pay(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: bool,
-         drho: Fraction = Fraction(0)):
+def _pay(
+    q: _Proj, money: _Money, rho: Fraction, o: np.ndarray, i: int, record: bool, drho: Fraction = Fraction(0)
+):
     groups = q.idx[o]
     old = money.cls[groups]
     payments: dict[Fraction, int] = {}
@@ -299,7 +300,9 @@ class _Limit:
 _MARGIN = 1e-9
 
 
-def _tangent_slope(q: _Proj, money: _Money, rho_f: float, o: np.ndarray, rs: np.ndarray) -> tuple[float, float]:
+def _tangent_slope(
+    q: _Proj, money: _Money, rho_f: float, o: np.ndarray, rs: np.ndarray
+) -> tuple[float, float]:
     """A lower bound g on the right derivative of q's price in x (q's price is convex in x, so
     price(x) >= price(0) + g x), and the magnitude of the terms for the error margin."""
     d = money.slopesf[money.cls[q.idx[o]]]
@@ -360,8 +363,12 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, 
                     cls = money.cls[q.idx]
                     m = float(np.dot(q.wf, money.valsf[cls]))
                     dm = float(np.dot(q.wf, money.slopesf[cls]))
-                    limit.add(q.cost - m, q.cost + float(np.dot(q.wf, np.abs(money.valsf[cls]))), -dm,
-                              float(np.dot(q.wf, np.abs(money.slopesf[cls]))))
+                    limit.add(
+                        q.cost - m,
+                        q.cost + float(np.dot(q.wf, np.abs(money.valsf[cls]))),
+                        -dm,
+                        float(np.dot(q.wf, np.abs(money.slopesf[cls]))),
+                    )
                 del active[p]
                 continue
             rho_f = res[0]
@@ -426,8 +433,18 @@ def _has_boundary(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray) -> bool
     return False
 
 
-def _constrain(limit: _Limit, q: _Proj, money: _Money, rho: Fraction, drho: Fraction, o: np.ndarray, i: int,
-               active: dict, line: dict, tied_ok: set | frozenset = frozenset()) -> None:
+def _constrain(
+    limit: _Limit,
+    q: _Proj,
+    money: _Money,
+    rho: Fraction,
+    drho: Fraction,
+    o: np.ndarray,
+    i: int,
+    active: dict,
+    line: dict,
+    tied_ok: set | frozenset = frozenset(),
+) -> None:
     rf, df = float(rho), float(drho)
     cls = money.cls[q.idx[o]]
     v, d, s = money.valsf[cls], money.slopesf[cls], q.sf[o]
@@ -467,7 +484,7 @@ def method_of_equal_shares(
         raise ValueError(completion)
     projs, free = _prepare(sp, tie_breaking)
     if sp.n_voters == 0:
-        return MesOutcome(tuple(), Fraction(0), 0, (), (), ())
+        return MesOutcome((), Fraction(0), 0, (), (), ())
     base = per_voter_budget if per_voter_budget is not None else Fraction(sp.budget, sp.n_voters)
     if completion == "none":
         return _finish(sp, projs, free, base, 0)
@@ -485,7 +502,9 @@ def _is_exhaustive(sp: SatProfile, projs: list[_Proj], chosen: list[_Proj]) -> b
     return all(q.p in taken or spent + q.cost > sp.budget for q in projs)
 
 
-def _add1_increments(sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction, jump: bool = True) -> int:
+def _add1_increments(
+    sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction, jump: bool = True
+) -> int:
     """The number k of unit increments pabutools' iterated MES stops at (returning the run at base + k)."""
     k = 0
     last_k = -1
@@ -605,8 +624,12 @@ def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool)
                 if limit is not None:
                     m = float(np.dot(q.wf, b[q.idx]))
                     dm = float(np.dot(q.wf, money.slopesf[q.idx]))
-                    limit.add(q.cost - m, q.cost + float(np.dot(q.wf, np.abs(b[q.idx]))), -dm,
-                              float(np.dot(q.wf, np.abs(money.slopesf[q.idx]))))
+                    limit.add(
+                        q.cost - m,
+                        q.cost + float(np.dot(q.wf, np.abs(b[q.idx]))),
+                        -dm,
+                        float(np.dot(q.wf, np.abs(money.slopesf[q.idx]))),
+                    )
                 del active[p]
                 continue
             rho, err, capped, r = res
@@ -617,20 +640,34 @@ def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool)
             break
         evaluated.sort(key=lambda t: (t[1], t[0].tie))
         q, rho, err, capped, r = evaluated[0]
-        for other in evaluated[1:]:
-            if other[1] - other[2] <= rho + err:
+        near = [t for t in evaluated[1:] if t[1] - t[2] <= rho + err]
+        tied_ok: set[int] = set()
+        if near:
+            # Decidable exactly only if no supporter of any of them is (nearly) capped: then each price is
+            # exactly cost / total satisfaction, and it stays so as the budget grows (slope 0).
+            group = [evaluated[0], *near]
+            if any((t[4] <= t[1] * (1 + _BAND)).any() for t in group):
                 raise _Uncertain
+            exact = sorted(group, key=lambda t: (Fraction(t[0].cost, t[0].total), t[0].tie))
+            q, rho, err, capped, r = exact[0]
+            exact_rho = Fraction(q.cost, q.total)
+            rest = [t for t in evaluated if t[0] is not q]
+            for t in rest:
+                if t in group and Fraction(t[0].cost, t[0].total) == exact_rho:
+                    tied_ok.add(t[0].p)
+                elif t[1] - t[2] <= rho + err and Fraction(t[0].cost, t[0].total) <= exact_rho:
+                    raise _Uncertain  # pragma: no cover - cannot happen after the exact sort
+            evaluated = [exact[0], *rest]
         if limit is not None:
-            o = np.arange(len(q.idx))
+            np.arange(len(q.idx))
             ws = q.wf * q.sf
             drho = -float(np.dot(q.wf[capped], money.slopesf[q.idx][capped])) / float(ws[~capped].sum())
-            for other, orho, oerr, ocapped, orr in evaluated[1:]:
+            for other, orho, oerr, _ocapped, orr in evaluated[1:]:
                 g, gmag = _tangent_slope(other, money, orho, np.arange(len(other.idx)), orr)
                 line[other.p] = (orho, (oerr + err) / _MARGIN, g, gmag)
             # own piece must stay valid; rivals must stay dearer; same as the exact run's constraints
             order = np.argsort(~capped, kind="stable")
-            _constrain(limit, q, money, rho, drho, order, int(capped.sum()),
-                       active, line)
+            _constrain(limit, q, money, rho, drho, order, int(capped.sum()), active, line, tied_ok)
         sup = q.idx
         pay = np.minimum(b[sup], rho * q.sf)
         b[sup] = np.where(capped, 0.0, b[sup] - pay)
