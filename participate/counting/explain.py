@@ -12,9 +12,12 @@ from .rules.phragmen import PhragmenOutcome
 
 
 def exact(x: int | Fraction) -> int | str:
-    """An exact number for JSON: an int, or 'numerator/denominator'."""
+    """An exact number for JSON: an int, or 'numerator/denominator'. Fractions whose terms exceed 200 bits
+    (PB-EAR weights after many rounds have thousands of digits) are given as a 15-digit decimal string."""
     if isinstance(x, int) or x.denominator == 1:
         return int(x)
+    if max(abs(x.numerator).bit_length(), x.denominator.bit_length()) > 200:
+        return f"{float(x):.15g}"
     return f"{x.numerator}/{x.denominator}"
 
 

@@ -15,7 +15,7 @@ APPROVAL_TYPES = ("approval", "choose-1")
 Points = int | Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     """A proposal: its id (a string, as in the file), integer cost and all other PROJECTS columns."""
 
@@ -28,7 +28,7 @@ class Project:
         return self.fields.get("name", "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ballot:
     """One resident's ballot. `projects` is in file order (most preferred first for ordinal ballots);
     `points` is parallel to `projects` for cumulative / scoring ballots and None otherwise."""

@@ -1,4 +1,4 @@
-"""Conformance with pabutools 1.2.3, live, on 240 generated elections (approval, ranked and points) with
+"""Conformance with pabutools 1.2.3, live, on 280 generated elections (approval, ranked, cumulative and scoring points, choose-1) with
 ties in cost and score: every rule x satisfaction x completion of the contract gives the same outcome."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from participate.counting import SATISFACTIONS, count, election_to_pabulib, pars
 from tests.counting.generate import generated
 from tests.counting.pabu import load, reference
 
-CASES = [(vt, seed) for vt in ("approval", "ordinal", "cumulative") for seed in range(80)]
+CASES = [(vt, seed) for vt in ("approval", "ordinal", "cumulative") for seed in range(80)] + [
+    (vt, seed) for vt in ("scoring", "choose-1") for seed in range(20)
+]
 
 
 def combos(vote_type: str):
@@ -19,13 +21,16 @@ def combos(vote_type: str):
         yield "greedy", sat, "none"
         for completion in ("none", "add1", "add1u"):
             yield "mes", sat, completion
-    if vote_type == "approval":
+    if vote_type in ("approval", "choose-1"):
         yield "phragmen", None, "none"
 
 
-@pytest.mark.parametrize(("vote_type", "seed"), CASES, ids=[f"{vt}-{s}" for vt, s in CASES])
+LARGE = [(vt, seed) for vt in ("approval", "ordinal", "cumulative") for seed in range(1000, 1008)]
+
+
+@pytest.mark.parametrize(("vote_type", "seed"), CASES + LARGE, ids=[f"{vt}-{s}" for vt, s in CASES + LARGE])
 def test_same_outcome_as_pabutools(vote_type: str, seed: int) -> None:
-    election = generated(seed, vote_type)
+    election = generated(seed, vote_type, large=seed >= 1000)
     # our writer's text is what pabutools reads: the writer is checked at the same time
     text = election_to_pabulib(election)
     assert parse_pabulib(text) == election
