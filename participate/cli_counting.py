@@ -13,7 +13,17 @@ from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, CountingErro
 from participate.counting.engine import META_THRESHOLD
 
 
-@click.command("count")
+class _OneLineErrors(click.Command):
+    """Usage mistakes (unknown option, missing file) also end with one line instead of click's usage block."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            raise click.ClickException(f"{exc.format_message()} (see participate count --help)") from None
+
+
+@click.command("count", cls=_OneLineErrors)
 @click.argument("file", metavar="FILE.pb")
 @click.option("--rule", default="greedy", show_default=True, help="|".join(RULES))
 @click.option("--sat", default=None, help="|".join(SATISFACTIONS) + " (default: by ballot type)")

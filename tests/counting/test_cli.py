@@ -83,6 +83,23 @@ def test_impossible_options_one_line(pabulib_dir, args, message):
     assert "Traceback" not in res.output
 
 
+@pytest.mark.parametrize(
+    ("args", "message"), [([], "Missing argument"), (["x.pb", "--colour"], "No such option")]
+)
+def test_usage_mistakes_one_line(args, message):
+    res = CliRunner().invoke(main, ["count", *args])
+    assert res.exit_code != 0
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], res.output
+
+
+def test_help_lists_the_contract_options():
+    res = CliRunner().invoke(main, ["count", "--help"])
+    assert res.exit_code == 0
+    for word in ("--rule", "--sat", "--completion", "--threshold", "--format", "greedy|mes|phragmen|ear"):
+        assert word in res.output
+
+
 def test_bad_files_one_line(tmp_path):
     missing = run(tmp_path / "nope.pb")
     assert missing.exit_code != 0 and "cannot open" in missing.output
