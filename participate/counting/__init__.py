@@ -1,10 +1,17 @@
-"""The counting engine: pure Python (standard library and numpy only).
+"""The counting engine: pure Python (standard library and numpy only), identical to pabutools 1.2.3.
 
     from participate.counting import read_pabulib, count
-    result = count(read_pabulib("file.pb"), rule="mes", sat="cost", completion="add1u")
-    result.selected, result.total_cost, result.explanation, result.to_dict()
+    election = read_pabulib("file.pb")          # or parse_pabulib(text); raises PabulibFormatError(line=...)
+    result = count(election, rule="mes", sat="cost", completion="add1u")
+    result.selected        # project ids in the order chosen
+    result.total_cost      # int
+    result.explanation     # JSON-ready dict, rendered as is by the results page
+    result.to_dict()       # the JSON object of `participate count --format json`
 
-See ../shared/docs/counting.md for the contract (rule, satisfaction and completion names, JSON).
+`count(election, *, rule="greedy", sat=None, completion=None, threshold=None, tie_breaking=lexicographic)`
+raises UnsupportedOptionError (a CountingError) for impossible combinations; messages are safe to show.
+RULES / SATISFACTIONS / COMPLETIONS (and rules_for(vote_type), satisfactions_for(vote_type)) list what the
+web layer may offer. The contract (names, JSON, explanations) is ../shared/docs/counting.md.
 """
 
 from .engine import CountResult, count

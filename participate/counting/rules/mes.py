@@ -157,9 +157,8 @@ def _float_rho(q: _Proj, money: _Money):
     bud = money.valsf[money.cls[q.idx]]
     m = q.wf * bud
     total = float(m.sum())
-    if total < q.cost * (1 - _REL) or (
-        total < q.cost * (1 + _REL) and money.exact_sum(money.cls[q.idx], q.wf) < q.cost
-    ):
+    tol = _REL * q.cost + 1e-12 * q.voters * float(money.valsf[1])
+    if total < q.cost - tol or (total < q.cost + tol and money.exact_sum(money.cls[q.idx], q.wf) < q.cost):
         return None
     r = bud / q.sf
     o = np.argsort(r, kind="stable")
@@ -180,7 +179,8 @@ def _exact_rho(q: _Proj, money: _Money, o: np.ndarray, i: int, rs: np.ndarray, r
     den = int(np.dot(q.w[o][i:], q.s[o][i:]))
     if den > 0:
         rho = (q.cost - capped_money) / den
-        band = np.nonzero(np.abs(rs - rho_f) <= _BAND * abs(rho_f) + 1e-300)[0]
+        slack = _BAND * abs(rho_f) + 1e-11 * float(money.valsf[1]) / q.sf[o]  # + rounding of float money
+        band = np.nonzero(np.abs(rs - rho_f) <= slack)[0]
         ok = True
         for j in band:
             have = money.vals[cls_sorted[j]]
