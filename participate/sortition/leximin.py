@@ -29,7 +29,8 @@ from participate.sortition.types import TypeModel
 
 PRICE_TOL = 1e-9
 DUAL_EPS = 1e-7
-FIX_SLACK = 1e-10
+FIX_SLACK = 1e-9
+DUAL_BOUND = 1e4
 MAX_ROUNDS = 10_000
 HEURISTIC_STARTS = 4
 
@@ -82,8 +83,6 @@ def local_search(
     """
     c = start.astype(int).copy()
     inc = model.incidence
-    lower = model.lower[:, None, None] - 1e-9
-    upper = model.upper[:, None, None] + 1e-9
     household = np.full(model.n_types, -1)
     for h, group in enumerate(model.households):
         household[list(group)] = h
@@ -95,10 +94,19 @@ def local_search(
         gain = weights[in_][None, :] - weights[out_][:, None]
         if gain.max() <= 1e-12:
             break
+        # A swap out->in is blocked by a quota that cannot lose the one leaving (and the one joining
+        # does not share that value), or that cannot gain the one joining (symmetrically).
         q = inc @ c
-        new_q = q[:, None, None] - inc[:, out_][:, :, None] + inc[:, in_][:, None, :]
-        ok = ((new_q >= lower) & (new_q <= upper)).all(axis=0)
-        ok &= out_[:, None] != in_[None, :]
+        stuck_low = q - 1 < model.lower - 1e-9
+        stuck_high = q + 1 > model.upper + 1e-9
+        blocked = np.zeros(gain.shape, dtype=bool)
+        if stuck_low.any():
+            rows = inc[stuck_low]
+            blocked |= (rows[:, out_].T @ (1 - rows[:, in_])) > 0
+        if stuck_high.any():
+            rows = inc[stuck_high]
+            blocked |= ((1 - rows[:, out_]).T @ rows[:, in_]) > 0
+        blocked |= out_[:, None] == in_[None, :]
         if model.households:
             h_count = np.zeros(len(model.households))
             has = household >= 0
@@ -106,8 +114,8 @@ def local_search(
             h_in = household[in_]
             busy = np.where(h_in >= 0, h_count[np.maximum(h_in, 0)], 0)[None, :]
             same = (h_in[None, :] >= 0) & (household[out_][:, None] == h_in[None, :])
-            ok &= (busy - same) == 0
-        gain = np.where(ok, gain, -np.inf)
+            blocked |= (busy - same) != 0
+        gain = np.where(blocked, -np.inf, gain)
         best = np.unravel_index(np.argmax(gain), gain.shape)
         if gain[best] <= 1e-12:
             break
@@ -129,7 +137,7 @@ class DualLP:
         lp.num_row_ = 1
         lp.col_cost_ = np.concatenate([np.zeros(t), [1.0]])
         lp.col_lower_ = np.concatenate([np.zeros(t), [-INF]])
-        lp.col_upper_ = np.full(t + 1, INF)
+        lp.col_upper_ = np.concatenate([np.full(t, DUAL_BOUND), [INF]])
         lp.row_lower_ = np.array([1.0])
         lp.row_upper_ = np.array([1.0])
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -183,29 +191,10 @@ def _initial_panels(model: TypeModel, oracle: PanelOracle) -> tuple[list[np.ndar
     return panels, covered
 
 
-def _solve_dual(a: np.ndarray, free: np.ndarray, fixed_values: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """Dual LP over the panels' incidence `a` (panels, active types). Returns (y, ŷ, objective)."""
-    j, t = a.shape
-    # variables: y_0..y_{t-1} >= 0, ŷ free
-    cost = np.concatenate([-np.where(free, 0.0, fixed_values), [1.0]])
-    matrix = np.zeros((j + 1, t + 1))
-    matrix[:j, :t] = a
-    matrix[:j, t] = -1.0
-    matrix[j, :t] = free.astype(float)
-    lo = np.concatenate([np.full(j, -INF), [1.0]])
-    hi = np.concatenate([np.zeros(j), [1.0]])
-    col_lo = np.concatenate([np.zeros(t), [-INF]])
-    col_hi = np.full(t + 1, INF)
-    sol = solve(cost, matrix, lo, hi, col_lo, col_hi)
-    if sol.status != "optimal" or sol.x is None:  # pragma: no cover - numerical trouble
-        raise RuntimeError(f"dual LP failed: {sol.status}")
-    return sol.x[:t], float(sol.x[t]), float(sol.objective)
-
-
 def _solve_primal(a: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """A basic lottery over the panels giving each active type at least its target (up to ~1e-10)."""
     j, t = a.shape
-    cost = np.concatenate([np.zeros(j), [1.0]])  # maximise s (s <= 0): the worst shortfall
+    cost = np.concatenate([np.zeros(j), [1.0]])  # maximise s: the worst shortfall (about 0)
     matrix = np.zeros((t + 1, j + 1))
     matrix[:t, :j] = a.T
     matrix[:t, j] = -1.0
@@ -213,7 +202,7 @@ def _solve_primal(a: np.ndarray, targets: np.ndarray) -> np.ndarray:
     lo = np.concatenate([targets, [1.0]])
     hi = np.concatenate([np.full(t, INF), [1.0]])
     col_lo = np.concatenate([np.zeros(j), [-INF]])
-    col_hi = np.concatenate([np.full(j, INF), [0.0]])
+    col_hi = np.full(j + 1, INF)
     sol = solve(cost, matrix, lo, hi, col_lo, col_hi, maximize=True)
     if sol.x is None:  # pragma: no cover - numerical trouble
         raise RuntimeError(f"primal LP failed: {sol.status}")
@@ -235,7 +224,7 @@ def optimise(model: TypeModel, *, maximin_only: bool = False) -> TypeDistributio
     sizes = model.sizes[active]
     seen = {tuple(p) for p in panels}
     free = np.ones(len(active), dtype=bool)
-    fixed_values = np.zeros(len(active))
+    fixed_values = np.zeros(len(active))  # stage optima z*
 
     dual = DualLP(len(active))
     for panel in panels:
@@ -271,10 +260,10 @@ def optimise(model: TypeModel, *, maximin_only: bool = False) -> TypeDistributio
             if not at_min.any():
                 at_min = np.zeros_like(free)
                 at_min[np.argmax(np.where(free, y, -INF))] = True
-        fixed_values[at_min] = z - FIX_SLACK
+        fixed_values[at_min] = z
         free &= ~at_min
         for k in np.flatnonzero(at_min):
-            dual.fix(k, fixed_values[k])
+            dual.fix(k, fixed_values[k] - FIX_SLACK)
         if not free.any():
             break
     else:  # pragma: no cover

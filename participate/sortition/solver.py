@@ -81,8 +81,8 @@ def new_highs(*, mip: bool, mip_gap: float = 1e-9, time_limit: float | None = No
         h.setOptionValue("mip_abs_gap", 1e-10)
         h.setOptionValue("mip_feasibility_tolerance", 1e-9)
     else:
-        h.setOptionValue("primal_feasibility_tolerance", 1e-10)
-        h.setOptionValue("dual_feasibility_tolerance", 1e-10)
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
     if time_limit is not None:
         h.setOptionValue("time_limit", float(time_limit))
     return h
