@@ -60,7 +60,21 @@ class MesOutcome:
 
 
 class _Proj:
-    __slots__ = ("p", "pid", "cost", "idx", "s", "sf", "w", "wf", "wsf", "tie", "total", "voters")
+    __slots__ = (
+        "p",
+        "pid",
+        "cost",
+        "idx",
+        "s",
+        "sf",
+        "w",
+        "wf",
+        "wsf",
+        "wsf_total",
+        "tie",
+        "total",
+        "voters",
+    )
 
     def __init__(self, sp: SatProfile, p: int, tie) -> None:
         sl = sp.project_slice(p)
@@ -75,6 +89,7 @@ class _Proj:
         self.w = sp.weights[self.idx]
         self.wf = self.w.astype(np.float64)
         self.wsf = self.wf * self.sf
+        self.wsf_total = float(self.wsf.sum())
         self.total = int(np.dot(self.w, self.s))
         self.voters = int(self.w.sum())
         self.tie = tie(self.pid)
@@ -579,27 +594,30 @@ class _FloatMoney:
 
 
 def _rho_float(q: _Proj, b: np.ndarray, scale_money: float):
-    """(rho, err, capped mask) or None if certainly unaffordable; raises _Uncertain near a decision."""
+    """(rho, err, capped mask, ratios money/sat) or None if certainly unaffordable; raises _Uncertain near a
+    decision."""
     bud = b[q.idx]
-    m = q.wf * bud
-    total = float(m.sum())
+    total = float(np.dot(q.wf, bud))
     tol = _CERT * (q.cost + scale_money)
     if total < q.cost - tol:
         return None
     if total < q.cost + tol:
         raise _Uncertain
-    r = bud / q.sf
-    rho = q.cost / float(q.wsf.sum())
+    rho = q.cost / q.wsf_total
+    x = 0.0
+    s = q.wsf_total
     for _ in range(60):
-        capped = r < rho
-        x = float(m[capped].sum())
-        s = float(q.wsf[~capped].sum())
+        capped = bud < rho * q.sf
+        if not capped.any():
+            return rho, _CERT * (q.cost + scale_money) / s, capped, bud / q.sf
+        x = float(np.dot(q.wf, np.where(capped, bud, 0.0)))
+        s = q.wsf_total - float(np.dot(q.wsf, capped))
         new = (q.cost - x) / s
         if new <= rho:
             err = _CERT * (q.cost + x + scale_money) / s
-            return rho if new < rho else new, err, capped, r
+            return (rho if new < rho else new), err, capped, bud / q.sf
         rho = new
-    raise _Uncertain  # pragma: no cover - pathological; exact run decides
+    raise _Uncertain  # pragma: no cover - pathological; the exact run decides
 
 
 def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool):
