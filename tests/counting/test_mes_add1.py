@@ -58,3 +58,22 @@ def test_budapest_add1_finishes_quickly(pabulib_dir):
     assert time.perf_counter() - t < 60
     assert out.increments > 1000
     assert sum(e.project(p).cost for p in out.selected) <= e.budget
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "sat"),
+    [
+        ("Poland_Czestochowa_2024_Trzech_Wieszczow.pb", "cost-additive"),  # 531 unit steps
+        ("Switzerland_Zurich_S5R.pb", "cost-points"),  # 60 unit steps
+        ("Poland_Krakow_2020.pb", "cost-points"),  # 147 unit steps; pabutools cannot finish
+    ],
+)
+def test_real_files_jumping_equals_exact_unit_steps(pabulib_dir, name, sat):
+    from participate.counting import read_pabulib
+
+    sp = build_profile(read_pabulib(pabulib_dir / name), sat)
+    fast = method_of_equal_shares(sp, completion="add1")
+    slow = method_of_equal_shares(sp, completion="add1", jump=False)
+    assert fast.increments > 10
+    assert (fast.selected, fast.increments) == (slow.selected, slow.increments)
