@@ -140,7 +140,9 @@ def explain_mes(election: Election, out: MesOutcome, completion: str, extra: Gre
             needed = -((-p.cost * u.supporters) // u.money)  # ceil: supporters with their average money
             needed = int(needed)
         text = f"its {u.supporters} supporters had {shown(u.money)} left, it costs {p.cost}" + (
-            f": it would have needed {needed} supporters with that much money" if needed else ""
+            f": at their average of {shown(u.money / u.supporters)} each, it would have needed {needed} supporters"
+            if needed
+            else ""
         )
         not_funded.append(
             {
