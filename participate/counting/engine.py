@@ -57,7 +57,9 @@ def count(
     tie_breaking: TieBreaking = lexicographic,
 ) -> CountResult:
     """Count `election` with `rule`. `sat` defaults to the ballot type's measure; `completion` (MES only)
-    is none/add1/add1u; `threshold` (greedy only) is a number or "meta" for META min_project_score_threshold.
+    is none/add1/add1u; `threshold` (greedy only) is a number or "meta" for META min_project_score_threshold,
+    compared with a project's total score: the number of ballots naming it (approval, choose-1, ordinal) or
+    the sum of the points it received (cumulative, scoring).
     Raises UnsupportedOptionError for an impossible combination."""
     if rule not in RULES:
         raise UnsupportedOptionError(f"unknown rule {rule!r} (choose from {', '.join(RULES)})")
