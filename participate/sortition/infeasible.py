@@ -13,11 +13,14 @@ ILP without the flex limits names the conflicting quotas and no relaxation is su
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import NoReturn
 
 import numpy as np
 
 from participate.sortition.errors import InfeasibleQuotas, QuotaChange
+from participate.sortition.model import Feature, Pool
 from participate.sortition.solver import INF, solve
 from participate.sortition.types import TypeModel, quota_incidence
 
@@ -139,3 +142,16 @@ def explain(model: TypeModel) -> InfeasibleQuotas:
 
 def raise_infeasible(model: TypeModel) -> NoReturn:
     raise explain(model)
+
+
+def apply_relaxation(pool: Pool, relaxation: Iterable[QuotaChange]) -> Pool:
+    """The pool with the suggested quota changes applied (to show or re-run after a facilitator agrees)."""
+    changes = {(c.feature, c.value): c for c in relaxation}
+    features = []
+    for feature in pool.features:
+        quotas = []
+        for q in feature.quotas:
+            c = changes.get((q.feature, q.value))
+            quotas.append(replace(q, min=c.new_min, max=c.new_max) if c else q)
+        features.append(Feature(feature.name, tuple(quotas)))
+    return Pool(tuple(features), pool.people)
