@@ -21,7 +21,16 @@ from ..errors import CountingError
 from ..satisfaction import SatProfile
 from ..ties import TieBreaking, lexicographic
 
-_REL = 1e-9  # relative tolerance of the float search (float error is orders of magnitude smaller)
+_REL = 1e-9
+
+
+def _dot(a: np.ndarray, b: np.ndarray):
+    """Dot product without BLAS: multi-threaded BLAS on many short vectors is several times slower on a busy
+    machine, and integer inputs stay exact."""
+    return np.einsum("i,i->", a, b)
+
+
+# relative tolerance of the float search (float error is orders of magnitude smaller)
 _BAND = 1e-7  # supporters whose money/sat ratio is this close to rho are checked exactly
 
 
@@ -90,7 +99,7 @@ class _Proj:
         self.wf = self.w.astype(np.float64)
         self.wsf = self.wf * self.sf
         self.wsf_total = float(self.wsf.sum())
-        self.total = int(np.dot(self.w, self.s))
+        self.total = int(_dot(self.w, self.s))
         self.voters = int(self.w.sum())
         self.tie = tie(self.pid)
 
@@ -191,7 +200,7 @@ def _exact_rho(q: _Proj, money: _Money, o: np.ndarray, i: int, rs: np.ndarray, r
     """Exact rho and the number of capped supporters (first `i` of order `o`), confirmed exactly."""
     cls_sorted = money.cls[q.idx[o]]
     capped_money = money.exact_sum(cls_sorted[:i], q.wf[o][:i]) if i else Fraction(0)
-    den = int(np.dot(q.w[o][i:], q.s[o][i:]))
+    den = int(_dot(q.w[o][i:], q.s[o][i:]))
     if den > 0:
         rho = (q.cost - capped_money) / den
         slack = _BAND * abs(rho_f) + 1e-11 * float(money.valsf[1]) / q.sf[o]  # + rounding of float money
@@ -327,9 +336,9 @@ def _tangent_slope(
     capped = rs < rho_f - band
     uncapped = rs > rho_f + band
     unsure = ~(capped | uncapped)
-    a0 = float(np.dot(w[capped], d[capped]))
-    b0 = float(np.dot(w[uncapped], s[uncapped]))
-    mag = float(np.dot(w[capped], np.abs(d[capped])))
+    a0 = float(_dot(w[capped], d[capped]))
+    b0 = float(_dot(w[uncapped], s[uncapped]))
+    mag = float(_dot(w[capped], np.abs(d[capped])))
     if not unsure.any():
         return -a0 / b0, mag / b0 + abs(a0 / b0)
     # root of psi(x) = a0 + x b0 + sum_unsure w max(d, x s) (an upper bound of the derivative equation)
@@ -337,9 +346,9 @@ def _tangent_slope(
     bp = du / su
     order = np.argsort(bp)
     du, wu, su, bp = du[order], wu[order], su[order], bp[order]
-    const = a0 + float(np.dot(wu, du))  # all unsure at "d"
+    const = a0 + float(_dot(wu, du))  # all unsure at "d"
     lin = b0
-    mag += float(np.dot(wu, np.abs(du)))
+    mag += float(_dot(wu, np.abs(du)))
     lo = -np.inf
     for k in range(len(bp) + 1):
         hi = bp[k] if k < len(bp) else np.inf
@@ -376,13 +385,13 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, 
             if res is None:
                 if limit is not None:  # must stay unaffordable
                     cls = money.cls[q.idx]
-                    m = float(np.dot(q.wf, money.valsf[cls]))
-                    dm = float(np.dot(q.wf, money.slopesf[cls]))
+                    m = float(_dot(q.wf, money.valsf[cls]))
+                    dm = float(_dot(q.wf, money.slopesf[cls]))
                     limit.add(
                         q.cost - m,
-                        q.cost + float(np.dot(q.wf, np.abs(money.valsf[cls]))),
+                        q.cost + float(_dot(q.wf, np.abs(money.valsf[cls]))),
                         -dm,
-                        float(np.dot(q.wf, np.abs(money.slopesf[cls]))),
+                        float(_dot(q.wf, np.abs(money.slopesf[cls]))),
                     )
                 del active[p]
                 continue
@@ -434,7 +443,7 @@ def _price_slope(q: _Proj, money: _Money, o: np.ndarray, i: int) -> Fraction:
         counts = np.bincount(money.cls[groups[:i]], weights=q.wf[o][:i])
         for c in np.nonzero(counts)[0]:
             capped_slope += int(counts[c]) * money.slopes[c]
-    return -capped_slope / int(np.dot(q.w[o][i:], q.s[o][i:]))
+    return -capped_slope / int(_dot(q.w[o][i:], q.s[o][i:]))
 
 
 def _has_boundary(q: _Proj, money: _Money, rho: Fraction, o: np.ndarray) -> bool:
@@ -597,7 +606,7 @@ def _rho_float(q: _Proj, b: np.ndarray, scale_money: float):
     """(rho, err, capped mask, ratios money/sat) or None if certainly unaffordable; raises _Uncertain near a
     decision."""
     bud = b[q.idx]
-    total = float(np.dot(q.wf, bud))
+    total = float(_dot(q.wf, bud))
     tol = _CERT * (q.cost + scale_money)
     if total < q.cost - tol:
         return None
@@ -610,8 +619,8 @@ def _rho_float(q: _Proj, b: np.ndarray, scale_money: float):
         capped = bud < rho * q.sf
         if not capped.any():
             return rho, _CERT * (q.cost + scale_money) / s, capped, bud / q.sf
-        x = float(np.dot(q.wf, np.where(capped, bud, 0.0)))
-        s = q.wsf_total - float(np.dot(q.wsf, capped))
+        x = float(_dot(q.wf, np.where(capped, bud, 0.0)))
+        s = q.wsf_total - float(_dot(q.wsf, capped))
         new = (q.cost - x) / s
         if new <= rho:
             err = _CERT * (q.cost + x + scale_money) / s
@@ -640,13 +649,13 @@ def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool)
             res = _rho_float(q, b, scale_money)
             if res is None:
                 if limit is not None:
-                    m = float(np.dot(q.wf, b[q.idx]))
-                    dm = float(np.dot(q.wf, money.slopesf[q.idx]))
+                    m = float(_dot(q.wf, b[q.idx]))
+                    dm = float(_dot(q.wf, money.slopesf[q.idx]))
                     limit.add(
                         q.cost - m,
-                        q.cost + float(np.dot(q.wf, np.abs(b[q.idx]))),
+                        q.cost + float(_dot(q.wf, np.abs(b[q.idx]))),
                         -dm,
-                        float(np.dot(q.wf, np.abs(money.slopesf[q.idx]))),
+                        float(_dot(q.wf, np.abs(money.slopesf[q.idx]))),
                     )
                 del active[p]
                 continue
@@ -679,7 +688,7 @@ def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool)
         if limit is not None:
             np.arange(len(q.idx))
             ws = q.wf * q.sf
-            drho = -float(np.dot(q.wf[capped], money.slopesf[q.idx][capped])) / float(ws[~capped].sum())
+            drho = -float(_dot(q.wf[capped], money.slopesf[q.idx][capped])) / float(ws[~capped].sum())
             for other, orho, oerr, _ocapped, orr in evaluated[1:]:
                 g, gmag = _tangent_slope(other, money, orho, np.arange(len(other.idx)), orr)
                 line[other.p] = (orho, (oerr + err) / _MARGIN, g, gmag)
