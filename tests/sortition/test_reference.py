@@ -124,7 +124,7 @@ def test_at_least_as_good_as_reference_leximin(name):
     to run (observed on sf-fixture: it reports 0.11618 at rank 47, where the exact LEXIMIN over its own
     panels is 0.11538). So we compare with the best that can be done with its panels: the exact LEXIMIN,
     recomputed the slow textbook way over the union of its panels and ours, must equal ours (to 1e-5) --
-    its panels offer no improvement -- and our minimum equals its minimum within 1e-4.
+    its panels offer no improvement -- and our minimum is at least its minimum (within 1e-4).
     Without gurobipy the reference's MAXIMIN panels are used instead and the reason is shown as a skip.
     """
     reason = reference.gurobi_reason()
@@ -132,7 +132,8 @@ def test_at_least_as_good_as_reference_leximin(name):
     selection = ours(name)
     if reason is None:
         committees, _, theirs = reference_run(name, "leximin")
-        assert selection.min_probability == pytest.approx(min(theirs.values()), abs=1e-4)
+        # (its LEXIMIN sometimes stops below the MAXIMIN optimum: seen 0.10427 vs 0.10909 on gen-120-4)
+        assert selection.min_probability >= min(theirs.values()) - 1e-4
     else:
         committees, _, _ = reference_run(name, "maximin")
     union = {frozenset(c) for c in committees} | {frozenset(p.members) for p in selection.panels}
