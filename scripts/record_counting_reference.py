@@ -68,12 +68,18 @@ def _child(conn, election, loaded, pair):
     conn.close()
 
 
-def record_file(path: Path, timeout: float) -> dict:
+def record_file(
+    path: Path, timeout: float, only: list[str] | None = None, previous: dict | None = None
+) -> dict:
     election = read_pabulib(path)
     loaded = load(election, path.read_text(encoding="utf-8-sig"))
     ctx = mp.get_context("fork")
     results = []
+    old = {_key(p): p for p in (previous or {}).get("pairs", [])}
     for pair in pairs_for(election):
+        if only and _key(pair) not in only:
+            results.append(old.get(_key(pair), {**pair, "skipped": "not recorded yet"}))
+            continue
         parent, child = ctx.Pipe(duplex=False)
         proc = ctx.Process(target=_child, args=(child, election, loaded, pair))
         proc.start()
@@ -84,6 +90,8 @@ def record_file(path: Path, timeout: float) -> dict:
             entry.update(selected=selected, seconds=round(seconds, 3))
         else:
             entry.update(skipped=f"pabutools {version('pabutools')} did not finish within {timeout:g} s")
+        if timeout != 60:
+            entry["timeout_seconds"] = timeout
         proc.kill()
         proc.join()
         print(
@@ -98,9 +106,16 @@ def record_file(path: Path, timeout: float) -> dict:
     return {"vote_type": election.vote_type, "voters": len(election.ballots), "pairs": results}
 
 
+def _key(pair: dict) -> str:
+    return f"{pair['rule']}:{pair['sat']}:{pair['completion']}" + (
+        f":{pair['threshold']}" if pair.get("threshold") else ""
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--only", action="append", help="rule:sat:completion to (re)record, e.g. mes:cost:add1")
     ap.add_argument("files", nargs="*")
     args = ap.parse_args()
     files = [Path(f) for f in args.files] or sorted(DATA.glob("*.pb"))
@@ -117,7 +132,7 @@ def main() -> None:
     )
     data.setdefault("files", {})
     for f in files:
-        data["files"][f.name] = record_file(f, args.timeout)
+        data["files"][f.name] = record_file(f, args.timeout, args.only, data["files"].get(f.name))
         OUT.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
 
