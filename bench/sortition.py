@@ -132,8 +132,12 @@ def scaling(quick: bool, row_limit: float) -> None:
     print(f"   each row in its own process, stopped after {row_limit:.0f} s")
     print(f"   {'n':>5} {'features':>8} {'k':>4} {'types':>6} {'LEXIMIN s':>10} {'min p':>8} {'k/n':>6}")
     for m in features:
+        too_slow = False
         for n in sizes:
             k = max(20, min(100, n // 20))
+            if too_slow:
+                print(f"   {n:>5} {m:>8} {k:>4} {'':>6} {'(skipped: smaller pool hit the limit)':>10}")
+                continue
             try:
                 done = subprocess.run(
                     [sys.executable, __file__, "--row", str(n), str(m)],
@@ -144,8 +148,9 @@ def scaling(quick: bool, row_limit: float) -> None:
                 )
             except subprocess.TimeoutExpired:
                 print(f"   {n:>5} {m:>8} {k:>4} {'':>6} {'> ' + format(row_limit, '.0f'):>10}", flush=True)
+                too_slow = True
                 continue
-            line = done.stdout.strip() or f"   {n:>5} {m:>8} {k:>4} failed: {done.stderr.strip()[-200:]}"
+            line = done.stdout.rstrip() or f"   {n:>5} {m:>8} {k:>4} failed: {done.stderr.strip()[-200:]}"
             print(line, flush=True)
 
 
@@ -153,7 +158,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small scaling grid")
     parser.add_argument("--skip-reference", action="store_true", help="do not run sortition-algorithms")
-    parser.add_argument("--row-limit", type=float, default=300, help="seconds per scaling row")
+    parser.add_argument("--row-limit", type=float, default=120, help="seconds per scaling row")
     parser.add_argument("--row", nargs=2, type=int, metavar=("N", "FEATURES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.row:

@@ -85,7 +85,9 @@ def test_verify_draw_recomputes_the_panel(fixture_run):
 def test_verify_draw_detects_a_tampered_lottery(fixture_run, tmp_path):
     data, _ = fixture_run
     data = json.loads(json.dumps(data))
-    data["lottery"]["panels"][0] = data["lottery"]["panels"][1]
+    panels = data["lottery"]["panels"]
+    other = next(p for p in panels if p != panels[0])
+    panels[0] = other
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data))
     result = CliRunner().invoke(verify_draw_command, ["--lottery", str(path), "--seed", "6 6 1 2"])
