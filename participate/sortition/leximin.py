@@ -27,16 +27,12 @@ from participate.sortition.infeasible import raise_infeasible
 from participate.sortition.solver import INF, new_highs, run, solve
 from participate.sortition.types import TypeModel
 
-PRICE_TOL = 1e-9  # a stage ends when no panel improves the dual bound by more: z* exact to 1e-9
+PRICE_TOL = 1e-9
 DUAL_EPS = 1e-7
 FIX_SLACK = 1e-9
-DUAL_BOUND = 1e9
-FALLBACK_BOUND = 1e5
-DUAL_TIME_LIMIT = 20.0
+DUAL_BOUND = 1e4
 MAX_ROUNDS = 10_000
-HEURISTIC_STARTS = 8
-RISE_TOL = 1e-7
-HEURISTIC_TOL = 1e-6  # heuristic panels must improve clearly (avoids tailing off)
+HEURISTIC_STARTS = 4
 
 
 class PanelOracle:
@@ -129,33 +125,19 @@ def local_search(
 
 
 class DualLP:
-    """The stage's dual LP, kept in one HiGHS instance and warm-started as panels are added.
-
-    The duals of fixed types can be large (the free types' duals sum to 1), so they are bounded only by
-    DUAL_BOUND. If a warm-started solve fails or stalls, the LP is rebuilt and solved cold; as a last
-    resort with the tighter FALLBACK_BOUND.
-    """
+    """The stage's dual LP, kept in one HiGHS instance and warm-started as panels are added."""
 
     def __init__(self, n_active: int) -> None:
-        self.t = n_active
-        self.rows: list[tuple[np.ndarray, np.ndarray]] = []
-        self.fixed: dict[int, float] = {}
-        self.highs = self._build(DUAL_BOUND)
-
-    def _build(self, bound: float) -> highspy.Highs:
-        t = self.t
-        h = new_highs(mip=False, time_limit=DUAL_TIME_LIMIT)
+        t = n_active
+        self.t = t
+        self.highs = new_highs(mip=False)
+        h = self.highs
         lp = highspy.HighsLp()
         lp.num_col_ = t + 1
         lp.num_row_ = 1
-        cost = np.concatenate([np.zeros(t), [1.0]])
-        norm = np.ones(t)
-        for k, value in self.fixed.items():
-            cost[k] = -value
-            norm[k] = 0.0
-        lp.col_cost_ = cost
+        lp.col_cost_ = np.concatenate([np.zeros(t), [1.0]])
         lp.col_lower_ = np.concatenate([np.zeros(t), [-INF]])
-        lp.col_upper_ = np.concatenate([np.full(t, bound), [INF]])
+        lp.col_upper_ = np.concatenate([np.full(t, DUAL_BOUND), [INF]])
         lp.row_lower_ = np.array([1.0])
         lp.row_upper_ = np.array([1.0])
         lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -163,32 +145,21 @@ class DualLP:
         lp.a_matrix_.num_row_ = 1
         lp.a_matrix_.start_ = np.array([0, t], dtype=np.int32)
         lp.a_matrix_.index_ = np.arange(t, dtype=np.int32)
-        lp.a_matrix_.value_ = norm
+        lp.a_matrix_.value_ = np.ones(t)
         h.passModel(lp)
-        for idx, val in self.rows:
-            h.addRow(-INF, 0.0, len(idx), idx, val)
-        return h
 
     def add_panel(self, a_row: np.ndarray) -> None:
         nz = np.flatnonzero(a_row)
         idx = np.concatenate([nz, [self.t]]).astype(np.int32)
         val = np.concatenate([a_row[nz], [-1.0]])
-        self.rows.append((idx, val))
         self.highs.addRow(-INF, 0.0, len(idx), idx, val)
 
     def fix(self, t: int, value: float) -> None:
-        self.fixed[int(t)] = float(value)
         self.highs.changeColCost(int(t), -float(value))
         self.highs.changeCoeff(0, int(t), 0.0)
 
     def solve(self) -> tuple[np.ndarray, float, float]:
         sol = run(self.highs)
-        if sol.status != "optimal" or sol.x is None:
-            self.highs = self._build(DUAL_BOUND)
-            sol = run(self.highs)
-        if sol.status != "optimal" or sol.x is None:
-            self.highs = self._build(FALLBACK_BOUND)
-            sol = run(self.highs)
         if sol.status != "optimal" or sol.x is None:  # pragma: no cover - numerical trouble
             raise RuntimeError(f"dual LP failed: {sol.status}")
         return sol.x[: self.t], float(sol.x[self.t]), float(sol.objective)
@@ -240,40 +211,6 @@ def _solve_primal(a: np.ndarray, targets: np.ndarray) -> np.ndarray:
     return lam / lam.sum()
 
 
-def _can_rise(
-    a: np.ndarray, free: np.ndarray, fixed_values: np.ndarray, z: float, candidates: np.ndarray
-) -> np.ndarray:
-    """Which candidate types can get more than z with the panels found so far (keeping every free type
-    at z and every fixed type at its value). A positive dual only proves a type is stuck at z up to the
-    pricing gap divided by the dual, so small duals are double-checked here: maximise the candidates'
-    total excess; those with excess are not stuck; repeat for the rest until no one has any."""
-    j, t = a.shape
-    rising = np.zeros(t, dtype=bool)
-    undecided = list(np.flatnonzero(candidates))
-    while undecided:
-        m = len(undecided)
-        cost = np.concatenate([np.zeros(j), np.ones(m)])
-        matrix = np.zeros((t + 1, j + m))
-        matrix[:t, :j] = a.T
-        for k, ty in enumerate(undecided):
-            matrix[ty, j + k] = -1.0
-        matrix[t, :j] = 1.0
-        lo = np.concatenate([np.where(free, z - FIX_SLACK, fixed_values - FIX_SLACK), [1.0]])
-        hi = np.concatenate([np.full(t, INF), [1.0]])
-        col_lo = np.zeros(j + m)
-        col_hi = np.concatenate([np.full(j, INF), np.ones(m)])
-        sol = solve(cost, matrix, lo, hi, col_lo, col_hi, maximize=True)
-        if sol.x is None:
-            break
-        excess = sol.x[j:]
-        up = [ty for ty, e in zip(undecided, excess, strict=True) if e > RISE_TOL]
-        if not up:
-            break
-        rising[up] = True
-        undecided = [ty for ty, e in zip(undecided, excess, strict=True) if e <= RISE_TOL]
-    return rising
-
-
 def optimise(model: TypeModel, *, maximin_only: bool = False) -> TypeDistribution:
     """LEXIMIN (or, with `maximin_only`, MAXIMIN) lottery over type panels."""
     t = model.n_types
@@ -300,7 +237,7 @@ def optimise(model: TypeModel, *, maximin_only: bool = False) -> TypeDistributio
         found = 0
         for start in np.argsort(-values)[:HEURISTIC_STARTS]:
             c = local_search(model, weights, panels[int(start)])
-            if float(weights @ c) > y_hat + HEURISTIC_TOL and tuple(c) not in seen:
+            if float(weights @ c) > y_hat + PRICE_TOL and tuple(c) not in seen:
                 panels.append(c)
                 seen.add(tuple(c))
                 dual.add_panel(c[active] / sizes)
@@ -320,8 +257,6 @@ def optimise(model: TypeModel, *, maximin_only: bool = False) -> TypeDistributio
             at_min = free.copy()
         else:
             at_min = free & (y > DUAL_EPS)
-            a = np.array(panels)[:, active] / sizes
-            at_min &= ~_can_rise(a, free, fixed_values, z, at_min)
             if not at_min.any():
                 at_min = np.zeros_like(free)
                 at_min[np.argmax(np.where(free, y, -INF))] = True
