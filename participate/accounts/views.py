@@ -144,12 +144,12 @@ def profile():
             if email_changed:
                 flash(_("Please confirm your new email address: we have sent you a link."), "info")
             return redirect(url_for("accounts.profile"))
-    status = 400 if form.errors else 200
+    return _render_profile(form, password_form, 400 if form.errors else 200)
+
+
+def _render_profile(form: ProfileForm, password_form: ChangePasswordForm, status: int):
     return render_template(
-        "accounts/profile.html",
-        form=form,
-        password_form=password_form,
-        resend_form=ResendConfirmationForm(),
+        "accounts/profile.html", form=form, password_form=password_form, resend_form=ResendConfirmationForm()
     ), status
 
 
@@ -173,12 +173,7 @@ def change_password():
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_template(
-        "accounts/profile.html",
-        form=ProfileForm(obj=current_user),
-        password_form=password_form,
-        resend_form=ResendConfirmationForm(),
-    ), 400
+    return _render_profile(ProfileForm(obj=current_user), password_form, 400)
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -130,44 +130,14 @@ def edit_process(process_id: int):
     return _render_edit(process, details, schedule, districts, advance, 400)
 
 
-@bp.post("/processes/<int:process_id>/schedule")
-@role_required(Role.STAFF)
-def save_schedule(process_id: int):
+def _save_section(process_id: int, pick_form, use_case, saved_message: str):
+    """One section of the edit page: validate it, run its use case, then commit once or show errors."""
     process = processes.get_process(process_id)
-    details, schedule, districts, advance = _edit_forms(process)
-    if schedule.validate_on_submit():
-        windows = [
-            processes.WindowInput(Phase(name), schedule[name].starts_on.data, schedule[name].ends_on.data)
-            for name in ScheduleForm.PHASE_FIELDS
-            if schedule[name].starts_on.data
-        ]
+    forms = _edit_forms(process)
+    form = pick_form(*forms)
+    if form.validate_on_submit():
         try:
-            processes.set_schedule(current_user, process, windows)
-        except ServiceError as error:
-            _fail(error)
-            process = processes.get_process(process_id)
-        else:
-            db.session.commit()
-            flash(_("The phase dates are saved."), "success")
-            return redirect(url_for("admin.edit_process", process_id=process.id))
-    return _render_edit(process, details, schedule, districts, advance, 400)
-
-
-@bp.post("/processes/<int:process_id>/districts")
-@role_required(Role.STAFF)
-def save_districts(process_id: int):
-    process = processes.get_process(process_id)
-    details, schedule, districts, advance = _edit_forms(process)
-    if districts.validate_on_submit():
-        try:
-            rows = [
-                processes.DistrictInput(
-                    entry.form.name.data, parse_amount(entry.form.budget, process.currency)
-                )
-                for entry in districts.districts
-                if (entry.form.name.data or "").strip()
-            ]
-            processes.set_districts(current_user, process, rows)
+            use_case(process, form)
         except ValidationError as error:
             flash(str(error), "error")
         except ServiceError as error:
@@ -175,9 +145,43 @@ def save_districts(process_id: int):
             process = processes.get_process(process_id)
         else:
             db.session.commit()
-            flash(_("The districts are saved."), "success")
+            flash(saved_message, "success")
             return redirect(url_for("admin.edit_process", process_id=process.id))
-    return _render_edit(process, details, schedule, districts, advance, 400)
+    return _render_edit(process, *forms, 400)
+
+
+def _set_schedule(process: Process, schedule: ScheduleForm) -> None:
+    windows = [
+        processes.WindowInput(Phase(name), schedule[name].starts_on.data, schedule[name].ends_on.data)
+        for name in ScheduleForm.PHASE_FIELDS
+        if schedule[name].starts_on.data
+    ]
+    processes.set_schedule(current_user, process, windows)
+
+
+def _set_districts(process: Process, districts: DistrictsForm) -> None:
+    rows = [
+        processes.DistrictInput(entry.form.name.data, parse_amount(entry.form.budget, process.currency))
+        for entry in districts.districts
+        if entry.form.name.data
+    ]
+    processes.set_districts(current_user, process, rows)
+
+
+@bp.post("/processes/<int:process_id>/schedule")
+@role_required(Role.STAFF)
+def save_schedule(process_id: int):
+    return _save_section(
+        process_id, lambda _d, schedule, _ds, _a: schedule, _set_schedule, _("The phase dates are saved.")
+    )
+
+
+@bp.post("/processes/<int:process_id>/districts")
+@role_required(Role.STAFF)
+def save_districts(process_id: int):
+    return _save_section(
+        process_id, lambda _d, _s, districts, _a: districts, _set_districts, _("The districts are saved.")
+    )
 
 
 @bp.post("/processes/<int:process_id>/advance")
