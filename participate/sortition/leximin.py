@@ -132,6 +132,10 @@ class DualLP:
         self.t = t
         self.highs = new_highs(mip=False)
         h = self.highs
+        # Primal simplex: once fixed types carry large duals (up to DUAL_BOUND), HiGHS' default dual
+        # simplex stalls on this degenerate LP with the tight 1e-9 tolerances (tens of thousands of
+        # iterations per re-solve, >60 s for 6 features x 200 people); primal simplex takes a few hundred.
+        h.setOptionValue("simplex_strategy", 4)
         lp = highspy.HighsLp()
         lp.num_col_ = t + 1
         lp.num_row_ = 1
@@ -160,6 +164,10 @@ class DualLP:
 
     def solve(self) -> tuple[np.ndarray, float, float]:
         sol = run(self.highs)
+        if sol.status != "optimal":  # primal simplex gave up: retry this solve with dual simplex
+            self.highs.setOptionValue("simplex_strategy", 1)
+            sol = run(self.highs)
+            self.highs.setOptionValue("simplex_strategy", 4)
         if sol.status != "optimal" or sol.x is None:  # pragma: no cover - numerical trouble
             raise RuntimeError(f"dual LP failed: {sol.status}")
         return sol.x[: self.t], float(sol.x[self.t]), float(sol.objective)
