@@ -236,15 +236,14 @@ def change_role(user_id: int):
     user = accounts.get_user(user_id)
     form = RoleForm()
     if form.validate_on_submit():
+        role_label = str(dict(form.role.choices)[form.role.data])
         try:
             if form.revoke.data:
                 accounts.revoke_role(current_user, user, form.role.data)
-                message = _(
-                    "%(role)s role removed from %(name)s.", role=form.role.data, name=user.display_name
-                )
+                message = _("%(role)s role removed from %(name)s.", role=role_label, name=user.display_name)
             else:
                 accounts.grant_role(current_user, user, form.role.data)
-                message = _("%(role)s role granted to %(name)s.", role=form.role.data, name=user.display_name)
+                message = _("%(role)s role granted to %(name)s.", role=role_label, name=user.display_name)
         except ServiceError as error:
             _fail(error)
         else:

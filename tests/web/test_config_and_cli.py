@@ -101,3 +101,17 @@ def test_one_role_grant_per_user_is_a_database_constraint(app):
     db.session.add(UserRole(user_id=user.id, role="staff"))
     with pytest.raises(IntegrityError):
         db.session.commit()
+
+
+def test_role_messages_name_the_role_in_the_reader_s_language(app, client, as_user):
+    from tests.conftest import post_form
+    from tests.factories import make_user
+
+    member = make_user()
+    as_user(make_user("admin"))
+    post_form(client, "/language", {"locale": "sv", "next": "/"})
+    page = post_form(
+        client, f"/admin/users/{member.id}/roles", {"role": "staff", "grant": "1"}, follow_redirects=True
+    )
+    html = page.get_data(as_text=True)
+    assert "Kommunens handläggare" in html and "Rollen staff" not in html
