@@ -88,6 +88,15 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
     return x[t : t + nq], x[t + nq :]
 
 
+def _quota_changes(quotas, down, up) -> tuple[QuotaChange, ...]:
+    """The quotas a relaxation moves: each one's minimum lowered by down[i], its maximum raised by up[i]."""
+    return tuple(
+        QuotaChange(q.feature, q.value, q.min, q.max, int(q.min - down[i]), int(q.max + up[i]))
+        for i, q in enumerate(quotas)
+        if down[i] or up[i]
+    )
+
+
 def explain(model: TypeModel) -> InfeasibleQuotas:
     """The InfeasibleQuotas error for a model that has no feasible panel."""
     pool = model.pool
@@ -104,24 +113,14 @@ def explain(model: TypeModel) -> InfeasibleQuotas:
     relaxed = _relax(model, respect_flex=True)
     relaxation: tuple[QuotaChange, ...] | None
     if relaxed is not None:
-        down, up = relaxed
-        relaxation = tuple(
-            QuotaChange(q.feature, q.value, q.min, q.max, int(q.min - down[i]), int(q.max + up[i]))
-            for i, q in enumerate(quotas)
-            if down[i] or up[i]
-        )
+        relaxation = _quota_changes(quotas, *relaxed)
         changed = relaxation
     else:
         relaxation = None
         unbounded = _relax(model, respect_flex=False)
         changed = ()
         if unbounded is not None:
-            down, up = unbounded
-            changed = tuple(
-                QuotaChange(q.feature, q.value, q.min, q.max, int(q.min - down[i]), int(q.max + up[i]))
-                for i, q in enumerate(quotas)
-                if down[i] or up[i]
-            )
+            changed = _quota_changes(quotas, *unbounded)
     conflicting = tuple((c.feature, c.value) for c in changed)
     parts = [f"Infeasible quotas: no panel of {k} from this pool meets every quota"]
     if notes:
