@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -12,50 +14,36 @@ from participate.errors import ServiceError
 from participate.extensions import db
 
 TITLES = {
-    400: "Bad request",
-    403: "Forbidden",
-    404: "Page not found",
-    405: "Method not allowed",
-    409: "Conflict",
-    413: "Request too large",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: _l("Bad request"),
+    403: _l("Forbidden"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("Request too large"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
+}
+MESSAGES = {
+    400: _l("The request could not be understood. Please check the form and try again."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("We could not find that page. It may have moved or never existed."),
+    405: _l("That action is not allowed here."),
+    409: _l("That change conflicts with the current state. Please reload and try again."),
+    413: _l("The upload is too large."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("An unexpected error happened on our side. It has been logged; please try again later."),
 }
 
 
-def _explain(code: int) -> str:
-    messages = {
-        400: _("The request could not be understood. Please check the form and try again."),
-        403: _("You do not have permission to see this page."),
-        404: _("We could not find that page. It may have moved or never existed."),
-        405: _("That action is not allowed here."),
-        409: _("That change conflicts with the current state. Please reload and try again."),
-        413: _("The upload is too large."),
-        429: _("Too many attempts. Please wait a minute and try again."),
-        500: _("An unexpected error happened on our side. It has been logged; please try again later."),
-    }
-    return messages.get(code, messages[500])
-
-
-def _title(code: int) -> str:
-    titles = {
-        400: _("Bad request"),
-        403: _("Forbidden"),
-        404: _("Page not found"),
-        405: _("Method not allowed"),
-        409: _("Conflict"),
-        413: _("Request too large"),
-        429: _("Too many requests"),
-        500: _("Something went wrong"),
-    }
-    return titles.get(code, titles[500])
-
-
 def render_error(code: int, message: str | None = None):
-    message = message or _explain(code)
+    title = TITLES.get(code, TITLES[500])
+    message = message or str(MESSAGES.get(code, MESSAGES[500]))
     if wants_json():
-        return jsonify({"error": TITLES.get(code, TITLES[500]), "status": code, "message": message}), code
-    return render_template("errors/error.html", code=code, title=_title(code), message=message), code
+        # The "error" field is a stable English name that API clients can match on; the message is translated.
+        with force_locale("en"):
+            error_name = str(title)
+        return jsonify({"error": error_name, "status": code, "message": message}), code
+    return render_template("errors/error.html", code=code, title=str(title), message=message), code
 
 
 def register_error_handlers(app: Flask) -> None:

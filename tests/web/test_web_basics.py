@@ -85,3 +85,11 @@ def test_static_assets_are_served_locally(client):
 def test_form_fields_never_carry_none_attributes(client):
     html = client.get("/accounts/login").get_data(as_text=True)
     assert '="None"' not in html
+
+
+def test_error_pages_are_translated_but_json_error_names_stay_english(client):
+    page = client.get("/no-such-page", headers={"Accept-Language": "sv"})
+    assert page.status_code == 404 and "Page not found" not in page.get_data(as_text=True)
+    api = client.get("/no-such-page", headers={"Accept": "application/json", "Accept-Language": "sv"})
+    assert api.get_json()["error"] == "Page not found"
+    assert api.get_json()["message"] != "We could not find that page. It may have moved or never existed."
