@@ -16,7 +16,6 @@ from participate.audit.services import record
 from participate.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.extensions import db
 from participate.processes.models import (
-    PHASE_ORDER,
     District,
     Phase,
     PhaseWindow,
@@ -282,7 +281,3 @@ def timeline(process: Process, on: date | None = None) -> list[TimelineStep]:
             )
         )
     return steps
-
-
-def phase_choices() -> list[tuple[str, str]]:
-    return [(phase.value, phase_label(phase)) for phase in PHASE_ORDER]
