@@ -8,14 +8,18 @@ from tests.e2e.conftest import log_in
 pytestmark = pytest.mark.xdist_group("e2e")
 
 
+def submit_registration(page, email: str, name: str, password: str) -> None:
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Display name").fill(name)
+    page.get_by_label(re.compile(r"^Password")).fill(password)
+    page.get_by_label("Repeat the password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+
+
 def test_a_resident_registers_confirms_and_logs_back_in(page, live_server):
     page.goto("/")
     page.get_by_role("link", name="Register").click()
-    page.get_by_label("Email address").fill("new.resident@example.org")
-    page.get_by_label("Display name").fill("Nova Resident")
-    page.get_by_label(re.compile(r"^Password")).fill("lingonberry kayak 31 meadow")
-    page.get_by_label("Repeat the password").fill("lingonberry kayak 31 meadow")
-    page.get_by_role("button", name="Create account").click()
+    submit_registration(page, "new.resident@example.org", "Nova Resident", "lingonberry kayak 31 meadow")
     expect(page.get_by_role("status")).to_contain_text("open its link to confirm")
     body = live_server.extensions["mailer"].outbox[-1].body
     link = re.search(r"http://[^/]+(/accounts/confirm/\S+)", body).group(1)
@@ -28,11 +32,7 @@ def test_a_resident_registers_confirms_and_logs_back_in(page, live_server):
 
 def test_a_weak_password_is_explained_next_to_the_field(page):
     page.goto("/accounts/register")
-    page.get_by_label("Email address").fill("weak@example.org")
-    page.get_by_label("Display name").fill("Weak Example")
-    page.get_by_label(re.compile(r"^Password")).fill("passwordpassword")
-    page.get_by_label("Repeat the password").fill("passwordpassword")
-    page.get_by_role("button", name="Create account").click()
+    submit_registration(page, "weak@example.org", "Weak Example", "passwordpassword")
     expect(page.locator("#password-error")).to_contain_text("too common")
     expect(page.get_by_label(re.compile(r"^Password"))).to_have_attribute("aria-invalid", "true")
 
