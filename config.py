@@ -98,6 +98,9 @@ class ProductionConfig(Config):
     @classmethod
     def validate(cls, environ: os._Environ | dict) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not environ.get(name)]
+        if not (environ.get("CELERY_BROKER_URL") or environ.get("REDIS_URL")):
+            # Counts and draws run for minutes; a web worker's thread is no place for them in production.
+            missing.append("CELERY_BROKER_URL (or REDIS_URL)")
         if missing:
             raise RuntimeError(
                 "Refusing to start in production without "

@@ -33,7 +33,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from participate.core.errors import register_error_handlers
+    from participate.core.error_pages import register_error_handlers
     from participate.core.security import register_security_headers
     from participate.core.templating import register_template_helpers
 
@@ -59,17 +59,27 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from participate import jobs
     from participate.accounts import auth  # noqa: F401  (registers the user loader)
+    from participate.core import mail, tasks
+    from participate.core.after_commit import run_committed_effects
 
-    jobs.init_app(app)
+    mail.init_app(app)
+    tasks.init_app(app)
+
+    @app.teardown_request
+    def _run_effects_of_unhelped_commits(_exc: BaseException | None) -> None:
+        # Views commit through core.after_commit.commit(); this catches a bare db.session.commit().
+        run_committed_effects()
 
 
 def _register_blueprints(app: Flask) -> None:
     from participate.accounts import bp as accounts_bp
     from participate.admin import bp as admin_bp
     from participate.core import bp as core_bp
+    from participate.home import bp as home_bp
+    from participate.jobs import bp as jobs_bp
     from participate.processes import bp as processes_bp
+    from participate.processes import manage_bp as process_manage_bp
 
-    for blueprint in (core_bp, accounts_bp, processes_bp, admin_bp):
+    for blueprint in (core_bp, home_bp, accounts_bp, processes_bp, process_manage_bp, admin_bp, jobs_bp):
         app.register_blueprint(blueprint)

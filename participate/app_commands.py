@@ -22,7 +22,7 @@ from participate.extensions import db
 def create_admin_command(email: str, password: str, display_name: str) -> None:
     """Create (or promote) an administrator account."""
     from participate.accounts.services import create_admin
-    from participate.errors import ServiceError
+    from participate.core.errors import ServiceError
 
     try:
         user = create_admin(email, password=password, display_name=display_name)

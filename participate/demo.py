@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from participate.accounts.models import Role, User, UserRole
 from participate.accounts.passwords import hash_password
+from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.processes import services as processes
 from participate.processes.models import Phase
-from participate.timeutil import today, utcnow
 
 DEMO_DOMAIN = "demo.participate.example"
 

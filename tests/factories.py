@@ -9,9 +9,9 @@ from faker import Faker
 
 from participate.accounts.models import Role, User, UserRole
 from participate.accounts.passwords import hash_password
+from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.processes.models import Phase, PhaseWindow, Process
-from participate.timeutil import today, utcnow
 
 DEFAULT_PASSWORD = "correct horse battery staple 42"
 fake = Faker(["sv_SE", "en_GB"])

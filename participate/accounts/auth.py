@@ -1,15 +1,12 @@
-"""Flask-Login wiring and the role guard used by every blueprint."""
+"""Flask-Login wiring: who the session belongs to, and where visitors go when a page needs a login."""
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import abort, redirect, request, url_for
+from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from participate.accounts.models import Role, User
-from participate.core.errors import render_error
+from participate.accounts.models import User
+from participate.core.error_pages import render_error
 from participate.core.negotiation import wants_json
 from participate.extensions import db, login_manager
 
@@ -35,20 +32,3 @@ def unauthorized():
     if wants_json():
         return render_error(403, "Authentication required.")
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-
-
-def role_required(role: Role):
-    """Anonymous browsers go to the login page; JSON clients and people without the role get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not current_user.has_role(role):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

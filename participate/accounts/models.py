@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from participate.core.clock import utcnow
 from participate.extensions import db
-from participate.timeutil import utcnow
 
 
 class Role(StrEnum):
@@ -19,6 +20,15 @@ class Role(StrEnum):
 
 
 GRANTABLE_ROLES = (Role.FACILITATOR, Role.STAFF, Role.ADMIN)
+ROLE_LABELS = {
+    Role.FACILITATOR.value: _l("Facilitator"),
+    Role.STAFF.value: _l("Council staff"),
+    Role.ADMIN.value: _l("Administrator"),
+}
+
+
+def role_label(role: Role | str) -> str:
+    return str(_l("Resident")) if role == Role.RESIDENT else str(ROLE_LABELS[str(role)])
 
 
 class User(UserMixin, db.Model):

@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from participate.accounts import tokens
+from participate.accounts import policy, tokens
 from participate.accounts.models import GRANTABLE_ROLES, Role, User, UserRole
 from participate.accounts.passwords import burn_time, hash_password, password_problem, verify_password
 from participate.audit.services import record
-from participate.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.core.clock import utcnow
+from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.core.mail import send_email
+from participate.core.pagination import Page, escape_like, paginate
 from participate.extensions import db
-from participate.mail import send_email
-from participate.timeutil import utcnow
 
 
 def normalise_email(email: str) -> str:
@@ -166,7 +167,7 @@ def delete_account(user: User, *, password: str) -> None:
 
 
 def _require_admin(actor: User) -> None:
-    if not actor.has_role(Role.ADMIN):
+    if not policy.can_change_roles(actor):
         raise PermissionDenied(_("Only administrators can change roles."))
 
 
@@ -174,7 +175,7 @@ def grant_role(actor: User, user: User, role: str) -> None:
     _require_admin(actor)
     if role not in {r.value for r in GRANTABLE_ROLES}:
         raise ValidationFailed(_("Unknown role."))
-    if not user.is_active:
+    if not policy.can_grant(actor, user, role):
         raise ValidationFailed(_("This account has been deleted."))
     if any(grant.role == role for grant in user.roles):
         return
@@ -189,7 +190,7 @@ def grant_role(actor: User, user: User, role: str) -> None:
 
 def revoke_role(actor: User, user: User, role: str) -> None:
     _require_admin(actor)
-    if role == Role.ADMIN and actor.id == user.id:
+    if not policy.can_revoke(actor, user, role):
         raise ValidationFailed(_("You cannot remove your own administrator role."))
     grant = next((g for g in user.roles if g.role == role), None)
     if grant is None:
@@ -222,12 +223,19 @@ def create_admin(email: str, *, password: str, display_name: str = "Administrato
     return user
 
 
-def list_users(query: str = "", limit: int = 200) -> list[User]:
-    stmt = select(User).where(User.deleted_at.is_(None)).order_by(User.display_name)
-    if query:
-        like = f"%{query.strip().lower()}%"
-        stmt = stmt.where(func.lower(User.email).like(like) | func.lower(User.display_name).like(like))
-    return list(db.session.execute(stmt.limit(limit)).scalars())
+def list_users(query: str = "", *, page: int = 1, per_page: int = 50) -> Page[User]:
+    stmt = select(User).where(User.deleted_at.is_(None)).order_by(User.display_name, User.id)
+    if query.strip():
+        like = f"%{escape_like(query.strip().lower())}%"
+        stmt = stmt.where(
+            func.lower(User.email).like(like, escape="\\")
+            | func.lower(User.display_name).like(like, escape="\\")
+        )
+    return paginate(stmt, page, per_page)
+
+
+def find_user(user_id: int | str) -> User | None:
+    return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
 
 
 def get_user(user_id: int) -> User:

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from participate.accounts.models import User
+from participate.core.clock import utcnow
 from participate.extensions import db
-from participate.timeutil import utcnow
 
 GENESIS_HASH = "0" * 64
 
@@ -25,6 +26,8 @@ class AuditEntry(db.Model):
     data: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    actor: Mapped[User | None] = relationship(lazy="joined")
 
 
 class AppendOnlyViolation(RuntimeError):

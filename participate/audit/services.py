@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from participate.audit.models import GENESIS_HASH, AuditEntry
+from participate.core.clock import utcnow
+from participate.core.pagination import Page, paginate
 from participate.extensions import db
-from participate.timeutil import utcnow
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
@@ -38,8 +40,21 @@ def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(payload)).encode("utf-8")).hexdigest()
 
 
+# Any fixed number: the transaction-scoped PostgreSQL lock that serialises appends to the chain.
+AUDIT_CHAIN_LOCK = 0x61756469
+
+
+def _lock_chain() -> None:
+    """Two staff actions at once would both read the same last entry and fork the chain (the unique
+    prev_hash would then refuse one of them). On PostgreSQL each appender waits for the one before to
+    commit; SQLite allows one writer at a time anyway."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+
+
 def record(action: str, *, actor, subject_type: str, subject_id: Any, data: dict | None = None) -> AuditEntry:
     """Append one entry. Call inside the request's transaction so the action and its record commit together."""
+    _lock_chain()
     last = db.session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one_or_none()
     entry = AuditEntry(
         created_at=utcnow(),
@@ -67,11 +82,15 @@ class ChainReport:
         return self.first_broken_id is None
 
 
-def verify_chain() -> ChainReport:
+def verify_chain(progress: Callable[[float, str], None] | None = None) -> ChainReport:
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry)) or 0
     expected_prev = GENESIS_HASH
     count = 0
-    for entry in db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars():
+    entries = db.session.execute(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=1000))
+    for entry in entries.scalars():
         count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count / total, f"{count} / {total}")
         if entry.prev_hash != expected_prev:
             return ChainReport(count, entry.id, "its link to the previous entry is broken")
         if chain_hash(entry.prev_hash, entry_payload(entry)) != entry.hash:
@@ -80,5 +99,26 @@ def verify_chain() -> ChainReport:
     return ChainReport(count, None, None)
 
 
-def recent_entries(limit: int = 100) -> list[AuditEntry]:
-    return list(db.session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars())
+def entries_page(page: int = 1, per_page: int = 50) -> Page[AuditEntry]:
+    return paginate(select(AuditEntry).order_by(AuditEntry.id.desc()), page, per_page)
+
+
+SubjectDescriber = Callable[[str], tuple[str, str | None]]
+SUBJECTS: dict[str, SubjectDescriber] = {}
+
+
+def describes(subject_type: str) -> Callable[[SubjectDescriber], SubjectDescriber]:
+    """Each domain says how its subjects read in the log: `(name, link or None)` for an id."""
+
+    def register(describe: SubjectDescriber) -> SubjectDescriber:
+        SUBJECTS[subject_type] = describe
+        return describe
+
+    return register
+
+
+def describe_subject(entry: AuditEntry) -> tuple[str, str | None]:
+    describe = SUBJECTS.get(entry.subject_type)
+    if describe is None:
+        return f"{entry.subject_type} {entry.subject_id}", None
+    return describe(entry.subject_id)

@@ -1,70 +1,33 @@
-"""One place that turns errors into pages or JSON. Nobody ever sees a traceback."""
+"""Errors that services raise. Their messages are safe to show to the person who caused them."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
 
-from participate.core.negotiation import wants_json
-from participate.errors import ServiceError
-from participate.extensions import db
+class ServiceError(Exception):
+    """A use case refused: the message explains why in words a resident understands."""
 
-TITLES = {
-    400: _l("Bad request"),
-    403: _l("Forbidden"),
-    404: _l("Page not found"),
-    405: _l("Method not allowed"),
-    409: _l("Conflict"),
-    413: _l("Request too large"),
-    429: _l("Too many requests"),
-    500: _l("Something went wrong"),
-}
-MESSAGES = {
-    400: _l("The request could not be understood. Please check the form and try again."),
-    403: _l("You do not have permission to see this page."),
-    404: _l("We could not find that page. It may have moved or never existed."),
-    405: _l("That action is not allowed here."),
-    409: _l("That change conflicts with the current state. Please reload and try again."),
-    413: _l("The upload is too large."),
-    429: _l("Too many attempts. Please wait a minute and try again."),
-    500: _l("An unexpected error happened on our side. It has been logged; please try again later."),
-}
+    status_code = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
-def render_error(code: int, message: str | None = None):
-    title = TITLES.get(code, TITLES[500])
-    message = message or str(MESSAGES.get(code, MESSAGES[500]))
-    if wants_json():
-        # The "error" field is a stable English name that API clients can match on; the message is translated.
-        with force_locale("en"):
-            error_name = str(title)
-        return jsonify({"error": error_name, "status": code, "message": message}), code
-    return render_template("errors/error.html", code=code, title=str(title), message=message), code
+class ValidationFailed(ServiceError):
+    status_code = 400
 
 
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):
-        return render_error(400, _("This form has expired or was not sent from this site. Please try again."))
+class PermissionDenied(ServiceError):
+    status_code = 403
 
-    @app.errorhandler(ServiceError)
-    def service_error(error: ServiceError):
-        db.session.rollback()
-        return render_error(error.status_code, error.message)
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        code = error.code or 500
-        if code >= 500:
-            db.session.rollback()
-        return render_error(code)
+class NotFound(ServiceError):
+    status_code = 404
 
-    @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
-        db.session.rollback()
-        app.logger.exception("Unhandled error")
-        return render_error(InternalServerError.code)
+
+class Conflict(ServiceError):
+    status_code = 409
+
+
+class IllegalTransition(Conflict):
+    """A state machine refused to move (a process phase, a ballot, a panel)."""

@@ -1,16 +1,10 @@
-from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import current_app, jsonify, redirect, request, session, url_for
 from sqlalchemy import text
 
 from participate.core import bp
 from participate.core.forms import LanguageForm
 from participate.core.urls import safe_next
 from participate.extensions import db
-from participate.processes.services import list_public_processes
-
-
-@bp.get("/")
-def home():
-    return render_template("core/home.html", processes=list_public_processes()[:6])
 
 
 @bp.get("/healthz")
@@ -29,4 +23,4 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["locale"] = form.locale.data
-    return redirect(safe_next(form.next.data or request.referrer) or url_for("core.home"))
+    return redirect(safe_next(form.next.data or request.referrer) or url_for("home.index"))

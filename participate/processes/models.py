@@ -4,12 +4,14 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from participate.errors import IllegalTransition
+from participate.accounts.models import User
+from participate.core.clock import utcnow
+from participate.core.errors import IllegalTransition
 from participate.extensions import db
-from participate.timeutil import utcnow
 
 
 class Phase(StrEnum):
@@ -67,6 +69,14 @@ class Process(db.Model):
     phases: Mapped[list[PhaseWindow]] = relationship(
         back_populates="process", cascade="all, delete-orphan", lazy="selectin"
     )
+    roles: Mapped[list[ProcessRole]] = relationship(
+        back_populates="process", cascade="all, delete-orphan", order_by="ProcessRole.id"
+    )
+
+    def roles_of(self, user: User | None) -> set[str]:
+        if user is None:
+            return set()
+        return {grant.role for grant in self.roles if grant.user_id == user.id}
 
     def windows(self) -> list[PhaseWindow]:
         """The enabled phases in process order (skipped phases have no window)."""
@@ -109,6 +119,47 @@ class Process(db.Model):
     @property
     def district_budget_total(self) -> int:
         return sum(d.budget_minor for d in self.districts)
+
+
+class ProcessRoleName(StrEnum):
+    """Roles that hold for one process only, beside the global roles of participate.accounts."""
+
+    FACILITATOR = "facilitator"
+    MODERATOR = "moderator"
+    REVIEWER = "reviewer"
+
+
+PROCESS_ROLE_LABELS = {
+    ProcessRoleName.FACILITATOR: _l("Facilitator"),
+    ProcessRoleName.MODERATOR: _l("Moderator"),
+    ProcessRoleName.REVIEWER: _l("Feasibility reviewer"),
+}
+
+
+def process_role_label(role: ProcessRoleName | str) -> str:
+    return str(PROCESS_ROLE_LABELS[ProcessRoleName(role)])
+
+
+_PROCESS_ROLE_SQL = ", ".join(f"'{role.value}'" for role in ProcessRoleName)
+
+
+class ProcessRole(db.Model):
+    """One person's role in one process; the unique constraint makes a repeated grant impossible."""
+
+    __tablename__ = "process_role"
+    __table_args__ = (
+        UniqueConstraint("user_id", "process_id", "role"),
+        CheckConstraint(f"role IN ({_PROCESS_ROLE_SQL})", name="known_role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    process: Mapped[Process] = relationship(back_populates="roles")
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class District(db.Model):

@@ -11,19 +11,23 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from participate.accounts.models import Role, User
+from participate.accounts.models import User
+from participate.accounts.services import find_user_by_email
 from participate.audit.services import record
-from participate.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.core.clock import today
+from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.extensions import db
+from participate.processes import policy
 from participate.processes.models import (
     District,
     Phase,
     PhaseWindow,
     Process,
+    ProcessRole,
+    ProcessRoleName,
     phase_index,
     phase_label,
 )
-from participate.timeutil import today
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,8 @@ class TimelineStep:
     state: str  # "done", "current" or "upcoming"
 
 
-def _require_staff(actor: User) -> None:
-    if not actor.has_role(Role.STAFF):
+def _require(allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied(_("Only council staff can manage processes."))
 
 
@@ -87,7 +91,7 @@ def _validate_details(data: ProcessInput) -> None:
 
 
 def create_process(actor: User, data: ProcessInput) -> Process:
-    _require_staff(actor)
+    _require(policy.can_create(actor))
     _validate_details(data)
     process = Process(
         slug=_unique_slug(data.title),
@@ -117,7 +121,7 @@ def create_process(actor: User, data: ProcessInput) -> Process:
 
 
 def update_process(actor: User, process: Process, data: ProcessInput) -> None:
-    _require_staff(actor)
+    _require(policy.can_manage(actor, process))
     _validate_details(data)
     if data.budget_minor < process.district_budget_total:
         raise ValidationFailed(_("The total budget cannot be smaller than the districts' budgets together."))
@@ -139,7 +143,7 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
 
 
 def set_districts(actor: User, process: Process, districts: list[DistrictInput]) -> None:
-    _require_staff(actor)
+    _require(policy.can_manage(actor, process))
     names = [d.name.strip() for d in districts]
     if any(not name for name in names):
         raise ValidationFailed(_("Every district needs a name."))
@@ -167,7 +171,7 @@ def set_schedule(
     actor: User, process: Process, windows: list[WindowInput], *, on: date | None = None
 ) -> None:
     """Replace the phase dates. Phases may be skipped, must not overlap, and the process may not move back."""
-    _require_staff(actor)
+    _require(policy.can_manage(actor, process))
     on = on or today()
     ordered = sorted(windows, key=lambda w: phase_index(w.phase))
     if len({w.phase for w in ordered}) != len(ordered):
@@ -213,7 +217,7 @@ def set_schedule(
 
 
 def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date | None = None) -> None:
-    _require_staff(actor)
+    _require(policy.can_manage(actor, process))
     on = on or today()
     before = process.current_phase(on)
     process.advance_to(phase, on)
@@ -228,7 +232,7 @@ def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date
 
 
 def set_published(actor: User, process: Process, published: bool) -> None:
-    _require_staff(actor)
+    _require(policy.can_manage(actor, process))
     if published and not process.phases:
         raise ValidationFailed(_("Add at least one phase with dates before publishing."))
     process.published = published
@@ -253,19 +257,56 @@ def list_all_processes() -> list[Process]:
     return list(db.session.execute(select(Process).order_by(Process.created_at.desc())).scalars())
 
 
-def get_process(process_id: int) -> Process:
-    process = db.session.get(Process, process_id)
-    if process is None:
-        raise NotFound(_("No such process."))
-    return process
+def find_process(process_id: int | str) -> Process | None:
+    return db.session.get(Process, int(process_id)) if str(process_id).isdigit() else None
 
 
-def get_visible_process(slug: str, viewer: User | None) -> Process:
-    """Drafts are visible to staff only; to everyone else they do not exist."""
-    process = db.session.execute(select(Process).where(Process.slug == slug)).scalar_one_or_none()
-    if process is None or (not process.published and not (viewer and viewer.has_role(Role.STAFF))):
-        raise NotFound(_("No such process."))
-    return process
+def find_by_slug(slug: str) -> Process | None:
+    return db.session.execute(select(Process).where(Process.slug == slug)).scalar_one_or_none()
+
+
+def grant_process_role(actor: User, process: Process, email: str, role: str) -> ProcessRole:
+    _require(policy.can_manage(actor, process))
+    if role not in {r.value for r in ProcessRoleName}:
+        raise ValidationFailed(_("Unknown role."))
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        raise ValidationFailed(_("No account uses this email address. Ask the person to register first."))
+    if role in process.roles_of(user):
+        raise Conflict(_("%(name)s already has this role.", name=user.display_name))
+    grant = ProcessRole(process=process, user=user, role=role)
+    db.session.add(grant)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(_("This role was granted at the same moment by someone else.")) from exc
+    record(
+        "process.role_granted",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"user_id": user.id, "role": role},
+    )
+    return grant
+
+
+def revoke_process_role(actor: User, process: Process, grant_id: int) -> User:
+    """Returns the person who lost the role."""
+    _require(policy.can_manage(actor, process))
+    grant = next((g for g in process.roles if g.id == grant_id), None)
+    if grant is None:
+        raise Conflict(_("This role had already been removed."))
+    process.roles.remove(grant)
+    db.session.flush()
+    record(
+        "process.role_revoked",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"user_id": grant.user_id, "role": grant.role},
+    )
+    return grant.user
 
 
 def timeline(process: Process, on: date | None = None) -> list[TimelineStep]:

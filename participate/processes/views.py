@@ -1,9 +1,9 @@
 from flask import render_template
-from flask_login import current_user
 
-from participate.processes import bp, services
+from participate.core.access import authorize, current_actor
+from participate.core.clock import today
+from participate.processes import bp, policy, services
 from participate.processes.models import phase_label
-from participate.timeutil import today
 
 
 @bp.get("/")
@@ -13,11 +13,12 @@ def index():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    viewer = current_user if current_user.is_authenticated else None
-    process = services.get_visible_process(slug, viewer)
+    process = authorize(services.find_by_slug(slug), see=policy.can_view)
+    actor = current_actor()
     return render_template(
         "processes/detail.html",
         process=process,
         timeline=services.timeline(process),
         current_label=phase_label(process.current_phase(today())),
+        can=policy.flags(actor, process),
     )

@@ -4,11 +4,14 @@ import re
 
 import pytest
 
+from participate.audit.jobs import VERIFY_CHAIN
+from participate.extensions import db
+from participate.jobs.models import Job
 from tests.factories import make_process, make_user
 
 # Endpoints anyone may use. Everything else must refuse anonymous visitors.
 PUBLIC = {
-    "static", "core.home", "core.healthz", "core.set_language", "processes.index", "processes.detail",
+    "static", "home.index", "core.healthz", "core.set_language", "processes.index", "processes.detail",
     "accounts.register", "accounts.login", "accounts.logout", "accounts.confirm_email",
     "accounts.forgot_password", "accounts.reset_password",
 }  # fmt: skip
@@ -17,15 +20,18 @@ RESIDENT = {
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
+# Endpoints about something a person owns: to everyone else it does not exist (404, not 403).
+OWNER_ONLY = {"jobs.detail", "jobs.status"}
 
 
-def _urls(app, process, user):
+def _urls(app, process, user, job):
     values = {
         "process_id": process.id,
         "user_id": user.id,
         "slug": process.slug,
         "token": "not-a-token",
         "filename": "css/site.css",
+        "job_id": job.id,
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -36,20 +42,24 @@ def _urls(app, process, user):
 
 @pytest.fixture
 def world(app):
-    return app, make_process(), make_user()
+    user = make_user()
+    job = Job(kind=VERIFY_CHAIN, created_by_id=user.id)
+    db.session.add(job)
+    db.session.commit()
+    return app, make_process(), user, job
 
 
 def test_url_map_has_no_unclassified_blueprints(app):
-    known_prefixes = ("core.", "processes.", "accounts.", "admin.")
+    known_prefixes = ("core.", "home.", "processes.", "process_manage.", "accounts.", "admin.", "jobs.")
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
 
 
 def test_anonymous_browsers_are_sent_to_login_and_json_clients_get_403(app, world):
-    _, process, user = world
+    _, process, user, job = world
     client = app.test_client()
     app.config["WTF_CSRF_ENABLED"] = False  # here we test authorisation, not CSRF
-    for endpoint, method, url in _urls(app, process, user):
+    for endpoint, method, url in _urls(app, process, user, job):
         if endpoint in PUBLIC:
             continue
         browser = client.open(url, method=method)
@@ -61,14 +71,17 @@ def test_anonymous_browsers_are_sent_to_login_and_json_clients_get_403(app, worl
 
 
 def test_residents_are_refused_staff_and_admin_screens(app, world, as_user):
-    _, process, user = world
+    _, process, user, job = world
     client = as_user(make_user())
     app.config["WTF_CSRF_ENABLED"] = False
     checked = 0
-    for endpoint, method, url in _urls(app, process, user):
+    for endpoint, method, url in _urls(app, process, user, job):
         if endpoint in PUBLIC or endpoint in RESIDENT:
             continue
         response = client.open(url, method=method)
+        if endpoint in OWNER_ONLY:
+            assert response.status_code == 404, (endpoint, method, response.status_code)
+            continue
         assert response.status_code == 403, (endpoint, method, response.status_code)
         assert "Forbidden" in response.get_data(as_text=True)
         checked += 1
@@ -76,19 +89,19 @@ def test_residents_are_refused_staff_and_admin_screens(app, world, as_user):
 
 
 def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_user):
-    _, process, user = world
+    _, process, user, job = world
     client = as_user(make_user("staff"))
-    for endpoint, method, url in _urls(app, process, user):
-        if method != "GET" or not endpoint.startswith("admin."):
+    for endpoint, method, url in _urls(app, process, user, job):
+        if method != "GET" or not endpoint.startswith(("admin.", "process_manage.")):
             continue
         expected = 403 if endpoint in ADMIN_ONLY else 200
         assert client.get(url).status_code == expected, endpoint
 
 
 def test_admin_reaches_every_get_screen(app, world, as_user):
-    _, process, user = world
+    _, process, user, job = world
     client = as_user(make_user("admin"))
-    for endpoint, method, url in _urls(app, process, user):
+    for endpoint, method, url in _urls(app, process, user, job):
         if method == "GET" and endpoint not in {
             "static",
             "accounts.confirm_email",
@@ -98,9 +111,9 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
 
 
 def test_every_post_without_csrf_token_is_refused(app, world, as_user):
-    _, process, user = world
+    _, process, user, job = world
     client = as_user(make_user("admin"))
-    posts = [(endpoint, url) for endpoint, method, url in _urls(app, process, user) if method == "POST"]
+    posts = [(endpoint, url) for endpoint, method, url in _urls(app, process, user, job) if method == "POST"]
     assert len(posts) >= 12
     for endpoint, url in posts:
         response = client.post(url, data={"email": "a@example.org", "password": "x" * 20})

@@ -9,6 +9,7 @@ from tests.conftest import login
 
 
 def test_production_refuses_to_start_without_secrets(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY and DATABASE_URL"):
@@ -18,7 +19,17 @@ def test_production_refuses_to_start_without_secrets(monkeypatch):
         create_app("production")
 
 
+def test_production_refuses_to_start_without_a_job_broker(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "s" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(RuntimeError, match="CELERY_BROKER_URL"):
+        create_app("production")
+
+
 def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
     app = create_app("production")
@@ -46,7 +57,7 @@ def test_seed_demo_fills_an_empty_database_once_and_prints_logins(app, runner, c
     users = db.session.scalar(select(func.count()).select_from(User))
     processes = list(db.session.execute(select(Process)).scalars())
     assert users >= 44 and len(processes) == 6
-    from participate.timeutil import today
+    from participate.core.clock import today
 
     phases = {p.current_phase(today()) for p in processes if p.published}
     assert len(phases) >= 4  # processes in different phases, one not started yet

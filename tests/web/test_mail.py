@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from participate.mail import Message, SmtpMailer
+from participate.core.mail import Message, SmtpMailer
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):

@@ -39,8 +39,13 @@ def test_garbage_in_every_form_never_causes_a_server_error(app, client, as_user)
         "/accounts/profile",
         "/accounts/delete",
         "/admin/",
-        "/admin/processes/new",
-        f"/admin/processes/{process.id}",
+        "/manage/processes/new",
+        f"/manage/processes/{process.id}",
+        f"/manage/processes/{process.id}/details",
+        f"/manage/processes/{process.id}/schedule",
+        f"/manage/processes/{process.id}/districts",
+        f"/manage/processes/{process.id}/people",
+        "/admin/audit",
         "/admin/users",
     ]
     seen = set()

@@ -8,6 +8,9 @@ from email.message import EmailMessage
 
 from flask import Flask, current_app
 
+from participate.core.after_commit import after_commit
+from participate.core.tasks import dispatch, task
+
 
 @dataclass(frozen=True)
 class Message:
@@ -57,12 +60,12 @@ def mailer():
     return current_app.extensions["mailer"]
 
 
+@task("mail.deliver")
 def deliver(to: str, subject: str, body: str) -> None:
-    """Runs inside a job: the message is composed in the request, sent outside it."""
+    """Runs as a background task: the message is composed in the request, sent outside it."""
     mailer().send(Message(to=to, subject=subject, body=body))
 
 
 def send_email(to: str, subject: str, body: str) -> None:
-    from participate import jobs
-
-    jobs.enqueue("mail.deliver", to, subject, body)
+    """Sent once the request's transaction commits; never for a change that was rolled back."""
+    after_commit(dispatch, "mail.deliver", to, subject, body)

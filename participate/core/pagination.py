@@ -1,0 +1,45 @@
+"""Pages of a query: the page's rows, and whether there is a page before or after it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+
+from participate.extensions import db
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    number: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
+def paginate(stmt: Select[Any], page: int, per_page: int) -> Page[Any]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    last = max(1, -(-total // per_page))
+    number = min(max(1, page), last)
+    items = list(db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).scalars())
+    return Page(items, number, per_page, total)
+
+
+def escape_like(text: str) -> str:
+    """Search text is literal: % and _ match themselves, not anything."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,53 @@
+"""One transaction per request: validate, run the use case, commit once, then flash and redirect.
+
+    return run_form(
+        form,
+        lambda: services.update_process(actor, process, form.to_input()),
+        done=lambda _: (_("The process is saved."), url_for(...)),
+        render=lambda: render_template("processes/manage/details.html", form=form),
+    )
+
+Only the errors a person can fix (ValidationFailed, Conflict) are caught here: the transaction rolls
+back and the form comes back with the message. PermissionDenied and NotFound travel on to the error
+handler (403/404); anything else is a bug and becomes a logged 500 with the transaction rolled back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, redirect
+from flask_wtf import FlaskForm
+
+from participate.core.after_commit import commit, rollback
+from participate.core.errors import Conflict, ServiceError, ValidationFailed
+
+T = TypeVar("T")
+USER_FACING_ERRORS = (ValidationFailed, Conflict)
+
+
+def run_form(
+    form: FlaskForm,
+    use_case: Callable[[], T],
+    *,
+    done: Callable[[T], tuple[str, str]],
+    render: Callable[[], Any],
+    error_field: Callable[[ServiceError], Any] | None = None,
+) -> Any:
+    """`done(result)` gives the success message and where to go; `error_field(error)` picks the field
+    that shows a refusal (by default the form's own error list, shown in the error summary)."""
+    if form.validate_on_submit():
+        try:
+            result = use_case()
+            commit()
+        except USER_FACING_ERRORS as error:
+            rollback()
+            field = error_field(error) if error_field else None
+            (field.errors if field is not None else form.form_errors).append(error.message)
+        else:
+            message, target = done(result)
+            flash(message, "success")
+            return redirect(target)
+    failed = form.is_submitted() and bool(form.errors)
+    return render(), 400 if failed else 200

@@ -1,0 +1,28 @@
+from flask import jsonify, render_template
+from flask_login import login_required
+
+from participate.core.access import load
+from participate.jobs import bp, policy, services
+from participate.jobs.models import Job
+from participate.jobs.registry import JOB_KINDS
+
+REFRESH_SECONDS = 2
+
+
+@bp.get("/<int:job_id>")
+@login_required
+def detail(job_id: int):
+    job = load(Job, job_id, see=policy.can_view)
+    return render_template(
+        "jobs/detail.html",
+        job=job,
+        label=JOB_KINDS[job.kind].label if job.kind in JOB_KINDS else job.kind,
+        refresh_seconds=None if job.finished else REFRESH_SECONDS,
+    )
+
+
+@bp.get("/<int:job_id>/status")
+@login_required
+def status(job_id: int):
+    job = load(Job, job_id, see=policy.can_view)
+    return jsonify(services.status_document(job))

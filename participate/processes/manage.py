@@ -1,0 +1,207 @@
+"""Staff screens of a process, one section per page: overview, details, dates, districts, people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from participate.audit import services as audit
+from participate.core.access import current_actor, load, requires
+from participate.core.clock import today
+from participate.core.transaction import run_form
+from participate.processes import manage_bp as bp
+from participate.processes import policy, services
+from participate.processes.forms import (
+    AdvancePhaseForm,
+    DistrictsForm,
+    ProcessForm,
+    ProcessRoleForm,
+    PublishForm,
+    RevokeProcessRoleForm,
+    ScheduleForm,
+)
+from participate.processes.models import Phase, Process, phase_label, process_role_label
+
+SECTIONS = (
+    ("overview", _l("Overview")),
+    ("details", _l("Details")),
+    ("schedule", _l("Phase dates")),
+    ("districts", _l("Districts")),
+    ("people", _l("People")),
+)
+
+
+@audit.describes("process")
+def _describe_process(subject_id: str) -> tuple[str, str | None]:
+    process = services.find_process(subject_id)
+    if process is None:
+        return _("process %(id)s", id=subject_id), None
+    return process.title, url_for("process_manage.overview", process_id=process.id)
+
+
+def _load(process_id: int) -> Process:
+    return load(Process, process_id, see=policy.can_view, act=policy.can_manage)
+
+
+def _page(process: Process, section: str, **context: Any) -> str:
+    return render_template(
+        f"processes/manage/{section}.html",
+        process=process,
+        section=section,
+        sections=SECTIONS,
+        current_label=phase_label(process.current_phase(today())),
+        **context,
+    )
+
+
+def _back_to(section: str, process: Process) -> str:
+    return url_for(f"process_manage.{section}", process_id=process.id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(policy.can_create)
+def new():
+    form = ProcessForm()
+    return run_form(
+        form,
+        lambda: services.create_process(current_actor(), form.to_input()),
+        done=lambda process: (
+            _("The process is created as a draft. Add its phases, then publish it."),
+            _back_to("schedule", process),
+        ),
+        render=lambda: render_template("processes/manage/new.html", form=form),
+    )
+
+
+def _overview_forms(process: Process) -> tuple[AdvancePhaseForm, PublishForm]:
+    advance = AdvancePhaseForm(prefix="a")
+    advance.phase.choices = [(p.value, phase_label(p)) for p in process.legal_next_phases(today())]
+    return advance, PublishForm(prefix="pub")
+
+
+def _overview(process: Process, advance: AdvancePhaseForm, publish: PublishForm) -> str:
+    return _page(process, "overview", advance=advance, publish=publish, timeline=services.timeline(process))
+
+
+@bp.get("/<int:process_id>")
+def overview(process_id: int):
+    process = _load(process_id)
+    return _overview(process, *_overview_forms(process))
+
+
+@bp.post("/<int:process_id>/advance")
+def advance(process_id: int):
+    process = _load(process_id)
+    form, publish = _overview_forms(process)
+    form.phase.choices = [(p.value, phase_label(p)) for p in Phase]
+    return run_form(
+        form,
+        lambda: services.advance_phase(current_actor(), process, form.phase.data),
+        done=lambda _r: (
+            _("The process is now in the %(phase)s phase.", phase=phase_label(form.phase.data)),
+            _back_to("overview", process),
+        ),
+        render=lambda: _overview(process, form, publish),
+    )
+
+
+@bp.post("/<int:process_id>/publish")
+def publish(process_id: int):
+    process = _load(process_id)
+    advance, form = _overview_forms(process)
+    publishing = not process.published
+    return run_form(
+        form,
+        lambda: services.set_published(current_actor(), process, publishing),
+        done=lambda _r: (
+            _("The process is published.") if publishing else _("The process is back to draft."),
+            _back_to("overview", process),
+        ),
+        render=lambda: _overview(process, advance, form),
+    )
+
+
+@bp.route("/<int:process_id>/details", methods=["GET", "POST"])
+def details(process_id: int):
+    process = _load(process_id)
+    form = ProcessForm(obj=process, budget=process.budget_minor)
+    return run_form(
+        form,
+        lambda: services.update_process(current_actor(), process, form.to_input()),
+        done=lambda _r: (_("The process is saved."), _back_to("details", process)),
+        render=lambda: _page(process, "details", form=form),
+    )
+
+
+@bp.route("/<int:process_id>/schedule", methods=["GET", "POST"])
+def schedule(process_id: int):
+    process = _load(process_id)
+    form = ScheduleForm()
+    if not form.is_submitted():
+        form.fill(process.windows())
+    return run_form(
+        form,
+        lambda: services.set_schedule(current_actor(), process, form.to_input()),
+        done=lambda _r: (_("The phase dates are saved."), _back_to("schedule", process)),
+        render=lambda: _page(process, "schedule", form=form),
+    )
+
+
+@bp.route("/<int:process_id>/districts", methods=["GET", "POST"])
+def districts(process_id: int):
+    process = _load(process_id)
+    form = DistrictsForm()
+    if form.is_submitted():
+        form.use_currency(process.currency)
+    else:
+        form.fill(process.districts, process.currency)
+    return run_form(
+        form,
+        lambda: services.set_districts(current_actor(), process, form.to_input()),
+        done=lambda _r: (_("The districts are saved."), _back_to("districts", process)),
+        render=lambda: _page(process, "districts", form=form),
+    )
+
+
+def _people(process: Process, form: ProcessRoleForm, revoke: RevokeProcessRoleForm | None = None) -> str:
+    return _page(
+        process, "people", form=form, revoke=revoke or RevokeProcessRoleForm(), role_label=process_role_label
+    )
+
+
+@bp.route("/<int:process_id>/people", methods=["GET", "POST"])
+def people(process_id: int):
+    process = _load(process_id)
+    form = ProcessRoleForm()
+    return run_form(
+        form,
+        lambda: services.grant_process_role(current_actor(), process, form.email.data, form.role.data),
+        done=lambda grant: (
+            _(
+                "%(name)s is now %(role)s in this process.",
+                name=grant.user.display_name,
+                role=process_role_label(grant.role).lower(),
+            ),
+            _back_to("people", process),
+        ),
+        render=lambda: _people(process, form),
+        error_field=lambda _error: form.email,
+    )
+
+
+@bp.post("/<int:process_id>/people/revoke")
+def revoke_role(process_id: int):
+    process = _load(process_id)
+    form = RevokeProcessRoleForm()
+    return run_form(
+        form,
+        lambda: services.revoke_process_role(current_actor(), process, form.grant_id.data),
+        done=lambda person: (
+            _("%(name)s no longer has this role.", name=person.display_name),
+            _back_to("people", process),
+        ),
+        render=lambda: _people(process, ProcessRoleForm(formdata=None), form),
+    )
