@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
+# Each module defines `bp`; a domain's public pages and its management screens are separate modules.
+BLUEPRINT_MODULES = (
+    "participate.core.views",
+    "participate.home.views",
+    "participate.accounts.views",
+    "participate.processes.views",
+    "participate.processes.manage",
+    "participate.admin.views",
+    "participate.jobs.views",
+)
+# Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
+TASK_MODULES = ("participate.core.mail", "participate.jobs.runner", "participate.audit.jobs")
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
@@ -73,13 +86,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from participate.accounts import bp as accounts_bp
-    from participate.admin import bp as admin_bp
-    from participate.core import bp as core_bp
-    from participate.home import bp as home_bp
-    from participate.jobs import bp as jobs_bp
-    from participate.processes import bp as processes_bp
-    from participate.processes import manage_bp as process_manage_bp
-
-    for blueprint in (core_bp, home_bp, accounts_bp, processes_bp, process_manage_bp, admin_bp, jobs_bp):
-        app.register_blueprint(blueprint)
+    for module in BLUEPRINT_MODULES:
+        app.register_blueprint(import_module(module).bp)
+    for module in TASK_MODULES:
+        import_module(module)

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("accounts", __name__, url_prefix="/accounts")
-
-from participate.accounts import views  # noqa: E402,F401
+"""People and their accounts: registration, login, confirmation, password reset, profile, global roles."""

@@ -1,8 +1,8 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from participate.accounts import bp, services
+from participate.accounts import services
 from participate.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -19,6 +19,8 @@ from participate.core.errors import Conflict, ServiceError
 from participate.core.transaction import run_form
 from participate.core.urls import safe_next
 from participate.extensions import limiter
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 
 def _login_limit() -> str:

@@ -1,14 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.app_context_processor
-def navigation_flags() -> dict[str, bool]:
-    from participate.admin.policy import can_open_dashboard
-    from participate.core.access import current_actor
-
-    return {"can_open_admin": can_open_dashboard(current_actor())}
-
-
-from participate.admin import views  # noqa: E402,F401
+"""Administration: users and roles, the audit log, and the dashboard that leads to each domain's screens."""

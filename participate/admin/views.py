@@ -1,11 +1,11 @@
 """Administration: users and roles, the audit log, and the dashboard that leads to each domain's screens."""
 
-from flask import render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from participate.accounts import services as accounts
 from participate.accounts.models import role_label
-from participate.admin import bp, policy
+from participate.admin import policy
 from participate.admin.forms import RoleForm, VerifyChainForm
 from participate.audit import services as audit
 from participate.audit.jobs import VERIFY_CHAIN
@@ -15,6 +15,13 @@ from participate.core.transaction import run_form
 from participate.jobs import services as jobs
 from participate.processes import services as processes
 from participate.processes.models import phase_label
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.app_context_processor
+def navigation_flags() -> dict[str, bool]:
+    return {"can_open_admin": policy.can_open_dashboard(current_actor())}
 
 
 @bp.get("/")

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("core", __name__)
-
-from participate.core import views  # noqa: E402,F401
+"""The shared kernel: errors, access checks, the transaction helper, tasks, mail, money, time. It imports no domain."""

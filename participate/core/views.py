@@ -1,10 +1,11 @@
-from flask import current_app, jsonify, redirect, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
 from sqlalchemy import text
 
-from participate.core import bp
 from participate.core.forms import LanguageForm
 from participate.core.urls import safe_next
 from participate.extensions import db
+
+bp = Blueprint("core", __name__)
 
 
 @bp.get("/healthz")

@@ -1,7 +1,8 @@
-from flask import render_template
+from flask import Blueprint, render_template
 
-from participate.home import bp
 from participate.processes.services import list_public_processes
+
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")

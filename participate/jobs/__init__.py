@@ -5,9 +5,3 @@ use case calls `start_job(actor, kind, params)`, which adds a Job row and dispat
 commit. The runner feeds the row's progress from the `progress(fraction, message)` callable it passes to
 the work, so the job page and /jobs/<id>/status show it while it runs.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-
-from participate.jobs import runner, views  # noqa: E402,F401

@@ -1,10 +1,12 @@
-from flask import jsonify, render_template
+from flask import Blueprint, jsonify, render_template
 from flask_login import login_required
 
 from participate.core.access import load
-from participate.jobs import bp, policy, services
+from participate.jobs import policy, services
 from participate.jobs.models import Job
 from participate.jobs.registry import JOB_KINDS
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
 REFRESH_SECONDS = 2
 

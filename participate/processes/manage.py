@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,7 +12,6 @@ from participate.audit import services as audit
 from participate.core.access import current_actor, load, requires
 from participate.core.clock import today
 from participate.core.transaction import run_form
-from participate.processes import manage_bp as bp
 from participate.processes import policy, services
 from participate.processes.forms import (
     AdvancePhaseForm,
@@ -32,6 +31,8 @@ SECTIONS = (
     ("districts", _l("Districts")),
     ("people", _l("People")),
 )
+
+bp = Blueprint("process_manage", __name__, url_prefix="/manage/processes")
 
 
 @audit.describes("process")

@@ -1,9 +1,11 @@
-from flask import render_template
+from flask import Blueprint, render_template
 
 from participate.core.access import authorize, current_actor
 from participate.core.clock import today
-from participate.processes import bp, policy, services
+from participate.processes import policy, services
 from participate.processes.models import phase_label
+
+bp = Blueprint("processes", __name__, url_prefix="/processes")
 
 
 @bp.get("/")
