@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participate.core.clock import utcnow
-from participate.extensions import db
+from participate.extensions import Model
 
 
 class Role(StrEnum):
@@ -31,7 +31,7 @@ def role_label(role: Role | str) -> str:
     return str(_l("Resident")) if role == Role.RESIDENT else str(ROLE_LABELS[str(role)])
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +68,7 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """A grant of one role beyond resident; everyone is a resident."""
 
     __tablename__ = "user_role"

@@ -7,12 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participate.accounts.models import User
 from participate.core.clock import utcnow
-from participate.extensions import db
+from participate.extensions import Model
 
 GENESIS_HASH = "0" * 64
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One action. `prev_hash` is unique, so the chain cannot fork even under concurrent writers."""
 
     __tablename__ = "audit_entry"

@@ -32,6 +32,7 @@ class MoneyField(StringField):
 
     def __init__(self, *args: Any, currency_field: str | None = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.data: int | None = None
         self.currency_field = currency_field
         self.currency = "SEK"
         self.text: str | None = None

@@ -10,5 +10,5 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("locale")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     return request.accept_languages.best_match(languages) or default

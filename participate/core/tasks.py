@@ -32,7 +32,7 @@ def init_app(app: Flask) -> None:
 def _make_celery(app: Flask) -> Any:
     from celery import Celery, Task
 
-    class AppContextTask(Task):  # type: ignore[misc]
+    class AppContextTask(Task):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
@@ -40,7 +40,7 @@ def _make_celery(app: Flask) -> Any:
     celery = Celery(app.import_name, broker=app.config["CELERY_BROKER_URL"], task_cls=AppContextTask)
     celery.conf.update(task_ignore_result=True, task_acks_late=True, broker_connection_retry_on_startup=True)
 
-    @celery.task(name="participate.run_task")  # type: ignore[misc]
+    @celery.task(name="participate.run_task")
     def run_task(name: str, *args: Any) -> object:
         return TASKS[name](*args)
 

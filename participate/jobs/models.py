@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from participate.accounts.models import User
 from participate.core.clock import utcnow
-from participate.extensions import db
+from participate.extensions import Model
 
 
 class JobStatus(StrEnum):
@@ -22,7 +22,7 @@ class JobStatus(StrEnum):
 _STATUS_SQL = ", ".join(f"'{status.value}'" for status in JobStatus)
 
 
-class Job(db.Model):
+class Job(Model):
     __tablename__ = "job"
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUS_SQL})", name="known_status"),

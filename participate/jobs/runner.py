@@ -50,7 +50,7 @@ def run_job(job_id: int) -> None:
         .values(status=JobStatus.RUNNING.value, started_at=utcnow())
     )
     db.session.commit()
-    if claimed.rowcount != 1:
+    if getattr(claimed, "rowcount", 0) != 1:
         return  # another worker took it, or it no longer exists
     job = db.session.get(Job, job_id)
     assert job is not None

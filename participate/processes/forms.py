@@ -20,7 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from participate.core.forms import MoneyField
@@ -35,7 +35,7 @@ class ProcessForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50_000)])
-    budget = MoneyField(_l("Total budget"), validators=[DataRequired()], currency_field="currency")
+    budget = MoneyField(_l("Total budget"), validators=[InputRequired()], currency_field="currency")
     currency = SelectField(_l("Currency"), choices=CURRENCIES, default="SEK")
     submit = SubmitField(_l("Save process"))
 
@@ -48,7 +48,7 @@ class ProcessForm(FlaskForm):
             title=self.title.data,
             summary=self.summary.data or "",
             description=self.description.data or "",
-            budget_minor=self.budget.data,
+            budget_minor=self.budget.data or 0,
             currency=self.currency.data,
         )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participate.accounts.models import User
 from participate.core.clock import utcnow
 from participate.core.errors import IllegalTransition
-from participate.extensions import db
+from participate.extensions import Model
 
 
 class Phase(StrEnum):
@@ -42,7 +42,7 @@ def phase_index(phase: Phase | str | None) -> int:
     return -1 if phase is None else PHASE_ORDER.index(Phase(phase))
 
 
-class Process(db.Model):
+class Process(Model):
     __tablename__ = "process"
     __table_args__ = (
         CheckConstraint("budget_minor >= 0", name="budget_not_negative"),
@@ -143,7 +143,7 @@ def process_role_label(role: ProcessRoleName | str) -> str:
 _PROCESS_ROLE_SQL = ", ".join(f"'{role.value}'" for role in ProcessRoleName)
 
 
-class ProcessRole(db.Model):
+class ProcessRole(Model):
     """One person's role in one process; the unique constraint makes a repeated grant impossible."""
 
     __tablename__ = "process_role"
@@ -162,7 +162,7 @@ class ProcessRole(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class District(db.Model):
+class District(Model):
     __tablename__ = "district"
     __table_args__ = (
         UniqueConstraint("process_id", "name"),
@@ -177,7 +177,7 @@ class District(db.Model):
     process: Mapped[Process] = relationship(back_populates="districts")
 
 
-class PhaseWindow(db.Model):
+class PhaseWindow(Model):
     __tablename__ = "phase_window"
     __table_args__ = (
         UniqueConstraint("process_id", "phase"),
