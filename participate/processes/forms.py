@@ -43,6 +43,10 @@ class ProcessForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.budget.currency = self.currency.data or "SEK"
 
+    @classmethod
+    def for_process(cls, process: Any) -> ProcessForm:
+        return cls(obj=process, budget=process.budget_minor)
+
     def to_input(self) -> ProcessInput:
         return ProcessInput(
             title=self.title.data,
@@ -94,6 +98,13 @@ class ScheduleForm(FlaskForm):
 
     PHASE_FIELDS = tuple(phase.value for phase in PHASE_ORDER)
 
+    @classmethod
+    def for_process(cls, process: Any) -> ScheduleForm:
+        form = cls()
+        if not form.is_submitted():
+            form.fill(process.windows())
+        return form
+
     def fill(self, windows: list[Any]) -> None:
         for window in windows:
             sub = self[window.phase]
@@ -126,6 +137,15 @@ class DistrictForm(Form):
 class DistrictsForm(FlaskForm):
     districts = FieldList(FormField(DistrictForm), min_entries=3)
     submit = SubmitField(_l("Save districts"))
+
+    @classmethod
+    def for_process(cls, process: Any) -> DistrictsForm:
+        form = cls()
+        if form.is_submitted():
+            form.use_currency(process.currency)
+        else:
+            form.fill(process.districts, process.currency)
+        return form
 
     def fill(self, districts: list[Any], currency: str, blanks: int = 3) -> None:
         while len(self.districts) > 0:

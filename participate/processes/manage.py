@@ -125,45 +125,36 @@ def publish(process_id: int):
     )
 
 
-@bp.route("/<int:process_id>/details", methods=["GET", "POST"])
-def details(process_id: int):
+def _edit_section(process_id: int, section: str, form_class: Any, use_case: Any, saved: str) -> Any:
+    """A section whose form fills from the process and saves through one use case."""
     process = _load(process_id)
-    form = ProcessForm(obj=process, budget=process.budget_minor)
+    form = form_class.for_process(process)
     return run_form(
         form,
-        lambda: services.update_process(current_actor(), process, form.to_input()),
-        done=lambda _r: (_("The process is saved."), _back_to("details", process)),
-        render=lambda: _page(process, "details", form=form),
+        lambda: use_case(current_actor(), process, form.to_input()),
+        done=lambda _r: (saved, _back_to(section, process)),
+        render=lambda: _page(process, section, form=form),
+    )
+
+
+@bp.route("/<int:process_id>/details", methods=["GET", "POST"])
+def details(process_id: int) -> Any:
+    return _edit_section(
+        process_id, "details", ProcessForm, services.update_process, _("The process is saved.")
     )
 
 
 @bp.route("/<int:process_id>/schedule", methods=["GET", "POST"])
-def schedule(process_id: int):
-    process = _load(process_id)
-    form = ScheduleForm()
-    if not form.is_submitted():
-        form.fill(process.windows())
-    return run_form(
-        form,
-        lambda: services.set_schedule(current_actor(), process, form.to_input()),
-        done=lambda _r: (_("The phase dates are saved."), _back_to("schedule", process)),
-        render=lambda: _page(process, "schedule", form=form),
+def schedule(process_id: int) -> Any:
+    return _edit_section(
+        process_id, "schedule", ScheduleForm, services.set_schedule, _("The phase dates are saved.")
     )
 
 
 @bp.route("/<int:process_id>/districts", methods=["GET", "POST"])
-def districts(process_id: int):
-    process = _load(process_id)
-    form = DistrictsForm()
-    if form.is_submitted():
-        form.use_currency(process.currency)
-    else:
-        form.fill(process.districts, process.currency)
-    return run_form(
-        form,
-        lambda: services.set_districts(current_actor(), process, form.to_input()),
-        done=lambda _r: (_("The districts are saved."), _back_to("districts", process)),
-        render=lambda: _page(process, "districts", form=form),
+def districts(process_id: int) -> Any:
+    return _edit_section(
+        process_id, "districts", DistrictsForm, services.set_districts, _("The districts are saved.")
     )
 
 
