@@ -136,3 +136,62 @@ def test_a_running_job_page_refreshes_itself_and_strangers_cannot_see_it(app, cl
     login(staff_client, staff.email)
     page = staff_client.get(f"/jobs/{job.id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' in page and 'value="40"' in page and "4 / 10" in page
+
+
+def _redis_or_skip(url: str):
+    import os
+
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Celery test: no Redis at {url} (.ci/run starts one)")
+        pytest.skip(f"no Redis at {url}")
+    return client
+
+
+def test_jobs_run_on_a_real_celery_worker_through_redis(make_app, tmp_path):
+    """The production path: the web app queues in Redis, a separate worker process runs the job."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    _redis_or_skip(broker).flushdb()
+    database = f"sqlite:///{tmp_path / 'celery.db'}"
+    make_app(SQLALCHEMY_DATABASE_URI=database, CELERY_BROKER_URL=broker, JOBS_RUN_INLINE=False)
+    db.create_all()
+    staff = make_user("staff")
+    record("test.action", actor=staff, subject_type="test", subject_id=1)
+    job = jobs.start_job(staff, VERIFY_CHAIN)
+    commit()
+    env = {
+        **os.environ,
+        "PARTICIPATE_ENV": "development",
+        "DATABASE_URL": database,
+        "CELERY_BROKER_URL": broker,
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "participate.celery_worker:celery", "worker", "--pool=solo"]
+        + ["--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel=WARNING"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            db.session.expire_all()
+            if db.session.get(Job, job.id).finished:
+                break
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        _, errors = worker.communicate(timeout=20)
+    finished = db.session.get(Job, job.id)
+    assert finished.status == "done", errors.decode()[-2000:]
+    assert finished.result == {"entries": 1, "intact": True, "first_broken_id": None}
