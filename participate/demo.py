@@ -51,12 +51,12 @@ PLANS = (
 Malmö's southern districts have grown fast, and many residents tell us that the parks have not kept up.
 This year the city sets aside **5 million kronor** for ideas from the people who use them.
 
-## What you can propose
+### What you can propose
 - new or better playgrounds, benches, shade and drinking fountains
 - meadows, pocket parks and trees on streets that have none
 - lighting that makes paths in the parks feel safe after dark
 
-## How it works
+### How it works
 Send in your idea during the proposals phase. City gardeners check that each idea is possible and
 estimate what it costs. A citizen panel, drawn by lot from the districts, then weighs the proposals, and
 everyone aged 16 or over who lives in the districts can vote.
@@ -73,7 +73,7 @@ everyone aged 16 or over who lives in the districts can vote.
 More people in Malmö cycle to school and work every year. Some crossings and gaps in the network still
 feel dangerous, especially for children. **3.5 million kronor** will go to the changes residents choose.
 
-## What is happening now
+### What is happening now
 The proposals are in. Residents are now discussing them, asking questions and suggesting improvements.
 Traffic planners take part to answer questions about what can be built and when.
 
@@ -92,12 +92,12 @@ Kirsebergsparken, and bike parking at Limhamn's square.
 The city's climate plan aims for a climate-neutral Malmö by 2030. This budget of **4 million kronor**
 lets residents choose local projects that help get there.
 
-## On the ballot
+### On the ballot
 Twenty proposals passed the feasibility review and were weighed by a citizen panel of 30 residents:
 rain gardens against flooding, shared cargo bikes, solar panels on community centres, tool libraries and
 more trees in the schoolyards of Rosengård.
 
-## How to vote
+### How to vote
 Rank the projects you want most. The budget is shared out so that every district gets projects that
 many of its residents support.
 """,
@@ -113,7 +113,7 @@ many of its residents support.
 For the second year running, young people in Malmö decided how to spend part of the city's youth budget.
 More than 2,000 people aged 13 to 25 took part.
 
-## What was chosen
+### What was chosen
 The winning projects include evening opening at two youth centres, a skate area in Hyllie, free summer
 swimming lessons, and a music studio that anyone can book.
 
@@ -131,7 +131,7 @@ coming year, and the youth council follows up on each of them.
 Many of Malmö's school yards are asphalt with little shade or room to play. From the spring term, pupils,
 parents, teachers and neighbours can propose changes to the yards of the city's primary schools.
 
-## Good to know
+### Good to know
 - Proposals can be sent in from the day the process opens.
 - Schools will hold workshops in class so that pupils can take part during the school day.
 - The budget is **2.5 million kronor**, shared between the school districts.
