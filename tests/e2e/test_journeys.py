@@ -53,6 +53,7 @@ def test_staff_create_schedule_and_publish_a_process_residents_then_see(page, br
     results.get_by_label("Ends").fill("2027-12-31")
     page.get_by_role("button", name="Save dates").click()
     expect(page.get_by_role("status")).to_contain_text("phase dates are saved")
+    page.get_by_role("link", name="Overview").click()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_contain_text("published")
 
