@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from faker import Faker
@@ -13,9 +14,145 @@ from participate.accounts.passwords import hash_password
 from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.processes import services as processes
-from participate.processes.models import Phase
+from participate.processes.models import Phase, ProcessRoleName
 
 DEMO_DOMAIN = "demo.participate.example"
+
+# Every demo process runs through the same five phases; these are their lengths in days.
+PHASE_LENGTHS = (
+    (Phase.PROPOSALS, 28),
+    (Phase.DELIBERATION, 14),
+    (Phase.PANEL, 10),
+    (Phase.VOTING, 14),
+    (Phase.RESULTS, 60),
+)
+FACILITATOR, MODERATOR, REVIEWER = ProcessRoleName
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One demo process. `days_in`: how long ago its first phase began (negative: in the future)."""
+
+    title: str  # the year the process starts is added from its dates
+    summary: str
+    description: str
+    budget_sek: int
+    days_in: int
+    districts: tuple[tuple[str, int], ...] = ()
+    roles: tuple[tuple[str, ProcessRoleName], ...] = ()
+    published: bool = True
+
+
+PLANS = (
+    Plan(
+        "Parks and play in Malmö South",
+        "Ideas for parks, playgrounds and green spaces in the southern districts",
+        """
+Malmö's southern districts have grown fast, and many residents tell us that the parks have not kept up.
+This year the city sets aside **5 million kronor** for ideas from the people who use them.
+
+### What you can propose
+- new or better playgrounds, benches, shade and drinking fountains
+- meadows, pocket parks and trees on streets that have none
+- lighting that makes paths in the parks feel safe after dark
+
+### How it works
+Send in your idea during the proposals phase. City gardeners check that each idea is possible and
+estimate what it costs. A citizen panel, drawn by lot from the districts, then weighs the proposals, and
+everyone aged 16 or over who lives in the districts can vote.
+""",
+        5_000_000,
+        5,
+        (("Fosie", 1_500_000), ("Hyllie", 1_500_000), ("Oxie", 1_000_000), ("Södra Innerstaden", 1_000_000)),
+        (("facilitator", FACILITATOR), ("resident1", MODERATOR), ("resident2", REVIEWER)),
+    ),
+    Plan(
+        "Safer bike paths",
+        "Where should the city make cycling safer and easier?",
+        """
+More people in Malmö cycle to school and work every year. Some crossings and gaps in the network still
+feel dangerous, especially for children. **3.5 million kronor** will go to the changes residents choose.
+
+### What is happening now
+The proposals are in. Residents are now discussing them, asking questions and suggesting improvements.
+Traffic planners take part to answer questions about what can be built and when.
+
+Examples of proposals: a separated lane on Lundavägen, better lighting on the path through
+Kirsebergsparken, and bike parking at Limhamn's square.
+""",
+        3_500_000,
+        33,
+        (("Kirseberg", 1_000_000), ("Limhamn-Bunkeflo", 1_200_000), ("Västra Innerstaden", 1_300_000)),
+        (("facilitator", MODERATOR), ("resident3", REVIEWER)),
+    ),
+    Plan(
+        "Climate action in your neighbourhood",
+        "Local projects that cut emissions or help us cope with a warmer climate",
+        """
+The city's climate plan aims for a climate-neutral Malmö by 2030. This budget of **4 million kronor**
+lets residents choose local projects that help get there.
+
+### On the ballot
+Twenty proposals passed the feasibility review and were weighed by a citizen panel of 30 residents:
+rain gardens against flooding, shared cargo bikes, solar panels on community centres, tool libraries and
+more trees in the schoolyards of Rosengård.
+
+### How to vote
+Rank the projects you want most. The budget is shared out so that every district gets projects that
+many of its residents support.
+""",
+        4_000_000,
+        57,
+        (("Centrum", 1_200_000), ("Husie", 1_200_000), ("Rosengård", 1_600_000)),
+        (("facilitator", FACILITATOR), ("resident4", REVIEWER)),
+    ),
+    Plan(
+        "Youth budget",
+        "Young people aged 13 to 25 decided how to spend 1.2 million kronor",
+        """
+For the second year running, young people in Malmö decided how to spend part of the city's youth budget.
+More than 2,000 people aged 13 to 25 took part.
+
+### What was chosen
+The winning projects include evening opening at two youth centres, a skate area in Hyllie, free summer
+swimming lessons, and a music studio that anyone can book.
+
+Thank you to everyone who sent in ideas, discussed them and voted. The projects are carried out over the
+coming year, and the youth council follows up on each of them.
+""",
+        1_200_000,
+        96,
+        roles=(("resident5", MODERATOR),),
+    ),
+    Plan(
+        "Better school yards",
+        "Pupils, parents and teachers propose changes to school yards",
+        """
+Many of Malmö's school yards are asphalt with little shade or room to play. From the spring term, pupils,
+parents, teachers and neighbours can propose changes to the yards of the city's primary schools.
+
+### Good to know
+- Proposals can be sent in from the day the process opens.
+- Schools will hold workshops in class so that pupils can take part during the school day.
+- The budget is **2.5 million kronor**, shared between the school districts.
+""",
+        2_500_000,
+        -45,
+        (("Norra skolområdet", 1_250_000), ("Södra skolområdet", 1_250_000)),
+    ),
+    Plan(
+        "Libraries and meeting places",
+        "Draft: ideas for libraries and places to meet, not yet published",
+        """
+A draft that the council is still preparing: ideas for longer opening hours, reading corners and
+meeting rooms in the city's branch libraries.
+""",
+        1_500_000,
+        -120,
+        roles=(("facilitator", FACILITATOR),),
+        published=False,
+    ),
+)
 
 
 def _user(fake: Faker, email: str, password_hash: str, roles: tuple[Role, ...] = ()) -> User:
@@ -30,7 +167,7 @@ def _user(fake: Faker, email: str, password_hash: str, roles: tuple[Role, ...] =
 def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     if not force and db.session.scalar(select(func.count()).select_from(User)):
         return None
-    fake = Faker(["sv_SE", "en_GB"])
+    fake = Faker("sv_SE")
     Faker.seed(2026)
     password = current_app.config["SEED_DEMO_PASSWORD"]
     hashed = hash_password(password)
@@ -44,57 +181,30 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     db.session.flush()
 
     start = today()
-    # days_in: how long ago the first phase began (negative: it begins in the future).
-    plans = [
-        (
-            "Malmö Södra 2027",
-            "Ideas for parks, paths and play",
-            5_000_000_00,
-            5,
-            ["Innerstaden", "Hyllie", "Fosie"],
-            True,
-        ),
-        ("Göteborg Centrum youth budget", "Young residents decide", 1_200_000_00, 20, [], True),
-        (
-            "Uppsala climate budget 2026",
-            "Local climate action",
-            3_000_000_00,
-            35,
-            ["Gottsunda", "Luthagen"],
-            True,
-        ),
-        ("Lund neighbourhood fund 2025", "Finished: see the results", 800_000_00, 60, [], True),
-        ("Örebro schools budget 2027", "Opens next month", 2_000_000_00, -30, [], True),
-        ("Växjö draft budget", "Not yet published", 500_000_00, -60, [], False),
-    ]
-    for title, summary, budget, days_in, district_names, published in plans:
+    for plan in reversed(PLANS):  # the list shows the newest first: the open processes lead
+        first_day = start - timedelta(days=plan.days_in)
         process = processes.create_process(
             staff,
             processes.ProcessInput(
-                title=title,
-                summary=summary,
-                description="\n\n".join(fake.paragraphs(nb=3)),
-                budget_minor=budget,
+                title=f"{plan.title} {first_day.year}",
+                summary=plan.summary,
+                description=plan.description.strip(),
+                budget_minor=plan.budget_sek * 100,
                 currency="SEK",
             ),
         )
-        windows, cursor = [], start - timedelta(days=days_in)
-        for phase, length in (
-            (Phase.PROPOSALS, 14),
-            (Phase.DELIBERATION, 10),
-            (Phase.PANEL, 7),
-            (Phase.VOTING, 14),
-            (Phase.RESULTS, 30),
-        ):
+        windows, cursor = [], first_day
+        for phase, length in PHASE_LENGTHS:
             windows.append(processes.WindowInput(phase, cursor, cursor + timedelta(days=length - 1)))
             cursor += timedelta(days=length)
         processes.set_schedule(staff, process, windows, on=start)
-        if district_names:
-            share = budget // (len(district_names) + 1)
+        if plan.districts:
             processes.set_districts(
-                staff, process, [processes.DistrictInput(n, share) for n in district_names]
+                staff, process, [processes.DistrictInput(name, sek * 100) for name, sek in plan.districts]
             )
-        if published:
+        for email, role in plan.roles:
+            processes.grant_process_role(staff, process, f"{email}@{DEMO_DOMAIN}", role.value)
+        if plan.published:
             processes.set_published(staff, process, True)
     db.session.flush()
     return [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 from participate.core.markdown import render_markdown
 from participate.core.money import format_money
@@ -20,6 +20,18 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("day")
     def day_filter(value) -> str:
         return format_date(value, "medium")
+
+    @app.template_filter("moment")
+    def moment_filter(value) -> str:
+        """A date and time in the page language's medium format, as stored (UTC): labels say so."""
+        return format_datetime(value, "medium", rebase=False)
+
+    @app.template_filter("role_label")
+    def role_label_filter(role: str) -> str:
+        """A global role's name in the page language: `user.role_names|map("role_label")`."""
+        from participate.accounts.models import role_label
+
+        return role_label(role)
 
     @app.context_processor
     def inject_globals():

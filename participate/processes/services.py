@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -322,3 +323,103 @@ def timeline(process: Process, on: date | None = None) -> list[TimelineStep]:
             )
         )
     return steps
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What a resident can do now in a process, worded for its public page and its card.
+
+    kind: the current phase's value, "upcoming" before the first phase, or "between" when the current
+    phase has ended and the next one has not started yet. `action` is "log_in" when a visitor must log
+    in to take part now; None otherwise.
+    """
+
+    kind: str
+    label: str
+    headline: str
+    detail: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    action: str | None = None
+
+
+def _day(value: date) -> str:
+    return format_date(value, "medium")
+
+
+def _opening(window: PhaseWindow) -> str:
+    """One sentence about a phase that has not started yet."""
+    phase = Phase(window.phase)
+    if phase is Phase.VOTING:
+        return _("Voting opens on %(date)s.", date=_day(window.starts_on))
+    if phase is Phase.RESULTS:
+        return _("Results will be published on %(date)s.", date=_day(window.starts_on))
+    if phase is Phase.PROPOSALS:
+        return _("Proposals open on %(date)s.", date=_day(window.starts_on))
+    if phase is Phase.DELIBERATION:
+        return _("Deliberation on the proposals starts on %(date)s.", date=_day(window.starts_on))
+    return _("The citizen panel meets from %(date)s.", date=_day(window.starts_on))
+
+
+_TAKES_PART_ONLINE = {Phase.PROPOSALS, Phase.DELIBERATION, Phase.VOTING}
+
+
+def next_step(process: Process, actor: User | None, on: date | None = None) -> NextStep:
+    """The call to action for the current phase: what is happening, until when, and what comes next."""
+    on = on or today()
+    windows = process.windows()
+    current = process.current_phase(on)
+    if current is None:
+        if not windows:
+            return NextStep("upcoming", phase_label(None), _("The dates of this process are not set yet."))
+        first = windows[0]
+        return NextStep(
+            "upcoming",
+            phase_label(None),
+            _("Opens on %(date)s.", date=_day(first.starts_on)),
+            detail=_opening(first),
+            starts_on=first.starts_on,
+            ends_on=first.ends_on,
+        )
+    window = process.window(current)
+    later = [w for w in windows if phase_index(w.phase) > phase_index(current)]
+    following = later[0] if later else None
+    detail = _opening(following) if following else None
+    label = phase_label(current)
+    if current is not Phase.RESULTS and following is not None and on > window.ends_on:
+        return NextStep(
+            "between",
+            label,
+            _("The %(phase)s phase ended on %(date)s.", phase=label, date=_day(window.ends_on)),
+            detail=detail,
+            starts_on=following.starts_on,
+            ends_on=following.ends_on,
+        )
+    if current is not Phase.RESULTS and on > window.ends_on:
+        return NextStep(
+            "closed",
+            label,
+            _("This process ended on %(date)s.", date=_day(window.ends_on)),
+            starts_on=window.starts_on,
+            ends_on=window.ends_on,
+        )
+    until = _day(window.ends_on)
+    headlines = {
+        Phase.PROPOSALS: _("Proposals are open until %(date)s.", date=until),
+        Phase.DELIBERATION: _("Residents are discussing the proposals until %(date)s.", date=until),
+        Phase.PANEL: _(
+            "A citizen panel, drawn by lot, is weighing the proposals until %(date)s.", date=until
+        ),
+        Phase.VOTING: _("Voting is open until %(date)s.", date=until),
+        Phase.RESULTS: _("The results are published."),
+    }
+    action = "log_in" if actor is None and current in _TAKES_PART_ONLINE else None
+    return NextStep(
+        current.value,
+        label,
+        headlines[current],
+        detail=detail,
+        starts_on=window.starts_on,
+        ends_on=window.ends_on,
+        action=action,
+    )

@@ -10,17 +10,21 @@ bp = Blueprint("processes", __name__, url_prefix="/processes")
 
 @bp.get("/")
 def index():
-    return render_template("processes/index.html", processes=services.list_public_processes(), today=today())
+    actor, on = current_actor(), today()
+    processes = services.list_public_processes()
+    steps = {process.id: services.next_step(process, actor, on) for process in processes}
+    return render_template("processes/index.html", processes=processes, steps=steps, today=on)
 
 
 @bp.get("/<slug>")
 def detail(slug: str):
     process = authorize(services.find_by_slug(slug), see=policy.can_view)
-    actor = current_actor()
+    actor, on = current_actor(), today()
     return render_template(
         "processes/detail.html",
         process=process,
-        timeline=services.timeline(process),
-        current_label=phase_label(process.current_phase(today())),
+        timeline=services.timeline(process, on),
+        current_label=phase_label(process.current_phase(on)),
+        next_step=services.next_step(process, actor, on),
         can=policy.flags(actor, process),
     )

@@ -35,6 +35,7 @@ def live_server(tmp_path_factory):
         db.create_all()
         seed_demo()
         db.session.commit()
+        app.demo_pages = _demo_pages()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -42,6 +43,17 @@ def live_server(tmp_path_factory):
     yield app
     server.shutdown()
     thread.join(5)
+
+
+def _demo_pages() -> dict[str, str]:
+    """The public page of each published demo process by its current phase: titles carry the year."""
+    from participate.core.clock import today
+    from participate.processes.services import list_public_processes
+
+    return {
+        (process.current_phase(today()) or "upcoming"): f"/processes/{process.slug}"
+        for process in list_public_processes()
+    }
 
 
 @pytest.fixture(scope="session")

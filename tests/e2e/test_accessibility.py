@@ -12,24 +12,26 @@ axe = Axe()
 
 
 def assert_accessible(page, path):
-    page.goto(path)
+    page.goto(path.format(**page.demo_pages) if "{" in path else path)
     results = axe.run(page, options={"runOnly": WCAG_AA})
     assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
 
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/processes/", "/processes/malmo-sodra-2027", "/accounts/login", "/accounts/register",
-     "/accounts/forgot", "/no-such-page"],
+    ["/", "/processes/", "{proposals}", "{deliberation}", "{voting}", "{results}", "{upcoming}",
+     "/accounts/login", "/accounts/register", "/accounts/forgot", "/no-such-page"],
 )  # fmt: skip
-def test_public_pages(page, path):
+def test_public_pages(page, live_server, path):
+    page.demo_pages = live_server.demo_pages
     assert_accessible(page, path)
 
 
 def test_public_pages_in_swedish(browser, live_server):
     context = browser.new_context(base_url=live_server.live_url, extra_http_headers={"Accept-Language": "sv"})
     page = context.new_page()
-    for path in ["/", "/processes/malmo-sodra-2027", "/accounts/register"]:
+    page.demo_pages = live_server.demo_pages
+    for path in ["/", "/processes/", "{proposals}", "{voting}", "{results}", "/accounts/register"]:
         assert_accessible(page, path)
     context.close()
 
@@ -41,18 +43,22 @@ def test_forms_with_errors(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-def test_staff_and_admin_screens(page):
+def test_staff_and_admin_screens(page, live_server):
+    page.demo_pages = live_server.demo_pages
     log_in(page, "admin@demo.participate.example")
     for path in [
         "/accounts/profile",
         "/accounts/delete",
         "/admin/",
+        "{proposals}",
         "/manage/processes/new",
         "/manage/processes/1",
         "/manage/processes/1/details",
         "/manage/processes/1/schedule",
         "/manage/processes/1/districts",
         "/manage/processes/1/people",
+        "/manage/processes/6/districts",
+        "/manage/processes/6/people",
         "/admin/users",
         "/admin/audit",
     ]:
