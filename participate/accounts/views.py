@@ -13,6 +13,7 @@ from participate.accounts.forms import (
     ResendConfirmationForm,
     ResetPasswordForm,
 )
+from participate.accounts.models import role_label
 from participate.core.access import current_actor
 from participate.core.after_commit import commit, rollback
 from participate.core.errors import Conflict, ServiceError
@@ -21,6 +22,8 @@ from participate.core.urls import safe_next
 from participate.extensions import limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+# A global role's name in the page language: `user.role_names|map("role_label")`.
+bp.add_app_template_filter(role_label, "role_label")
 
 
 def _login_limit() -> str:

@@ -26,13 +26,6 @@ def register_template_helpers(app: Flask) -> None:
         """A date and time in the page language's medium format, as stored (UTC): labels say so."""
         return format_datetime(value, "medium", rebase=False)
 
-    @app.template_filter("role_label")
-    def role_label_filter(role: str) -> str:
-        """A global role's name in the page language: `user.role_names|map("role_label")`."""
-        from participate.accounts.models import role_label
-
-        return role_label(role)
-
     @app.context_processor
     def inject_globals():
         return {
