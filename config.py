@@ -69,6 +69,11 @@ class Config:
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "participate <no-reply@localhost>")
 
+    # Development only: print emails on the console, list them at /dev/outbox and for `flask outbox`.
+    # Never on in production, whatever is set.
+    DEV_OUTBOX = False
+    DEV_OUTBOX_FILE = os.environ.get("DEV_OUTBOX_FILE")  # default: instance/dev-outbox.jsonl
+
     CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
 
@@ -81,6 +86,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # tracebacks never reach a page, even in development
+    DEV_OUTBOX = True
 
 
 class TestingConfig(Config):
@@ -95,6 +101,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEV_OUTBOX = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -28,6 +28,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if config_class is ProductionConfig:
+        app.config["DEV_OUTBOX"] = False  # the development outbox never exists in production
+    elif app.debug:
+        app.config["DEV_OUTBOX"] = True
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
@@ -83,3 +87,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, home_bp, accounts_bp, processes_bp, process_manage_bp, admin_bp, jobs_bp):
         app.register_blueprint(blueprint)
+    if app.config.get("DEV_OUTBOX"):
+        from participate.core.dev_outbox import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
