@@ -81,6 +81,7 @@ def test_a_20_mb_login_post_gets_413_and_is_not_processed(client):
     response = _huge_login(client, user)
     assert response.status_code == 413
     assert "Request too large" in response.get_data(as_text=True)
+    assert "What you sent is too large" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
     assert client.get("/accounts/profile").status_code == 302
     as_json = _huge_login(client, user, headers={"Accept": "application/json"})
