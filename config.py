@@ -43,6 +43,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 
+    # Largest request body accepted (bytes); bigger ones get 413 before any form is read. An upload
+    # feature can raise it for its own route (request.max_content_length).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
@@ -65,6 +69,11 @@ class Config:
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "participate <no-reply@localhost>")
 
+    # Development only: print emails on the console, list them at /dev/outbox and for `flask outbox`.
+    # Never on in production, whatever is set.
+    DEV_OUTBOX = False
+    DEV_OUTBOX_FILE = os.environ.get("DEV_OUTBOX_FILE")  # default: instance/dev-outbox.jsonl
+
     CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
 
@@ -77,6 +86,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # tracebacks never reach a page, even in development
+    DEV_OUTBOX = True
 
 
 class TestingConfig(Config):
@@ -91,6 +101,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    DEV_OUTBOX = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -41,6 +41,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if config_class is ProductionConfig:
+        app.config["DEV_OUTBOX"] = False  # the development outbox never exists in production
+    elif app.debug:
+        app.config["DEV_OUTBOX"] = True
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     _init_extensions(app)
@@ -90,3 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(import_module(module).bp)
     for module in TASK_MODULES:
         import_module(module)
+    if app.config.get("DEV_OUTBOX"):
+        from participate.core.dev_outbox import bp as dev_bp
+
+        app.register_blueprint(dev_bp)

@@ -1,4 +1,4 @@
-"""`flask` commands that need the app: demo data, the first admin, and the audit chain check."""
+"""`flask` commands that need the app: demo data, the first admin, the audit chain check, the dev outbox."""
 
 from __future__ import annotations
 
@@ -68,4 +68,37 @@ def audit_verify_command() -> None:
     raise click.ClickException(f"Audit chain broken at entry {report.first_broken_id}: {report.problem}.")
 
 
-app_commands = [create_admin_command, seed_demo_command, audit_group]
+@click.command("outbox")
+@click.option("--last", "last", default=5, show_default=True, help="How many of the newest emails to show.")
+@click.option("--clear", is_flag=True, help="Forget the emails listed so far.")
+@with_appcontext
+def outbox_command(last: int, clear: bool) -> None:
+    """Development: show the newest emails the app wrote instead of sending (MAIL_BACKEND=log)."""
+    import json
+
+    from flask import current_app
+
+    from participate.core.mail import Message, console_block, dev_outbox_file
+
+    if not current_app.config.get("DEV_OUTBOX"):
+        raise click.ClickException("The development outbox is off; it exists only in development.")
+    path = dev_outbox_file(current_app)
+    if clear:
+        path.unlink(missing_ok=True)
+        click.echo("Development outbox cleared.")
+        return
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    messages = []
+    for line in lines[-max(last, 0) :] if last > 0 else []:
+        try:
+            messages.append(Message(**json.loads(line)))
+        except (ValueError, TypeError):
+            continue  # a line cut short by a crash; the others are still worth showing
+    if not messages:
+        click.echo("No emails yet.")
+        return
+    for message in messages:
+        click.echo(console_block(message))
+
+
+app_commands = [create_admin_command, seed_demo_command, audit_group, outbox_command]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from participate.accounts import services
 from participate.accounts.models import User
 from participate.core.error_pages import render_error
 from participate.core.negotiation import wants_json
@@ -18,12 +19,25 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    """`session_id` is "user id:session version:login token", from the session or the remember-me cookie.
+
+    All three must hold: the account is active, its password has not changed since (the version), and the
+    login session behind the token exists, belongs to this account and has not been ended by a logout.
+    """
+    parts = session_id.split(":")
+    if len(parts) != 3:
+        return None
+    user_id, version, token = parts
+    if not user_id.isdigit() or not version.isdigit() or not token:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.is_active or user.session_version != int(version):
         return None
+    login_session = services.find_login_session(user.id, token)
+    if login_session is None:
+        return None
+    services.touch_login_session(login_session)
+    user.login_token = token
     return user
 
 

@@ -1,14 +1,29 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
+from participate.accounts.names import display_name_problem, normalise_display_name
 from participate.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+
+
+def visible_display_name(form, field) -> None:
+    """Normalises the name (NFC, trimmed) and refuses invisible names and direction or control characters."""
+    field.data = normalise_display_name(field.data or "")
+    problem = display_name_problem(field.data)
+    if problem:
+        raise StopValidation(problem)
+
+
+def display_name_field() -> StringField:
+    return StringField(
+        _l("Display name"), validators=[DataRequired(), visible_display_name, Length(min=2, max=80)]
+    )
 
 
 class RegisterForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=80)])
+    display_name = display_name_field()
     password = PasswordField(
         _l("Password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)]
     )
@@ -44,7 +59,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=80)])
+    display_name = display_name_field()
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Save profile"))
 
@@ -72,3 +87,7 @@ class DeleteAccountForm(FlaskForm):
 
 class ResendConfirmationForm(FlaskForm):
     submit = SubmitField(_l("Send the confirmation email again"))
+
+
+class LogOutOtherDevicesForm(FlaskForm):
+    submit = SubmitField(_l("Log out everywhere else"))

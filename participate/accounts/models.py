@@ -48,6 +48,10 @@ class User(UserMixin, Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The secret of the login session this object was loaded for (set by the login and the user loader);
+    # never stored: the database holds only its SHA-256.
+    login_token = None  # type: str | None
+
     @property
     def role_names(self) -> set[str]:
         return {Role.RESIDENT.value} | {grant.role for grant in self.roles}
@@ -65,7 +69,8 @@ class User(UserMixin, Model):
         return self.email_confirmed_at is not None
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and the remember-me cookie: all three parts are checked."""
+        return f"{self.id}:{self.session_version}:{self.login_token or ''}"
 
 
 class UserRole(Model):
@@ -83,3 +88,21 @@ class UserRole(Model):
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class LoginSession(Model):
+    """One login on one device. Logging out ends it on the server, so a copied cookie stops working."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    user_agent: Mapped[str] = mapped_column(String(120), default="")
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None

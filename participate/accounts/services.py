@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from flask import current_app, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from participate.accounts import policy, tokens
-from participate.accounts.models import GRANTABLE_ROLES, Role, User, UserRole
+from participate.accounts.models import GRANTABLE_ROLES, LoginSession, Role, User, UserRole
+from participate.accounts.names import display_name_problem, normalise_display_name
 from participate.accounts.passwords import burn_time, hash_password, password_problem, verify_password
 from participate.audit.services import record
 from participate.core.clock import utcnow
@@ -34,23 +39,55 @@ def _check_password(password: str, email: str, display_name: str) -> None:
         raise ValidationFailed(problem)
 
 
-def register_user(*, email: str, display_name: str, password: str) -> User:
+def clean_display_name(display_name: str) -> str:
+    """NFC-normalised and trimmed; refuses invisible names and bidirectional or control characters."""
+    name = normalise_display_name(display_name)
+    problem = display_name_problem(name)
+    if problem:
+        raise ValidationFailed(problem)
+    return name
+
+
+def register_user(*, email: str, display_name: str, password: str) -> User | None:
+    """Creates an unconfirmed account, or, when the address is taken, warns its owner by email.
+
+    Both cases look the same to the visitor (the same page, the same message, an email to the address),
+    so the form does not reveal who has an account. Returns the new user, or None for a taken address.
+    """
     email = normalise_email(email)
-    display_name = display_name.strip()
+    display_name = clean_display_name(display_name)
     _check_password(password, email, display_name)
+    password_hash = hash_password(password)  # also for a taken address, so both take as long
     if find_user_by_email(email) is not None:
-        raise Conflict(
-            _("An account with this email address already exists. Try logging in or resetting your password.")
-        )
-    user = User(email=email, display_name=display_name, password_hash=hash_password(password))
-    db.session.add(user)
+        _warn_owner_of_taken_address(email)
+        return None
+    user = User(email=email, display_name=display_name, password_hash=password_hash)
     try:
         with db.session.begin_nested():
+            db.session.add(user)  # added inside the savepoint, so its rollback forgets the row entirely
             db.session.flush()
-    except IntegrityError as exc:  # two registrations raced for the same address
-        raise Conflict(_("An account with this email address already exists.")) from exc
+    except IntegrityError:  # two registrations raced for the same address: the other one won
+        _warn_owner_of_taken_address(email)
+        return None
     send_confirmation(user)
     return user
+
+
+def _warn_owner_of_taken_address(email: str) -> None:
+    owner = find_user_by_email(email)
+    if owner is None or not owner.is_active:
+        return
+    body = _(
+        "Hello %(name)s,\n\nSomeone tried to create a new account with your email address. "
+        "You already have an account, so no new one was created.\n\n"
+        "If it was you, log in here:\n%(login)s\n\nIf you have forgotten your password, choose a new "
+        "one here:\n%(forgot)s\n\nIf it was not you, you can ignore this message; your account is "
+        "unchanged.",
+        name=owner.display_name,
+        login=url_for("accounts.login", _external=True),
+        forgot=url_for("accounts.forgot_password", _external=True),
+    )
+    send_email(owner.email, _("Someone tried to register with your email address"), body)
 
 
 def send_confirmation(user: User) -> None:
@@ -103,7 +140,8 @@ def request_password_reset(email: str) -> None:
     send_email(user.email, _("Reset your password"), body)
 
 
-def reset_password(token: str, new_password: str) -> User:
+def check_reset_token(token: str) -> User:
+    """The account a reset link is for; ValidationFailed when the link is garbage, expired or used."""
     invalid = _("This reset link is not valid or has already been used. Ask for a new one.")
     try:
         data = tokens.read_token(token, tokens.RESET_SALT, current_app.config["RESET_TOKEN_MAX_AGE"])
@@ -114,7 +152,13 @@ def reset_password(token: str, new_password: str) -> User:
     user = db.session.get(User, data["uid"])
     if user is None or not user.is_active or not tokens.reset_token_matches(user, data):
         raise ValidationFailed(invalid)
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    user = check_reset_token(token)
     _set_password(user, new_password)
+    end_login_sessions(user)
     # Following the emailed link proves the address.
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
@@ -131,12 +175,14 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     if not verify_password(user.password_hash, current_password):
         raise ValidationFailed(_("Your current password is not correct."))
     _set_password(user, new_password)
+    # Every other device is logged out; this one stays (the view logs it in under the new version).
+    end_login_sessions(user, keep_token=user.login_token)
 
 
 def update_profile(user: User, *, display_name: str, email: str) -> bool:
     """Returns True when the email changed and must be confirmed again."""
     email = normalise_email(email)
-    user.display_name = display_name.strip()
+    user.display_name = clean_display_name(display_name)
     if email == user.email:
         return False
     other = find_user_by_email(email)
@@ -163,7 +209,136 @@ def delete_account(user: User, *, password: str) -> None:
     user.deleted_at = utcnow()
     user.session_version += 1
     user.roles.clear()
+    end_login_sessions(user)
     db.session.flush()
+
+
+# Login sessions: one row per login on a device. The cookie holds a random token; the row only its hash.
+
+SESSION_TOUCH_INTERVAL = timedelta(minutes=5)
+ENDED_SESSIONS_KEPT_FOR = timedelta(days=30)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def device_label(user_agent: str) -> str:
+    """A short, human label such as 'Firefox on Windows', from the browser's User-Agent header."""
+    ua = user_agent or ""
+    browser = next(
+        (
+            label
+            for marker, label in (
+                ("Edg/", "Edge"),
+                ("OPR/", "Opera"),
+                ("Firefox/", "Firefox"),
+                ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"),
+            )
+            if marker in ua
+        ),
+        "",
+    )
+    system = next(
+        (
+            label
+            for marker, label in (
+                ("iPhone", "iPhone"),
+                ("iPad", "iPad"),
+                ("Android", "Android"),
+                ("Windows", "Windows"),
+                ("Mac OS X", "macOS"),
+                ("CrOS", "ChromeOS"),
+                ("Linux", "Linux"),
+            )
+            if marker in ua
+        ),
+        "",
+    )
+    if browser and system:
+        return f"{browser} / {system}"
+    return (browser or system or ua.split(" ")[0])[:120]
+
+
+def start_login_session(user: User, *, user_agent: str = "") -> str:
+    """Records a new login of `user` on one device; returns the secret token for the session cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            LoginSession.ended_at < utcnow() - ENDED_SESSIONS_KEPT_FOR,
+        )
+    )
+    db.session.add(
+        LoginSession(user_id=user.id, token_hash=_token_hash(token), user_agent=device_label(user_agent))
+    )
+    db.session.flush()
+    user.login_token = token
+    return token
+
+
+def find_login_session(user_id: int, token: str) -> LoginSession | None:
+    """The live login session that `token` opens for this user, or None (unknown, someone else's, ended)."""
+    row = db.session.execute(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    ).scalar_one_or_none()
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        return None
+    return row
+
+
+def touch_login_session(row: LoginSession) -> None:
+    """Notes activity at most every few minutes; saved with the request's own commit, if it has one."""
+    now = utcnow()
+    if now - row.last_seen_at >= SESSION_TOUCH_INTERVAL:
+        row.last_seen_at = now
+
+
+def end_login_session(user: User, token: str | None) -> None:
+    """Logout: this device's session ends on the server, so a copy of its cookie opens nothing."""
+    if not token:
+        return
+    db.session.execute(
+        update(LoginSession)
+        .where(
+            LoginSession.user_id == user.id,
+            LoginSession.token_hash == _token_hash(token),
+            LoginSession.ended_at.is_(None),
+        )
+        .values(ended_at=utcnow())
+    )
+
+
+def end_login_sessions(user: User, *, keep_token: str | None = None) -> int:
+    """Ends every live session of `user` except the one `keep_token` opens; returns how many ended."""
+    stmt = update(LoginSession).where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+    if keep_token:
+        stmt = stmt.where(LoginSession.token_hash != _token_hash(keep_token))
+    result = db.session.execute(stmt.values(ended_at=utcnow()))
+    return result.rowcount or 0
+
+
+def list_login_sessions(user: User) -> list[LoginSession]:
+    """The devices where `user` is logged in, most recently used first."""
+    return list(
+        db.session.execute(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+            .order_by(LoginSession.last_seen_at.desc(), LoginSession.id.desc())
+        ).scalars()
+    )
+
+
+def is_current_login_session(user: User, row: LoginSession) -> bool:
+    return bool(user.login_token) and row.token_hash == _token_hash(user.login_token or "")
+
+
+def log_out_other_devices(user: User) -> int:
+    """'Log out everywhere else': ends every session of the acting user but the one they are using."""
+    if not user.login_token:
+        raise ValidationFailed(_("Log in again first."))
+    return end_login_sessions(user, keep_token=user.login_token)
 
 
 def _require_admin(actor: User) -> None:

@@ -1,4 +1,5 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -8,6 +9,7 @@ from participate.accounts.forms import (
     DeleteAccountForm,
     ForgotPasswordForm,
     LoginForm,
+    LogOutOtherDevicesForm,
     ProfileForm,
     RegisterForm,
     ResendConfirmationForm,
@@ -16,7 +18,7 @@ from participate.accounts.forms import (
 from participate.accounts.models import role_label
 from participate.core.access import current_actor
 from participate.core.after_commit import commit, rollback
-from participate.core.errors import Conflict, ServiceError
+from participate.core.errors import ServiceError
 from participate.core.transaction import run_form
 from participate.core.urls import safe_next
 from participate.extensions import limiter
@@ -34,11 +36,11 @@ def _register_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
 
-def _welcome(user) -> tuple[str, str]:
-    login_user(user)
-    return _("Welcome! We have sent you an email: open its link to confirm your address."), url_for(
-        "home.index"
-    )
+def _check_your_email(_user) -> tuple[str, str]:
+    # The same answer whether the address was new or taken: the form never reveals who has an account.
+    return _(
+        "Thank you. We have sent an email to the address you gave: open its link to confirm it, then log in."
+    ), url_for("accounts.login")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -52,9 +54,9 @@ def register():
         lambda: services.register_user(
             email=form.email.data, display_name=form.display_name.data, password=form.password.data
         ),
-        done=_welcome,
+        done=_check_your_email,
         render=lambda: render_template("accounts/register.html", form=form),
-        error_field=lambda error: form.email if isinstance(error, Conflict) else form.password,
+        error_field=lambda _error: form.password,
     )
 
 
@@ -69,6 +71,8 @@ def login():
         if user is None:
             flash(_("The email address or password is not correct."), "error")
             return render_template("accounts/login.html", form=form), 401
+        services.start_login_session(user, user_agent=request.user_agent.string)
+        commit()
         login_user(user, remember=form.remember.data)
         flash(_("You are logged in."), "success")
         return redirect(safe_next(form.next.data) or url_for("home.index"))
@@ -77,6 +81,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    actor = current_actor()
+    if actor is not None:
+        services.end_login_session(actor, actor.login_token)
+        commit()
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))
@@ -92,7 +100,7 @@ def confirm_email(token: str):
         return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
     commit()
     flash(_("Thank you: your email address is confirmed."), "success")
-    return redirect(url_for("home.index"))
+    return redirect(url_for("home.index" if current_user.is_authenticated else "accounts.login"))
 
 
 @bp.post("/confirm/resend")
@@ -129,6 +137,11 @@ def _password_reset_done(_user) -> tuple[str, str]:
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token: str):
+    try:
+        services.check_reset_token(token)
+    except ServiceError as error:
+        rollback()
+        return render_template("accounts/reset_invalid.html", message=error.message), 400
     form = ResetPasswordForm()
     return run_form(
         form,
@@ -162,8 +175,45 @@ def profile():
 
 
 def _render_profile(form: ProfileForm, password_form: ChangePasswordForm) -> str:
+    actor = current_actor()
+    devices = [
+        {
+            "label": row.user_agent,
+            "since": format_datetime(row.created_at, "short"),
+            "last_seen": format_datetime(row.last_seen_at, "short"),
+            "current": services.is_current_login_session(actor, row),
+        }
+        for row in services.list_login_sessions(actor)
+    ]
     return render_template(
-        "accounts/profile.html", form=form, password_form=password_form, resend_form=ResendConfirmationForm()
+        "accounts/profile.html",
+        form=form,
+        password_form=password_form,
+        resend_form=ResendConfirmationForm(),
+        devices=devices,
+        can_log_out_others=any(not device["current"] for device in devices),
+        others_form=LogOutOtherDevicesForm(),
+    )
+
+
+def _others_logged_out(count: int) -> tuple[str, str]:
+    message = ngettext(
+        "%(num)d other device has been logged out.", "%(num)d other devices have been logged out.", count
+    )
+    return message, url_for("accounts.profile")
+
+
+@bp.post("/devices/log-out-others")
+@login_required
+def log_out_other_devices():
+    form = LogOutOtherDevicesForm()
+    return run_form(
+        form,
+        lambda: services.log_out_other_devices(current_actor()),
+        done=_others_logged_out,
+        render=lambda: _render_profile(
+            ProfileForm(obj=current_user, formdata=None), ChangePasswordForm(prefix="pw", formdata=None)
+        ),
     )
 
 

@@ -29,7 +29,7 @@ MESSAGES = {
     404: _l("We could not find that page. It may have moved or never existed."),
     405: _l("That action is not allowed here."),
     409: _l("That change conflicts with the current state. Please reload and try again."),
-    413: _l("The upload is too large."),
+    413: _l("What you sent is too large. If you attached a file, choose a smaller one."),
     429: _l("Too many attempts. Please wait a minute and try again."),
     500: _l("An unexpected error happened on our side. It has been logged; please try again later."),
 }

@@ -1,10 +1,18 @@
-"""Outgoing email behind a small interface: logged in development and tests, SMTP in production."""
+"""Outgoing email behind a small interface: logged in development and tests, SMTP in production.
+
+In development (`DEV_OUTBOX`), the log mailer also prints each message on the console, keeps it for the
+/dev/outbox page and appends it to a file that `flask outbox` reads, so a local user can follow the
+confirmation and reset links without a mail server.
+"""
 
 from __future__ import annotations
 
+import json
 import smtplib
-from dataclasses import dataclass
+import sys
+from dataclasses import asdict, dataclass
 from email.message import EmailMessage
+from pathlib import Path
 
 from flask import Flask, current_app
 
@@ -19,16 +27,40 @@ class Message:
     body: str
 
 
+OUTBOX_KEEPS = 500  # messages kept in memory; a long-running development server must not grow forever
+
+
+def console_block(message: Message) -> str:
+    rule = "-" * 72
+    return (
+        f"\n{rule}\nEmail (not sent: MAIL_BACKEND=log)\nTo:      {message.to}\nSubject: {message.subject}\n"
+        f"{rule}\n{message.body}\n{rule}\n"
+    )
+
+
+def dev_outbox_file(app: Flask) -> Path:
+    return Path(app.config.get("DEV_OUTBOX_FILE") or Path(app.instance_path) / "dev-outbox.jsonl")
+
+
 class LogMailer:
-    """Writes each message to the log and keeps it in `outbox`, which tests read."""
+    """Writes each message to the log and keeps it in `outbox`, which tests and /dev/outbox read."""
 
     def __init__(self, app: Flask):
         self.app = app
         self.outbox: list[Message] = []
+        self.dev_outbox = bool(app.config.get("DEV_OUTBOX"))
 
     def send(self, message: Message) -> None:
         self.outbox.append(message)
+        del self.outbox[:-OUTBOX_KEEPS]
         self.app.logger.info("Email to %s: %s\n%s", message.to, message.subject, message.body)
+        if self.dev_outbox:
+            print(console_block(message), file=sys.stderr, flush=True)
+            try:
+                with dev_outbox_file(self.app).open("a", encoding="utf-8") as file:
+                    file.write(json.dumps(asdict(message), ensure_ascii=False) + "\n")
+            except OSError:
+                self.app.logger.warning("Could not write the development outbox file", exc_info=True)
 
 
 class SmtpMailer:

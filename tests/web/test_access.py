@@ -18,6 +18,7 @@ PUBLIC = {
 # Endpoints any logged-in resident may use.
 RESIDENT = {
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
+    "accounts.log_out_other_devices",
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
 # Endpoints about something a person owns: to everyone else it does not exist (404, not 403).

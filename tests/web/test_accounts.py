@@ -1,8 +1,9 @@
 import re
 
+import pytest
 from sqlalchemy import func, select
 
-from participate.accounts.models import User
+from participate.accounts.models import LoginSession, User
 from participate.audit.models import AuditEntry
 from participate.extensions import db
 from tests.conftest import login, post_form
@@ -29,16 +30,21 @@ def register(client, email="ada@example.org", name="Ada Lovelace", password=STRO
     )
 
 
-def test_register_creates_unconfirmed_account_logs_in_and_sends_confirmation(client, outbox):
+def test_register_creates_unconfirmed_account_and_sends_confirmation(client, outbox):
     response = register(client, email="Ada@Example.org")
     assert response.status_code == 302
+    assert response.headers["Location"] == "/accounts/login"
     user = db.session.execute(select(User)).scalar_one()
     assert user.email == "ada@example.org"
     assert user.password_hash.startswith("$argon2")
     assert not user.is_confirmed
     assert outbox[-1].to == "ada@example.org"
     assert "/accounts/confirm/" in outbox[-1].body
-    assert "Log out" in client.get("/").get_data(as_text=True)
+    page = client.get("/accounts/login").get_data(as_text=True)
+    assert "open its link to confirm it, then log in" in page
+    assert "Log out" not in page
+    login(client, "ada@example.org", STRONG)
+    assert client.get("/accounts/profile").status_code == 200
 
 
 def test_registration_refuses_short_common_and_personal_passwords(client):
@@ -49,12 +55,60 @@ def test_registration_refuses_short_common_and_personal_passwords(client):
     assert _count_users() == 0
 
 
-def test_registration_refuses_a_taken_email_without_changing_the_database(client):
-    make_user(email="ada@example.org")
-    response = register(client, email="ADA@example.org")
-    assert response.status_code == 400
-    assert "already exists" in response.get_data(as_text=True)
+def _answer(client, response) -> tuple[int, str, str]:
+    """Status, target and the flashed message of a registration, and whether it logged the visitor in."""
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    message = re.search(r'<p class="flash flash-\w+">(.*?)</p>', page, re.S)
+    assert "Log out" not in page
+    return response.status_code, response.headers["Location"], message.group(1).strip() if message else ""
+
+
+def test_registering_a_taken_address_answers_like_a_new_one_and_warns_the_owner(app, outbox):
+    owner = make_user(email="ada@example.org", name="Ada Original")
+    hash_before = owner.password_hash
+    new_visitor, taken_visitor = app.test_client(), app.test_client()
+    new = _answer(new_visitor, register(new_visitor, email="bea@example.org", name="Bea Example"))
+    sent_before = len(outbox)
+    taken = _answer(taken_visitor, register(taken_visitor, email="ADA@example.org", name="Mallory"))
+    assert new == taken
+    assert new[0] == 302 and new[2]
+    assert _count_users() == 2
+    db.session.expire_all()
+    owner = db.session.get(User, owner.id)
+    assert (owner.display_name, owner.password_hash) == ("Ada Original", hash_before)
+    assert len(outbox) == sent_before + 1
+    warning = outbox[-1]
+    assert warning.to == "ada@example.org"
+    assert "tried to create a new account" in warning.body
+    assert "http://localhost/accounts/login" in warning.body
+    assert "http://localhost/accounts/forgot" in warning.body
+    assert taken_visitor.get("/accounts/profile").status_code == 302
+
+
+def test_a_registration_that_loses_the_race_for_an_address_is_answered_the_same(app, outbox):
+    from participate.accounts import services
+
+    make_user(email="race@example.org")
+    with app.test_request_context():
+        # The lookup misses (the other registration had not committed yet); the unique constraint catches it.
+        original = services.find_user_by_email
+        calls = []
+
+        def miss_once(email):
+            calls.append(email)
+            return None if len(calls) == 1 else original(email)
+
+        services.find_user_by_email = miss_once
+        try:
+            assert (
+                services.register_user(email="race@example.org", display_name="Racer", password=STRONG)
+                is None
+            )
+        finally:
+            services.find_user_by_email = original
+        db.session.commit()
     assert _count_users() == 1
+    assert outbox[-1].to == "race@example.org" and "tried to create" in outbox[-1].body
 
 
 def test_mismatched_confirmation_is_refused(client):
@@ -241,3 +295,209 @@ def test_drafts_are_visible_to_staff_only(client, as_user):
     assert client.get(f"/processes/{draft.slug}").status_code == 404
     as_user(make_user("staff"))
     assert client.get(f"/processes/{draft.slug}").status_code == 200
+
+
+# Server-side login sessions
+
+
+def _sessions(user_id: int) -> list[LoginSession]:
+    db.session.expire_all()
+    return list(
+        db.session.execute(
+            select(LoginSession).where(LoginSession.user_id == user_id).order_by(LoginSession.id)
+        ).scalars()
+    )
+
+
+def test_login_records_a_server_side_session_holding_only_a_hash_of_its_token(client):
+    user = make_user()
+    client.environ_base["HTTP_USER_AGENT"] = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    )
+    login(client, user.email)
+    (row,) = _sessions(user.id)
+    assert row.ended_at is None and row.user_agent == "Firefox / Windows"
+    assert re.fullmatch(r"[0-9a-f]{64}", row.token_hash)
+    page = client.get("/accounts/profile").get_data(as_text=True)
+    assert "Firefox / Windows" in page and "this device" in page
+
+
+def test_logout_ends_the_session_so_a_copied_cookie_no_longer_opens_the_account(app, client):
+    user = make_user()
+    login(client, user.email)
+    copied = client.get_cookie("session").value
+    other_device = app.test_client()
+    login(other_device, user.email)
+    assert [row.ended_at for row in _sessions(user.id)] == [None, None]
+
+    post_form(client, "/accounts/logout")
+    replay = app.test_client()
+    replay.set_cookie("session", copied)
+    response = replay.get("/accounts/profile")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/accounts/login")
+    first, second = _sessions(user.id)
+    assert first.ended_at is not None and second.ended_at is None
+    # The other device's session survives a logout on this one.
+    assert other_device.get("/accounts/profile").status_code == 200
+
+
+def test_a_copied_remember_me_cookie_goes_through_the_same_check(app, client):
+    user = make_user()
+    post_form(client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD, "remember": "y"})
+    remember = client.get_cookie("remember_token").value
+    visitor = app.test_client()
+    visitor.set_cookie("remember_token", remember)
+    assert visitor.get("/accounts/profile").status_code == 200  # the cookie alone logs in
+
+    post_form(client, "/accounts/logout")
+    replay = app.test_client()
+    replay.set_cookie("remember_token", remember)
+    assert replay.get("/accounts/profile").status_code == 302
+
+
+def test_a_forged_or_old_style_session_id_is_refused(app, client):
+    user = make_user()
+    login(client, user.email)
+    with client.session_transaction() as session:
+        real = session["_user_id"]
+        user_id, version, _token = real.split(":")
+        session["_user_id"] = f"{user_id}:{version}"  # the format before login sessions
+    assert client.get("/accounts/profile").status_code == 302
+    other = make_user()
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{other.id}:1:{_token}"  # someone else's id with this token
+    assert client.get("/accounts/profile").status_code == 302
+
+
+def test_password_change_ends_other_sessions_and_keeps_this_one(app, as_user):
+    user = make_user()
+    other_device = app.test_client()
+    login(other_device, user.email)
+    client = as_user(user)
+    post_form(
+        client,
+        "/accounts/password",
+        {"pw-current_password": DEFAULT_PASSWORD, "pw-password": STRONG, "pw-confirm": STRONG},
+    )
+    other, this = _sessions(user.id)
+    assert other.ended_at is not None and this.ended_at is None
+    assert client.get("/accounts/profile").status_code == 200
+
+
+def test_account_deletion_ends_every_session(app, as_user):
+    user = make_user()
+    login(app.test_client(), user.email)
+    client = as_user(user)
+    post_form(client, "/accounts/delete", {"password": DEFAULT_PASSWORD, "understood": "y"})
+    assert all(row.ended_at is not None for row in _sessions(user.id))
+
+
+def test_log_out_everywhere_else_from_the_devices_list(app, as_user):
+    user = make_user()
+    devices = [app.test_client() for _ in range(2)]
+    for device in devices:
+        login(device, user.email)
+    client = as_user(user)
+    page = client.get("/accounts/profile").get_data(as_text=True)
+    assert "Your devices" in page and "Log out everywhere else" in page
+    response = post_form(client, "/accounts/devices/log-out-others", token_from="/accounts/profile")
+    assert response.status_code == 302
+    assert "2 other devices have been logged out." in client.get("/accounts/profile").get_data(as_text=True)
+    assert [row.ended_at is None for row in _sessions(user.id)] == [False, False, True]
+    assert all(device.get("/accounts/profile").status_code == 302 for device in devices)
+    assert "Log out everywhere else" not in client.get("/accounts/profile").get_data(as_text=True)
+
+
+# Display names
+
+BAD_NAMES = [
+    "\u200b\u200b\u200b",  # zero-width spaces only
+    "\u3164\u3164\u3164",  # Hangul fillers: letters that draw nothing
+    " \u00a0\u2003 ",  # white space only
+    "\u2800\u2800",  # blank Braille
+    "Eve\u202egnp.exe",  # right-to-left override
+    "Ad\u2066a Lovelace",  # isolate
+    "Bo\u200f Ek",  # right-to-left mark
+    "Ali\u061c Ahmed",  # Arabic letter mark
+    "Ann\u0007a",  # bell
+    "Ann\u2028a",  # line separator
+]
+
+
+def test_register_refuses_invisible_names_and_direction_or_control_characters(client):
+    for name in BAD_NAMES:
+        response = register(client, name=name)
+        assert response.status_code == 400, repr(name)
+        html = response.get_data(as_text=True)
+        assert any(word in html for word in ("visible characters", "direction", "control characters")) or (
+            "This field is required" in html
+        ), repr(name)
+    assert _count_users() == 0
+
+
+def test_profile_edit_refuses_the_same_names_and_leaves_the_name_unchanged(client, as_user):
+    user = make_user(name="Clara Berg")
+    as_user(user)
+    for name in BAD_NAMES:
+        response = post_form(
+            client, "/accounts/profile", {"display_name": name, "email": user.email, "submit": "1"}
+        )
+        assert response.status_code == 400, repr(name)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).display_name == "Clara Berg"
+
+
+def test_names_are_stored_in_nfc_and_trimmed_of_invisible_ends(client):
+    register(client, name="\u200bJose\u0301 Marti\u0301\u00a0")
+    assert db.session.execute(select(User)).scalar_one().display_name == "Jos\u00e9 Mart\u00ed"
+
+
+def test_services_refuse_bad_names_too(app):
+    from participate.accounts import services
+    from participate.core.errors import ValidationFailed
+
+    user = make_user(name="Dan Holm")
+    with app.test_request_context():
+        for name in ("\u200b\u200b", "Dan\u202e Holm"):
+            with pytest.raises(ValidationFailed):
+                services.register_user(email="new@example.org", display_name=name, password=STRONG)
+            with pytest.raises(ValidationFailed):
+                services.update_profile(user, display_name=name, email=user.email)
+        db.session.rollback()
+    assert _count_users() == 1
+    assert db.session.get(User, user.id).display_name == "Dan Holm"
+
+
+# Reset links are checked before the form is shown
+
+
+def test_a_garbage_reset_link_says_so_instead_of_showing_the_form(client):
+    response = client.get("/accounts/reset/garbage")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This reset link is not valid or has expired" in html
+    assert 'href="/accounts/forgot"' in html
+    assert "Choose a new password" not in html
+
+
+def test_a_used_reset_link_is_refused_on_get(client, outbox):
+    user = make_user(email="gus@example.org")
+    post_form(client, "/accounts/forgot", {"email": user.email})
+    link = _link(outbox, "/accounts/reset")
+    assert "Choose a new password" in client.get(link).get_data(as_text=True)
+    post_form(client, link, {"password": STRONG, "confirm": STRONG}, token_from=link)
+    again = client.get(link)
+    assert again.status_code == 400
+    assert "This reset link is not valid or has expired" in again.get_data(as_text=True)
+
+
+def test_an_expired_reset_link_is_refused_on_get(make_app):
+    app = make_app(RESET_TOKEN_MAX_AGE=-1)
+    client = app.test_client()
+    make_user(email="hal@example.org")
+    post_form(client, "/accounts/forgot", {"email": "hal@example.org"})
+    response = client.get(_link(app.extensions["mailer"].outbox, "/accounts/reset"))
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This reset link is not valid or has expired" in html and "has expired. Ask for a new one." in html

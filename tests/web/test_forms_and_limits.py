@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from participate.extensions import db
 from participate.processes.models import Process
 from tests.conftest import post_form
-from tests.factories import make_process, make_user
+from tests.factories import DEFAULT_PASSWORD, make_process, make_user
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,49 @@ def test_dates_outside_the_calendar_are_refused(client, as_user):
     assert response.status_code == 400 and "between 2000 and 2100" in response.get_data(as_text=True)
     db.session.expire_all()
     assert process.phases == []
+
+
+def _huge_login(client, user, **kwargs):
+    from io import BytesIO
+
+    from tests.conftest import csrf_token
+
+    data = {
+        "csrf_token": csrf_token(client, "/accounts/login"),
+        "email": user.email,
+        "password": DEFAULT_PASSWORD,
+        "attachment": (BytesIO(b"x" * (20 * 1024 * 1024)), "big.bin"),
+    }
+    return client.post("/accounts/login", data=data, content_type="multipart/form-data", **kwargs)
+
+
+def test_a_20_mb_login_post_gets_413_and_is_not_processed(client):
+    from participate.accounts.models import LoginSession
+
+    user = make_user()
+    response = _huge_login(client, user)
+    assert response.status_code == 413
+    assert "Request too large" in response.get_data(as_text=True)
+    assert "What you sent is too large" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 0
+    assert client.get("/accounts/profile").status_code == 302
+    as_json = _huge_login(client, user, headers={"Accept": "application/json"})
+    assert as_json.status_code == 413
+    assert as_json.get_json() == {
+        "error": "Request too large",
+        "status": 413,
+        "message": as_json.get_json()["message"],
+    }
+
+
+def test_a_huge_url_encoded_form_gets_413_not_a_csrf_400(client):
+    user = make_user()
+    response = client.post(
+        "/accounts/login",
+        data={"csrf_token": "whatever", "email": user.email, "password": "x" * (20 * 1024 * 1024)},
+    )
+    assert response.status_code == 413
+
+
+def test_the_request_size_limit_is_configurable(make_app):
+    assert make_app().config["MAX_CONTENT_LENGTH"] == 1024 * 1024
