@@ -46,6 +46,8 @@ class Config:
     # Largest request body accepted (bytes); bigger ones get 413 before any form is read. An upload
     # feature can raise it for its own route (request.max_content_length).
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    # Forms that take a file (a proposal's image): the image itself may be 5 MB.
+    MAX_UPLOAD_LENGTH = int(os.environ.get("MAX_UPLOAD_LENGTH", str(6 * 1024 * 1024)))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 60 * 60 * 8

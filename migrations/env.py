@@ -14,6 +14,13 @@ fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Full-text search objects live beside the models (see participate/proposals/search.py)."""
+    from participate.proposals.search import is_outside_the_models
+
+    return not is_outside_the_models(name)
+
+
 def get_engine():
     try:
         # this works with Flask-SQLAlchemy<3 and Alchemical
@@ -87,6 +94,7 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -16,6 +16,8 @@ BLUEPRINT_MODULES = (
     "participate.accounts.views",
     "participate.processes.views",
     "participate.processes.manage",
+    "participate.proposals.views",
+    "participate.proposals.manage",
     "participate.admin.views",
     "participate.jobs.views",
 )
@@ -66,9 +68,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     import participate.core.sqlite  # noqa: F401  (foreign keys on SQLite)
+    from participate.core import uploads
     from participate.core.i18n import select_locale
     from participate.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    uploads.init_app(app)  # before CSRF protection reads any form
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

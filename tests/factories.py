@@ -69,3 +69,37 @@ def make_process(
     db.session.add(process)
     db.session.commit()
     return process
+
+
+def make_proposal(
+    process,
+    author=None,
+    *,
+    title: str | None = None,
+    cost_minor: int = 50_000_00,
+    status: str = "submitted",
+    **fields,
+):
+    """A proposal written straight to the database (the services are tested on their own)."""
+    from participate.proposals import search
+    from participate.proposals.models import Proposal
+
+    n = next(_serial)
+    author = author or make_user()
+    proposal = Proposal(
+        process_id=process.id,
+        author_id=author.id,
+        title=title or f"Proposal {n}: {fake.sentence(nb_words=4)}",
+        summary=fields.pop("summary", fake.sentence()),
+        description=fields.pop("description", fake.paragraph()),
+        cost_minor=cost_minor,
+        language=process.language,
+        status=status,
+        published_at=None if status == "draft" else utcnow(),
+        **fields,
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    search.index_proposal(proposal)
+    db.session.commit()
+    return proposal

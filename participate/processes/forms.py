@@ -37,6 +37,9 @@ class ProcessForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50_000)])
     budget = MoneyField(_l("Total budget"), validators=[InputRequired()], currency_field="currency")
     currency = SelectField(_l("Currency"), choices=CURRENCIES, default="SEK")
+    language = SelectField(
+        _l("Language residents write in"), choices=[("en", "English"), ("sv", "Svenska")], default="en"
+    )
     submit = SubmitField(_l("Save process"))
 
     def __init__(self, *args: Any, **kwargs: Any):
@@ -54,6 +57,7 @@ class ProcessForm(FlaskForm):
             description=self.description.data or "",
             budget_minor=self.budget.data or 0,
             currency=self.currency.data,
+            language=self.language.data,
         )
 
 

@@ -24,13 +24,20 @@ from participate.processes.forms import (
 )
 from participate.processes.models import Phase, Process, phase_label, process_role_label
 
-SECTIONS = (
-    ("overview", _l("Overview")),
-    ("details", _l("Details")),
-    ("schedule", _l("Phase dates")),
-    ("districts", _l("Districts")),
-    ("people", _l("People")),
-)
+# (key, label, endpoint). Other domains add their own management sections with `add_section`.
+SECTIONS: list[tuple[str, Any, str]] = [
+    ("overview", _l("Overview"), "process_manage.overview"),
+    ("details", _l("Details"), "process_manage.details"),
+    ("schedule", _l("Phase dates"), "process_manage.schedule"),
+    ("districts", _l("Districts"), "process_manage.districts"),
+    ("people", _l("People"), "process_manage.people"),
+]
+
+
+def add_section(key: str, label: Any, endpoint: str) -> None:
+    if all(existing != key for existing, _label, _endpoint in SECTIONS):
+        SECTIONS.append((key, label, endpoint))
+
 
 bp = Blueprint("process_manage", __name__, url_prefix="/manage/processes")
 
@@ -48,8 +55,13 @@ def _load(process_id: int) -> Process:
 
 
 def _page(process: Process, section: str, **context: Any) -> str:
+    return render_section(process, section, f"processes/manage/{section}.html", **context)
+
+
+def render_section(process: Process, section: str, template: str, **context: Any) -> str:
+    """A page inside the process's management tabs; `template` extends processes/manage/_layout.html."""
     return render_template(
-        f"processes/manage/{section}.html",
+        template,
         process=process,
         section=section,
         sections=SECTIONS,

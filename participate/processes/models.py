@@ -47,6 +47,7 @@ class Process(Model):
     __table_args__ = (
         CheckConstraint("budget_minor >= 0", name="budget_not_negative"),
         CheckConstraint(f"phase_override IS NULL OR phase_override IN ({_PHASE_SQL})", name="known_override"),
+        CheckConstraint("language IN ('en', 'sv')", name="known_language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +57,8 @@ class Process(Model):
     description: Mapped[str] = mapped_column(Text, default="")
     budget_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
+    # The language residents write in: full-text search stems proposals in it.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     published: Mapped[bool] = mapped_column(default=False)
     # Staff may advance a process ahead of its dates; it never moves a process backwards.
     phase_override: Mapped[str | None] = mapped_column(String(20))

@@ -38,6 +38,7 @@ class ProcessInput:
     description: str
     budget_minor: int
     currency: str
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ def _validate_details(data: ProcessInput) -> None:
         raise ValidationFailed(_("A process needs a title."))
     if data.budget_minor < 0:
         raise ValidationFailed(_("The budget cannot be negative."))
+    if data.language not in ("en", "sv"):
+        raise ValidationFailed(_("Choose English or Swedish."))
     if not re.fullmatch(r"[A-Z]{3}", data.currency):
         raise ValidationFailed(_("Use a three-letter currency code such as SEK or EUR."))
 
@@ -101,6 +104,7 @@ def create_process(actor: User, data: ProcessInput) -> Process:
         description=data.description,
         budget_minor=data.budget_minor,
         currency=data.currency,
+        language=data.language,
         created_by_id=actor.id,
     )
     db.session.add(process)
@@ -132,6 +136,7 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
     process.description = data.description
     process.budget_minor = data.budget_minor
     process.currency = data.currency
+    process.language = data.language
     db.session.flush()
     after = {"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency}
     record(

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, render_template
 
 from participate.core.access import authorize, current_actor
@@ -6,6 +9,13 @@ from participate.processes import policy, services
 from participate.processes.models import phase_label
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
+# Other domains add a part to a process's public page: (template, context(process, actor, on) -> dict).
+PAGE_PARTS: list[tuple[str, Callable[..., dict[str, Any]]]] = []
+
+
+def add_page_part(template: str, context: Callable[..., dict[str, Any]]) -> None:
+    if all(existing != template for existing, _context in PAGE_PARTS):
+        PAGE_PARTS.append((template, context))
 
 
 @bp.get("/")
@@ -27,4 +37,5 @@ def detail(slug: str):
         current_label=phase_label(process.current_phase(on)),
         next_step=services.next_step(process, actor, on),
         can=policy.flags(actor, process),
+        parts=[(template, context(process, actor, on)) for template, context in PAGE_PARTS],
     )

@@ -7,16 +7,18 @@ import pytest
 from participate.audit.jobs import VERIFY_CHAIN
 from participate.extensions import db
 from participate.jobs.models import Job
-from tests.factories import make_process, make_user
+from tests.factories import make_process, make_proposal, make_user
 
 # Endpoints anyone may use. Everything else must refuse anonymous visitors.
 PUBLIC = {
     "static", "home.index", "core.healthz", "core.set_language", "processes.index", "processes.detail",
     "accounts.register", "accounts.login", "accounts.logout", "accounts.confirm_email",
     "accounts.forgot_password", "accounts.reset_password",
+    "proposals.index", "proposals.detail", "proposals.similar", "proposals.image",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
+    "proposals.new", "proposals.support", "proposals.unsupport", "proposals.follow", "proposals.unfollow",
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
     "accounts.log_out_other_devices",
 }  # fmt: skip
@@ -25,7 +27,7 @@ ADMIN_ONLY = {"admin.users", "admin.change_role"}
 OWNER_ONLY = {"jobs.detail", "jobs.status"}
 
 
-def _urls(app, process, user, job):
+def _urls(app, process, user, job, proposal):
     values = {
         "process_id": process.id,
         "user_id": user.id,
@@ -33,6 +35,8 @@ def _urls(app, process, user, job):
         "token": "not-a-token",
         "filename": "css/site.css",
         "job_id": job.id,
+        "proposal_id": proposal.id,
+        "name": "no-such-image.jpg",
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -47,20 +51,24 @@ def world(app):
     job = Job(kind=VERIFY_CHAIN, created_by_id=user.id)
     db.session.add(job)
     db.session.commit()
-    return app, make_process(), user, job
+    process = make_process()
+    return app, process, user, job, make_proposal(process, user)
 
 
 def test_url_map_has_no_unclassified_blueprints(app):
-    known_prefixes = ("core.", "home.", "processes.", "process_manage.", "accounts.", "admin.", "jobs.")
+    known_prefixes = (
+        "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
+        "admin.", "jobs.",
+    )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
 
 
 def test_anonymous_browsers_are_sent_to_login_and_json_clients_get_403(app, world):
-    _, process, user, job = world
+    _, process, user, job, proposal = world
     client = app.test_client()
     app.config["WTF_CSRF_ENABLED"] = False  # here we test authorisation, not CSRF
-    for endpoint, method, url in _urls(app, process, user, job):
+    for endpoint, method, url in _urls(app, process, user, job, proposal):
         if endpoint in PUBLIC:
             continue
         browser = client.open(url, method=method)
@@ -72,11 +80,11 @@ def test_anonymous_browsers_are_sent_to_login_and_json_clients_get_403(app, worl
 
 
 def test_residents_are_refused_staff_and_admin_screens(app, world, as_user):
-    _, process, user, job = world
+    _, process, user, job, proposal = world
     client = as_user(make_user())
     app.config["WTF_CSRF_ENABLED"] = False
     checked = 0
-    for endpoint, method, url in _urls(app, process, user, job):
+    for endpoint, method, url in _urls(app, process, user, job, proposal):
         if endpoint in PUBLIC or endpoint in RESIDENT:
             continue
         response = client.open(url, method=method)
@@ -90,31 +98,38 @@ def test_residents_are_refused_staff_and_admin_screens(app, world, as_user):
 
 
 def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_user):
-    _, process, user, job = world
+    _, process, user, job, proposal = world
     client = as_user(make_user("staff"))
-    for endpoint, method, url in _urls(app, process, user, job):
-        if method != "GET" or not endpoint.startswith(("admin.", "process_manage.")):
+    for endpoint, method, url in _urls(app, process, user, job, proposal):
+        if method != "GET" or not endpoint.startswith(("admin.", "process_manage.", "proposal_manage.")):
             continue
         expected = 403 if endpoint in ADMIN_ONLY else 200
         assert client.get(url).status_code == expected, endpoint
 
 
 def test_admin_reaches_every_get_screen(app, world, as_user):
-    _, process, user, job = world
+    _, process, user, job, proposal = world
     client = as_user(make_user("admin"))
-    for endpoint, method, url in _urls(app, process, user, job):
+    for endpoint, method, url in _urls(app, process, user, job, proposal):
         if method == "GET" and endpoint not in {
             "static",
             "accounts.confirm_email",
             "accounts.reset_password",
+            "proposals.image",  # no such image in this test
+            "proposals.edit",  # a proposal belongs to its author: 403 for everyone else
+            "proposals.withdraw",
         }:
             assert client.get(url).status_code in (200, 302), endpoint
 
 
 def test_every_post_without_csrf_token_is_refused(app, world, as_user):
-    _, process, user, job = world
+    _, process, user, job, proposal = world
     client = as_user(make_user("admin"))
-    posts = [(endpoint, url) for endpoint, method, url in _urls(app, process, user, job) if method == "POST"]
+    posts = [
+        (endpoint, url)
+        for endpoint, method, url in _urls(app, process, user, job, proposal)
+        if method == "POST"
+    ]
     assert len(posts) >= 12
     for endpoint, url in posts:
         response = client.post(url, data={"email": "a@example.org", "password": "x" * 20})

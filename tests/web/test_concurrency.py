@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participate.audit.models import AuditEntry
 from participate.audit.services import verify_chain
@@ -47,3 +47,66 @@ def test_parallel_staff_actions_all_land_in_one_unbroken_chain(app):
     assert actions.count("process.updated") == PARALLEL
     report = verify_chain()
     assert report.ok and report.entries == len(actions)
+
+
+def _parallel_posts(app, requests):
+    """Send (client, path, token) posts at the same moment, each as its own request; return statuses."""
+    start = threading.Barrier(len(requests))
+    statuses = {}
+
+    def post(n, client, path, token):
+        with app.app_context():
+            start.wait()
+            statuses[n] = client.post(path, data={"csrf_token": token}).status_code
+
+    threads = [threading.Thread(target=post, args=(n, *request)) for n, request in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return statuses
+
+
+def test_parallel_supports_by_one_person_make_one_support(app):
+    """Decidim's CVE-2023-47634 was exactly this race; the unique constraint settles it."""
+    from participate.proposals.models import Proposal, Support
+    from tests.factories import make_proposal
+
+    process = make_process()
+    proposal = make_proposal(process)
+    person = make_user()
+    requests = []
+    for _ in range(PARALLEL):
+        client = app.test_client()
+        login(client, person.email)
+        requests.append(
+            (client, f"/proposals/{proposal.id}/support", csrf_token(client, f"/proposals/{proposal.id}"))
+        )
+    statuses = _parallel_posts(app, requests)
+    assert sorted(statuses.values()).count(302) == 1, statuses
+    assert set(statuses.values()) <= {302, 400}
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Support)) == 1
+    assert db.session.get(Proposal, proposal.id).support_count == 1
+
+
+def test_parallel_supports_never_exceed_the_limit_per_person(app):
+    from participate.proposals import services
+    from participate.proposals.models import Support
+    from tests.factories import make_proposal
+
+    process = make_process()
+    services.set_proposal_settings(make_user("staff"), process, [], supports_per_person=2)
+    db.session.commit()
+    proposals = [make_proposal(process) for _ in range(PARALLEL)]
+    person = make_user()
+    requests = []
+    for proposal in proposals:
+        client = app.test_client()
+        login(client, person.email)
+        requests.append(
+            (client, f"/proposals/{proposal.id}/support", csrf_token(client, f"/proposals/{proposal.id}"))
+        )
+    statuses = _parallel_posts(app, requests)
+    assert sorted(statuses.values()).count(302) == 2, statuses
+    assert db.session.scalar(select(func.count()).select_from(Support)) == 2
