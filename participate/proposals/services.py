@@ -442,6 +442,11 @@ def _order(filters: Filters, rank: object) -> list[object]:
     return [Proposal.published_at.desc(), Proposal.id.desc()]
 
 
+def browse_public(process: Process, *, page: int, per_page: int) -> Page[Proposal]:
+    """The API's listing: oldest first, so pages stay stable while new proposals arrive."""
+    return paginate(_public(process).order_by(Proposal.id), page, per_page)
+
+
 def similar_proposals(process: Process, title: str, limit: int = 5) -> list[Proposal]:
     match = search.matching(title, process.language)
     if match is None:

@@ -15,6 +15,7 @@ PUBLIC = {
     "accounts.register", "accounts.login", "accounts.logout", "accounts.confirm_email",
     "accounts.forgot_password", "accounts.reset_password",
     "proposals.index", "proposals.detail", "proposals.similar", "proposals.image",
+    "api.process_list", "api.process_proposals", "api.openapi",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
@@ -58,7 +59,7 @@ def world(app):
 def test_url_map_has_no_unclassified_blueprints(app):
     known_prefixes = (
         "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
-        "admin.", "jobs.",
+        "admin.", "jobs.", "api.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint

@@ -1,0 +1,171 @@
+"""The OpenAPI 3.1 description of /api/v1/. Every endpoint is listed; a test checks it against the URL map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAGE_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
+    },
+]
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def document(server: str) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "participate public API",
+            "version": "1",
+            "description": "Read-only data about participatory processes. Open to every origin; rate-limited.",
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        },
+        "servers": [{"url": f"{server}/api/v1"}],
+        "paths": {
+            "/processes": {
+                "get": {
+                    "operationId": "listProcesses",
+                    "summary": "Published processes, newest first",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["processes"],
+                                "properties": {
+                                    "processes": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Process"},
+                                    }
+                                },
+                            },
+                            "The processes",
+                        )
+                    },
+                }
+            },
+            "/processes/{process_id}/proposals": {
+                "get": {
+                    "operationId": "listProposals",
+                    "summary": "A process's public proposals (never drafts or hidden ones), paginated",
+                    "parameters": [
+                        {"name": "process_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                        *PAGE_PARAMETERS,
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["proposals", "next"],
+                                "properties": {
+                                    "proposals": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Proposal"},
+                                    },
+                                    "total": {"type": "integer"},
+                                    "page": {"type": "integer"},
+                                    "next": {"type": ["string", "null"], "format": "uri"},
+                                },
+                            },
+                            "One page of proposals; `next` links to the following page",
+                        ),
+                        "404": _json(ERROR, "No such published process"),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "openapi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Process": {
+                    "type": "object",
+                    "required": ["id", "slug", "title", "phase"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "phase": {
+                            "type": ["string", "null"],
+                            "enum": ["proposals", "deliberation", "panel", "voting", "results", None],
+                        },
+                        "budget": {"type": "integer", "description": "In minor units (öre, cents)"},
+                        "currency": {"type": "string"},
+                        "districts": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "name": {"type": "string"},
+                                    "budget": {"type": "integer"},
+                                },
+                            },
+                        },
+                        "url": {"type": "string", "format": "uri"},
+                        "proposals_url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Proposal": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "title",
+                        "cost",
+                        "district",
+                        "category",
+                        "status",
+                        "supports",
+                        "comments",
+                        "url",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "cost": {
+                            "type": "integer",
+                            "description": "In minor units; the reviewed cost when there is one",
+                        },
+                        "district": {"type": ["string", "null"]},
+                        "category": {"type": ["string", "null"]},
+                        "status": {
+                            "type": "string",
+                            "enum": [
+                                "submitted",
+                                "under_review",
+                                "feasible",
+                                "not_feasible",
+                                "merged",
+                                "withdrawn",
+                            ],
+                        },
+                        "supports": {"type": "integer"},
+                        "comments": {"type": "integer"},
+                        "url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "message": {"type": "string"},
+                    },
+                },
+            }
+        },
+    }

@@ -1,0 +1,112 @@
+"""Read-only JSON for anyone: processes and their proposals. Hidden and draft items never appear."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+
+from participate.core.clock import today
+from participate.extensions import csrf, limiter
+from participate.processes import policy as process_policy
+from participate.processes import services as processes
+from participate.processes.models import Process
+from participate.proposals import services as proposals
+from participate.proposals.models import Proposal
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+MAX_PER_PAGE = 100
+
+
+def _api_limit() -> str:
+    return str(current_app.config["API_RATE_LIMIT"])
+
+
+limiter.limit(_api_limit)(bp)
+
+
+@bp.after_request
+def open_to_every_origin(response: Response) -> Response:
+    # Public data, read-only, no cookies needed: any site may read it.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+    return response
+
+
+def _page_args() -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", 50, type=int) or 50
+    return max(1, min(page, 10**6)), max(1, min(per_page, MAX_PER_PAGE))
+
+
+def _process_document(process: Process) -> dict[str, Any]:
+    phase = process.current_phase(today())
+    return {
+        "id": process.id,
+        "slug": process.slug,
+        "title": process.title,
+        "summary": process.summary,
+        "phase": phase.value if phase else None,
+        "budget": process.budget_minor,
+        "currency": process.currency,
+        "districts": [{"id": d.id, "name": d.name, "budget": d.budget_minor} for d in process.districts],
+        "url": url_for("processes.detail", slug=process.slug, _external=True),
+        "proposals_url": url_for("api.process_proposals", process_id=process.id, _external=True),
+    }
+
+
+def _proposal_document(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "id": proposal.id,
+        "title": proposal.title,
+        "summary": proposal.summary,
+        "cost": proposal.effective_cost,
+        "district": proposal.district.name if proposal.district else None,
+        "category": proposal.category.name if proposal.category else None,
+        "status": proposal.status,
+        "supports": proposal.support_count,
+        "comments": proposal.comment_count,
+        "url": url_for("proposals.detail", proposal_id=proposal.id, _external=True),
+    }
+
+
+@bp.get("/processes")
+def process_list() -> Response:
+    return jsonify({"processes": [_process_document(p) for p in processes.list_public_processes()]})
+
+
+@bp.get("/processes/<int:process_id>/proposals")
+def process_proposals(process_id: int) -> Response:
+    process = processes.find_process(process_id)
+    if process is None or not process_policy.can_view(None, process):
+        abort(404)
+    page, per_page = _page_args()
+    listing = proposals.browse_public(process, page=page, per_page=per_page)
+    following = (
+        url_for(
+            "api.process_proposals",
+            process_id=process.id,
+            page=listing.next,
+            per_page=per_page,
+            _external=True,
+        )
+        if listing.next
+        else None
+    )
+    return jsonify(
+        {
+            "proposals": [_proposal_document(p) for p in listing.items],
+            "total": listing.total,
+            "page": listing.number,
+            "next": following,
+        }
+    )
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    from participate.api.openapi import document
+
+    return jsonify(document(request.url_root.rstrip("/")))
