@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from faker import Faker
 from flask import current_app
@@ -15,6 +16,7 @@ from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
+from participate.proposals.demo import seed_proposals
 
 DEMO_DOMAIN = "demo.participate.example"
 
@@ -176,8 +178,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     staff = _user(fake, f"staff@{DEMO_DOMAIN}", hashed, (Role.STAFF,))
     _user(fake, f"facilitator@{DEMO_DOMAIN}", hashed, (Role.FACILITATOR,))
     _user(fake, f"resident@{DEMO_DOMAIN}", hashed)
-    for n in range(1, 41):
-        _user(fake, f"resident{n}@{DEMO_DOMAIN}", hashed)
+    residents = [_user(fake, f"resident{n}@{DEMO_DOMAIN}", hashed) for n in range(1, 41)]
     db.session.flush()
 
     start = today()
@@ -206,6 +207,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
             processes.grant_process_role(staff, process, f"{email}@{DEMO_DOMAIN}", role.value)
         if plan.published:
             processes.set_published(staff, process, True)
+        seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

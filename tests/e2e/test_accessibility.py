@@ -20,6 +20,7 @@ def assert_accessible(page, path):
 @pytest.mark.parametrize(
     "path",
     ["/", "/processes/", "{proposals}", "{deliberation}", "{voting}", "{results}", "{upcoming}",
+     "{proposals}/proposals/", "{results}/proposals/?sort=supports", "/proposals/1", "/proposals/12",
      "/accounts/login", "/accounts/register", "/accounts/forgot", "/no-such-page"],
 )  # fmt: skip
 def test_public_pages(page, live_server, path):
@@ -31,7 +32,8 @@ def test_public_pages_in_swedish(browser, live_server):
     context = browser.new_context(base_url=live_server.live_url, extra_http_headers={"Accept-Language": "sv"})
     page = context.new_page()
     page.demo_pages = live_server.demo_pages
-    for path in ["/", "/processes/", "{proposals}", "{voting}", "{results}", "/accounts/register"]:
+    for path in ["/", "/processes/", "{proposals}", "{voting}", "{results}", "/accounts/register",
+                 "{proposals}/proposals/", "/proposals/1"]:  # fmt: skip
         assert_accessible(page, path)
     context.close()
 
@@ -59,6 +61,8 @@ def test_staff_and_admin_screens(page, live_server):
         "/manage/processes/1/people",
         "/manage/processes/6/districts",
         "/manage/processes/6/people",
+        "/manage/processes/2/proposals",
+        "/manage/proposals/1/review",
         "/admin/users",
         "/admin/audit",
     ]:

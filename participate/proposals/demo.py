@@ -1,0 +1,276 @@
+"""Demo proposals for `make run`: every status, supports and categories, written through the services."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from participate.accounts.models import User
+from participate.core.clock import today
+from participate.processes.models import Phase, Process
+from participate.proposals import services
+from participate.proposals.models import ProposalStatus
+
+# Per theme: categories, then ideas as (title, summary, description, cost in SEK).
+IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {
+    "Parks": (
+        ("Play", "Green spaces", "Safety"),
+        (
+            (
+                "A splash pad in Hyllie park",
+                "Water play for small children on hot days",
+                "Fountains that spray from the ground, switched off at night, with benches in the shade for parents.",
+                850_000,
+            ),
+            (
+                "Benches along the Fosie walking loop",
+                "Places to rest every 200 metres",
+                "Older residents say the loop is too long without a place to sit. Twenty benches with armrests.",
+                160_000,
+            ),
+            (
+                "Lighting on the path through Oxie park",
+                "The path is dark from four o'clock in winter",
+                "Low, warm lamps along the 600-metre path, so it feels safe to walk home after dark.",
+                620_000,
+            ),
+            (
+                "A wildflower meadow instead of lawn",
+                "Less mowing, more bees and butterflies",
+                "Turn the unused lawn behind the sports hall into a meadow, with a mown path and signs about the plants.",
+                90_000,
+            ),
+            (
+                "Outdoor gym for all ages",
+                "Free exercise equipment near the playground",
+                "Simple machines for strength and balance, including some that work from a wheelchair.",
+                450_000,
+            ),
+            (
+                "Drinking fountains in three parks",
+                "Water for everyone, summer and winter",
+                "Frost-proof drinking fountains with a low spout for dogs.",
+                240_000,
+            ),
+            (
+                "Trees on Lorensborgsgatan",
+                "Shade and cleaner air on a bare street",
+                "Twenty-four street trees in planting beds that collect rainwater.",
+                980_000,
+            ),
+            (
+                "A fenced dog park",
+                "Dogs off the lead, children's play areas left in peace",
+                "A fenced area with a double gate, bins and a water tap.",
+                380_000,
+            ),
+            (
+                "Picnic tables by the pond",
+                "Somewhere to eat together outdoors",
+                "Six sturdy tables, two of them with room for a wheelchair.",
+                75_000,
+            ),
+            (
+                "More shade at the playground",
+                "Sails and trees over the sandpit",
+                "Shade sails now and trees that take over in ten years.",
+                210_000,
+            ),
+        ),
+    ),
+    "Bike": (
+        ("Safety", "Parking", "Routes"),
+        (
+            (
+                "Protected lane on Amiralsgatan",
+                "A kerb between bikes and cars",
+                "Replace the painted lane with a raised, separated lane for 800 metres.",
+                1_600_000,
+            ),
+            (
+                "Bike parking at Triangeln station",
+                "Two hundred covered places",
+                "Covered two-tier racks with frame locks, near the entrances.",
+                700_000,
+            ),
+            (
+                "Lights at the Ystadvägen crossing",
+                "Children cross here on their way to school",
+                "Traffic lights for bikes and pedestrians, with a button that answers quickly.",
+                450_000,
+            ),
+            (
+                "A repair station in every district",
+                "Pump and tools, free to use",
+                "Stainless repair stands with a pump, at libraries and schools.",
+                120_000,
+            ),
+            (
+                "Winter gritting of the main bike routes first",
+                "Cycling is safer when routes are cleared early",
+                "Change the order of winter maintenance so the main bike routes come before the car roads.",
+                300_000,
+            ),
+        ),
+    ),
+    "Climate": (
+        ("Energy", "Nature", "Food"),
+        (
+            (
+                "Solar panels on the sports hall",
+                "The roof is large and faces south",
+                "About 400 square metres of panels; the savings go back into sport for young people.",
+                1_200_000,
+            ),
+            (
+                "A tool library",
+                "Borrow a drill instead of buying one",
+                "A room at the library with tools to borrow, run with the neighbourhood association.",
+                180_000,
+            ),
+            (
+                "Rain gardens on Rosengård's streets",
+                "Less flooding after heavy rain",
+                "Planted hollows that take rainwater from the roads and the roofs.",
+                900_000,
+            ),
+            (
+                "Community gardens by the blocks",
+                "Grow vegetables together",
+                "Raised beds, water and a shed, with a gardener who helps in the first year.",
+                260_000,
+            ),
+            (
+                "Shared electric cargo bikes",
+                "Carry the shopping without a car",
+                "Six cargo bikes to book by the hour, with chargers in the courtyards.",
+                420_000,
+            ),
+        ),
+    ),
+    "Youth": (
+        ("Sport", "Culture", "Places to meet"),
+        (
+            (
+                "A covered skate spot",
+                "Skate all year, even in the rain",
+                "A roof over part of the skate park, with lights that switch off at ten.",
+                600_000,
+            ),
+            (
+                "Music studio at the youth centre",
+                "Record your own songs",
+                "Sound-proofing, a computer and instruments, with a youth worker two evenings a week.",
+                240_000,
+            ),
+            (
+                "Free summer football school",
+                "Two weeks for anyone aged 13 to 16",
+                "Coaches from local clubs, lunch included.",
+                150_000,
+            ),
+            (
+                "Wi-Fi and sockets in the square",
+                "A place to sit, charge and study",
+                "Benches with sockets and free Wi-Fi in Möllevångstorget.",
+                90_000,
+            ),
+            (
+                "Climbing wall in the sports hall",
+                "Bouldering for beginners",
+                "A low wall with soft mats, open in the evenings.",
+                200_000,
+            ),
+        ),
+    ),
+}
+THEME_BY_WORD = {"Parks": "Parks", "bike": "Bike", "Climate": "Climate", "Youth": "Youth"}
+
+
+def _theme(process: Process) -> str | None:
+    return next((theme for word, theme in THEME_BY_WORD.items() if word in process.title), None)
+
+
+def seed_proposals(process: Process, people: list[User], staff: User, image_folder: Path) -> None:
+    """Ideas submitted during the process's proposals phase; reviewed when it is past that phase."""
+    theme = _theme(process)
+    window = process.window(Phase.PROPOSALS)
+    if theme is None or window is None or window.starts_on > today():
+        return
+    rng = random.Random(process.id)
+    category_names, ideas = IDEAS[theme]
+    services.set_proposal_settings(staff, process, list(category_names), supports_per_person=5)
+    categories = services.categories(process)
+    districts = process.districts
+    created = []
+    for n, (title, summary, description, cost) in enumerate(ideas):
+        district = districts[n % len(districts)] if districts and n % 3 else None
+        budget = district.budget_minor if district else process.budget_minor
+        data = services.ProposalInput(
+            title=title,
+            summary=summary,
+            description=description,
+            cost_minor=min(cost * 100, budget),
+            district_id=district.id if district else None,
+            category_id=categories[n % len(categories)].id,
+        )
+        author = people[(n * 7 + process.id) % len(people)]
+        on = window.starts_on + timedelta(days=min(n, (window.ends_on - window.starts_on).days))
+        proposal = services.create_proposal(
+            author, process, data, publish_now=n != 3, image_folder=image_folder, on=on
+        )
+        created.append((proposal, on))
+    for proposal, on in created:
+        if proposal.status != ProposalStatus.SUBMITTED:
+            continue
+        for supporter in rng.sample(people, rng.randint(0, min(14, len(people)))):
+            if services.supports_left(supporter, process) != 0 and supporter.id != proposal.author_id:
+                services.support_proposal(supporter, proposal, on=on)
+    if window.ends_on < today():
+        _review(staff, [proposal for proposal, _on in created], on=window.ends_on)
+    elif len(created) > 4:
+        services.withdraw_proposal(
+            created[4][0].author, created[4][0], "The school will do it anyway next year."
+        )  # type: ignore[arg-type]
+
+
+def _review(staff: User, proposals: list, on: date) -> None:
+    published = [p for p in proposals if p.status == ProposalStatus.SUBMITTED]
+    for n, proposal in enumerate(published):
+        if n == 1:
+            services.review_proposal(
+                staff,
+                proposal,
+                services.Decision(
+                    ProposalStatus.NOT_FEASIBLE,
+                    "The land belongs to the state railway company, so the city cannot build here. We have passed the idea on to them.",
+                ),
+            )
+        elif n == 2 and len(published) > 3:
+            services.review_proposal(
+                staff,
+                proposal,
+                services.Decision(
+                    ProposalStatus.MERGED,
+                    "This is the same idea as another proposal; its supporters now support that one.",
+                    merged_into_id=published[3].id,
+                ),
+            )
+        elif n == len(published) - 1 and len(published) > 5:
+            services.review_proposal(
+                staff,
+                proposal,
+                services.Decision(ProposalStatus.UNDER_REVIEW, "The traffic office is checking the costs."),
+            )
+        else:
+            adjusted = proposal.cost_minor * 11 // 10 // 100 * 100 if n % 2 else None
+            services.review_proposal(
+                staff,
+                proposal,
+                services.Decision(
+                    ProposalStatus.FEASIBLE,
+                    "The city can build this. The cost estimate includes five years of upkeep.",
+                    adjusted_cost_minor=adjusted,
+                ),
+            )

@@ -1,0 +1,54 @@
+"""Residents submit and support proposals; staff review them — in the browser, checked with axe."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.xdist_group("e2e")
+WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
+
+
+def assert_accessible(page):
+    results = Axe().run(page, options={"runOnly": WCAG_AA})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def test_a_resident_submits_a_proposal_supports_another_and_staff_review_it(page, browser, live_server):
+    open_process = live_server.demo_pages["proposals"]
+    log_in(page, "resident@demo.participate.example")
+    page.goto(open_process)
+    page.get_by_role("link", name="Submit a proposal").first.click()
+    assert_accessible(page)
+    page.get_by_label("Title").fill("A bench by the bus stop on Eriksfältsgatan")
+    page.get_by_label("Summary in one sentence").fill("Somewhere to sit while waiting for the bus")
+    page.get_by_label("Estimated cost").fill("15 000")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text("Your proposal is published")
+    expect(page.get_by_role("heading", level=1)).to_have_text("A bench by the bus stop on Eriksfältsgatan")
+    assert_accessible(page)
+    mine = page.url
+
+    page.goto(open_process + "/proposals/?q=benches")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("Benches along the Fosie walking loop")).click()
+    page.get_by_role("button", name="Support this proposal").click()
+    expect(page.get_by_role("status")).to_contain_text("You support this proposal")
+    expect(page.get_by_role("button", name="Withdraw my support")).to_be_visible()
+
+    staff = browser.new_context(base_url=live_server.live_url, locale="en-GB").new_page()
+    log_in(staff, "staff@demo.participate.example")
+    staff.goto(mine)
+    staff.get_by_role("link", name="Review").click()
+    assert_accessible(staff)
+    staff.get_by_label("Decision").select_option("feasible")
+    staff.get_by_label("Public answer").fill("The bus company agrees; we will build it in spring.")
+    staff.get_by_role("button", name="Save the decision").click()
+    expect(staff.get_by_role("status")).to_contain_text("The decision is saved")
+    assert_accessible(staff)
+    page.goto(mine)
+    expect(page.get_by_text("The bus company agrees")).to_be_visible()
+    expect(page.get_by_text("Feasible").first).to_be_visible()
