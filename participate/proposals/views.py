@@ -91,8 +91,9 @@ def similar(slug: str):
     """Works as a plain link without JavaScript; the submit page's script shows the same list inline."""
     process = _process(slug)
     title = request.args.get("title", "")[:150]
+    fragment = request.args.get("fragment") == "1"
     return render_template(
-        "proposals/similar.html",
+        "proposals/_similar_list.html" if fragment else "proposals/similar.html",
         process=process,
         title=title,
         proposals=services.similar_proposals(process, title),

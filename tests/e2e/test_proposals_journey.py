@@ -24,6 +24,8 @@ def test_a_resident_submits_a_proposal_supports_another_and_staff_review_it(page
     page.get_by_role("link", name="Submit a proposal").first.click()
     assert_accessible(page)
     page.get_by_label("Title").fill("A bench by the bus stop on Eriksfältsgatan")
+    similar = page.locator("#similar-proposals")
+    expect(similar).to_contain_text("Benches along the Fosie walking loop")  # shown while typing
     page.get_by_label("Summary in one sentence").fill("Somewhere to sit while waiting for the bus")
     page.get_by_label("Estimated cost").fill("15 000")
     page.get_by_role("button", name="Publish").click()

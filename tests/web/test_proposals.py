@@ -353,3 +353,10 @@ def test_similar_proposals_work_as_a_plain_link(client, open_process):
 
 def test_phase_is_proposals_in_the_fixture(open_process):
     assert open_process.current_phase(open_process.windows()[0].starts_on) is Phase.PROPOSALS
+
+
+def test_the_similar_list_comes_as_a_fragment_for_the_script(client, open_process):
+    make_proposal(open_process, title="Benches along the lake")
+    fragment = client.get(f"/processes/{open_process.slug}/proposals/similar?title=benches&fragment=1")
+    html = fragment.get_data(as_text=True)
+    assert "Benches along the lake" in html and "<html" not in html
