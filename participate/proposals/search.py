@@ -23,6 +23,57 @@ PG_CONFIGS = {"en": "english", "sv": "swedish"}
 SNOWBALL = {"en": "english", "sv": "swedish"}
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
+# Words too common to say anything about a proposal (PostgreSQL drops its own list of them).
+STOPWORDS = {
+    "en": frozenset(
+        [
+            "a",
+            "an",
+            "and",
+            "at",
+            "be",
+            "by",
+            "for",
+            "from",
+            "in",
+            "into",
+            "is",
+            "it",
+            "more",
+            "of",
+            "on",
+            "or",
+            "our",
+            "the",
+            "to",
+            "we",
+            "with",
+        ]
+    ),
+    "sv": frozenset(
+        [
+            "att",
+            "av",
+            "de",
+            "den",
+            "det",
+            "en",
+            "ett",
+            "för",
+            "från",
+            "i",
+            "med",
+            "mer",
+            "och",
+            "om",
+            "på",
+            "som",
+            "till",
+            "vi",
+            "är",
+        ]
+    ),
+}
 
 
 def is_outside_the_models(name: str | None) -> bool:
@@ -78,20 +129,31 @@ def index_proposal(proposal: Proposal) -> None:
     )
 
 
-def matching(query: str, language: str) -> tuple[ColumnElement[bool], ColumnElement[Any]] | None:
-    """A condition on Proposal and a relevance score (higher is better); None when the query has no words."""
-    words = WORD.findall(query.casefold())[:MAX_QUERY_WORDS]
+def matching(
+    query: str, language: str, *, any_word: bool = False
+) -> tuple[ColumnElement[bool], ColumnElement[Any]] | None:
+    """A condition on Proposal and a relevance score (higher is better); None when the query has no words.
+
+    A search needs every word; `any_word` (similar titles) needs one, best matches first."""
+    words = [w for w in WORD.findall(query.casefold()) if w not in STOPWORDS.get(language, ())]
+    words = [w for w in words if len(w) > 2 or not any_word][:MAX_QUERY_WORDS]
     if not words:
         return None
     if _dialect() == "postgresql":
         config = PG_CONFIGS.get(language, "english")
         document = literal_column(pg_document(config))
-        tsquery = func.plainto_tsquery(literal_column(f"'{config}'::regconfig"), " ".join(words))
-        return and_(Proposal.language == language, document.op("@@")(tsquery)), func.ts_rank(
-            document, tsquery
+        regconfig = literal_column(f"'{config}'::regconfig")
+        # Words are \w+ only, so joining them with | makes a safe tsquery.
+        tsquery = (
+            func.to_tsquery(regconfig, " | ".join(words))
+            if any_word
+            else func.plainto_tsquery(regconfig, " ".join(words))
         )
-    # Every stemmed word, as a prefix, must appear: "parken" and "parks" both find "park".
-    fts_query = " ".join(f'"{stem}"*' for stem in stems(" ".join(words), language))
+        condition = and_(Proposal.language == language, document.op("@@")(tsquery))
+        return condition, func.ts_rank(document, tsquery)
+    # Stemmed words as prefixes: "parken" and "parks" both find "park".
+    joiner = " OR " if any_word else " "
+    fts_query = joiner.join(f'"{stem}"*' for stem in stems(" ".join(words), language))
     fts = table(FTS_TABLE, column("rowid"))
     match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", fts_query))
     ids = select(fts.c.rowid).where(match)

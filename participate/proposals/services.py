@@ -448,7 +448,7 @@ def browse_public(process: Process, *, page: int, per_page: int) -> Page[Proposa
 
 
 def similar_proposals(process: Process, title: str, limit: int = 5) -> list[Proposal]:
-    match = search.matching(title, process.language)
+    match = search.matching(title, process.language, any_word=True)
     if match is None:
         return []
     stmt = _public(process).where(match[0]).order_by(match[1].desc()).limit(limit)
