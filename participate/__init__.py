@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = (
     "participate.processes.manage",
     "participate.admin.views",
     "participate.jobs.views",
+    "participate.deliberation.views",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = ("participate.core.mail", "participate.jobs.runner", "participate.audit.jobs")
