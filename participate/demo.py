@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from participate.accounts.models import Role, User, UserRole
 from participate.accounts.passwords import hash_password
 from participate.core.clock import today, utcnow
+from participate.deliberation.demo import seed_threads
 from participate.extensions import db
 from participate.processes import services as processes
 from participate.processes.models import Phase
@@ -96,6 +97,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
             )
         if published:
             processes.set_published(staff, process, True)
+    seed_threads(fake, staff)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

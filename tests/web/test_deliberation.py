@@ -11,7 +11,7 @@ from participate.deliberation import services
 from participate.deliberation.models import Comment, CommentMention, CommentVote, Thread
 from participate.deliberation.subjects import resolve
 from participate.extensions import db
-from participate.processes.models import ProcessRole
+from participate.processes.models import Process, ProcessRole
 from tests.conftest import csrf_token, login, post_form
 from tests.factories import make_comment, make_process, make_user
 
@@ -468,3 +468,20 @@ def test_the_standalone_thread_page_and_an_unknown_subject(app, client):
     assert response.status_code == 200 and "Standalone" in response.get_data(as_text=True)
     assert client.get("/deliberation/nothing/1").status_code == 404
     assert client.get(f"/deliberation/process/{process.id + 99}").status_code == 404
+
+
+def test_the_demo_has_lively_threads_on_the_open_processes(app, client):
+    from participate.demo import seed_demo
+
+    seed_demo()
+    db.session.commit()
+    threads = db.session.execute(select(Thread)).scalars().all()
+    assert len(threads) == 3  # the processes in their proposals, deliberation and voting phases
+    for thread in threads:
+        assert thread.summary and thread.comment_count >= 10
+        assert thread.in_favour_count and thread.against_count
+    assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.depth > 0)) >= 18
+    assert db.session.scalar(select(func.count()).select_from(CommentVote)) > 20
+    process = db.session.get(Process, threads[0].subject_id)
+    html = page_of(client, process)
+    assert "What we heard" in html and "Helpful" in html
