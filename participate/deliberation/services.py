@@ -293,7 +293,7 @@ def vote_on(actor: User | None, comment: Comment, direction: str) -> Comment:
     comment = db.session.execute(
         select(Comment)
         .where(Comment.id == comment.id)
-        .with_for_update()
+        .with_for_update(of=Comment)
         .execution_options(populate_existing=True)
     ).scalar_one()
     vote = db.session.execute(
