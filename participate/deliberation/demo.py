@@ -48,8 +48,8 @@ def seed_threads(fake: Faker, staff: User, *, seed: int = 2026) -> int:
         if subject is None or policy.comment_refusal(staff, subject) is not None:
             continue
         comments: list[Comment] = []
-        for stance, text in rng.sample(OPENERS, k=rng.randint(4, len(OPENERS))):
-            comments.append(services.post_comment(rng.choice(people), subject, text, stance))
+        for opener_stance, text in rng.sample(OPENERS, k=rng.randint(4, len(OPENERS))):
+            comments.append(services.post_comment(rng.choice(people), subject, text, opener_stance))
         for _ in range(rng.randint(6, 12)):
             parent = rng.choice([c for c in comments if c.depth < MAX_DEPTH])
             author = rng.choice([p for p in people if p.id != parent.author_id])

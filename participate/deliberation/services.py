@@ -28,7 +28,6 @@ from participate.core.markdown import render_markdown
 from participate.core.pagination import Page, paginate
 from participate.deliberation import policy
 from participate.deliberation.models import (
-    MAX_DEPTH,
     Comment,
     CommentMention,
     CommentVote,
@@ -393,7 +392,6 @@ class CommentNode:
     stance_label: str
     edited: bool
     can_reply: bool
-    reply_refusal: str | None
     can_edit: bool
     can_delete: bool
     can_vote: bool
@@ -440,7 +438,6 @@ def _node(
         stance_label=stance_label(comment.stance) if state == "shown" else "",
         edited=comment.edited_at is not None and state == "shown",
         can_reply=refusal is None,
-        reply_refusal=refusal if comment.depth >= MAX_DEPTH and actor is not None else None,
         can_edit=policy.can_edit(actor, comment),
         can_delete=policy.can_delete(actor, comment),
         can_vote=policy.can_vote(actor, comment),
@@ -461,28 +458,39 @@ def thread_view(
     order = clean_sort(sort)
     refusal = policy.comment_refusal(actor, subject)
     thread = find_thread(subject.type, subject.id)
-    base = {
-        "subject": subject,
-        "thread": thread,
-        "sort": order,
-        "comment_refusal": refusal,
-        "can_comment": refusal is None,
-        "can_pin": policy.can_pin(actor, subject),
-    }
-    if thread is None:
-        counts = dict.fromkeys(Stance, 0)
-        return ThreadView(
-            **base, page=Page([], 1, per_page, 0), nodes=[], summary_html=Markup(""), counts=counts
+    roots: Page[Comment] = Page([], 1, per_page, 0)
+    top: list[CommentNode] = []
+    if thread is not None:
+        roots = paginate(
+            select(Comment)
+            .where(Comment.thread_id == thread.id, Comment.depth == 0)
+            .options(_authors)
+            .order_by(*_order(order)),
+            page,
+            per_page,
         )
-    roots = paginate(
-        select(Comment)
-        .where(Comment.thread_id == thread.id, Comment.depth == 0)
-        .options(_authors)
-        .order_by(*_order(order)),
-        page,
-        per_page,
+        top = _comment_tree(actor, roots.items, refusal)
+    return ThreadView(
+        subject=subject,
+        thread=thread,
+        sort=order,
+        page=roots,
+        nodes=top,
+        comment_refusal=refusal,
+        can_comment=refusal is None,
+        can_pin=policy.can_pin(actor, subject),
+        summary_html=render_markdown(thread.summary) if thread else Markup(""),
+        counts={
+            Stance.IN_FAVOUR.value: thread.in_favour_count if thread else 0,
+            Stance.NEUTRAL.value: thread.neutral_count if thread else 0,
+            Stance.AGAINST.value: thread.against_count if thread else 0,
+        },
     )
-    root_ids = [root.id for root in roots.items]
+
+
+def _comment_tree(actor: User | None, roots: list[Comment], refusal: str | None) -> list[CommentNode]:
+    """The page's top-level comments with all their replies (one query), and the actor's votes (one)."""
+    root_ids = [root.id for root in roots]
     replies: list[Comment] = []
     if root_ids:
         replies = list(
@@ -501,18 +509,11 @@ def thread_view(
         my_votes = {comment_id: "up" if value > 0 else "down" for comment_id, value in rows}
     nodes_by_id: dict[int, CommentNode] = {}
     top: list[CommentNode] = []
-    for comment in [*roots.items, *replies]:
+    for comment in [*roots, *replies]:
         node = _node(actor, comment, my_votes.get(comment.id), refusal)
         nodes_by_id[comment.id] = node
         if comment.parent_id is None:
             top.append(node)
         elif comment.parent_id in nodes_by_id:
             nodes_by_id[comment.parent_id].children.append(node)
-    counts = {
-        Stance.IN_FAVOUR: thread.in_favour_count,
-        Stance.NEUTRAL: thread.neutral_count,
-        Stance.AGAINST: thread.against_count,
-    }
-    return ThreadView(
-        **base, page=roots, nodes=top, summary_html=render_markdown(thread.summary), counts=counts
-    )
+    return top

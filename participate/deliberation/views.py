@@ -57,7 +57,7 @@ def _comment(comment_id: int, act=_logged_in) -> tuple[Comment, Subject]:
 def thread_link(
     subject: Subject, *, sort: str | None = None, page: int | None = None, anchor: str = ANCHOR
 ) -> str:
-    query = {}
+    query: dict[str, str | int] = {}
     if sort and sort != services.DEFAULT_SORT:
         query["comments_sort"] = sort
     if page and page > 1:
