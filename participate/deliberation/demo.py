@@ -64,7 +64,7 @@ def seed_threads(fake: Faker, staff: User, *, seed: int = 2026) -> int:
         services.pin_summary(
             staff,
             subject,
-            "**What we heard so far**\n\n"
+            "Halfway through the discussion:\n\n"
             "- Shade and places to sit come up again and again.\n"
             "- Several people ask for running costs next to each idea.\n"
             f"- {fake.sentence()}",

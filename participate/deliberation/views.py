@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -32,11 +32,22 @@ from participate.deliberation.forms import (
 )
 from participate.deliberation.models import Comment
 from participate.deliberation.subjects import Subject, resolve
+from participate.extensions import limiter
 
 bp = Blueprint("deliberation", __name__, url_prefix="/deliberation")
 
 SORT_LABELS = {"best": _l("Best"), "newest": _l("Newest"), "oldest": _l("Oldest")}
 ANCHOR = "discussion"
+
+
+def _comment_limit() -> str:
+    return current_app.config.get("COMMENT_RATE_LIMIT", "10 per minute;100 per hour")
+
+
+def _per_person() -> str:
+    """Comments are limited per person (a library's computers share one address), visitors by address."""
+    actor = current_actor()
+    return f"user:{actor.id}" if actor is not None else (request.remote_addr or "unknown")
 
 
 def _logged_in(actor: Any, _obj: Any) -> bool:
@@ -129,6 +140,7 @@ def _form_page(subject: Subject, form: Any, *, heading: str, action: str, commen
 
 
 @bp.post("/<subject_type>/<int:subject_id>/comments")
+@limiter.limit(_comment_limit, key_func=_per_person)
 def post(subject_type: str, subject_id: int):
     subject = authorize(resolve(subject_type, subject_id), see=policy.can_view, act=_logged_in)
     form = CommentForm()
@@ -147,6 +159,7 @@ def permalink(comment_id: int):
 
 
 @bp.post("/comments/<int:comment_id>/replies")
+@limiter.limit(_comment_limit, key_func=_per_person)
 def reply(comment_id: int):
     parent, subject = _comment(comment_id)
     form = ReplyForm()

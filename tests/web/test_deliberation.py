@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from participate.core.clock import utcnow
+from participate.core.errors import ValidationFailed
 from participate.core.events import SUBSCRIBERS, subscribe
 from participate.deliberation import services
 from participate.deliberation.models import Comment, CommentMention, CommentVote, Thread
@@ -98,7 +99,7 @@ def test_an_oversized_comment_is_refused_and_nothing_is_stored(app, client):
     response = post(client, process, {"body": "x" * 5_001, "stance": "against"})
     assert response.status_code == 400
     assert comments() == []
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(ValidationFailed):
         services.post_comment(resident, resolve("process", process.id), "y" * 5_001, "against")
 
 
@@ -485,3 +486,55 @@ def test_the_demo_has_lively_threads_on_the_open_processes(app, client):
     process = db.session.get(Process, threads[0].subject_id)
     html = page_of(client, process)
     assert "What we heard" in html and "Helpful" in html
+
+
+def test_posting_is_rate_limited_per_person(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, COMMENT_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    process, resident = make_process(), make_user()
+    login(client, resident.email)
+    statuses = [
+        post(client, process, {"body": f"Note {n}", "stance": "neutral"}).status_code for n in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert len(comments()) == 2
+
+
+def test_removed_comments_take_no_votes_or_replies_and_replies_may_skip_the_stance(app, client):
+    process, alice, bob = make_process(), make_user(), make_user()
+    top = make_comment(alice, process, stance="neutral")
+    login(client, bob.email)
+    page = f"/processes/{process.slug}"
+    response = post_form(
+        client, f"/deliberation/comments/{top.id}/replies", {"body": "No position"}, token_from=page
+    )
+    assert response.status_code == 302
+    reply = comments()[-1]
+    assert (reply.stance, reply.depth) == (None, 1)
+    assert counts(process) == (2, 0, 1, 0)
+    services.delete_comment(alice, top)
+    db.session.commit()
+    assert vote(client, process, top, "up").status_code == 403
+    response = post_form(
+        client, f"/deliberation/comments/{top.id}/replies", {"body": "Hello?"}, token_from=page
+    )
+    assert response.status_code == 400
+    assert "This comment was removed, so it cannot be answered." in response.get_data(as_text=True)
+    assert len(comments()) == 2 and db.session.scalar(select(func.count()).select_from(CommentVote)) == 0
+    # The author edits their stance-less reply without having to take a position.
+    services.edit_comment(bob, reply, "Changed my mind", None)
+    db.session.commit()
+    assert (reply.body, reply.stance) == ("Changed my mind", None)
+
+
+def test_a_comment_cannot_be_edited_into_an_oversized_or_stance_less_top_level_comment(app):
+    process, alice = make_process(), make_user()
+    comment = make_comment(alice, process, "Short", stance="against")
+    with pytest.raises(ValidationFailed):
+        services.edit_comment(alice, comment, "z" * 5_001, "against")
+    db.session.rollback()
+    with pytest.raises(ValidationFailed):
+        services.edit_comment(alice, comment, "Short but no stance", None)
+    db.session.rollback()
+    db.session.refresh(comment)
+    assert (comment.body, comment.stance, comment.edited_at) == ("Short", "against", None)
