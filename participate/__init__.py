@@ -21,6 +21,7 @@ BLUEPRINT_MODULES = (
     "participate.admin.views",
     "participate.jobs.views",
     "participate.api.views",
+    "participate.deliberation.views",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = ("participate.core.mail", "participate.jobs.runner", "participate.audit.jobs")

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from participate.accounts.models import Role, User, UserRole
 from participate.accounts.passwords import hash_password
 from participate.core.clock import today, utcnow
+from participate.deliberation.demo import seed_threads
 from participate.extensions import db
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
@@ -208,6 +209,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
         if plan.published:
             processes.set_published(staff, process, True)
         seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
+    seed_threads(fake, staff)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

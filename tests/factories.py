@@ -103,3 +103,24 @@ def make_proposal(
     search.index_proposal(proposal)
     db.session.commit()
     return proposal
+
+
+def make_comment(
+    author: User,
+    process: Process,
+    body: str | None = None,
+    *,
+    stance: str | None = "in_favour",
+    parent=None,
+):
+    """A comment (or a reply to `parent`) on a process's thread, posted through the service."""
+    from participate.deliberation import services as deliberation
+    from participate.deliberation.subjects import resolve
+
+    text = body or fake.sentence()
+    if parent is not None:
+        comment = deliberation.reply_to(author, parent, text, stance)
+    else:
+        comment = deliberation.post_comment(author, resolve("process", process.id), text, stance)
+    db.session.commit()
+    return comment

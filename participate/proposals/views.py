@@ -25,7 +25,7 @@ from participate.core.uploads import accepts_uploads
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
-from participate.proposals import policy, services
+from participate.proposals import discussion, policy, services  # noqa: F401  (discussion registers the subject)
 from participate.proposals.forms import ButtonForm, ProposalForm, WithdrawForm
 from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposal, ProposalStatus
 

@@ -7,7 +7,7 @@ import pytest
 from participate.audit.jobs import VERIFY_CHAIN
 from participate.extensions import db
 from participate.jobs.models import Job
-from tests.factories import make_process, make_proposal, make_user
+from tests.factories import make_comment, make_process, make_proposal, make_user
 
 # Endpoints anyone may use. Everything else must refuse anonymous visitors.
 PUBLIC = {
@@ -16,20 +16,27 @@ PUBLIC = {
     "accounts.forgot_password", "accounts.reset_password",
     "proposals.index", "proposals.detail", "proposals.similar", "proposals.image",
     "api.process_list", "api.process_proposals", "api.openapi",
+    "deliberation.thread", "deliberation.permalink",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
     "proposals.new", "proposals.support", "proposals.unsupport", "proposals.follow", "proposals.unfollow",
+    "deliberation.post", "deliberation.reply", "deliberation.vote",
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
     "accounts.log_out_other_devices",
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
 # Endpoints about something a person owns: to everyone else it does not exist (404, not 403).
 OWNER_ONLY = {"jobs.detail", "jobs.status"}
+# Endpoints only the author of a comment may use: everyone else, staff too, gets 403.
+AUTHOR_ONLY = {"deliberation.edit", "deliberation.delete"}
 
 
 def _urls(app, process, user, job, proposal):
     values = {
+        "subject_type": "process",
+        "subject_id": process.id,
+        "comment_id": 1,  # the world's comment
         "process_id": process.id,
         "user_id": user.id,
         "slug": process.slug,
@@ -53,13 +60,14 @@ def world(app):
     db.session.add(job)
     db.session.commit()
     process = make_process()
+    make_comment(user, process)  # comment 1, for the discussion's endpoints
     return app, process, user, job, make_proposal(process, user)
 
 
 def test_url_map_has_no_unclassified_blueprints(app):
     known_prefixes = (
         "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
-        "admin.", "jobs.", "api.",
+        "admin.", "jobs.", "api.", "deliberation.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -119,6 +127,7 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
             "proposals.image",  # no such image in this test
             "proposals.edit",  # a proposal belongs to its author: 403 for everyone else
             "proposals.withdraw",
+            *AUTHOR_ONLY,
         }:
             assert client.get(url).status_code in (200, 302), endpoint
 

@@ -360,3 +360,19 @@ def test_the_similar_list_comes_as_a_fragment_for_the_script(client, open_proces
     fragment = client.get(f"/processes/{open_process.slug}/proposals/similar?title=benches&fragment=1")
     html = fragment.get_data(as_text=True)
     assert "Benches along the lake" in html and "<html" not in html
+
+
+def test_a_proposal_has_its_own_discussion_and_the_card_counts_it(client, open_process):
+    from participate.deliberation import services as deliberation
+    from participate.deliberation.subjects import resolve
+
+    proposal = make_proposal(open_process)
+    subject = resolve("proposal", proposal.id)
+    first = deliberation.post_comment(make_user(), subject, "Yes, the lake path needs this.", "in_favour")
+    deliberation.reply_to(make_user(), first, "Agreed.", None)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).comment_count == 2
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Yes, the lake path needs this." in page
+    assert "2 comments" in client.get(f"/processes/{open_process.slug}/proposals/").get_data(as_text=True)
