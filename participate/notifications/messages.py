@@ -29,7 +29,7 @@ def describe(kind: str, data: dict[str, Any]) -> str:
         else:
             text = _("A moderator hid your comment.")
         reason = data.get("reason")
-        return f"{text} " + _("Reason: %(reason)s", reason=reason) if reason else text
+        return text + " " + _("Reason: %(reason)s", reason=reason) if reason else text
     if kind == Kind.PHASE_CHANGED:
         return _(
             "“%(process)s” is now in the %(phase)s phase.",
@@ -37,6 +37,12 @@ def describe(kind: str, data: dict[str, Any]) -> str:
             phase=phase_label(data.get("phase")),
         )
     return _("Something new happened.")
+
+
+def email_subject(kind: str, data: dict[str, Any]) -> str:
+    """One line, without the moderator's reason (that is in the body)."""
+    text = describe(kind, {**data, "reason": ""}) if kind == Kind.HIDDEN else describe(kind, data)
+    return " ".join(text.split())[:150]
 
 
 def email_body(

@@ -23,9 +23,10 @@ from participate.core.errors import PermissionDenied
 from participate.core.events import publish
 from participate.core.mail import send_email
 from participate.core.pagination import Page, paginate
+from participate.core.urls import safe_next
 from participate.extensions import db
 from participate.notifications import policy
-from participate.notifications.messages import describe, email_body
+from participate.notifications.messages import describe, email_body, email_subject
 from participate.notifications.models import (
     EMAIL_DEFAULTS,
     KIND_LABELS,
@@ -151,16 +152,23 @@ def _email(user: User, notification: Notification) -> None:
         body = email_body(
             name=user.display_name,
             text=text,
-            link=urljoin(base_url(), notification.url.lstrip("/")),
+            link=_link(notification.url),
             kind_label=str(KIND_LABELS[Kind(notification.kind)]),
             unsubscribe=unsubscribe_link,
             preferences=external_url("notifications.preferences"),
         )
+        subject = email_subject(notification.kind, notification.data)
     headers = {
         "List-Unsubscribe": f"<{unsubscribe_link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    send_email(user.email, text, body, headers)
+    send_email(user.email, subject, body, headers)
+
+
+def _link(path: str) -> str:
+    """The notification's page; only paths on this site (never a link elsewhere in an email)."""
+    safe = safe_next(path)
+    return urljoin(base_url(), safe.lstrip("/")) if safe else external_url("notifications.index")
 
 
 def display_name(user_id: int | None) -> str:

@@ -30,6 +30,6 @@ def read_unsubscribe_token(token: str) -> tuple[int, Kind] | None:
     if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
         return None
     try:
-        return data["uid"], Kind(data.get("kind"))
+        return data["uid"], Kind(str(data.get("kind")))
     except ValueError:
         return None
