@@ -303,10 +303,10 @@ def announce_phase(process: Process, phase: Phase | str) -> int:
 
 
 def url_path(endpoint: str, **values: Any) -> str:
-    """A site path for a stored notification link, in a request or not."""
+    """A site path for a stored notification link, in a request or not (then under PUBLIC_BASE_URL)."""
     if has_request_context():
         return url_for(endpoint, **values)
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    return urlsplit(external_url(endpoint, **values)).path
 
 
 def publish_phase_changes(on: date | None = None) -> int:
