@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from participate.core.events import subscribe
+from participate.extensions import db
 from participate.notifications import services
 from participate.notifications.models import Kind
 
@@ -33,9 +34,26 @@ def proposal_answered(proposal: Any, actor: Any = None, **_: Any) -> None:
     services.notify(proposal.author_id, Kind.PROPOSAL_ANSWERED, data, f"/proposals/{proposal.id}")
 
 
+def _first_about(user_id: int, comment: Any) -> bool:
+    """A reply that also mentions its parent's author notifies them once, whichever event comes first
+    (remembered for the current transaction only)."""
+    session = db.session()
+    info, transaction = session.info, session.get_transaction()
+    if info.get("notifications.transaction") is not transaction:
+        info["notifications.transaction"], info["notifications.comments"] = transaction, set()
+    seen = info["notifications.comments"]
+    key = (user_id, comment.id)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
 @subscribe("comment.replied")
 def comment_replied(comment: Any, parent: Any, url: str, **_: Any) -> None:
     if parent.author_id is None or parent.author_id == comment.author_id:
+        return
+    if not _first_about(parent.author_id, comment):
         return
     data = {"name": services.display_name(comment.author_id), "comment_id": comment.id}
     services.notify(parent.author_id, Kind.REPLY, data, url)
@@ -44,6 +62,8 @@ def comment_replied(comment: Any, parent: Any, url: str, **_: Any) -> None:
 @subscribe("comment.mentioned")
 def comment_mentioned(comment: Any, mentioned: Any, url: str, **_: Any) -> None:
     if mentioned is None or mentioned.id == comment.author_id:
+        return
+    if not _first_about(mentioned.id, comment):
         return
     data = {"name": services.display_name(comment.author_id), "comment_id": comment.id}
     services.notify(mentioned.id, Kind.MENTION, data, url)

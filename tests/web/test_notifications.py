@@ -13,6 +13,7 @@ from participate.accounts.models import Role
 from participate.core.after_commit import commit, rollback
 from participate.core.clock import utcnow
 from participate.core.events import publish
+from participate.core.tasks import TASKS
 from participate.extensions import db
 from participate.notifications import services
 from participate.notifications.messages import describe
@@ -118,6 +119,16 @@ def test_a_mention_notifies_the_mentioned_person_but_never_the_author(app, outbo
     assert notifications_of(author) == []
     assert [m.to for m in outbox] == [mentioned.email]
     assert "Mo Mentioner mentioned you in a comment." in outbox[0].body
+
+
+def test_a_reply_that_mentions_the_parent_author_notifies_them_once(app, outbox):
+    parent_author, replier = make_user(), make_user()
+    reply = comment(replier, 9)
+    publish("comment.mentioned", comment=reply, mentioned=parent_author, url="/c/9")
+    publish("comment.replied", comment=reply, parent=comment(parent_author, 1), url="/c/9")
+    commit()
+    assert [n.kind for n in notifications_of(parent_author)] == [Kind.MENTION]
+    assert len(outbox) == 1
 
 
 def test_hidden_content_notifies_its_author_with_the_reason(app, outbox):
@@ -369,6 +380,17 @@ def test_staff_advancing_a_phase_notifies_every_follower_once(app, client, as_us
     runner = app.test_cli_runner()
     assert "0 process(es)" in runner.invoke(args=["notify-phase-changes"]).output
     assert len(notifications_of(follower)) == 1
+
+
+def test_the_first_phase_starting_by_date_is_announced_and_the_task_is_registered(app, client, as_user):
+    process, follower = make_process(days_in=-3), make_user()  # opens in three days
+    as_user(follower)
+    follow(client, process)
+    assert db.session.get(ProcessPhaseNotice, process.id).phase is None
+    shift_dates_back(process, 3)
+    TASKS["notifications.phase_changes"]()
+    (note,) = notifications_of(follower)
+    assert note.data["phase"] == "proposals"
 
 
 def test_notify_phase_changes_announces_a_change_by_date_once(app, client, as_user, outbox):
