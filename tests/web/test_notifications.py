@@ -280,6 +280,29 @@ def test_the_header_says_how_many_notifications_are_unread(app, client, as_user)
     assert "Notifications (3 unread)" in client.get("/").get_data(as_text=True)
 
 
+def test_the_header_count_is_one_query(app):
+    from flask_login import login_user
+    from sqlalchemy import event
+
+    from participate.notifications.views import notification_globals
+
+    user = make_user()
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.test_request_context("/"):
+        login_user(user)
+        event.listen(db.engine, "before_cursor_execute", remember)
+        try:
+            assert notification_globals()["unread_notifications"] == 0
+        finally:
+            event.remove(db.engine, "before_cursor_execute", remember)
+    (statement,) = statements
+    assert "count(" in statement.lower() and "notification" in statement
+
+
 def test_the_list_is_newest_first_and_paged(app, client, as_user):
     user = make_user()
     for n in range(services.PER_PAGE + 2):
