@@ -22,9 +22,16 @@ BLUEPRINT_MODULES = (
     "participate.jobs.views",
     "participate.api.views",
     "participate.deliberation.views",
+    "participate.notifications.views",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
-TASK_MODULES = ("participate.core.mail", "participate.jobs.runner", "participate.audit.jobs")
+TASK_MODULES = (
+    "participate.core.mail",
+    "participate.jobs.runner",
+    "participate.audit.jobs",
+    "participate.notifications.subscribers",
+    "participate.notifications.tasks",
+)
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:

@@ -101,4 +101,21 @@ def outbox_command(last: int, clear: bool) -> None:
         click.echo(console_block(message))
 
 
-app_commands = [create_admin_command, seed_demo_command, audit_group, outbox_command]
+@click.command("notify-phase-changes")
+@with_appcontext
+def notify_phase_changes_command() -> None:
+    """Tell followers of each process whose phase changed by date since the last run (run it nightly,
+    after midnight). Idempotent: a change is announced once. Email links use PUBLIC_BASE_URL."""
+    from participate.notifications.tasks import notify_phase_changes
+
+    changed = notify_phase_changes()
+    click.echo(f"{changed} process(es) changed phase; their followers are notified.")
+
+
+app_commands = [
+    create_admin_command,
+    seed_demo_command,
+    audit_group,
+    outbox_command,
+    notify_phase_changes_command,
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import smtplib
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -25,6 +25,8 @@ class Message:
     to: str
     subject: str
     body: str
+    # Extra headers, e.g. List-Unsubscribe; the mailer sets From, To and Subject itself.
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 OUTBOX_KEEPS = 500  # messages kept in memory; a long-running development server must not grow forever
@@ -72,6 +74,8 @@ class SmtpMailer:
         email["From"] = self.config["MAIL_DEFAULT_SENDER"]
         email["To"] = message.to
         email["Subject"] = message.subject
+        for name, value in message.headers.items():
+            email[name] = value
         email.set_content(message.body)
         with smtplib.SMTP(self.config["MAIL_SERVER"], self.config["MAIL_PORT"], timeout=30) as smtp:
             if self.config["MAIL_USE_TLS"]:
@@ -93,11 +97,14 @@ def mailer():
 
 
 @task("mail.deliver")
-def deliver(to: str, subject: str, body: str) -> None:
+def deliver(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """Runs as a background task: the message is composed in the request, sent outside it."""
-    mailer().send(Message(to=to, subject=subject, body=body))
+    mailer().send(Message(to=to, subject=subject, body=body, headers=dict(headers or {})))
 
 
-def send_email(to: str, subject: str, body: str) -> None:
+def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """Sent once the request's transaction commits; never for a change that was rolled back."""
-    after_commit(dispatch, "mail.deliver", to, subject, body)
+    if headers:
+        after_commit(dispatch, "mail.deliver", to, subject, body, dict(headers))
+    else:
+        after_commit(dispatch, "mail.deliver", to, subject, body)

@@ -26,6 +26,7 @@ from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.markdown import render_markdown
 from participate.core.pagination import Page, paginate
+from participate.core.urls import site_path
 from participate.deliberation import policy
 from participate.deliberation.models import (
     Comment,
@@ -93,6 +94,11 @@ def _lock_thread(thread: Thread) -> Thread:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
+
+
+def _permalink(comment: Comment) -> str:
+    """A site path that lands on the comment whatever page it is on (for notifications)."""
+    return site_path("deliberation.permalink", comment_id=comment.id)
 
 
 def recount_thread(thread: Thread) -> None:
@@ -217,9 +223,9 @@ def post_comment(actor: User | None, subject: Subject, body: str, stance: str | 
     comment.path = path_segment(comment.id)
     recount_thread(thread)
     mentioned = _record_mentions(comment, thread, subject, actor)
-    publish("comment.posted", comment=comment)
+    publish("comment.posted", comment=comment, url=_permalink(comment))
     for person in mentioned:
-        publish("comment.mentioned", comment=comment, mentioned=person)
+        publish("comment.mentioned", comment=comment, mentioned=person, url=_permalink(comment))
     return comment
 
 
@@ -247,10 +253,10 @@ def reply_to(actor: User | None, parent: Comment, body: str, stance: str | None)
     comment.path = f"{parent.path}/{path_segment(comment.id)}"
     recount_thread(thread)
     mentioned = _record_mentions(comment, thread, subject, actor)
-    publish("comment.posted", comment=comment)
-    publish("comment.replied", comment=comment, parent=parent)
+    publish("comment.posted", comment=comment, url=_permalink(comment))
+    publish("comment.replied", comment=comment, parent=parent, url=_permalink(comment))
     for person in mentioned:
-        publish("comment.mentioned", comment=comment, mentioned=person)
+        publish("comment.mentioned", comment=comment, mentioned=person, url=_permalink(comment))
     return comment
 
 
@@ -266,7 +272,7 @@ def edit_comment(actor: User | None, comment: Comment, body: str, stance: str | 
     db.session.flush()
     recount_thread(thread)
     for person in _record_mentions(comment, thread, subject, actor):
-        publish("comment.mentioned", comment=comment, mentioned=person)
+        publish("comment.mentioned", comment=comment, mentioned=person, url=_permalink(comment))
     return comment
 
 

@@ -17,6 +17,7 @@ from participate.accounts.services import find_user_by_email
 from participate.audit.services import record
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.core.events import publish
 from participate.extensions import db
 from participate.processes import policy
 from participate.processes.models import (
@@ -235,6 +236,7 @@ def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date
         subject_id=process.id,
         data={"from": before.value if before else None, "to": Phase(phase).value},
     )
+    publish("process.phase_changed", process=process, phase=Phase(phase))
 
 
 def set_published(actor: User, process: Process, published: bool) -> None:

@@ -17,17 +17,20 @@ PUBLIC = {
     "proposals.index", "proposals.detail", "proposals.similar", "proposals.image",
     "api.process_list", "api.process_proposals", "api.openapi",
     "deliberation.thread", "deliberation.permalink",
+    "notifications.unsubscribe", "notifications.unsubscribed",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
     "proposals.new", "proposals.support", "proposals.unsupport", "proposals.follow", "proposals.unfollow",
     "deliberation.post", "deliberation.reply", "deliberation.vote",
+    "notifications.index", "notifications.mark_all_read", "notifications.preferences", "notifications.follow",
+    "notifications.unfollow",
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
     "accounts.log_out_other_devices",
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
 # Endpoints about something a person owns: to everyone else it does not exist (404, not 403).
-OWNER_ONLY = {"jobs.detail", "jobs.status"}
+OWNER_ONLY = {"jobs.detail", "jobs.status", "notifications.open_notification"}
 # Endpoints only the author of a comment may use: everyone else, staff too, gets 403.
 AUTHOR_ONLY = {"deliberation.edit", "deliberation.delete"}
 
@@ -37,6 +40,7 @@ def _urls(app, process, user, job, proposal):
         "subject_type": "process",
         "subject_id": process.id,
         "comment_id": 1,  # the world's comment
+        "notification_id": 1,  # nobody's in these tests: 404 for all
         "process_id": process.id,
         "user_id": user.id,
         "slug": process.slug,
@@ -67,7 +71,7 @@ def world(app):
 def test_url_map_has_no_unclassified_blueprints(app):
     known_prefixes = (
         "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
-        "admin.", "jobs.", "api.", "deliberation.",
+        "admin.", "jobs.", "api.", "deliberation.", "notifications.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -128,6 +132,7 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
             "proposals.edit",  # a proposal belongs to its author: 403 for everyone else
             "proposals.withdraw",
             *AUTHOR_ONLY,
+            "notifications.unsubscribe",  # a made-up token is refused with 400
         }:
             assert client.get(url).status_code in (200, 302), endpoint
 
@@ -142,6 +147,8 @@ def test_every_post_without_csrf_token_is_refused(app, world, as_user):
     ]
     assert len(posts) >= 12
     for endpoint, url in posts:
+        if endpoint == "notifications.unsubscribe":
+            continue  # the signed token is the proof: mail programs post it with one click (RFC 8058)
         response = client.post(url, data={"email": "a@example.org", "password": "x" * 20})
         assert response.status_code == 400, endpoint
         assert "expired or was not sent from this site" in response.get_data(as_text=True), endpoint

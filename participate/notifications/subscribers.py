@@ -1,0 +1,80 @@
+"""What other domains publish, turned into notifications. Imported at start-up (TASK_MODULES).
+
+The events and their keyword arguments are the contract with the publishing domains:
+
+    publish("proposal.answered", proposal=proposal, actor=actor)
+    publish("comment.replied", comment=comment, parent=parent, url=url)
+    publish("comment.mentioned", comment=comment, mentioned=user, url=url)
+    publish("content.hidden", author_id=..., what="comment" | "proposal", reason=..., url=...)
+    publish("process.phase_changed", process=process, phase=phase)
+
+`url` is a path on this site (publishers build it; this package imports none of them). Nobody is ever
+notified of their own action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from participate.core.events import subscribe
+from participate.extensions import db
+from participate.notifications import services
+from participate.notifications.models import Kind
+
+
+@subscribe("proposal.answered")
+def proposal_answered(proposal: Any, actor: Any = None, **_: Any) -> None:
+    if actor is not None and getattr(actor, "id", None) == proposal.author_id:
+        return
+    data = {
+        "title": proposal.title,
+        "status": str(proposal.status),
+        "status_label": str(proposal.status_label),
+    }
+    services.notify(proposal.author_id, Kind.PROPOSAL_ANSWERED, data, f"/proposals/{proposal.id}")
+
+
+def _first_about(user_id: int, comment: Any) -> bool:
+    """A reply that also mentions its parent's author notifies them once, whichever event comes first
+    (remembered for the current transaction only)."""
+    session = db.session()
+    info, transaction = session.info, session.get_transaction()
+    if info.get("notifications.transaction") is not transaction:
+        info["notifications.transaction"], info["notifications.comments"] = transaction, set()
+    seen = info["notifications.comments"]
+    key = (user_id, comment.id)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+@subscribe("comment.replied")
+def comment_replied(comment: Any, parent: Any, url: str, **_: Any) -> None:
+    if parent.author_id is None or parent.author_id == comment.author_id:
+        return
+    if not _first_about(parent.author_id, comment):
+        return
+    data = {"name": services.display_name(comment.author_id), "comment_id": comment.id}
+    services.notify(parent.author_id, Kind.REPLY, data, url)
+
+
+@subscribe("comment.mentioned")
+def comment_mentioned(comment: Any, mentioned: Any, url: str, **_: Any) -> None:
+    if mentioned is None or mentioned.id == comment.author_id:
+        return
+    if not _first_about(mentioned.id, comment):
+        return
+    data = {"name": services.display_name(comment.author_id), "comment_id": comment.id}
+    services.notify(mentioned.id, Kind.MENTION, data, url)
+
+
+@subscribe("content.hidden")
+def content_hidden(author_id: int | None, what: str, reason: str | None, url: str, **_: Any) -> None:
+    data = {"what": "proposal" if what == "proposal" else "comment", "reason": (reason or "")[:500]}
+    services.notify(author_id, Kind.HIDDEN, data, url)
+
+
+@subscribe("process.phase_changed")
+def process_phase_changed(process: Any, phase: Any, **_: Any) -> None:
+    services.announce_phase(process, phase)
