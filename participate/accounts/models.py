@@ -45,7 +45,7 @@ class User(UserMixin, Model):
     session_version: Mapped[int] = mapped_column(default=1)
     # Set by staff through moderation: a blocked person can still log in and read, but no longer write.
     blocked_at: Mapped[datetime | None]
-    blocked_reason: Mapped[str] = mapped_column(String(500), default="")
+    blocked_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

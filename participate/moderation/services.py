@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -151,14 +152,9 @@ def report_item(actor: User, kind: Reportable, item: Any, reason: str, details: 
     threshold = hide_after(process)
     open_reports = open_report_count(kind, item)
     if threshold and open_reports >= threshold and not kind.is_hidden(item):
-        _hide(
-            None,
-            kind,
-            item,
-            _("Reported by several people; hidden until a moderator looks at it."),
-            automatic=True,
-            open_reports=open_reports,
-        )
+        with force_locale(process.language):  # the public reads it in the process's language
+            reason = _("Reported by several people; hidden until a moderator looks at it.")
+        _hide(None, kind, item, reason, automatic=True, open_reports=open_reports)
     return report
 
 
