@@ -18,6 +18,8 @@ BLUEPRINT_MODULES = (
     "participate.processes.manage",
     "participate.proposals.views",
     "participate.proposals.manage",
+    "participate.moderation.views",
+    "participate.moderation.manage",
     "participate.admin.views",
     "participate.jobs.views",
     "participate.api.views",

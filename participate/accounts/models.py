@@ -43,6 +43,9 @@ class User(UserMixin, Model):
     deleted_at: Mapped[datetime | None]
     # Bumped on password change and logout-everywhere, so older sessions and reset links stop working.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Set by staff through moderation: a blocked person can still log in and read, but no longer write.
+    blocked_at: Mapped[datetime | None]
+    blocked_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     roles: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -67,6 +70,10 @@ class User(UserMixin, Model):
     @property
     def is_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.blocked_at is not None
 
     def get_id(self) -> str:
         """What Flask-Login keeps in the session and the remember-me cookie: all three parts are checked."""

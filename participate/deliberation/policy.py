@@ -32,6 +32,8 @@ def comment_refusal(actor: User | None, subject: Subject) -> str | None:
         return _("Log in to take part in the discussion.")
     if not actor.is_confirmed:
         return _("Confirm your email address to take part in the discussion.")
+    if actor.is_blocked:
+        return _("Your account has been blocked by the moderators: %(reason)s", reason=actor.blocked_reason)
     return subject.kind.comment_refusal(actor, subject.obj)
 
 

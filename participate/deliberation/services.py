@@ -64,6 +64,10 @@ def wilson_lower_bound(up: int, down: int, z: float = Z_95) -> float:
 # --- threads ---------------------------------------------------------------------------------------
 
 
+def find_comment(comment_id: int | str) -> Comment | None:
+    return db.session.get(Comment, int(comment_id)) if str(comment_id).isdigit() else None
+
+
 def find_thread(subject_type: str, subject_id: int) -> Thread | None:
     return db.session.execute(
         select(Thread).where(Thread.subject_type == subject_type, Thread.subject_id == subject_id)

@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, current_app, redirect, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from participate.audit import services as audit
 from participate.core.access import authorize, current_actor, load
 from participate.core.markdown import render_markdown
 from participate.core.transaction import run_form
@@ -48,6 +49,17 @@ def _per_person() -> str:
     """Comments are limited per person (a library's computers share one address), visitors by address."""
     actor = current_actor()
     return f"user:{actor.id}" if actor is not None else (request.remote_addr or "unknown")
+
+
+@audit.describes("comment")
+def _describe_comment(subject_id: str) -> tuple[str, str | None]:
+    comment = services.find_comment(subject_id)
+    if comment is None:
+        return _("comment %(id)s", id=subject_id), None
+    excerpt = " ".join(comment.body.split())[:60]
+    return _("comment “%(excerpt)s”", excerpt=excerpt), url_for(
+        "deliberation.permalink", comment_id=comment.id
+    )
 
 
 def _logged_in(actor: Any, _obj: Any) -> bool:

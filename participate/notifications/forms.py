@@ -23,6 +23,7 @@ class PreferencesForm(FlaskForm):
     proposal_answered = BooleanField(KIND_LABELS[Kind.PROPOSAL_ANSWERED])
     hidden = BooleanField(KIND_LABELS[Kind.HIDDEN])
     phase_changed = BooleanField(KIND_LABELS[Kind.PHASE_CHANGED])
+    reported = BooleanField(KIND_LABELS[Kind.REPORTED])
     submit = SubmitField(_l("Save my choices"))
 
     def kind_fields(self) -> list:

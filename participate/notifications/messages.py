@@ -36,6 +36,11 @@ def describe(kind: str, data: dict[str, Any]) -> str:
             process=data.get("process", ""),
             phase=phase_label(data.get("phase")),
         )
+    if kind == Kind.REPORTED:
+        return _(
+            "Something was reported in “%(process)s” and waits for a moderator.",
+            process=data.get("process", ""),
+        )
     return _("Something new happened.")
 
 

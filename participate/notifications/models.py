@@ -20,6 +20,7 @@ class Kind(StrEnum):
     PROPOSAL_ANSWERED = "proposal_answered"
     HIDDEN = "hidden"
     PHASE_CHANGED = "phase_changed"
+    REPORTED = "reported"
 
 
 KIND_LABELS = {
@@ -28,6 +29,7 @@ KIND_LABELS = {
     Kind.PROPOSAL_ANSWERED: _l("Answers to my proposals"),
     Kind.HIDDEN: _l("Something of mine was hidden by a moderator"),
     Kind.PHASE_CHANGED: _l("Phase changes in processes I follow"),
+    Kind.REPORTED: _l("New reports in processes I moderate"),
 }
 # Email is on unless a person turned it off: following a process is already an explicit choice.
 EMAIL_DEFAULTS = dict.fromkeys(Kind, True)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from participate.accounts.models import User
+from participate.accounts.models import Role, User, UserRole
 from participate.core.clock import today, utcnow
 from participate.core.errors import PermissionDenied
 from participate.core.events import publish
@@ -37,7 +37,7 @@ from participate.notifications.models import (
     ProcessPhaseNotice,
 )
 from participate.notifications.tokens import make_unsubscribe_token, read_unsubscribe_token
-from participate.processes.models import Phase, Process, phase_index
+from participate.processes.models import Phase, Process, ProcessRole, ProcessRoleName, phase_index
 
 PER_PAGE = 20
 DEFAULT_BASE_URL = "http://localhost:5000"
@@ -129,6 +129,25 @@ def unsubscribe(user: User, kind: Kind) -> None:
 
 
 # Notifying -------------------------------------------------------------------------------------------
+
+
+def moderators_of(process: Any) -> list[int]:
+    roles = (ProcessRoleName.MODERATOR.value, ProcessRoleName.FACILITATOR.value)
+    chosen = (
+        db.session.execute(
+            select(ProcessRole.user_id)
+            .where(ProcessRole.process_id == process.id, ProcessRole.role.in_(roles))
+            .distinct()
+        )
+        .scalars()
+        .all()
+    )
+    if chosen:
+        return list(chosen)
+    staff = (Role.STAFF.value, Role.ADMIN.value)
+    return list(
+        db.session.execute(select(UserRole.user_id).where(UserRole.role.in_(staff)).distinct()).scalars()
+    )
 
 
 def notify(user_id: int | None, kind: Kind, data: dict[str, Any], url: str) -> Notification | None:

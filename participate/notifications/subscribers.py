@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from participate.core.events import subscribe
+from participate.core.urls import site_path
 from participate.extensions import db
 from participate.notifications import services
 from participate.notifications.models import Kind
@@ -78,3 +79,12 @@ def content_hidden(author_id: int | None, what: str, reason: str | None, url: st
 @subscribe("process.phase_changed")
 def process_phase_changed(process: Any, phase: Any, **_: Any) -> None:
     services.announce_phase(process, phase)
+
+
+@subscribe("content.reported")
+def content_reported(process: Any, item_type: str, item_id: int, **_: Any) -> None:
+    """The process's moderators and facilitators hear of a report; without any, council staff do."""
+    data = {"process": process.title, "what": item_type, "item_id": item_id}
+    queue = site_path("moderation_manage.queue", process_id=process.id)
+    for user_id in services.moderators_of(process):
+        services.notify(user_id, Kind.REPORTED, data, queue)

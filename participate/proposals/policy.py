@@ -38,6 +38,8 @@ def _participation_refusal(actor: User | None) -> str | None:
         return _("Log in to take part.")
     if not actor.is_confirmed:
         return _("Confirm your email address first: we sent you a link when you registered.")
+    if actor.is_blocked:
+        return _("Your account has been blocked by the moderators: %(reason)s", reason=actor.blocked_reason)
     return None
 
 
@@ -56,6 +58,8 @@ def can_submit(actor: User | None, process: Process, on: date) -> bool:
 def edit_refusal(actor: User | None, proposal: Proposal, on: date) -> str | None:
     if not _is_author(actor, proposal):
         return _("Only the author can change a proposal.")
+    if actor is not None and actor.is_blocked:
+        return _participation_refusal(actor)
     if proposal.status not in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED):
         return _("Staff have answered this proposal, so it can no longer be changed.")
     if proposal.process.current_phase(on) is not Phase.PROPOSALS:

@@ -22,6 +22,7 @@ from participate.core.clock import today
 from participate.core.errors import PermissionDenied
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
+from participate.moderation import policy as moderation_policy
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
@@ -160,6 +161,7 @@ def detail(proposal_id: int):
         following=services.is_following(actor, proposal),
         supports_left=services.supports_left(actor, proposal.process) if actor else None,
         button=ButtonForm(),
+        can_report=moderation_policy.can_report(actor, "proposal", proposal),
     )
 
 

@@ -26,7 +26,7 @@ RESIDENT = {
     "notifications.index", "notifications.mark_all_read", "notifications.preferences", "notifications.follow",
     "notifications.unfollow",
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
-    "accounts.log_out_other_devices",
+    "accounts.log_out_other_devices", "moderation.report",
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
 # Endpoints about something a person owns: to everyone else it does not exist (404, not 403).
@@ -49,6 +49,8 @@ def _urls(app, process, user, job, proposal):
         "job_id": job.id,
         "proposal_id": proposal.id,
         "name": "no-such-image.jpg",
+        "kind": "proposal",
+        "item_id": proposal.id,
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -71,7 +73,7 @@ def world(app):
 def test_url_map_has_no_unclassified_blueprints(app):
     known_prefixes = (
         "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
-        "admin.", "jobs.", "api.", "deliberation.", "notifications.",
+        "admin.", "jobs.", "api.", "deliberation.", "notifications.", "moderation.", "moderation_manage.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -114,7 +116,9 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
     _, process, user, job, proposal = world
     client = as_user(make_user("staff"))
     for endpoint, method, url in _urls(app, process, user, job, proposal):
-        if method != "GET" or not endpoint.startswith(("admin.", "process_manage.", "proposal_manage.")):
+        if method != "GET" or not endpoint.startswith(
+            ("admin.", "process_manage.", "proposal_manage.", "moderation_manage.")
+        ):
             continue
         expected = 403 if endpoint in ADMIN_ONLY else 200
         assert client.get(url).status_code == expected, endpoint

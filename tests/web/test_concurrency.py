@@ -110,3 +110,36 @@ def test_parallel_supports_never_exceed_the_limit_per_person(app):
     statuses = _parallel_posts(app, requests)
     assert sorted(statuses.values()).count(302) == 2, statuses
     assert db.session.scalar(select(func.count()).select_from(Support)) == 2
+
+
+def test_parallel_reports_by_one_person_make_one_report(app):
+    """One report per person per item: the unique constraint (and the lock per item) settle the race."""
+    from participate.moderation.models import Report
+    from tests.factories import make_proposal
+
+    proposal = make_proposal(make_process())
+    person = make_user()
+    path = f"/moderation/report/proposal/{proposal.id}"
+    clients = []
+    for _ in range(PARALLEL):
+        client = app.test_client()
+        login(client, person.email)
+        clients.append((client, csrf_token(client, path)))
+    start = threading.Barrier(PARALLEL)
+    statuses = {}
+
+    def send(n, client, token):
+        with app.app_context():
+            start.wait()
+            data = {"csrf_token": token, "reason": "spam", "text": ""}
+            statuses[n] = client.post(path, data=data).status_code
+
+    threads = [threading.Thread(target=send, args=(n, *pair)) for n, pair in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses.values()).count(302) == 1, statuses
+    assert set(statuses.values()) <= {302, 400}
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 1

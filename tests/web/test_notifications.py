@@ -202,6 +202,7 @@ def test_the_preferences_page_shows_and_saves_one_switch_per_kind(app, client, a
         Kind.PROPOSAL_ANSWERED: False,
         Kind.HIDDEN: True,
         Kind.PHASE_CHANGED: False,
+        Kind.REPORTED: False,
     }
     assert client.get("/notifications/preferences").get_data(as_text=True).count("checked") == 3
 

@@ -1,0 +1,1 @@
+"""Moderation: residents report content, moderators hide or restore it, staff block authors."""
