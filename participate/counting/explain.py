@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .model import Election
-from .rules.ear import EarOutcome
-from .rules.greedy import GreedyOutcome
-from .rules.mes import MesOutcome
-from .rules.phragmen import PhragmenOutcome
+
+if TYPE_CHECKING:  # the rules import their explanations
+    from .rules.ear import EarOutcome
+    from .rules.greedy import GreedyOutcome
+    from .rules.mes import MesOutcome
+    from .rules.phragmen import PhragmenOutcome
 
 
 def exact(x: int | Fraction) -> int | str:

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..explain import explain_ear
+from ..model import Election
+from ..options import CountOptions, RuleRun
+from ..progress import Watch
+from ..satisfaction import SatProfile, build_profile
 from ..ties import TieBreaking, lexicographic
 
 _REL = 1e-9
@@ -37,8 +42,15 @@ class EarOutcome:
     steps: tuple[EarStep, ...]
 
 
-def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking = lexicographic) -> EarOutcome:
+def pb_ear(
+    sp: SatProfile,
+    positions: np.ndarray,
+    *,
+    tie_breaking: TieBreaking = lexicographic,
+    watch: Watch | None = None,
+) -> EarOutcome:
     """`positions[e]` is the rank (0 = first) of entry e of the profile (see rules.ear.entry_positions)."""
+    watch = watch or Watch()
     n = sp.n_voters
     budget = sp.budget
     left = budget
@@ -58,6 +70,9 @@ def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking =
     for j in range(1, max_len + 1):
         in_top = positions < j
         while True:
+            watch.report(
+                (budget - left) / budget if budget else 0.0, f"PB-EAR: depth {j}, {len(steps)} funded"
+            )
             open_ = [
                 p
                 for p in range(sp.n_projects)
@@ -134,3 +149,10 @@ def entry_positions(sp: SatProfile) -> np.ndarray:
     for e in range(len(pos)):
         pos[e] = lookup[(int(sp.entry_group[e]), int(eproj[e]))]
     return pos
+
+
+def count_ear(election: Election, options: CountOptions) -> RuleRun:
+    sp = build_profile(election, "cardinality")
+    out = pb_ear(sp, entry_positions(sp), tie_breaking=options.tie_breaking, watch=options.watch)
+    options.watch.report(1.0, "PB-EAR: done")
+    return RuleRun(out.selected, partial(explain_ear, election, out))

@@ -18,6 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import CountingError
+from ..progress import Watch
 from ..satisfaction import SatProfile
 from ..ties import TieBreaking, lexicographic
 
@@ -366,7 +367,18 @@ def _tangent_slope(
     return -np.inf, 0.0  # pragma: no cover
 
 
-def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, jump: bool = False):
+def _run(
+    sp: SatProfile,
+    projs: list[_Proj],
+    per_voter: Fraction,
+    record: bool,
+    jump: bool = False,
+    watch: Watch | None = None,
+    progress_from: float = 0.0,
+):
+    """One exact MES run at a per-voter budget; a recorded run reports its progress from `progress_from`
+    to 1 as the budget is spent."""
+    watch = watch or Watch()
     money = _Money(len(sp.weights), per_voter)
     active = {q.p: q for q in projs}
     lb = {q.p: (q.cost / q.total) * (1 - _REL) for q in projs}
@@ -375,6 +387,13 @@ def _run(sp: SatProfile, projs: list[_Proj], per_voter: Fraction, record: bool, 
     chosen: list[_Proj] = []
     rounds: list[MesRound] = []
     while active:
+        if record:
+            spent_share = _share(_outcome_cost(chosen), sp.budget)
+            watch.report(
+                progress_from + (1 - progress_from) * spent_share, f"MES: {len(chosen)} projects funded"
+            )
+        else:
+            watch.check()
         best_hi = float("inf")
         evaluated = []
         for p in sorted(active, key=lb.__getitem__):
@@ -501,9 +520,12 @@ def method_of_equal_shares(
     tie_breaking: TieBreaking = lexicographic,
     per_voter_budget: Fraction | None = None,
     jump: bool = True,
+    watch: Watch | None = None,
 ) -> MesOutcome:
     """MES; `completion="add1"` raises every voter's budget by 1 unit until the next step would
-    overspend (exactly pabutools' `voter_budget_increment=1`)."""
+    overspend (exactly pabutools' `voter_budget_increment=1`). Progress: the add1 search reports up to 0.9,
+    the final exact run the rest."""
+    watch = watch or Watch()
     if completion not in ("none", "add1"):
         raise ValueError(completion)
     projs, free = _prepare(sp, tie_breaking)
@@ -511,13 +533,20 @@ def method_of_equal_shares(
         return MesOutcome((), Fraction(0), 0, (), (), ())
     base = per_voter_budget if per_voter_budget is not None else Fraction(sp.budget, sp.n_voters)
     if completion == "none":
-        return _finish(sp, projs, free, base, 0)
-    k = _add1_increments(sp, projs, free, base, jump)
-    return _finish(sp, projs, free, base + k, k)
+        return _finish(sp, projs, free, base, 0, watch)
+    k = _add1_increments(sp, projs, free, base, jump, watch)
+    return _finish(sp, projs, free, base + k, k, watch)
 
 
 def _outcome_cost(chosen: list[_Proj]) -> int:
     return sum(q.cost for q in chosen)
+
+
+_ADD1_PROGRESS = 0.9  # the share of the progress bar for add1's search (the final exact run takes the rest)
+
+
+def _share(spent: int, budget: int) -> float:
+    return min(spent / budget, 1.0) if budget else 1.0
 
 
 def _is_exhaustive(sp: SatProfile, projs: list[_Proj], chosen: list[_Proj]) -> bool:
@@ -527,7 +556,7 @@ def _is_exhaustive(sp: SatProfile, projs: list[_Proj], chosen: list[_Proj]) -> b
 
 
 def _add1_increments(
-    sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction, jump: bool = True
+    sp: SatProfile, projs: list[_Proj], free: list[str], base: Fraction, jump: bool, watch: Watch
 ) -> int:
     """The number k of unit increments pabutools' iterated MES stops at (returning the run at base + k)."""
     k = 0
@@ -538,9 +567,13 @@ def _add1_increments(
         try:
             if not jump:  # reference mode: exact runs, one unit at a time
                 raise _Uncertain
-            chosen, dmax = _float_run(sp, projs, float(base + k), try_jump)
+            chosen, dmax = _float_run(sp, projs, float(base + k), try_jump, watch)
         except _Uncertain:
-            chosen, _, _, dmax = _run(sp, projs, base + k, record=False, jump=try_jump)
+            chosen, _, _, dmax = _run(sp, projs, base + k, record=False, jump=try_jump, watch=watch)
+        watch.report(
+            _ADD1_PROGRESS * _share(_outcome_cost(chosen), sp.budget),
+            f"MES add1: {k} units added to each voter",
+        )
         short = short + 1 if dmax < 1 else 0
         if _outcome_cost(chosen) > sp.budget:
             return last_k
@@ -554,10 +587,15 @@ def _add1_increments(
         k += step
 
 
-def _finish(sp: SatProfile, projs: list[_Proj], free: list[str], per_voter: Fraction, k: int) -> MesOutcome:
+def _finish(
+    sp: SatProfile, projs: list[_Proj], free: list[str], per_voter: Fraction, k: int, watch: Watch
+) -> MesOutcome:
     if k < 0:  # pabutools returns its initial allocation (only free projects)
         return MesOutcome(tuple(free), per_voter, 0, (), _unfunded(sp, projs, None, set()), tuple(free))
-    chosen, rounds, money, _ = _run(sp, projs, per_voter, record=True)
+    progress_from = _ADD1_PROGRESS if k else 0.0
+    chosen, rounds, money, _ = _run(
+        sp, projs, per_voter, record=True, watch=watch, progress_from=progress_from
+    )
     taken = {q.p for q in chosen}
     return MesOutcome(
         selected=tuple(free) + tuple(q.pid for q in chosen),
@@ -629,7 +667,7 @@ def _rho_float(q: _Proj, b: np.ndarray, scale_money: float):
     raise _Uncertain  # pragma: no cover - pathological; the exact run decides
 
 
-def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool):
+def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool, watch: Watch):
     """Certified float MES at one per-voter budget: (chosen projects, dmax)."""
     money = _FloatMoney(len(sp.weights), per_voter)
     b = money.valsf
@@ -640,6 +678,7 @@ def _float_run(sp: SatProfile, projs: list[_Proj], per_voter: float, jump: bool)
     limit = _Limit() if jump else None
     chosen = []
     while active:
+        watch.check()
         evaluated = []
         best_hi = float("inf")
         for p in sorted(active, key=lb.__getitem__):
