@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 from .errors import PabulibFormatError
 from .model import APPROVAL_TYPES, CARDINAL_TYPES, VOTE_TYPES, Ballot, Election, Points, Project
@@ -479,10 +480,10 @@ def make_election(
     made = []
     for i, b in enumerate(ballots):
         if cardinal:
-            ids, pts = b  # type: ignore[misc]
+            ids, pts = cast(tuple[tuple[str, ...], tuple[Points, ...]], b)
             made.append(Ballot(str(i + 1), tuple(ids), tuple(pts)))
         else:
-            made.append(Ballot(str(i + 1), tuple(b)))  # type: ignore[arg-type]
+            made.append(Ballot(str(i + 1), tuple(cast(tuple[str, ...], b))))
     return Election(
         meta=full_meta,
         projects=tuple(Project(pid, cost) for pid, cost in projects),

@@ -188,7 +188,7 @@ def build_profile(election: Election, sat: str) -> SatProfile:
     cost_arr = np.asarray(costs, dtype=np.int64)
     approvals = np.bincount(flat_p, weights=w[flat_g], minlength=len(ids)).astype(np.int64)
     scale = 1
-    exact_points: list | None = None
+    exact_points: list[Points] | None = None
     if cardinal:
         exact_points = [x for pts in group_points for x in pts]  # type: ignore[union-attr]
         for v in exact_points:

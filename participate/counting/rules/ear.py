@@ -55,10 +55,12 @@ def pb_ear(
     budget = sp.budget
     left = budget
     max_len = max((len(b) for b in sp.group_ballots), default=0)
-    quota = [
-        Fraction(0) if sp.costs[p] == 0 else Fraction(n * sp.costs[p], budget) if budget else None
+    # with no budget, only free projects have a quota
+    quota = {
+        p: Fraction(n * sp.costs[p], budget) if sp.costs[p] else Fraction(0)
         for p in range(sp.n_projects)
-    ]
+        if budget or not sp.costs[p]
+    }
     vals: list[Fraction] = [Fraction(0), Fraction(1)]
     valsf = np.array([0.0, 1.0])
     cls = np.ones(len(sp.weights), dtype=np.int64)
@@ -74,9 +76,7 @@ def pb_ear(
                 (budget - left) / budget if budget else 0.0, f"PB-EAR: depth {j}, {len(steps)} funded"
             )
             open_ = [
-                p
-                for p in range(sp.n_projects)
-                if p not in funded and sp.costs[p] <= left and quota[p] is not None
+                p for p in range(sp.n_projects) if p not in funded and sp.costs[p] <= left and p in quota
             ]
             if not open_:
                 return EarOutcome(tuple(s.project for s in steps), tuple(steps))
@@ -88,7 +88,7 @@ def pb_ear(
                 qf = float(quota[p])
                 if sup_f[p] > 0 and sup_f[p] >= qf * (1 - _REL):
                     cands.append(p)
-            exact = {}
+            exact: dict[int, Fraction] = {}
             for p in cands:
                 s = _exact_support(sp, p, in_top, vals, cls)
                 if s > 0 and s >= quota[p]:

@@ -54,7 +54,7 @@ def greedy(
         total = Fraction(sp.total_sat(p), sp.scale)
         cost = sp.costs[p]
         if cost == 0 and (total > 0 or free_first_always):
-            key: tuple = (0, 0)
+            key: tuple[int, int | Fraction] = (0, 0)
         elif total > 0:
             key = (1, -Fraction(total) / cost)
         else:
