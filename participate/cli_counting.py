@@ -12,6 +12,7 @@ import click
 
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, CountingError, count, read_pabulib
 from participate.counting.engine import META_THRESHOLD
+from participate.counting.memory import collector_paused
 
 
 class _OneLineErrors(click.Command):
@@ -58,6 +59,19 @@ def count_command(
     deadline = time.monotonic() + time_limit if time_limit is not None else None
     if fmt not in ("json", "table"):
         raise click.ClickException(f"unknown format {fmt!r} (choose json or table)")
+    with collector_paused():  # the whole command: reading, counting and writing the explanation
+        _count_and_print(file, rule, sat, completion, threshold, fmt, deadline)
+
+
+def _count_and_print(
+    file: str,
+    rule: str,
+    sat: str | None,
+    completion: str | None,
+    threshold: str | None,
+    fmt: str,
+    deadline: float | None,
+) -> None:
     try:
         election = read_pabulib(file)
         result = count(

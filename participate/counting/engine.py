@@ -9,6 +9,7 @@ from typing import Any
 
 from . import explain
 from .errors import UnsupportedOptionError
+from .memory import collector_paused
 from .model import Election
 from .options import CountOptions, Explanation, RuleRun
 from .pabulib import parse_number
@@ -83,7 +84,8 @@ def count(
         tie_breaking=tie_breaking,
         watch=Watch(progress, deadline),
     )
-    run = info.count(election, options)
+    with collector_paused():
+        run = info.count(election, options)
     cost = {p.id: p.cost for p in election.projects}
     return CountResult(
         rule=rule,

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import gc
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from fractions import Fraction
 from pathlib import Path
 from typing import cast
 
 from .errors import PabulibFormatError
+from .memory import collector_paused
 from .model import APPROVAL_TYPES, CARDINAL_TYPES, VOTE_TYPES, Ballot, Election, Points, Project
 from .plain_votes import plain_ballots
 
@@ -108,7 +107,7 @@ def parse_pabulib(text: str, *, strict: bool = False) -> Election:
     parser = _Parser()
     buffer = io.StringIO(text, newline="")
     reader = csv.reader(buffer, delimiter=";")
-    with _collector_paused():
+    with collector_paused():
         for line, row in _rows(reader):
             parser.feed(line, row)
             # Once the VOTES header is read, a well-formed body (the common case) is read in bulk;
@@ -118,20 +117,6 @@ def parse_pabulib(text: str, *, strict: bool = False) -> Election:
             ):
                 break
         return parser.finish(strict)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading creates hundreds of thousands of small containers and no reference cycle: the cyclic garbage
-    collector's passes over them, triggered again and again while they are created, would cost as much as
-    the reading itself."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Parser:
