@@ -87,7 +87,7 @@ def run_rounds(
             quotes.append(quote)
         if not quotes:
             break
-        bought = prices.buy(prices.choose(quotes, ceiling), quotes, remaining)
+        bought = prices.buy(prices.choose(quotes, ceiling), remaining)
         funded.append(bought)
         del remaining[bought.index]
     return funded

@@ -101,43 +101,47 @@ class ExactMoney:
 def _float_rho(q: MesProject, money: ExactMoney) -> tuple[float, Vector, int, Vector, float] | None:
     """Float estimate of rho; None if the supporters certainly cannot afford q (exactly checked)."""
     bud = money.valsf[money.cls[q.groups]]
-    m = q.weight_f * bud
-    total = float(m.sum())
+    money_of_group = q.weight_f * bud
+    total = float(money_of_group.sum())
     tol = REL * q.cost + 1e-12 * q.voters * float(money.valsf[1])
     if total < q.cost - tol or (
         total < q.cost + tol and money.exact_sum(money.cls[q.groups], q.weight_f) < q.cost
     ):
         return None
-    r = bud / q.sat_f
-    o = np.argsort(r, kind="stable")
-    ms = m[o]
-    prefix = np.cumsum(ms) - ms
-    suffix = np.cumsum(q.weighted_sat_f[o][::-1])[::-1]
-    rs = r[o]
-    cond = (q.cost - prefix) <= rs * suffix
-    i = int(np.argmax(cond)) if cond.any() else len(o) - 1
-    rho = (q.cost - prefix[i]) / suffix[i]
-    return rho, o, i, rs, (q.cost + prefix[i]) / suffix[i]
+    ratio = bud / q.sat_f
+    order = np.argsort(ratio, kind="stable")
+    money_sorted = money_of_group[order]
+    prefix = np.cumsum(money_sorted) - money_sorted
+    suffix = np.cumsum(q.weighted_sat_f[order][::-1])[::-1]
+    ratios = ratio[order]
+    cond = (q.cost - prefix) <= ratios * suffix
+    capped = int(np.argmax(cond)) if cond.any() else len(order) - 1
+    rho = (q.cost - prefix[capped]) / suffix[capped]
+    return rho, order, capped, ratios, (q.cost + prefix[capped]) / suffix[capped]
 
 
-def _exact_rho(q: MesProject, money: ExactMoney, o: Vector, i: int, rs: Vector, rho_f: float) -> ExactPrice:
-    """Exact rho and the number of capped supporters (first `i` of order `o`), confirmed exactly."""
-    cls_sorted = money.cls[q.groups[o]]
-    capped_money = money.exact_sum(cls_sorted[:i], q.weight_f[o][:i]) if i else Fraction(0)
-    den = int(dot(q.weight[o][i:], q.sat[o][i:]))
+def _exact_rho(
+    q: MesProject, money: ExactMoney, order: Vector, capped: int, ratios: Vector, rho_f: float
+) -> ExactPrice:
+    """Exact rho and the number of capped supporters (first `capped` of order `order`), confirmed exactly."""
+    cls_sorted = money.cls[q.groups[order]]
+    capped_money = money.exact_sum(cls_sorted[:capped], q.weight_f[order][:capped]) if capped else Fraction(0)
+    den = int(dot(q.weight[order][capped:], q.sat[order][capped:]))
     if den > 0:
         rho = (q.cost - capped_money) / den
-        slack = BAND * abs(rho_f) + 1e-11 * float(money.valsf[1]) / q.sat_f[o]  # + rounding of float money
-        band = np.nonzero(np.abs(rs - rho_f) <= slack)[0]
+        slack = (
+            BAND * abs(rho_f) + 1e-11 * float(money.valsf[1]) / q.sat_f[order]
+        )  # + rounding of float money
+        band = np.nonzero(np.abs(ratios - rho_f) <= slack)[0]
         ok = True
         for j in band:
             have = money.vals[cls_sorted[j]]
-            need = rho * int(q.sat[o][j])
-            if (j < i and have > need) or (j >= i and have < need):
+            need = rho * int(q.sat[order][j])
+            if (j < capped and have > need) or (j >= capped and have < need):
                 ok = False
                 break
         if ok:
-            return rho, o, i
+            return rho, order, capped
     return _exact_rho_slow(q, money)
 
 
@@ -162,26 +166,28 @@ def _pay(
     q: MesProject,
     money: ExactMoney,
     rho: Fraction,
-    o: np.ndarray,
-    i: int,
+    order: np.ndarray,
+    capped: int,
     record: bool,
     drho: Fraction = Fraction(0),
 ) -> MesRound | None:
-    groups = q.groups[o]
+    groups = q.groups[order]
     old = money.cls[groups]
     payments: dict[Fraction, int] = {}
     gave_all = 0
     if record:
-        capped_counts = np.bincount(old[:i], weights=q.weight_f[o][:i]) if i else np.zeros(0)
+        capped_counts = (
+            np.bincount(old[:capped], weights=q.weight_f[order][:capped]) if capped else np.zeros(0)
+        )
         for c in np.nonzero(capped_counts)[0]:
             amount = money.vals[c]
             payments[amount] = payments.get(amount, 0) + int(capped_counts[c])
             gave_all += int(capped_counts[c])
-    money.cls[groups[:i]] = 0
-    u_groups = groups[i:]
-    s_u = q.sat[o][i:]
+    money.cls[groups[:capped]] = 0
+    u_groups = groups[capped:]
+    s_u = q.sat[order][capped:]
     s_vals, s_code = np.unique(s_u, return_inverse=True)
-    uniq, inv = np.unique(old[i:] * len(s_vals) + s_code.reshape(-1), return_inverse=True)
+    uniq, inv = np.unique(old[capped:] * len(s_vals) + s_code.reshape(-1), return_inverse=True)
     inv = inv.reshape(-1)
     c_old = uniq // len(s_vals)
     sv = s_vals[uniq % len(s_vals)]
@@ -200,7 +206,7 @@ def _pay(
     money.cls[u_groups] = first + inv
     if not record:
         return None
-    per_key = np.bincount(inv, weights=q.weight_f[o][i:])
+    per_key = np.bincount(inv, weights=q.weight_f[order][capped:])
     per_sat: dict[int, int] = {}
     near_zero = np.abs(new_f) <= 1e-9 * float(money.valsf[1])
     for k in range(len(uniq)):
@@ -216,24 +222,24 @@ def _pay(
     return MesRound(q.id, q.cost, q.voters, payers, gave_all, pays)
 
 
-def _price_slope(q: MesProject, money: ExactMoney, o: np.ndarray, i: int) -> Fraction:
+def _price_slope(q: MesProject, money: ExactMoney, order: np.ndarray, capped: int) -> Fraction:
     """d(rho)/dx of the chosen project with its capped set fixed: -(sum_capped w d) / (sum_uncapped w s)."""
-    groups = q.groups[o]
+    groups = q.groups[order]
     capped_slope = Fraction(0)
-    if i:
-        counts = np.bincount(money.cls[groups[:i]], weights=q.weight_f[o][:i])
+    if capped:
+        counts = np.bincount(money.cls[groups[:capped]], weights=q.weight_f[order][:capped])
         for c in np.nonzero(counts)[0]:
             capped_slope += int(counts[c]) * money.slopes[c]
-    return -capped_slope / int(dot(q.weight[o][i:], q.sat[o][i:]))
+    return -capped_slope / int(dot(q.weight[order][capped:], q.sat[order][capped:]))
 
 
-def _has_boundary(q: MesProject, money: ExactMoney, rho: Fraction, o: np.ndarray) -> bool:
+def _has_boundary(q: MesProject, money: ExactMoney, rho: Fraction, order: np.ndarray) -> bool:
     """Whether a supporter of q has exactly rho * sat left (then q's price slope is ambiguous)."""
-    cls = money.cls[q.groups[o]]
-    r = money.valsf[cls] / q.sat_f[o]
+    cls = money.cls[q.groups[order]]
+    r = money.valsf[cls] / q.sat_f[order]
     rf = float(rho)
     for j in np.nonzero(np.abs(r - rf) <= BAND * abs(rf) + 1e-300)[0]:
-        if money.vals[cls[j]] == rho * int(q.sat[o][j]):
+        if money.vals[cls[j]] == rho * int(q.sat[order][j]):
             return True
     return False
 
@@ -297,9 +303,7 @@ class ExactPrices(RoundPrices[ExactQuote, ExactChoice]):
         assert best is not None
         return ExactChoice(*best, exact_prices)
 
-    def buy(
-        self, choice: ExactChoice, quotes: list[ExactQuote], remaining: dict[int, MesProject]
-    ) -> MesProject:
+    def buy(self, choice: ExactChoice, remaining: dict[int, MesProject]) -> MesProject:
         q, rho, o, i = choice.project, choice.rho, choice.order, choice.capped
         drho = Fraction(0)
         if self.limit is not None:

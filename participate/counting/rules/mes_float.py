@@ -115,9 +115,7 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
                     raise Uncertain  # pragma: no cover - cannot happen after the exact sort
         return FloatChoice(best, [t for t in evaluated if t is not best], tied_ok)
 
-    def buy(
-        self, choice: FloatChoice, quotes: list[FloatQuote], remaining: dict[int, MesProject]
-    ) -> MesProject:
+    def buy(self, choice: FloatChoice, remaining: dict[int, MesProject]) -> MesProject:
         best = choice.quote
         q, rho, capped = best.project, best.rho, best.capped
         money, slopes = self.money.valsf, self.money.slopesf

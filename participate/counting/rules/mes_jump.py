@@ -109,20 +109,22 @@ def constrain(
     money: FloatMoneyView,
     rho: Fraction | float,
     drho: Fraction | float,
-    o: Vector,
-    i: int,
-    active: dict[int, MesProject],
-    line: dict[int, Line],
+    order: Vector,
+    capped: int,
+    remaining: dict[int, MesProject],
+    lines: dict[int, Line],
     tied_ok: set[int] | frozenset[int] = frozenset(),
 ) -> None:
-    """Keep the round's shape: the capped supporters of q stay capped, the others uncapped, and every other
-    project's price above q's."""
+    """Keep the round's shape: the first `capped` supporters of q in `order` stay capped (they pay all they
+    have), the others uncapped, and every other remaining project's price stays above q's."""
     rf, df = float(rho), float(drho)
-    cls = money.cls[q.groups[o]]
-    v, d, s = money.valsf[cls], money.slopesf[cls], q.sat_f[o]
-    sign = np.where(np.arange(len(o)) < i, -1.0, 1.0)  # capped: rho s - v >= 0 ; uncapped: v - rho s >= 0
+    cls = money.cls[q.groups[order]]
+    v, d, s = money.valsf[cls], money.slopesf[cls], q.sat_f[order]
+    sign = np.where(
+        np.arange(len(order)) < capped, -1.0, 1.0
+    )  # capped: rho s - v >= 0; uncapped: v - rho s >= 0
     limit.add(sign * (v - rf * s), np.abs(v) + abs(rf) * s, sign * (d - df * s), np.abs(d) + abs(df) * s)
-    rows = [line[p] for p, other in active.items() if other is not q and p not in tied_ok]
+    rows = [lines[p] for p, other in remaining.items() if other is not q and p not in tied_ok]
     if rows:
         a, amag, g, gmag = np.array(rows).T
         # every other project's price must stay above q's (strictly if it would win a tie)
@@ -161,7 +163,7 @@ class RoundPrices(ABC, Generic[Quote, Choice]):
         """The cheapest project (ties by tie-breaking) among the quotes whose lower bound is <= ceiling."""
 
     @abstractmethod
-    def buy(self, choice: Choice, quotes: list[Quote], remaining: dict[int, MesProject]) -> MesProject:
+    def buy(self, choice: Choice, remaining: dict[int, MesProject]) -> MesProject:
         """Fund the chosen project: its supporters pay; with the jump, keep the round's shape."""
 
     def drop_unaffordable(self, q: MesProject) -> None:
