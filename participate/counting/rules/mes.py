@@ -99,9 +99,9 @@ def _add1_increments(
     """The number k of unit increments pabutools' iterated MES stops at (returning the run at base + k)."""
     k = 0
     last_k = -1
-    short = 0  # consecutive runs whose jump was under one unit: computing jumps is then skipped for a while
+    short = 0  # consecutive runs whose jump was under one unit: jumps are then tried at 4, 8, 16, ... only
     while True:
-        try_jump = jump and (short < 3 or short % 8 == 0)
+        try_jump = jump and (short < 3 or short & (short - 1) == 0)
         prices: RoundPrices[Any, Any]
         try:
             if not jump:  # reference mode: exact runs, one unit at a time
