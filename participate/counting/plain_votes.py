@@ -14,6 +14,7 @@ from itertools import repeat
 
 from .model import CARDINAL_TYPES, Ballot, Project
 
+_SECTION_NAMES = frozenset(("meta", "projects", "votes"))
 # every character str.strip() removes except the line feed (all of them are below U+3001)
 _SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")
 
@@ -43,6 +44,8 @@ def plain_ballots(
     if set(map(str.count, lines, repeat(";"))) != {width - 1}:
         return None
     cells = ";".join(lines).split(";")
+    if not _SECTION_NAMES.isdisjoint(map(str.lower, cells[::width])):
+        return None  # the row-by-row reader takes a row naming a section for a section header
     columns = {name: cells[i::width] for i, name in enumerate(header)}
     ballot_ids = _ballot_ids(columns.pop("vote"), vote_type, projects, spaces)
     if ballot_ids is None:
