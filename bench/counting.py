@@ -1,14 +1,18 @@
-"""Speed of the counting engine against pabutools 1.2.3, on the same files, in one run.
+"""Speed of the counting engine against pabutools 1.2.3, on the same files and rules, in one run.
 
-    nice .venv/bin/python bench/counting.py [--quick] [--skip-pabutools]
+    nice .venv/bin/python bench/counting.py [--quick] [--skip-pabutools] [--repeat N]
 
-Prints, for Kraków 2020 (42,280 ranked ballots) and Warsaw 2026 (61,668 approval ballots): pabutools' time
-and ours for greedy and MES (same outcome checked), the ratio, and the peak memory of each process; then MES
-with add1u on Warsaw 2026 (pabutools does not finish it in 5 minutes: not run); then how our time and memory
-grow with the number of ballots (generated approval elections of 1k, 10k, 100k and 1M ballots).
+End to end: whole processes, from process start to the answer, as an auditor runs them: our console script
+`participate count FILE --rule R --sat S --format json` (JSON with the explanation), against a small
+pabutools script in a fresh interpreter that reads the same file with pabutools and runs the same rule
+(importing only pabutools). In process: inside those same processes, the rule alone (file read excluded;
+ours includes merging ballots and the explanation), and the time to read the file. Wall and CPU seconds
+(user + system, all threads) are both given: the machine may be shared, so CPU is the steadier figure.
+Ours is the median of --repeat runs (default 3), pabutools one run (it takes minutes).
 
-Every measurement runs in a fresh interpreter, so peak memory (max RSS) is that measurement's own.
-Times exclude reading the file (reported separately); ours include merging ballots and building the profile.
+Rows: Kraków 2020 (42,280 ranked ballots, cost-points) and Warsaw 2026 (61,668 approval ballots, cost) x
+greedy, MES, MES add1u (pabutools does not finish add1 on these files in 5 minutes: not run). Then how our
+time and memory grow with the number of ballots (generated approval elections, in process).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import json
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -25,15 +30,73 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "pabulib"
+SCRIPT = Path(sys.executable).with_name("participate")
 
 CASES = [
-    ("Poland_Krakow_2020.pb", "cost-points"),
-    ("Poland_Warszawa_2026.pb", "cost"),
+    ("Poland_Warszawa_2026.pb", "cost", "greedy", "none"),
+    ("Poland_Warszawa_2026.pb", "cost", "mes", "none"),
+    ("Poland_Warszawa_2026.pb", "cost", "mes", "add1u"),
+    ("Poland_Krakow_2020.pb", "cost-points", "greedy", "none"),
+    ("Poland_Krakow_2020.pb", "cost-points", "mes", "none"),
+    ("Poland_Krakow_2020.pb", "cost-points", "mes", "add1u"),
 ]
+PABUTOOLS_FINISHES = {"none"}  # completions pabutools finishes on these files within 5 minutes
 
 
 def _maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_process(args: list[str]) -> tuple[subprocess.CompletedProcess[str], float, float]:
+    """Run a whole process; its wall and CPU seconds (it and its threads)."""
+    cpu, wall = _children_cpu(), time.perf_counter()
+    proc = subprocess.run(args, capture_output=True, text=True, check=False)
+    wall, cpu = time.perf_counter() - wall, _children_cpu() - cpu
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr}")
+    return proc, wall, cpu
+
+
+def _clock() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> dict[str, float]:
+    wall, cpu = _clock()
+    return {"wall": wall - start[0], "cpu": cpu - start[1]}
+
+
+def pabutools_job(file: str, sat: str, rule: str, completion: str) -> dict:
+    """A pabutools count in this fresh process (pabutools only: our engine is never imported)."""
+    from pabutools.election.pabulib import parse_pabulib
+
+    from tests.counting.pabu import pabutools_outcome, pabutools_points_k
+
+    start = _clock()
+    instance, profile = parse_pabulib(str(DATA / file))
+    read = _since(start)
+    start = _clock()
+    k = pabutools_points_k(instance, profile)
+    selected = pabutools_outcome(instance, profile, rule, sat, completion, k)
+    return {"read": read, "rule": _since(start), "selected": selected, "peak_mb": _maxrss_mb()}
+
+
+def ours_job(file: str, sat: str, rule: str, completion: str) -> dict:
+    """Our read and count in this process (the count includes building the explanation)."""
+    from participate.counting import count, read_pabulib
+
+    start = _clock()
+    election = read_pabulib(DATA / file)
+    read = _since(start)
+    start = _clock()
+    result = count(election, rule=rule, sat=sat, completion=completion)
+    result.to_dict()
+    return {"read": read, "rule": _since(start), "selected": list(result.selected), "peak_mb": _maxrss_mb()}
 
 
 def generated_election(n: int, seed: int = 1):
@@ -52,117 +115,118 @@ def generated_election(n: int, seed: int = 1):
     return make_election(budget=budget, vote_type="approval", projects=projects, ballots=ballots)
 
 
-def job(spec: dict) -> dict:
-    """One measurement (run in a child interpreter)."""
-    out: dict = {}
-    if spec.get("generated"):
-        t = time.perf_counter()
-        election = generated_election(spec["generated"])
-        out["make_s"] = time.perf_counter() - t
-        from participate.counting import count
+def generated_job(n: int, rule: str, completion: str) -> dict:
+    election = generated_election(n)
+    from participate.counting import count
 
-        base = _maxrss_mb()
-        t = time.perf_counter()
-        r = count(election, rule=spec["rule"], sat="cost", completion=spec.get("completion"))
-        out["seconds"] = time.perf_counter() - t
-        out["selected"] = list(r.selected)
-        out["rss_before_mb"] = base
-    elif spec.get("pabutools"):
-        from participate.counting import read_pabulib
-        from tests.counting.pabu import load, reference
+    base = _maxrss_mb()
+    start = _clock()
+    result = count(election, rule=rule, sat="cost", completion=completion)
+    return {
+        "rule": _since(start),
+        "selected": list(result.selected),
+        "peak_mb": _maxrss_mb(),
+        "base_mb": base,
+    }
 
-        path = DATA / spec["file"]
-        election = read_pabulib(path)
-        t = time.perf_counter()
-        loaded = load(election, path.read_text(encoding="utf-8-sig"))
-        out["read_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        out["selected"] = reference(
-            election, spec["rule"], spec["sat"], spec.get("completion", "none"), loaded=loaded
-        )
-        out["seconds"] = time.perf_counter() - t
-    else:
-        from participate.counting import count, read_pabulib
 
-        t = time.perf_counter()
-        election = read_pabulib(DATA / spec["file"])
-        out["read_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        r = count(election, rule=spec["rule"], sat=spec["sat"], completion=spec.get("completion"))
-        out["seconds"] = time.perf_counter() - t
-        out["selected"] = list(r.selected)
-    out["peak_mb"] = _maxrss_mb()
+JOBS = {"pabutools": pabutools_job, "ours": ours_job, "generated": generated_job}
+
+
+def job(kind: str, *args: object) -> dict:
+    """Run one measurement in a fresh interpreter, so that its peak memory and imports are its own."""
+    spec = json.dumps([kind, *args])
+    proc, wall, cpu = timed_process([sys.executable, __file__, "--job", spec])
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["process"] = {"wall": wall, "cpu": cpu}
     return out
 
 
-def run(spec: dict) -> dict:
-    proc = subprocess.run(
-        [sys.executable, __file__, "--job", json.dumps(spec)], capture_output=True, text=True, check=False
+def ours_end_to_end(file: str, sat: str, rule: str, completion: str) -> dict:
+    args = [str(SCRIPT), "count", str(DATA / file), "--rule", rule, "--sat", sat, "--format", "json"]
+    if completion != "none":
+        args += ["--completion", completion]
+    proc, wall, cpu = timed_process(args)
+    return {"wall": wall, "cpu": cpu, "selected": json.loads(proc.stdout)["selected"]}
+
+
+def _median(runs: list[dict], *path: str) -> float:
+    values = []
+    for run in runs:
+        for key in path:
+            run = run[key]
+        values.append(run)
+    return statistics.median(values)
+
+
+def _ratio(theirs: float, ours: float) -> str:
+    return f"{theirs / ours:.0f}x" if theirs == theirs and ours > 0 else "-"
+
+
+def counting_table(repeat: int, skip_pabutools: bool) -> None:
+    print("pabutools 1.2.3 vs participate.counting: same files, same rules, one run (seconds)\n")
+    print(
+        f"{'':<29}| {'end to end: whole process':^52} | {'in process: the rule alone':^44} | {'':^6}\n"
+        f"{'file':<16} {'rule':<12}| {'pabu wall':>9} {'ours wall':>9} {'ratio':>6} "
+        f"{'pabu CPU':>9} {'ours CPU':>9} {'ratio':>6} | {'pabu CPU':>9} {'ours CPU':>9} {'ratio':>6} "
+        f"{'ours read':>9} | {'e2e/read':>8} {'same':>5}"
     )
-    if proc.returncode != 0:
-        raise SystemExit(f"measurement {spec} failed:\n{proc.stderr}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    for file, sat, rule, completion in CASES:
+        e2e = [ours_end_to_end(file, sat, rule, completion) for _ in range(repeat)]
+        inside = [job("ours", file, sat, rule, completion) for _ in range(repeat)]
+        runs_pabutools = completion in PABUTOOLS_FINISHES and not skip_pabutools
+        ref = job("pabutools", file, sat, rule, completion) if runs_pabutools else None
+        nan = float("nan")
+        ours_wall, ours_cpu = _median(e2e, "wall"), _median(e2e, "cpu")
+        ours_rule, ours_read = _median(inside, "rule", "cpu"), _median(inside, "read", "cpu")
+        pabu_wall = ref["process"]["wall"] if ref else nan
+        pabu_cpu = ref["process"]["cpu"] if ref else nan
+        pabu_rule = ref["rule"]["cpu"] if ref else nan
+        same = "-" if ref is None else str(ref["selected"] == e2e[0]["selected"] == inside[0]["selected"])
+        label = rule if completion == "none" else f"{rule} {completion}"
+        print(
+            f"{file.split('_')[1] + ' ' + file.split('_')[2][:4]:<16} {label:<12}| {pabu_wall:>9.2f} "
+            f"{ours_wall:>9.3f} {_ratio(pabu_wall, ours_wall):>6} {pabu_cpu:>9.2f} {ours_cpu:>9.3f} "
+            f"{_ratio(pabu_cpu, ours_cpu):>6} | {pabu_rule:>9.2f} {ours_rule:>9.3f} "
+            f"{_ratio(pabu_rule, ours_rule):>6} {ours_read:>9.3f} | {ours_cpu / ours_read:>7.1f}x {same:>5}",
+            flush=True,
+        )
+    print(
+        "\n(e2e/read: our whole process, CPU, over the CPU time our reader takes for the file in process;"
+        "\n nan: pabutools not run - it does not finish MES with add1 on these files in 5 minutes)"
+    )
+
+
+def growth_table(quick: bool) -> None:
+    print("\nGrowth with the number of ballots (generated approval elections, 60 projects, 1-5 approvals)")
+    print(f"{'ballots':>9} {'greedy s':>9} {'mes s':>8} {'add1u s':>8} {'peak MB':>8} {'engine MB':>9}")
+    for n in [1_000, 10_000, 100_000] + ([] if quick else [1_000_000]):
+        runs = [job("generated", n, rule, completion) for rule, completion in GROWTH_RULES]
+        g, m, u = (r["rule"]["wall"] for r in runs)
+        peak = max(r["peak_mb"] for r in runs)
+        engine = max(r["peak_mb"] - r["base_mb"] for r in runs)
+        print(f"{n:>9} {g:>9.3f} {m:>8.3f} {u:>8.3f} {peak:>8.0f} {engine:>9.0f}", flush=True)
+    print("\n(peak MB: whole process incl. the generated election; engine MB: growth during the count)")
+
+
+GROWTH_RULES = [("greedy", "none"), ("mes", "none"), ("mes", "add1u")]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--job")
     ap.add_argument("--skip-pabutools", action="store_true")
-    ap.add_argument("--quick", action="store_true", help="scaling up to 100k ballots only")
+    ap.add_argument("--quick", action="store_true", help="growth up to 100k ballots only")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of ours per row (median)")
     args = ap.parse_args()
     if args.job:
-        print(json.dumps(job(json.loads(args.job))))
+        kind, *rest = json.loads(args.job)
+        print(json.dumps(JOBS[kind](*rest)))
         return
-
-    print("pabutools 1.2.3 vs participate.counting (same files, same run; fresh process per measurement)\n")
-    print(
-        f"{'file':<26} {'rule':<7} {'pabutools s':>11} {'ours s':>8} {'ratio':>7} {'same':>5} "
-        f"{'pabu MB':>8} {'ours MB':>8}"
-    )
-    for name, sat in CASES:
-        for rule in ("greedy", "mes"):
-            ours = run({"file": name, "rule": rule, "sat": sat})
-            if args.skip_pabutools:
-                ref = {"seconds": float("nan"), "selected": ours["selected"], "peak_mb": float("nan")}
-            else:
-                ref = run({"pabutools": True, "file": name, "rule": rule, "sat": sat})
-            same = ref["selected"] == ours["selected"]
-            print(
-                f"{name[:26]:<26} {rule:<7} {ref['seconds']:>11.2f} {ours['seconds']:>8.3f} "
-                f"{ref['seconds'] / ours['seconds']:>6.0f}x {str(same):>5} {ref['peak_mb']:>8.0f} "
-                f"{ours['peak_mb']:>8.0f}",
-                flush=True,
-            )
-    ours = run({"file": "Poland_Warszawa_2026.pb", "rule": "mes", "sat": "cost", "completion": "add1u"})
-    print(
-        f"\nMES add1u, Warsaw 2026: {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB "
-        f"({len(ours['selected'])} projects; pabutools does not finish in 5 minutes, not run)"
-    )
-    ours = run(
-        {
-            "file": "Hungary_Budapest_2024_VIII_Jozsefvaros.pb",
-            "rule": "mes",
-            "sat": "cost",
-            "completion": "add1",
-        }
-    )
-    print(f"MES add1, Budapest VIII: {ours['seconds']:.2f} s, peak {ours['peak_mb']:.0f} MB")
-
-    print("\nGrowth with the number of ballots (generated approval elections, 60 projects, 1-5 approvals)")
-    print(f"{'ballots':>9} {'greedy s':>9} {'mes s':>8} {'add1u s':>8} {'peak MB':>8} {'engine MB':>9}")
-    sizes = [1_000, 10_000, 100_000] + ([] if args.quick else [1_000_000])
-    for n in sizes:
-        g = run({"generated": n, "rule": "greedy"})
-        m = run({"generated": n, "rule": "mes"})
-        u = run({"generated": n, "rule": "mes", "completion": "add1u"})
-        peak = max(g["peak_mb"], m["peak_mb"], u["peak_mb"])
-        engine = max(x["peak_mb"] - x["rss_before_mb"] for x in (g, m, u))
-        print(
-            f"{n:>9} {g['seconds']:>9.3f} {m['seconds']:>8.3f} {u['seconds']:>8.3f} {peak:>8.0f} "
-            f"{engine:>9.0f}",
-            flush=True,
-        )
-    print("\n(peak MB: whole process incl. the generated election; engine MB: growth during the count)")
+    if not SCRIPT.exists():
+        raise SystemExit(f"console script {SCRIPT} not found: run make install-test")
+    counting_table(args.repeat, args.skip_pabutools)
+    growth_table(args.quick)
 
 
 if __name__ == "__main__":

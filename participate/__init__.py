@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # the `participate count` console script imports this package: keep Flask out of it
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each module defines `bp`; a domain's public pages and its management screens are separate modules.
@@ -37,6 +39,8 @@ TASK_MODULES = (
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
+    from flask import Flask
+
     from config import CONFIGS, ProductionConfig
 
     name = config_name or os.environ.get("PARTICIPATE_ENV", "development")

@@ -7,28 +7,51 @@ count or a draw with nothing but the published files. The Flask commands (`flask
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 import click
 
-from participate.cli_counting import count_command
-from participate.cli_sortition import select_command, verify_draw_command
+if TYPE_CHECKING:
+    from flask import Flask
+
+# Each subcommand's module is imported only when that subcommand runs: `participate count` must not pay
+# for (nor print the banner of) the sortition engine's solver, and vice versa.
+SUBCOMMANDS: dict[str, str] = {
+    "count": "participate.cli_counting:count_command",
+    "select": "participate.cli_sortition:select_command",
+    "verify-draw": "participate.cli_sortition:verify_draw_command",
+}
 
 
-@click.group(help="participate: count participatory budgets and select citizen panels.")
+def load_command(name: str) -> click.Command:
+    module_name, attribute = SUBCOMMANDS[name].split(":")
+    command: click.Command = getattr(importlib.import_module(module_name), attribute)
+    return command
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are named in SUBCOMMANDS and imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in SUBCOMMANDS:
+            return load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, help="participate: count participatory budgets and select citizen panels.")
 def main() -> None:
     """Entry point of the `participate` console script."""
 
 
-main.add_command(count_command)
-main.add_command(select_command)
-main.add_command(verify_draw_command)
-
-
-def register_app_commands(app) -> None:
+def register_app_commands(app: Flask) -> None:
     from participate.app_commands import app_commands
 
     for command in app_commands:
         app.cli.add_command(command)
     # The engines are also reachable as `flask --app wsgi count ...`.
-    app.cli.add_command(count_command)
-    app.cli.add_command(select_command)
-    app.cli.add_command(verify_draw_command)
+    for name in SUBCOMMANDS:
+        app.cli.add_command(load_command(name))

@@ -6,11 +6,13 @@ Bad files and impossible options end with one line on stderr and a non-zero exit
 from __future__ import annotations
 
 import json
+import time
 
 import click
 
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, CountingError, count, read_pabulib
 from participate.counting.engine import META_THRESHOLD
+from participate.counting.memory import collector_paused
 
 
 class _OneLineErrors(click.Command):
@@ -37,15 +39,44 @@ class _OneLineErrors(click.Command):
     help="greedy among projects whose total score reaches N (without N: META min_project_score_threshold)",
 )
 @click.option("--format", "fmt", default="table", show_default=True, help="json|table")
+@click.option(
+    "--time-limit",
+    type=float,
+    default=None,
+    metavar="SECONDS",
+    help="give up (exit 1, no outcome) if the count has not finished after SECONDS",
+)
 def count_command(
-    file: str, rule: str, sat: str | None, completion: str | None, threshold: str | None, fmt: str
+    file: str,
+    rule: str,
+    sat: str | None,
+    completion: str | None,
+    threshold: str | None,
+    fmt: str,
+    time_limit: float | None,
 ) -> None:
     """Count the ballots of a pabulib FILE.pb with a participatory budgeting rule."""
+    deadline = time.monotonic() + time_limit if time_limit is not None else None
     if fmt not in ("json", "table"):
         raise click.ClickException(f"unknown format {fmt!r} (choose json or table)")
+    with collector_paused():  # the whole command: reading, counting and writing the explanation
+        _count_and_print(file, rule, sat, completion, threshold, fmt, deadline)
+
+
+def _count_and_print(
+    file: str,
+    rule: str,
+    sat: str | None,
+    completion: str | None,
+    threshold: str | None,
+    fmt: str,
+    deadline: float | None,
+) -> None:
     try:
         election = read_pabulib(file)
-        result = count(election, rule=rule, sat=sat, completion=completion, threshold=threshold)
+        result = count(
+            election, rule=rule, sat=sat, completion=completion, threshold=threshold, deadline=deadline
+        )
     except CountingError as exc:
         raise click.ClickException(f"{file}: {exc}" if "line" in str(exc)[:5] else str(exc)) from None
     except Exception as exc:  # never a traceback for auditors: one line naming the problem

@@ -316,7 +316,7 @@ def end_login_sessions(user: User, *, keep_token: str | None = None) -> int:
     if keep_token:
         stmt = stmt.where(LoginSession.token_hash != _token_hash(keep_token))
     result = db.session.execute(stmt.values(ended_at=utcnow()))
-    return result.rowcount or 0
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def list_login_sessions(user: User) -> list[LoginSession]:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
+from typing import Any
 
 from . import explain
 from .errors import UnsupportedOptionError
+from .memory import collector_paused
 from .model import Election
+from .options import CountOptions, Explanation, RuleRun
 from .pabulib import parse_number
-from .registry import COMPLETIONS, RULES
-from .rules.ear import entry_positions, pb_ear
-from .rules.greedy import greedy
-from .rules.mes import method_of_equal_shares
-from .rules.phragmen import sequential_phragmen
-from .satisfaction import build_profile, check_satisfaction, default_satisfaction
+from .progress import Progress, Watch
+from .registry import COMPLETIONS, RULES, RuleInfo
+from .satisfaction import check_satisfaction, default_satisfaction
 from .ties import TieBreaking, lexicographic
 
 META_THRESHOLD = "meta"
@@ -28,12 +29,17 @@ class CountResult:
     budget: int
     selected: tuple[str, ...]  # project ids in the order chosen
     total_cost: int
-    explanation: dict
     threshold: int | Fraction | None = None
+    run: RuleRun | None = field(default=None, repr=False, compare=False)
 
-    def to_dict(self) -> dict:
+    @cached_property
+    def explanation(self) -> Explanation:
+        """The contract's explanation, computed on first use (a table print never needs it)."""
+        return self.run.explain() if self.run is not None else {}
+
+    def to_dict(self) -> dict[str, Any]:
         """The JSON object of `participate count --format json`."""
-        data = {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "sat": self.sat,
             "completion": self.completion,
@@ -55,80 +61,81 @@ def count(
     completion: str | None = None,
     threshold: int | Fraction | str | None = None,
     tie_breaking: TieBreaking = lexicographic,
+    progress: Progress | None = None,
+    deadline: float | None = None,
 ) -> CountResult:
     """Count `election` with `rule`. `sat` defaults to the ballot type's measure; `completion` (MES only)
     is none/add1/add1u; `threshold` (greedy only) is a number or "meta" for META min_project_score_threshold,
     compared with a project's total score: the number of ballots naming it (approval, choose-1, ordinal) or
     the sum of the points it received (cumulative, scoring).
-    Raises UnsupportedOptionError for an impossible combination."""
+
+    `progress(fraction, message)` is told how far the count is (0.0 to 1.0, throttled to every 0.1 s);
+    `deadline` is a `time.monotonic()` reading in seconds: a count still running then raises DeadlineReached
+    (see participate.counting.progress). Raises UnsupportedOptionError for an impossible combination."""
+    info = _rule(rule, election.vote_type)
+    completion = _completion(rule, completion)
+    if threshold is not None and rule != "greedy":
+        raise UnsupportedOptionError("--threshold applies only to the greedy rule")
+    sat = _satisfaction(info, sat, election.vote_type)
+    options = CountOptions(
+        sat=sat,
+        completion=completion,
+        threshold=_threshold(threshold, election),
+        tie_breaking=tie_breaking,
+        watch=Watch(progress, deadline),
+    )
+    with collector_paused():
+        run = info.count(election, options)
+    cost = {p.id: p.cost for p in election.projects}
+    return CountResult(
+        rule=rule,
+        sat=options.sat or None,
+        completion=options.completion,
+        budget=election.budget,
+        selected=run.selected,
+        total_cost=sum(cost[pid] for pid in run.selected),
+        threshold=options.threshold,
+        run=run,
+    )
+
+
+def _rule(rule: str, vote_type: str) -> RuleInfo:
     if rule not in RULES:
         raise UnsupportedOptionError(f"unknown rule {rule!r} (choose from {', '.join(RULES)})")
     info = RULES[rule]
-    vote_type = election.vote_type
     if vote_type not in info.vote_types:
         raise UnsupportedOptionError(f"rule {rule!r} does not apply to {vote_type} ballots")
+    return info
+
+
+def _completion(rule: str, completion: str | None) -> str:
     if completion not in (None, "none") and rule != "mes":
         raise UnsupportedOptionError("--completion applies only to the mes rule")
     if completion is not None and completion not in COMPLETIONS:
         raise UnsupportedOptionError(
             f"unknown completion {completion!r} (choose from {', '.join(COMPLETIONS)})"
         )
-    completion = completion or "none"
-    if threshold is not None and rule != "greedy":
-        raise UnsupportedOptionError("--threshold applies only to the greedy rule")
+    return completion or "none"
+
+
+def _satisfaction(info: RuleInfo, sat: str | None, vote_type: str) -> str:
     if not info.uses_satisfaction:
         if sat is not None:
-            raise UnsupportedOptionError(f"rule {rule!r} does not use a satisfaction measure")
-    else:
-        sat = sat or default_satisfaction(vote_type)
-        check_satisfaction(sat, vote_type)
+            raise UnsupportedOptionError(f"rule {info.name!r} does not use a satisfaction measure")
+        return ""
+    sat = sat or default_satisfaction(vote_type)
+    check_satisfaction(sat, vote_type)
+    return sat
+
+
+def _threshold(threshold: int | Fraction | str | None, election: Election) -> int | Fraction | None:
     if threshold == META_THRESHOLD:
         raw = election.meta.get("min_project_score_threshold", "")
         if not raw:
             raise UnsupportedOptionError(
                 "--threshold needs a number: the file has no min_project_score_threshold"
             )
-        threshold = parse_number(raw, line=None, what="min_project_score_threshold")
-    elif isinstance(threshold, str):
-        threshold = parse_number(threshold, line=None, what="threshold")
-
-    if rule == "greedy":
-        assert sat is not None
-        out = greedy(build_profile(election, sat), threshold=threshold, tie_breaking=tie_breaking)
-        selected, expl = out.selected, explain.explain_greedy(election, out)
-    elif rule == "mes":
-        assert sat is not None
-        sp = build_profile(election, sat)
-        mes_out = method_of_equal_shares(
-            sp, completion="none" if completion == "none" else "add1", tie_breaking=tie_breaking
-        )
-        extra = None
-        selected = mes_out.selected
-        if completion == "add1u":
-            spent = sum(sp.costs[sp.project_ids.index(pid)] for pid in selected)
-            chosen = set(selected)
-            if any(
-                pid not in chosen and spent + c <= sp.budget
-                for pid, c in zip(sp.project_ids, sp.costs, strict=True)
-            ):
-                extra = greedy(sp, initial=selected, tie_breaking=tie_breaking)
-                selected = extra.selected
-        expl = explain.explain_mes(election, mes_out, completion, extra)
-    elif rule == "phragmen":
-        ph = sequential_phragmen(build_profile(election, "cardinality"), tie_breaking=tie_breaking)
-        selected, expl = ph.selected, explain.explain_phragmen(election, ph)
-    else:
-        sp = build_profile(election, "cardinality")
-        ear = pb_ear(sp, entry_positions(sp), tie_breaking=tie_breaking)
-        selected, expl = ear.selected, explain.explain_ear(election, ear)
-    cost = {p.id: p.cost for p in election.projects}
-    return CountResult(
-        rule=rule,
-        sat=sat,
-        completion=completion,
-        budget=election.budget,
-        selected=tuple(selected),
-        total_cost=sum(cost[pid] for pid in selected),
-        explanation=expl,
-        threshold=threshold,
-    )
+        return parse_number(raw, line=None, what="min_project_score_threshold")
+    if isinstance(threshold, str):
+        return parse_number(threshold, line=None, what="threshold")
+    return threshold

@@ -18,3 +18,7 @@ class PabulibFormatError(CountingError):
 
 class UnsupportedOptionError(CountingError):
     """A rule, satisfaction or completion that does not exist or does not apply to these ballots."""
+
+
+class DeadlineReached(CountingError):
+    """The count was still running at its deadline (`count(deadline=...)`, `participate count --time-limit`)."""

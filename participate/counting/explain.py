@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from .model import Election
-from .rules.ear import EarOutcome
-from .rules.greedy import GreedyOutcome
-from .rules.mes import MesOutcome
-from .rules.phragmen import PhragmenOutcome
+from .options import Explanation
+
+if TYPE_CHECKING:  # the rules import their explanations
+    from .rules.ear import EarOutcome
+    from .rules.greedy import GreedyOutcome
+    from .rules.mes import MesOutcome
+    from .rules.phragmen import PhragmenOutcome
 
 
 def exact(x: int | Fraction) -> int | str:
@@ -32,7 +36,7 @@ def _names(election: Election) -> dict[str, str]:
     return {p.id: p.name for p in election.projects}
 
 
-def explain_greedy(election: Election, out: GreedyOutcome) -> dict:
+def explain_greedy(election: Election, out: GreedyOutcome) -> Explanation:
     names = _names(election)
     cost = {p.id: p.cost for p in election.projects}
     items = []
@@ -64,7 +68,9 @@ def explain_greedy(election: Election, out: GreedyOutcome) -> dict:
     }
 
 
-def explain_mes(election: Election, out: MesOutcome, completion: str, extra: GreedyOutcome | None) -> dict:
+def explain_mes(
+    election: Election, out: MesOutcome, completion: str, extra: GreedyOutcome | None
+) -> Explanation:
     names = _names(election)
     n = len(election.ballots)
     funded = []
@@ -172,7 +178,7 @@ def explain_mes(election: Election, out: MesOutcome, completion: str, extra: Gre
     return result
 
 
-def explain_phragmen(election: Election, out: PhragmenOutcome) -> dict:
+def explain_phragmen(election: Election, out: PhragmenOutcome) -> Explanation:
     names = _names(election)
     steps = [
         {
@@ -196,7 +202,7 @@ def explain_phragmen(election: Election, out: PhragmenOutcome) -> dict:
     return {"kind": "phragmen", "steps": steps, "stopped_at": stopped}
 
 
-def explain_ear(election: Election, out: EarOutcome) -> dict:
+def explain_ear(election: Election, out: EarOutcome) -> Explanation:
     names = _names(election)
     steps = [
         {

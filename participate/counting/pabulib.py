@@ -14,9 +14,12 @@ import re
 from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 from .errors import PabulibFormatError
+from .memory import collector_paused
 from .model import APPROVAL_TYPES, CARDINAL_TYPES, VOTE_TYPES, Ballot, Election, Points, Project
+from .plain_votes import plain_ballots
 
 SECTIONS = ("meta", "projects", "votes")
 _INT_RE = re.compile(r"^[+-]?\d+$")
@@ -68,14 +71,13 @@ def format_number(value: Points) -> str:
     return f"{sign}{whole}.{frac_part:0{digits}d}"
 
 
-def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+def _rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     """Non-blank csv rows with the (1-based) line on which each starts."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     last = 0
     try:
         for row in reader:
             start = last + 1
-            last = reader.line_num
+            last = reader.line_num  # type: ignore[attr-defined]
             if not row or all(not cell.strip() for cell in row):
                 continue
             yield start, row
@@ -102,110 +104,160 @@ def read_pabulib(path: str | Path, *, strict: bool = False) -> Election:
 
 def parse_pabulib(text: str, *, strict: bool = False) -> Election:
     """Parse the text of a pabulib file; counts are always checked, ballot constraints as in read_pabulib."""
-    meta: dict[str, str] = {}
-    meta_lines: dict[str, int] = {}
-    project_columns: list[str] = []
-    vote_columns: list[str] = []
-    projects: list[Project] = []
-    project_index: dict[str, Project] = {}
-    ballots: list[Ballot] = []
-    ballot_lines: list[int] = []
-    seen_sections: list[str] = []
-    section = ""
-    header: list[str] | None = None
-    header_pending = False
-    vote_type = ""
-    voter_ids: set[str] = set()
+    parser = _Parser()
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=";")
+    with collector_paused():
+        for line, row in _rows(reader):
+            parser.feed(line, row)
+            # Once the VOTES header is read, a well-formed body (the common case) is read in bulk;
+            # anything unusual leaves the parser untouched and the row-by-row reading names the problem.
+            if parser.expects_first_ballot() and parser.add_plain_ballots(
+                text[buffer.tell() :], first_line=reader.line_num + 1
+            ):
+                break
+        return parser.finish(strict)
 
-    for line, row in _rows(text):
+
+class _Parser:
+    """The sections of a pabulib file, fed one csv row at a time."""
+
+    def __init__(self) -> None:
+        self.meta: dict[str, str] = {}
+        self.meta_lines: dict[str, int] = {}
+        self.project_columns: list[str] = []
+        self.vote_columns: list[str] = []
+        self.projects: list[Project] = []
+        self.project_index: dict[str, Project] = {}
+        self.ballots: list[Ballot] = []
+        self.ballot_lines: list[int] = []
+        self.seen_sections: list[str] = []
+        self.section = ""
+        self.header: list[str] | None = None
+        self.header_pending = False
+        self.vote_type = ""
+        self.voter_ids: set[str] = set()
+
+    def expects_first_ballot(self) -> bool:
+        return self.section == "votes" and not self.header_pending and not self.ballots
+
+    def add_plain_ballots(self, body: str, *, first_line: int) -> bool:
+        """Add every ballot of a VOTES body that needs no csv quoting and no checks beyond the bulk ones;
+        False (and nothing added) when the body is anything else."""
+        assert self.header is not None
+        plain = plain_ballots(body, first_line, self.header, self.vote_type, self.project_index)
+        if plain is None:
+            return False
+        self.ballots, self.ballot_lines = plain
+        return True
+
+    def feed(self, line: int, row: list[str]) -> None:
         first = row[0].strip().lower()
         if len(row) == 1 and first in SECTIONS or (first in SECTIONS and all(not c.strip() for c in row[1:])):
-            if first in seen_sections:
-                raise PabulibFormatError(f"section {first.upper()} appears twice", line)
-            expected = SECTIONS[len(seen_sections)]
-            if first != expected:
-                raise PabulibFormatError(f"expected section {expected.upper()}, found {first.upper()}", line)
-            seen_sections.append(first)
-            section = first
-            header_pending = True
-            if section == "votes":
-                vote_type = _vote_type(meta, meta_lines)
-            continue
-        if not section:
+            self._start_section(first, line)
+        elif not self.section:
             raise PabulibFormatError("the file must start with META", line)
-        if header_pending:
-            header = [c.strip() for c in row]
-            header_pending = False
-            if len(set(header)) != len(header):
-                raise PabulibFormatError(f"repeated column name in the {section.upper()} header", line)
-            if section == "meta":
-                if [h.lower() for h in header[:2]] != ["key", "value"]:
-                    raise PabulibFormatError("the META header must be key;value", line)
-            elif section == "projects":
-                for required in ("project_id", "cost"):
-                    if required not in header:
-                        raise PabulibFormatError(f"the PROJECTS header has no {required} column", line)
-                project_columns = header
-            else:
-                if "vote" not in header:
-                    raise PabulibFormatError("the VOTES header has no vote column", line)
-                if vote_type in CARDINAL_TYPES and "points" not in header:
-                    raise PabulibFormatError(f"{vote_type} votes need a points column", line)
-                vote_columns = header
-            continue
-        assert header is not None
-        if section == "meta":
-            key = row[0].strip()
-            if len(row) < 2:
-                raise PabulibFormatError(f"META line for {key!r} has no value (expected key;value)", line)
-            if key in meta:
-                raise PabulibFormatError(f"META key {key!r} appears twice", line)
-            meta[key] = ";".join(row[1:]).strip()
-            meta_lines[key] = line
-        elif section == "projects":
-            cells = _cells(row, header, line, "project")
-            pid = cells["project_id"]
-            if not pid:
-                raise PabulibFormatError("empty project_id", line)
-            if pid in project_index:
-                raise PabulibFormatError(f"project {pid} is listed twice", line)
-            cost = parse_money(cells["cost"], line=line, what=f"cost of project {pid}")
-            if cost < 0:
-                raise PabulibFormatError(f"cost of project {pid} is negative", line)
-            fields = {k: v for k, v in cells.items() if k not in ("project_id", "cost")}
-            project = Project(pid, cost, fields)
-            projects.append(project)
-            project_index[pid] = project
+        elif self.header_pending:
+            self._read_header(row, line)
+        elif self.section == "meta":
+            self._add_meta(row, line)
+        elif self.section == "projects":
+            self._add_project(row, line)
         else:
-            cells = _cells(row, header, line, "vote")
-            voter_id = cells.get("voter_id", str(len(ballots)))
-            if "voter_id" in cells:
-                if not voter_id:
-                    raise PabulibFormatError("empty voter_id", line)
-                if voter_id in voter_ids:
-                    raise PabulibFormatError(f"voter {voter_id} voted twice", line)
-                voter_ids.add(voter_id)
-            ballot = _ballot(cells, voter_id, vote_type, project_index, line)
-            ballots.append(ballot)
-            ballot_lines.append(line)
+            self._add_ballot(row, line)
 
-    if header_pending or len(seen_sections) < 3:
-        missing = [s.upper() for s in SECTIONS if s not in seen_sections]
-        if missing:
-            raise PabulibFormatError(f"the file has no {missing[0]} section")
-        raise PabulibFormatError("the VOTES section has no header")
-    election = Election(
-        meta=meta,
-        projects=tuple(projects),
-        ballots=tuple(ballots),
-        project_columns=tuple(project_columns),
-        vote_columns=tuple(vote_columns),
-    )
-    _check_meta(election, meta_lines)
-    warnings = check_election(election, meta_lines=meta_lines, ballot_lines=ballot_lines, strict=strict)
-    if warnings:
-        election = dataclasses.replace(election, warnings=tuple(warnings))
-    return election
+    def _start_section(self, name: str, line: int) -> None:
+        if name in self.seen_sections:
+            raise PabulibFormatError(f"section {name.upper()} appears twice", line)
+        expected = SECTIONS[len(self.seen_sections)]
+        if name != expected:
+            raise PabulibFormatError(f"expected section {expected.upper()}, found {name.upper()}", line)
+        self.seen_sections.append(name)
+        self.section = name
+        self.header_pending = True
+        if name == "votes":
+            self.vote_type = _vote_type(self.meta, self.meta_lines)
+
+    def _read_header(self, row: list[str], line: int) -> None:
+        header = [c.strip() for c in row]
+        self.header = header
+        self.header_pending = False
+        section = self.section
+        if len(set(header)) != len(header):
+            raise PabulibFormatError(f"repeated column name in the {section.upper()} header", line)
+        if section == "meta":
+            if [h.lower() for h in header[:2]] != ["key", "value"]:
+                raise PabulibFormatError("the META header must be key;value", line)
+        elif section == "projects":
+            for required in ("project_id", "cost"):
+                if required not in header:
+                    raise PabulibFormatError(f"the PROJECTS header has no {required} column", line)
+            self.project_columns = header
+        else:
+            if "vote" not in header:
+                raise PabulibFormatError("the VOTES header has no vote column", line)
+            if self.vote_type in CARDINAL_TYPES and "points" not in header:
+                raise PabulibFormatError(f"{self.vote_type} votes need a points column", line)
+            self.vote_columns = header
+
+    def _add_meta(self, row: list[str], line: int) -> None:
+        key = row[0].strip()
+        if len(row) < 2:
+            raise PabulibFormatError(f"META line for {key!r} has no value (expected key;value)", line)
+        if key in self.meta:
+            raise PabulibFormatError(f"META key {key!r} appears twice", line)
+        self.meta[key] = ";".join(row[1:]).strip()
+        self.meta_lines[key] = line
+
+    def _add_project(self, row: list[str], line: int) -> None:
+        assert self.header is not None
+        cells = _cells(row, self.header, line, "project")
+        pid = cells["project_id"]
+        if not pid:
+            raise PabulibFormatError("empty project_id", line)
+        if pid in self.project_index:
+            raise PabulibFormatError(f"project {pid} is listed twice", line)
+        cost = parse_money(cells["cost"], line=line, what=f"cost of project {pid}")
+        if cost < 0:
+            raise PabulibFormatError(f"cost of project {pid} is negative", line)
+        fields = {k: v for k, v in cells.items() if k not in ("project_id", "cost")}
+        project = Project(pid, cost, fields)
+        self.projects.append(project)
+        self.project_index[pid] = project
+
+    def _add_ballot(self, row: list[str], line: int) -> None:
+        assert self.header is not None
+        cells = _cells(row, self.header, line, "vote")
+        voter_id = cells.get("voter_id", str(len(self.ballots)))
+        if "voter_id" in cells:
+            if not voter_id:
+                raise PabulibFormatError("empty voter_id", line)
+            if voter_id in self.voter_ids:
+                raise PabulibFormatError(f"voter {voter_id} voted twice", line)
+            self.voter_ids.add(voter_id)
+        self.ballots.append(_ballot(cells, voter_id, self.vote_type, self.project_index, line))
+        self.ballot_lines.append(line)
+
+    def finish(self, strict: bool) -> Election:
+        if self.header_pending or len(self.seen_sections) < 3:
+            missing = [s.upper() for s in SECTIONS if s not in self.seen_sections]
+            if missing:
+                raise PabulibFormatError(f"the file has no {missing[0]} section")
+            raise PabulibFormatError("the VOTES section has no header")
+        election = Election(
+            meta=self.meta,
+            projects=tuple(self.projects),
+            ballots=tuple(self.ballots),
+            project_columns=tuple(self.project_columns),
+            vote_columns=tuple(self.vote_columns),
+        )
+        _check_meta(election, self.meta_lines)
+        warnings = check_election(
+            election, meta_lines=self.meta_lines, ballot_lines=self.ballot_lines, strict=strict
+        )
+        if warnings:
+            election = dataclasses.replace(election, warnings=tuple(warnings))
+        return election
 
 
 def _vote_type(meta: dict[str, str], meta_lines: dict[str, int]) -> str:
@@ -413,10 +465,10 @@ def make_election(
     made = []
     for i, b in enumerate(ballots):
         if cardinal:
-            ids, pts = b  # type: ignore[misc]
+            ids, pts = cast(tuple[tuple[str, ...], tuple[Points, ...]], b)
             made.append(Ballot(str(i + 1), tuple(ids), tuple(pts)))
         else:
-            made.append(Ballot(str(i + 1), tuple(b)))  # type: ignore[arg-type]
+            made.append(Ballot(str(i + 1), tuple(cast(tuple[str, ...], b))))
     return Election(
         meta=full_meta,
         projects=tuple(Project(pid, cost) for pid, cost in projects),

@@ -1,10 +1,16 @@
-"""The registry the web layer lists: rules, satisfaction measures and MES completions, by public name."""
+"""The registry the web layer lists: rules (with the callable that counts each), satisfaction measures and MES
+completions, by public name."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .model import APPROVAL_TYPES, VOTE_TYPES
+from .options import RuleCount
+from .rules.ear import count_ear
+from .rules.greedy import count_greedy
+from .rules.mes_completions import count_mes
+from .rules.phragmen import count_phragmen
 from .satisfaction import SATISFACTIONS, SatisfactionInfo, default_satisfaction
 
 
@@ -17,6 +23,7 @@ class RuleInfo:
     uses_satisfaction: bool
     options: tuple[str, ...]  # keyword options of `count` this rule accepts
     pabutools: str
+    count: RuleCount  # runs the rule on an election with checked options
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ RULES: dict[str, RuleInfo] = {
             True,
             ("sat", "threshold"),
             "greedy_utilitarian_welfare",
+            count_greedy,
         ),
         RuleInfo(
             "mes",
@@ -47,6 +55,7 @@ RULES: dict[str, RuleInfo] = {
             True,
             ("sat", "completion"),
             "method_of_equal_shares",
+            count_mes,
         ),
         RuleInfo(
             "phragmen",
@@ -56,6 +65,7 @@ RULES: dict[str, RuleInfo] = {
             False,
             (),
             "sequential_phragmen",
+            count_phragmen,
         ),
         RuleInfo(
             "ear",
@@ -66,6 +76,7 @@ RULES: dict[str, RuleInfo] = {
             False,
             (),
             "none (exact definition in the counting contract)",
+            count_ear,
         ),
     )
 }

@@ -9,13 +9,16 @@ one common `scale` (which changes no rule's outcome: all rules compare satisfact
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
+from operator import attrgetter
 
 import numpy as np
 
 from .errors import UnsupportedOptionError
-from .model import APPROVAL_TYPES, CARDINAL_TYPES, Election
+from .model import APPROVAL_TYPES, CARDINAL_TYPES, Election, Points
 
 
 @dataclass(frozen=True)
@@ -125,42 +128,59 @@ class SatProfile:
         return int(np.dot(self.weights[self.entry_group[sl]], self.entry_sat[sl]))
 
 
+def _merge_identical_ballots(
+    election: Election,
+) -> tuple[list[tuple[str, ...]], list[int], list[tuple[Points, ...] | None]]:
+    """Groups of identical ballots in the order of their first ballot: the projects of that first ballot,
+    the number of ballots, and their points (cardinal ballots). Approval ballots naming the same projects in
+    another order are identical; ranked ballots only with the same ranking."""
+    if election.vote_type in CARDINAL_TYPES:
+        groups: dict[tuple[tuple[str, Points], ...], int] = {}
+        weights: list[int] = []
+        group_ballots: list[tuple[str, ...]] = []
+        group_points: list[tuple[Points, ...] | None] = []
+        for b in election.ballots:
+            assert b.points is not None
+            key = tuple(sorted(zip(b.projects, b.points, strict=True)))
+            g = groups.get(key)
+            if g is None:
+                groups[key] = len(weights)
+                weights.append(1)
+                group_ballots.append(b.projects)
+                group_points.append(b.points)
+            else:
+                weights[g] += 1
+        return group_ballots, weights, group_points
+    # counting equal tuples runs in C; only the distinct ones are looked at one by one
+    rankings = Counter(map(attrgetter("projects"), election.ballots))
+    if election.vote_type == "ordinal":
+        return list(rankings), list(rankings.values()), [None] * len(rankings)
+    # each distinct set of projects is a group, ordered by its first ballot
+    distinct = list(rankings)
+    sets = list(map(tuple, map(sorted, distinct)))
+    first_of_set = dict(zip(reversed(sets), range(len(sets) - 1, -1, -1), strict=True))
+    firsts, group_of = np.unique(
+        np.fromiter(map(first_of_set.__getitem__, sets), dtype=np.int64, count=len(sets)), return_inverse=True
+    )
+    counts = np.fromiter(rankings.values(), dtype=np.int64, count=len(sets))
+    weights = np.bincount(group_of.reshape(-1), weights=counts).astype(np.int64).tolist()
+    return [distinct[i] for i in firsts], weights, [None] * len(weights)
+
+
 def build_profile(election: Election, sat: str) -> SatProfile:
     vote_type = election.vote_type
     check_satisfaction(sat, vote_type)
     ids = election.project_ids
     index = {pid: i for i, pid in enumerate(ids)}
     costs = tuple(p.cost for p in election.projects)
-    ordinal = vote_type == "ordinal"
     cardinal = vote_type in CARDINAL_TYPES
 
-    groups: dict[tuple, int] = {}
-    weights: list[int] = []
-    group_ballots: list[tuple[str, ...]] = []
-    group_points: list[tuple | None] = []
-    for b in election.ballots:
-        if ordinal:
-            key: tuple = (b.projects,)
-        elif cardinal:
-            assert b.points is not None
-            key = tuple(sorted(zip(b.projects, b.points, strict=True)))
-        else:
-            key = tuple(sorted(b.projects))
-        g = groups.get(key)
-        if g is None:
-            groups[key] = len(weights)
-            weights.append(1)
-            group_ballots.append(b.projects)
-            group_points.append(b.points)
-        else:
-            weights[g] += 1
+    group_ballots, weights, group_points = _merge_identical_ballots(election)
 
     k = points_k(election) if sat in ("points", "cost-points") else 0
     n_groups = len(group_ballots)
-    lengths = np.fromiter((len(b) for b in group_ballots), dtype=np.int64, count=n_groups)
-    flat_p = np.fromiter(
-        (index[pid] for b in group_ballots for pid in b), dtype=np.int64, count=int(lengths.sum())
-    )
+    lengths = np.fromiter(map(len, group_ballots), dtype=np.int64, count=n_groups)
+    flat_p = np.array(list(map(index.__getitem__, chain.from_iterable(group_ballots))), dtype=np.int64)
     flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lengths)
     starts = np.cumsum(lengths) - lengths
     pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)
@@ -168,7 +188,7 @@ def build_profile(election: Election, sat: str) -> SatProfile:
     cost_arr = np.asarray(costs, dtype=np.int64)
     approvals = np.bincount(flat_p, weights=w[flat_g], minlength=len(ids)).astype(np.int64)
     scale = 1
-    exact_points: list | None = None
+    exact_points: list[Points] | None = None
     if cardinal:
         exact_points = [x for pts in group_points for x in pts]  # type: ignore[union-attr]
         for v in exact_points:

@@ -389,6 +389,7 @@ def next_step(process: Process, actor: User | None, on: date | None = None) -> N
             ends_on=first.ends_on,
         )
     window = process.window(current)
+    assert window is not None, "a process is only ever in one of its enabled phases"
     later = [w for w in windows if phase_index(w.phase) > phase_index(current)]
     following = later[0] if later else None
     detail = _opening(following) if following else None

@@ -230,9 +230,9 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
     if window.ends_on < today():
         _review(staff, [proposal for proposal, _on in created], on=window.ends_on)
     elif len(created) > 4:
-        services.withdraw_proposal(
-            created[4][0].author, created[4][0], "The school will do it anyway next year."
-        )  # type: ignore[arg-type]
+        withdrawn = created[4][0]
+        if withdrawn.author is not None:
+            services.withdraw_proposal(withdrawn.author, withdrawn, "The school will do it anyway next year.")
 
 
 def _review(staff: User, proposals: list, on: date) -> None:

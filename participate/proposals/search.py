@@ -141,8 +141,8 @@ def matching(
         return None
     if _dialect() == "postgresql":
         config = PG_CONFIGS.get(language, "english")
-        document = literal_column(pg_document(config))
-        regconfig = literal_column(f"'{config}'::regconfig")
+        document: ColumnElement[Any] = literal_column(pg_document(config))
+        regconfig: ColumnElement[Any] = literal_column(f"'{config}'::regconfig")
         # Words are \w+ only, so joining them with | makes a safe tsquery.
         tsquery = (
             func.to_tsquery(regconfig, " | ".join(words))

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select, text, update
@@ -400,7 +401,7 @@ class Filters:
     seed: int = 0
 
 
-def _public(process: Process) -> Select[tuple[Proposal]]:
+def _public(process: Process) -> Select[Any]:
     return select(Proposal).where(
         Proposal.process_id == process.id,
         Proposal.status.in_(PUBLIC_STATUSES),
@@ -425,9 +426,9 @@ def browse(process: Process, filters: Filters, page: int = 1) -> Page[Proposal]:
     return paginate(stmt, page, PER_PAGE)
 
 
-def _order(filters: Filters, rank: object) -> list[object]:
+def _order(filters: Filters, rank: Any) -> list[Any]:
     if filters.sort == "relevance" and rank is not None:
-        return [rank.desc(), Proposal.id.desc()]  # type: ignore[attr-defined]
+        return [rank.desc(), Proposal.id.desc()]
     if filters.sort == "supports":
         return [Proposal.support_count.desc(), Proposal.id.desc()]
     if filters.sort == "comments":

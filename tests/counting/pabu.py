@@ -3,6 +3,8 @@ scripts/record_counting_reference.py. Only test code imports pabutools."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pabutools.election import (
     Additive_Borda_Sat,
     Additive_Cardinal_Sat,
@@ -20,9 +22,11 @@ from pabutools.rules import (
     sequential_phragmen,
 )
 
-from participate.counting.model import Election
-from participate.counting.pabulib import election_to_pabulib
-from participate.counting.satisfaction import points_k
+if TYPE_CHECKING:
+    from participate.counting.model import Election
+
+# participate.counting is imported only where our Election is needed: bench/counting.py times pabutools
+# alone, in a process that never loads our engine.
 
 
 def _cost_times_points(instance, profile, ballot, project, precomputed_values):
@@ -47,10 +51,20 @@ def as_points_profile(profile, k: int) -> CardinalProfile:
 
 def load(election: Election, text: str | None = None):
     """pabutools' own reading of the election (of the pabulib text we write, or of `text` if given)."""
-    return parse_pabulib_from_string(text if text is not None else election_to_pabulib(election))
+    if text is None:
+        from participate.counting.pabulib import election_to_pabulib
+
+        text = election_to_pabulib(election)
+    return parse_pabulib_from_string(text)
 
 
-def sat_and_profile(election: Election, sat: str, profile):
+def pabutools_points_k(instance, profile) -> int:
+    """K of the `points` measure read from pabutools' own objects: META max_length, else the longest ballot."""
+    max_length = instance.meta.get("max_length", "")
+    return int(max_length) if max_length not in ("", None) else max((len(b) for b in profile), default=0)
+
+
+def sat_and_profile(sat: str, profile, k: int):
     if sat == "cost":
         return Cost_Sat, profile
     if sat == "cardinality":
@@ -61,7 +75,6 @@ def sat_and_profile(election: Election, sat: str, profile):
         return Additive_Cardinal_Sat, profile
     if sat == "cost-additive":
         return CostPointsSat, profile
-    k = points_k(election)
     if sat == "points":
         return Additive_Cardinal_Sat, as_points_profile(profile, k)
     if sat == "cost-points":
@@ -73,16 +86,25 @@ def reference(
     election: Election, rule: str, sat: str, completion: str = "none", *, loaded=None, threshold=None
 ) -> list[str]:
     """Project ids selected by pabutools (in its order; sorted for phragmen, which sorts its result)."""
+    from participate.counting.satisfaction import points_k
+
     instance, profile = loaded if loaded is not None else load(election)
+    if threshold is not None:
+        sat_class, prof = sat_and_profile(sat, profile, points_k(election))
+        scores = dict(_scores(election).items())
+        keep = [p for p in instance if scores[p.name] >= threshold]
+        sub = instance.__class__(keep, budget_limit=instance.budget_limit)
+        return [p.name for p in greedy_utilitarian_welfare(sub, prof, sat_class=sat_class)]
+    return pabutools_outcome(instance, profile, rule, sat, completion, points_k(election))
+
+
+def pabutools_outcome(instance, profile, rule: str, sat: str | None, completion: str, k: int) -> list[str]:
+    """pabutools' outcome on its own objects (`k`: K of the points measures)."""
     if rule == "phragmen":
         return [p.name for p in sequential_phragmen(instance, profile)]
-    sat_class, prof = sat_and_profile(election, sat, profile)
+    assert sat is not None
+    sat_class, prof = sat_and_profile(sat, profile, k)
     if rule == "greedy":
-        if threshold is not None:
-            scores = dict(_scores(election).items())
-            keep = [p for p in instance if scores[p.name] >= threshold]
-            sub = instance.__class__(keep, budget_limit=instance.budget_limit)
-            return [p.name for p in greedy_utilitarian_welfare(sub, prof, sat_class=sat_class)]
         return [p.name for p in greedy_utilitarian_welfare(instance, prof, sat_class=sat_class)]
     if rule == "mes":
         if completion == "none":

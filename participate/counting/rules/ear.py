@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..explain import explain_ear
+from ..model import Election
+from ..options import CountOptions, RuleRun
+from ..progress import Watch
+from ..satisfaction import SatProfile, build_profile
 from ..ties import TieBreaking, lexicographic
 
 _REL = 1e-9
@@ -37,16 +42,25 @@ class EarOutcome:
     steps: tuple[EarStep, ...]
 
 
-def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking = lexicographic) -> EarOutcome:
+def pb_ear(
+    sp: SatProfile,
+    positions: np.ndarray,
+    *,
+    tie_breaking: TieBreaking = lexicographic,
+    watch: Watch | None = None,
+) -> EarOutcome:
     """`positions[e]` is the rank (0 = first) of entry e of the profile (see rules.ear.entry_positions)."""
+    watch = watch or Watch()
     n = sp.n_voters
     budget = sp.budget
     left = budget
     max_len = max((len(b) for b in sp.group_ballots), default=0)
-    quota = [
-        Fraction(0) if sp.costs[p] == 0 else Fraction(n * sp.costs[p], budget) if budget else None
+    # with no budget, only free projects have a quota
+    quota = {
+        p: Fraction(n * sp.costs[p], budget) if sp.costs[p] else Fraction(0)
         for p in range(sp.n_projects)
-    ]
+        if budget or not sp.costs[p]
+    }
     vals: list[Fraction] = [Fraction(0), Fraction(1)]
     valsf = np.array([0.0, 1.0])
     cls = np.ones(len(sp.weights), dtype=np.int64)
@@ -58,10 +72,11 @@ def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking =
     for j in range(1, max_len + 1):
         in_top = positions < j
         while True:
+            watch.report(
+                (budget - left) / budget if budget else 0.0, f"PB-EAR: depth {j}, {len(steps)} funded"
+            )
             open_ = [
-                p
-                for p in range(sp.n_projects)
-                if p not in funded and sp.costs[p] <= left and quota[p] is not None
+                p for p in range(sp.n_projects) if p not in funded and sp.costs[p] <= left and p in quota
             ]
             if not open_:
                 return EarOutcome(tuple(s.project for s in steps), tuple(steps))
@@ -73,7 +88,7 @@ def pb_ear(sp: SatProfile, positions: np.ndarray, *, tie_breaking: TieBreaking =
                 qf = float(quota[p])
                 if sup_f[p] > 0 and sup_f[p] >= qf * (1 - _REL):
                     cands.append(p)
-            exact = {}
+            exact: dict[int, Fraction] = {}
             for p in cands:
                 s = _exact_support(sp, p, in_top, vals, cls)
                 if s > 0 and s >= quota[p]:
@@ -134,3 +149,10 @@ def entry_positions(sp: SatProfile) -> np.ndarray:
     for e in range(len(pos)):
         pos[e] = lookup[(int(sp.entry_group[e]), int(eproj[e]))]
     return pos
+
+
+def count_ear(election: Election, options: CountOptions) -> RuleRun:
+    sp = build_profile(election, "cardinality")
+    out = pb_ear(sp, entry_positions(sp), tie_breaking=options.tie_breaking, watch=options.watch)
+    options.watch.report(1.0, "PB-EAR: done")
+    return RuleRun(out.selected, partial(explain_ear, election, out))

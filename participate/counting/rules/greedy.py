@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
-from ..satisfaction import SatProfile
+from ..explain import explain_greedy
+from ..model import Election
+from ..options import CountOptions, RuleRun
+from ..satisfaction import SatProfile, build_profile
 from ..ties import TieBreaking, lexicographic
 
 
@@ -50,7 +54,7 @@ def greedy(
         total = Fraction(sp.total_sat(p), sp.scale)
         cost = sp.costs[p]
         if cost == 0 and (total > 0 or free_first_always):
-            key: tuple = (0, 0)
+            key: tuple[int, int | Fraction] = (0, 0)
         elif total > 0:
             key = (1, -Fraction(total) / cost)
         else:
@@ -73,3 +77,12 @@ def greedy(
         score = total if total.denominator != 1 else int(total)
         items.append(GreedyItem(pid, score, 0, "below_threshold", left))
     return GreedyOutcome(tuple(selected), tuple(items), threshold)
+
+
+def count_greedy(election: Election, options: CountOptions) -> RuleRun:
+    options.watch.report(0.0, "greedy: ranking the projects")
+    out = greedy(
+        build_profile(election, options.sat), threshold=options.threshold, tie_breaking=options.tie_breaking
+    )
+    options.watch.report(1.0, "greedy: done")
+    return RuleRun(out.selected, partial(explain_greedy, election, out))

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..explain import explain_phragmen
+from ..model import Election
+from ..options import CountOptions, RuleRun
+from ..progress import Watch
+from ..satisfaction import SatProfile, build_profile
 from ..ties import TieBreaking, lexicographic
 
 _REL = 1e-9
@@ -35,7 +40,10 @@ class PhragmenOutcome:
     stop_load: Fraction | None
 
 
-def sequential_phragmen(sp: SatProfile, *, tie_breaking: TieBreaking = lexicographic) -> PhragmenOutcome:
+def sequential_phragmen(
+    sp: SatProfile, *, tie_breaking: TieBreaking = lexicographic, watch: Watch | None = None
+) -> PhragmenOutcome:
+    watch = watch or Watch()
     budget = sp.budget
     remaining = [p for p in range(sp.n_projects) if sp.costs[p] <= budget]
     loads: list[Fraction] = [Fraction(0)]
@@ -49,6 +57,7 @@ def sequential_phragmen(sp: SatProfile, *, tie_breaking: TieBreaking = lexicogra
     stopped_at = None
     stop_load = None
     while remaining:
+        watch.report(spent / budget if budget else 0.0, f"Phragmén: {len(steps)} projects bought")
         sums_f = np.bincount(eproj, weights=ew * loadsf[last[sp.entry_group]], minlength=sp.n_projects)
         rem = np.asarray(remaining)
         sc = scores[rem].astype(np.float64)
@@ -89,3 +98,11 @@ def _exact_load(sp: SatProfile, p: int, loads: list[Fraction], last: np.ndarray)
     for c in np.nonzero(counts)[0]:
         total += int(counts[c]) * loads[c]
     return total / int(sp.approvals[p])
+
+
+def count_phragmen(election: Election, options: CountOptions) -> RuleRun:
+    out = sequential_phragmen(
+        build_profile(election, "cardinality"), tie_breaking=options.tie_breaking, watch=options.watch
+    )
+    options.watch.report(1.0, "Phragmén: done")
+    return RuleRun(out.selected, partial(explain_phragmen, election, out))
