@@ -7,7 +7,7 @@ PORT ?= 5000
 FLASK := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition clean
+.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages clean
 
 # Every install takes its exact versions from the lock (`make lock` refreshes it); pyproject.toml keeps
 # the loose bounds the code allows.
@@ -68,10 +68,15 @@ format: install-test
 test: install-test lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-bench: bench-counting bench-sortition
+bench: bench-counting bench-sortition bench-pages
 
 bench-counting: install-test
 	$(BIN)/python bench/counting.py
+
+# 10,000 proposals and 200,000 comments: server time of the list, search and busiest thread pages
+# (SQLite, and PostgreSQL when TEST_DATABASE_URL is set).
+bench-pages: install-test
+	$(BIN)/python bench/pages.py
 
 bench-sortition: install-test
 	$(BIN)/python bench/sortition.py

@@ -1,18 +1,20 @@
 """Full-text search of proposals in the process's language (English or Swedish).
 
-PostgreSQL stems with its own `english` / `swedish` configurations, over an expression GIN index per
-language (created by the migration). SQLite has no Swedish stemmer, so its FTS5 table holds the text
-already stemmed by Snowball (the same algorithms PostgreSQL uses), written by `index_proposal`.
+PostgreSQL stems with its own `english` / `swedish` configurations into a stored, generated tsvector
+column with a GIN index (created by the migration). SQLite has no Swedish stemmer, so its FTS5 table
+holds the text already stemmed by Snowball (the same algorithms PostgreSQL uses), written by
+`index_proposal`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 import snowballstemmer
-from sqlalchemy import DDL, and_, bindparam, column, event, func, literal_column, select, table, text
+from sqlalchemy import DDL, Select, bindparam, column, event, func, literal_column, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from participate.extensions import db
@@ -78,31 +80,29 @@ STOPWORDS = {
 
 def is_outside_the_models(name: str | None) -> bool:
     """Database objects the search adds beside the models (ignored when comparing schemas)."""
-    return name is not None and name.startswith((FTS_TABLE, "ix_proposal_search_"))
+    return name is not None and name.startswith((FTS_TABLE, "ix_proposal_search_", SEARCH_VECTOR))
 
 
 SQLITE_FTS_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(body, tokenize='unicode61')"
 
 
-def pg_document(config: str) -> str:
-    return (
-        f"to_tsvector('{config}'::regconfig, "
-        "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(description, ''))"
-    )
-
-
-def pg_index_ddl(language: str) -> str:
-    return (
-        f"CREATE INDEX IF NOT EXISTS ix_proposal_search_{language} ON proposal "
-        f"USING gin ({pg_document(PG_CONFIGS[language])}) WHERE language = '{language}'"
-    )
+SEARCH_VECTOR = "search_vector"
+# PostgreSQL keeps each proposal's stemmed words in a stored, generated column (ranking reads it instead
+# of stemming every matching row again) with a GIN index. The column lives beside the model: the
+# migration creates it, and the ORM never writes it.
+PG_SEARCH_VECTOR_DDL = (
+    f"ALTER TABLE proposal ADD COLUMN IF NOT EXISTS {SEARCH_VECTOR} tsvector GENERATED ALWAYS AS ("
+    "to_tsvector(CASE language WHEN 'sv' THEN 'swedish'::regconfig ELSE 'english'::regconfig END, "
+    "coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' || coalesce(description, ''))) STORED"
+)
+PG_SEARCH_INDEX_DDL = (
+    f"CREATE INDEX IF NOT EXISTS ix_proposal_search_vector ON proposal USING gin ({SEARCH_VECTOR})"
+)
 
 
 event.listen(Proposal.__table__, "after_create", DDL(SQLITE_FTS_DDL).execute_if(dialect="sqlite"))
-for _language in PG_CONFIGS:
-    event.listen(
-        Proposal.__table__, "after_create", DDL(pg_index_ddl(_language)).execute_if(dialect="postgresql")
-    )
+for _ddl in (PG_SEARCH_VECTOR_DDL, PG_SEARCH_INDEX_DDL):
+    event.listen(Proposal.__table__, "after_create", DDL(_ddl).execute_if(dialect="postgresql"))
 
 
 @cache
@@ -129,37 +129,57 @@ def index_proposal(proposal: Proposal) -> None:
     )
 
 
-def matching(
-    query: str, language: str, *, any_word: bool = False
-) -> tuple[ColumnElement[bool], ColumnElement[Any]] | None:
-    """A condition on Proposal and a relevance score (higher is better); None when the query has no words.
+Match = Callable[[Select[Any]], tuple[Select[Any], ColumnElement[Any]]]
 
-    A search needs every word; `any_word` (similar titles) needs one, best matches first."""
+
+def matching(query: str, language: str, *, any_word: bool = False) -> Match | None:
+    """How to narrow a query on Proposal to the matches, with a relevance score (higher is better).
+
+    None when the query has no words. A search needs every word; `any_word` (similar titles) needs
+    one, best matches first."""
     words = [w for w in WORD.findall(query.casefold()) if w not in STOPWORDS.get(language, ())]
     words = [w for w in words if len(w) > 2 or not any_word][:MAX_QUERY_WORDS]
     if not words:
         return None
     if _dialect() == "postgresql":
-        config = PG_CONFIGS.get(language, "english")
-        document: ColumnElement[Any] = literal_column(pg_document(config))
-        regconfig: ColumnElement[Any] = literal_column(f"'{config}'::regconfig")
-        # Words are \w+ only, so joining them with | makes a safe tsquery.
-        tsquery = (
-            func.to_tsquery(regconfig, " | ".join(words))
-            if any_word
-            else func.plainto_tsquery(regconfig, " ".join(words))
-        )
-        condition = and_(Proposal.language == language, document.op("@@")(tsquery))
-        return condition, func.ts_rank(document, tsquery)
+        return _postgresql_match(words, language, any_word)
+    return _sqlite_match(words, language, any_word)
+
+
+def _postgresql_match(words: list[str], language: str, any_word: bool) -> Match:
+    config = PG_CONFIGS.get(language, "english")
+    document: ColumnElement[Any] = literal_column(f"proposal.{SEARCH_VECTOR}")
+    regconfig: ColumnElement[Any] = literal_column(f"'{config}'::regconfig")
+    # Words are \w+ only, so joining them with | makes a safe tsquery.
+    tsquery = (
+        func.to_tsquery(regconfig, " | ".join(words))
+        if any_word
+        else func.plainto_tsquery(regconfig, " ".join(words))
+    )
+
+    def apply(stmt: Select[Any]) -> tuple[Select[Any], ColumnElement[Any]]:
+        narrowed = stmt.where(Proposal.language == language, document.op("@@")(tsquery))
+        return narrowed, func.ts_rank(document, tsquery)
+
+    return apply
+
+
+def _sqlite_match(words: list[str], language: str, any_word: bool) -> Match:
     # Stemmed words as prefixes: "parken" and "parks" both find "park".
     joiner = " OR " if any_word else " "
     fts_query = joiner.join(f'"{stem}"*' for stem in stems(" ".join(words), language))
     fts = table(FTS_TABLE, column("rowid"))
     match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_query", fts_query))
-    ids = select(fts.c.rowid).where(match)
-    rank = (
-        select(-func.bm25(literal_column(FTS_TABLE)))
-        .where(match, fts.c.rowid == Proposal.id)
-        .scalar_subquery()
+    # The search runs once, materialised, and proposals join its hits: left to itself SQLite's planner
+    # scans the proposals and repeats the full-text search for each of them.
+    hits = (
+        select(fts.c.rowid.label("id"), (-func.bm25(literal_column(FTS_TABLE))).label("rank"))
+        .where(match)
+        .cte("hits")
+        .prefix_with("MATERIALIZED")
     )
-    return Proposal.id.in_(ids), rank
+
+    def apply(stmt: Select[Any]) -> tuple[Select[Any], ColumnElement[Any]]:
+        return stmt.join(hits, hits.c.id == Proposal.id), hits.c.rank
+
+    return apply

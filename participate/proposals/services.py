@@ -420,10 +420,10 @@ def browse(process: Process, filters: Filters, page: int = 1) -> Page[Proposal]:
     match = search.matching(filters.query, process.language) if filters.query else None
     if filters.query and match is None:
         return Page([], 1, PER_PAGE, 0)
+    rank = None
     if match is not None:
-        stmt = stmt.where(match[0])
-    stmt = stmt.order_by(*_order(filters, match[1] if match else None))
-    return paginate(stmt, page, PER_PAGE)
+        stmt, rank = match(stmt)
+    return paginate(stmt.order_by(*_order(filters, rank)), page, PER_PAGE)
 
 
 def _order(filters: Filters, rank: Any) -> list[Any]:
@@ -452,7 +452,8 @@ def similar_proposals(process: Process, title: str, limit: int = 5) -> list[Prop
     match = search.matching(title, process.language, any_word=True)
     if match is None:
         return []
-    stmt = _public(process).where(match[0]).order_by(match[1].desc()).limit(limit)
+    stmt, rank = match(_public(process))
+    stmt = stmt.order_by(rank.desc(), Proposal.id.desc()).limit(limit)
     return list(db.session.execute(stmt).scalars())
 
 
