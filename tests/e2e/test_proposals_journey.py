@@ -40,6 +40,11 @@ def test_a_resident_submits_a_proposal_supports_another_and_staff_review_it(page
     page.get_by_role("button", name="Support this proposal").click()
     expect(page.get_by_role("status")).to_contain_text("You support this proposal")
     expect(page.get_by_role("button", name="Withdraw my support")).to_be_visible()
+    page.get_by_label("Your comment").fill("Yes please: my mother walks this loop every day.")
+    page.get_by_label("In favour").check()
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-card").filter(has_text="my mother walks this loop")).to_be_visible()
+    assert_accessible(page)
 
     staff = browser.new_context(base_url=live_server.live_url, locale="en-GB").new_page()
     log_in(staff, "staff@demo.participate.example")
