@@ -61,6 +61,10 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
+    # A map enhances proposal locations only when a tile server is named (nothing loads from a CDN by
+    # default), e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution.
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL") or None
+    MAP_ATTRIBUTION = os.environ.get("MAP_ATTRIBUTION", "© OpenStreetMap contributors")
     REGISTER_RATE_LIMIT = os.environ.get("REGISTER_RATE_LIMIT", "5 per minute;30 per hour")
 
     # Email: "log" writes messages to the application log (development); "smtp" sends them.

@@ -1,27 +1,39 @@
 """Security headers on every response."""
 
+from functools import cache
+from urllib.parse import urlsplit
+
 from flask import Flask
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "form-action 'self'",
-        "base-uri 'self'",
-        "object-src 'none'",
-        "frame-ancestors 'none'",
-    ]
+
+@cache
+def content_security_policy(map_tile_url: str | None = None) -> str:
+    """Everything from this site only; map tiles, when a tile server is configured, from that server."""
+    images = "img-src 'self' data:"
+    if map_tile_url:
+        parts = urlsplit(map_tile_url)
+        images += f" {parts.scheme}://{parts.netloc.replace('{s}', '*')}"  # {s}: the server's subdomains
+    return "; ".join([*_DIRECTIVES[:3], images, *_DIRECTIVES[3:]])
+
+
+_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'self'",
+    "object-src 'none'",
+    "frame-ancestors 'none'",
 )
 
 
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = content_security_policy(app.config.get("MAP_TILE_URL"))
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -33,6 +33,12 @@ from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposa
 bp = Blueprint("proposals", __name__)
 
 
+@bp.context_processor
+def map_settings() -> dict[str, Any]:
+    config = current_app.config
+    return {"map": {"tiles": config.get("MAP_TILE_URL"), "attribution": config.get("MAP_ATTRIBUTION", "")}}
+
+
 def _process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
     return {"count": services.public_count(process), "can_submit": policy.can_submit(actor, process, on)}
 

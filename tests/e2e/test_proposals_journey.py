@@ -59,3 +59,17 @@ def test_a_resident_submits_a_proposal_supports_another_and_staff_review_it(page
     page.goto(mine)
     expect(page.get_by_text("The bus company agrees")).to_be_visible()
     expect(page.get_by_text("Feasible").first).to_be_visible()
+
+
+def test_with_a_tile_server_a_click_on_the_map_fills_the_location(page, live_server):
+    live_server.config["MAP_TILE_URL"] = live_server.live_url + "/static/no-tiles/{z}/{x}/{y}.png"
+    try:
+        log_in(page, "resident@demo.participate.example")
+        page.goto(live_server.demo_pages["proposals"] + "/proposals/new")
+        page.locator(".location-map").click(position={"x": 120, "y": 90})
+        latitude = page.get_by_label("Latitude (optional)")
+        expect(latitude).not_to_have_value("")
+        assert -90 <= float(latitude.input_value()) <= 90
+        assert_accessible(page)
+    finally:
+        live_server.config["MAP_TILE_URL"] = None

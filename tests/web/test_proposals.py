@@ -376,3 +376,16 @@ def test_a_proposal_has_its_own_discussion_and_the_card_counts_it(client, open_p
     page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert "Yes, the lake path needs this." in page
     assert "2 comments" in client.get(f"/processes/{open_process.slug}/proposals/").get_data(as_text=True)
+
+
+def test_the_map_loads_only_when_a_tile_server_is_named(app, client):
+    process = make_process()
+    proposal = make_proposal(process, latitude=55.605, longitude=13.0038)
+    page = client.get(f"/proposals/{proposal.id}")
+    assert "leaflet" not in page.get_data(as_text=True)
+    assert "img-src 'self' data:;" in page.headers["Content-Security-Policy"]
+    app.config["MAP_TILE_URL"] = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
+    response = client.get(f"/proposals/{proposal.id}")
+    html = response.get_data(as_text=True)
+    assert "/static/vendor/leaflet/leaflet.js" in html and 'data-latitude="55.605"' in html
+    assert "img-src 'self' data: https://*.tiles.example.org" in response.headers["Content-Security-Policy"]
