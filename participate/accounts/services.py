@@ -9,7 +9,6 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from participate.accounts import policy, tokens
 from participate.accounts.models import GRANTABLE_ROLES, LoginSession, Role, User, UserRole
@@ -20,6 +19,7 @@ from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.mail import send_email
 from participate.core.pagination import Page, escape_like, paginate
+from participate.core.unique import add_unique
 from participate.extensions import db
 
 
@@ -62,11 +62,7 @@ def register_user(*, email: str, display_name: str, password: str) -> User | Non
         _warn_owner_of_taken_address(email)
         return None
     user = User(email=email, display_name=display_name, password_hash=password_hash)
-    try:
-        with db.session.begin_nested():
-            db.session.add(user)  # added inside the savepoint, so its rollback forgets the row entirely
-            db.session.flush()
-    except IntegrityError:  # two registrations raced for the same address: the other one won
+    if not add_unique(user):  # two registrations raced for the same address: the other one won
         _warn_owner_of_taken_address(email)
         return None
     send_confirmation(user)
@@ -354,12 +350,9 @@ def grant_role(actor: User, user: User, role: str) -> None:
         raise ValidationFailed(_("This account has been deleted."))
     if any(grant.role == role for grant in user.roles):
         return
-    user.roles.append(UserRole(role=role))
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("This role was granted at the same moment by someone else.")) from exc
+    if not add_unique(UserRole(user_id=user.id, role=role)):
+        raise Conflict(_("This role was granted at the same moment by someone else."))
+    db.session.expire(user, ["roles"])
     record("role.granted", actor=actor, subject_type="user", subject_id=user.id, data={"role": role})
 
 

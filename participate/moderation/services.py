@@ -14,7 +14,6 @@ from typing import Any
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select, text, update
-from sqlalchemy.exc import IntegrityError
 
 from participate.accounts.models import User
 from participate.audit.services import record
@@ -22,6 +21,7 @@ from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.pagination import Page, paginate
+from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.moderation import policy
 from participate.moderation.models import (
@@ -142,12 +142,8 @@ def report_item(actor: User, kind: Reportable, item: Any, reason: str, details: 
         text=details,
         process_id=process.id,
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(report)
-            db.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(already) from exc
+    if not add_unique(report):
+        raise Conflict(already)
     publish("content.reported", process=process, item_type=kind.kind, item_id=item.id, url=kind.url(item))
     threshold = hide_after(process)
     open_reports = open_report_count(kind, item)

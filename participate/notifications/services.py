@@ -15,7 +15,6 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from participate.accounts.models import Role, User, UserRole
 from participate.core.clock import today, utcnow
@@ -23,6 +22,7 @@ from participate.core.errors import PermissionDenied
 from participate.core.events import publish
 from participate.core.mail import send_email
 from participate.core.pagination import Page, paginate
+from participate.core.unique import add_unique
 from participate.core.urls import safe_next
 from participate.extensions import db
 from participate.notifications import policy
@@ -93,11 +93,8 @@ def _set_choice(user_id: int, kind: Kind, email: bool) -> None:
         row.email = email
         db.session.flush()
         return
-    try:
-        with db.session.begin_nested():
-            db.session.add(NotificationPreference(user_id=user_id, kind=kind.value, email=email))
-            db.session.flush()
-    except IntegrityError:  # the same choice saved at the same moment elsewhere: set it on that row
+    if not add_unique(NotificationPreference(user_id=user_id, kind=kind.value, email=email)):
+        # the same choice saved at the same moment elsewhere: set it on that row
         db.session.execute(
             update(NotificationPreference)
             .where(NotificationPreference.user_id == user_id, NotificationPreference.kind == kind.value)
@@ -259,11 +256,7 @@ def follow(actor: User, process: Process, *, on: date | None = None) -> None:
         raise PermissionDenied(_("Log in to follow a process."))
     if is_following(actor.id, process.id):
         return
-    try:
-        with db.session.begin_nested():
-            db.session.add(ProcessFollow(user_id=actor.id, process_id=process.id))
-            db.session.flush()
-    except IntegrityError:
+    if not add_unique(ProcessFollow(user_id=actor.id, process_id=process.id)):
         return  # followed at the same moment in another tab: already done
     _phase_notice(process, default=process.current_phase(on or today()))
 
@@ -293,12 +286,8 @@ def _phase_notice(process: Process, *, default: Phase | None) -> ProcessPhaseNot
     notice = db.session.get(ProcessPhaseNotice, process.id)
     if notice is not None:
         return notice
-    try:
-        with db.session.begin_nested():
-            notice = ProcessPhaseNotice(process_id=process.id, phase=default.value if default else None)
-            db.session.add(notice)
-            db.session.flush()
-    except IntegrityError:
+    notice = ProcessPhaseNotice(process_id=process.id, phase=default.value if default else None)
+    if not add_unique(notice):
         notice = db.session.get(ProcessPhaseNotice, process.id, populate_existing=True)
     assert notice is not None
     return notice

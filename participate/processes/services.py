@@ -10,7 +10,6 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from participate.accounts.models import User
 from participate.accounts.services import find_user_by_email
@@ -18,6 +17,7 @@ from participate.audit.services import record
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes import policy
 from participate.processes.models import (
@@ -108,14 +108,8 @@ def create_process(actor: User, data: ProcessInput) -> Process:
         language=data.language,
         created_by_id=actor.id,
     )
-    db.session.add(process)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            _("Another process was created with the same address at the same moment. Try again.")
-        ) from exc
+    if not add_unique(process):
+        raise Conflict(_("Another process was created with the same address at the same moment. Try again."))
     record(
         "process.created",
         actor=actor,
@@ -282,13 +276,10 @@ def grant_process_role(actor: User, process: Process, email: str, role: str) -> 
         raise ValidationFailed(_("No account uses this email address. Ask the person to register first."))
     if role in process.roles_of(user):
         raise Conflict(_("%(name)s already has this role.", name=user.display_name))
-    grant = ProcessRole(process=process, user=user, role=role)
-    db.session.add(grant)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("This role was granted at the same moment by someone else.")) from exc
+    grant = ProcessRole(process_id=process.id, user_id=user.id, role=role)
+    if not add_unique(grant):
+        raise Conflict(_("This role was granted at the same moment by someone else."))
+    db.session.expire(process, ["roles"])
     record(
         "process.role_granted",
         actor=actor,

@@ -10,7 +10,6 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select, text, update
-from sqlalchemy.exc import IntegrityError
 
 from participate.accounts.models import User
 from participate.audit.services import record
@@ -18,6 +17,7 @@ from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.pagination import Page, paginate
+from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
 from participate.proposals import policy, search
@@ -184,12 +184,8 @@ def support_proposal(actor: User, proposal: Proposal, on: date | None = None) ->
     left = supports_left(actor, proposal.process)
     if left == 0:
         raise Conflict(_("You have used all your supports in this process. Withdraw one to support another."))
-    try:
-        with db.session.begin_nested():
-            db.session.add(Support(proposal_id=proposal.id, user_id=actor.id, process_id=proposal.process_id))
-            db.session.flush()
-    except IntegrityError as exc:
-        raise Conflict(_("You already support this proposal.")) from exc
+    if not add_unique(Support(proposal_id=proposal.id, user_id=actor.id, process_id=proposal.process_id)):
+        raise Conflict(_("You already support this proposal."))
     _recount_supports(proposal)
 
 
@@ -224,12 +220,7 @@ def _recount_supports(proposal: Proposal) -> None:
 
 def follow_proposal(actor: User, proposal: Proposal, following: bool) -> None:
     if following:
-        try:
-            with db.session.begin_nested():
-                db.session.add(Follow(proposal_id=proposal.id, user_id=actor.id))
-                db.session.flush()
-        except IntegrityError:
-            return  # already following: the wish is fulfilled
+        add_unique(Follow(proposal_id=proposal.id, user_id=actor.id))  # already following: so be it
     else:
         db.session.execute(
             delete(Follow).where(Follow.user_id == actor.id, Follow.proposal_id == proposal.id)
