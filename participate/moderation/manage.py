@@ -107,30 +107,27 @@ def hide(process_id: int, kind: str, item_id: int):
     )
 
 
-@bp.post("/processes/<int:process_id>/moderation/<kind>/<int:item_id>/unhide")
-def unhide(process_id: int, kind: str, item_id: int):
+def _queue_button(process_id: int, kind: str, item_id: int, use_case: Any, message: str) -> Any:
+    """An action on one reported item that is only a button: show it again, dismiss its reports."""
     process = _process(process_id)
     found, item = _item(process, kind, item_id)
     form = ButtonForm()
     return run_form(
         form,
-        lambda: services.unhide_item(current_actor(), found, item),
-        done=lambda _r: (_("It is shown again."), _back(process)),
+        lambda: use_case(current_actor(), found, item),
+        done=lambda _r: (message, _back(process)),
         render=lambda: _queue_page(process, form),
     )
+
+
+@bp.post("/processes/<int:process_id>/moderation/<kind>/<int:item_id>/unhide")
+def unhide(process_id: int, kind: str, item_id: int):
+    return _queue_button(process_id, kind, item_id, services.unhide_item, _("It is shown again."))
 
 
 @bp.post("/processes/<int:process_id>/moderation/<kind>/<int:item_id>/dismiss")
 def dismiss(process_id: int, kind: str, item_id: int):
-    process = _process(process_id)
-    found, item = _item(process, kind, item_id)
-    form = ButtonForm()
-    return run_form(
-        form,
-        lambda: services.dismiss_reports(current_actor(), found, item),
-        done=lambda _r: (_("The reports are dismissed."), _back(process)),
-        render=lambda: _queue_page(process, form),
-    )
+    return _queue_button(process_id, kind, item_id, services.dismiss_reports, _("The reports are dismissed."))
 
 
 @bp.post("/processes/<int:process_id>/moderation/<kind>/<int:item_id>/block-author")

@@ -150,29 +150,23 @@ def _load_process(process_id: int) -> Process:
     return load(Process, process_id, see=process_policy.can_view, act=policy.can_follow)
 
 
-@bp.post("/follow/<int:process_id>")
-def follow(process_id: int):
+def _follow_button(process_id: int, use_case: Any, message: str) -> Any:
     process = _load_process(process_id)
     return run_form(
         FollowForm(),
-        lambda: services.follow(current_actor(), process),
-        done=lambda _r: (
-            _("You follow this process: we will tell you when its phase changes."),
-            url_for("processes.detail", slug=process.slug),
-        ),
+        lambda: use_case(current_actor(), process),
+        done=lambda _r: (message, url_for("processes.detail", slug=process.slug)),
         render=lambda: abort(400),
+    )
+
+
+@bp.post("/follow/<int:process_id>")
+def follow(process_id: int):
+    return _follow_button(
+        process_id, services.follow, _("You follow this process: we will tell you when its phase changes.")
     )
 
 
 @bp.post("/unfollow/<int:process_id>")
 def unfollow(process_id: int):
-    process = _load_process(process_id)
-    return run_form(
-        FollowForm(),
-        lambda: services.unfollow(current_actor(), process),
-        done=lambda _r: (
-            _("You no longer follow this process."),
-            url_for("processes.detail", slug=process.slug),
-        ),
-        render=lambda: abort(400),
-    )
+    return _follow_button(process_id, services.unfollow, _("You no longer follow this process."))
