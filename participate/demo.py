@@ -15,9 +15,10 @@ from participate.accounts.passwords import hash_password
 from participate.core.clock import today, utcnow
 from participate.deliberation.demo import seed_threads
 from participate.extensions import db
+from participate.moderation.demo import seed_moderation
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
-from participate.proposals.demo import seed_proposals
+from participate.proposals.demo import seed_proposal_discussions, seed_proposals
 
 DEMO_DOMAIN = "demo.participate.example"
 
@@ -210,6 +211,8 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
             processes.set_published(staff, process, True)
         seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
     seed_threads(fake, staff)
+    seed_proposal_discussions(residents)
+    seed_moderation(staff, residents)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

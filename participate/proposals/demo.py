@@ -274,3 +274,37 @@ def _review(staff: User, proposals: list, on: date) -> None:
                     adjusted_cost_minor=adjusted,
                 ),
             )
+
+
+DISCUSSION = (
+    ("in_favour", "I would use this every week. Please make it happen."),
+    ("against", "Nice idea, but the money would do more on the bike paths."),
+    ("neutral", "What would it cost to look after each year?"),
+)
+
+
+def seed_proposal_discussions(people: list[User]) -> None:
+    """A few comments on the most supported proposals of the processes still open for discussion."""
+    from sqlalchemy import select
+
+    from participate.deliberation import policy as deliberation_policy
+    from participate.deliberation import services as deliberation
+    from participate.deliberation.subjects import resolve
+    from participate.extensions import db
+    from participate.proposals.models import Proposal
+
+    rng = random.Random(7)
+    top = db.session.execute(
+        select(Proposal)
+        .where(Proposal.status == ProposalStatus.SUBMITTED)
+        .order_by(Proposal.support_count.desc())
+        .limit(6)
+    ).scalars()
+    for proposal in top:
+        subject = resolve("proposal", proposal.id)
+        if subject is None:
+            continue
+        for stance, text in DISCUSSION:
+            author = rng.choice(people)
+            if deliberation_policy.comment_refusal(author, subject) is None:
+                deliberation.post_comment(author, subject, text, stance)

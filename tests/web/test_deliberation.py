@@ -478,8 +478,12 @@ def test_the_demo_has_lively_threads_on_the_open_processes(app, client):
 
     seed_demo()
     db.session.commit()
-    threads = db.session.execute(select(Thread)).scalars().all()
+    threads = db.session.execute(select(Thread).where(Thread.subject_type == "process")).scalars().all()
     assert len(threads) == 3  # the processes in their proposals, deliberation and voting phases
+    proposal_threads = db.session.execute(select(Thread).where(Thread.subject_type == "proposal")).scalars()
+    assert all(thread.comment_count >= 2 for thread in proposal_threads)
+    hidden = db.session.execute(select(Comment).where(Comment.hidden_at.is_not(None))).scalars().all()
+    assert [comment.hidden_reason for comment in hidden] == ["Advertising is not allowed in the discussion."]
     for thread in threads:
         assert thread.summary and thread.comment_count >= 10
         assert thread.in_favour_count and thread.against_count
