@@ -1,4 +1,4 @@
-"""The one place that builds HiGHS (highspy) models: quiet, single-threaded, deterministic.
+"""The one place that builds HiGHS (highspy) models: quiet and deterministic.
 
 highspy prints a banner on the C-level standard output (file descriptor 1) when the first `Highs()` of
 a process is created, before any option can be set; a `--format json` answer would then start with two
@@ -62,11 +62,13 @@ class Solution:
 
 
 def new_highs(*, mip: bool, mip_gap: float = 1e-9, time_limit: float | None = None) -> highspy.Highs:
-    """A quiet, single-threaded, deterministic HiGHS instance with tight tolerances."""
+    """A quiet, deterministic HiGHS instance with tight tolerances."""
     with native_stdout_to_stderr():
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
+    # No "threads" option: HiGHS has one task scheduler per process, sized by the first instance that
+    # runs; an instance asking for another size then refuses to run (status error). The default is safe
+    # whatever else in the process (a test, another engine) created HiGHS first.
     h.setOptionValue("random_seed", 0)
     if mip:
         h.setOptionValue("mip_rel_gap", mip_gap)
