@@ -20,8 +20,8 @@ from typing import NoReturn
 import numpy as np
 
 from participate.sortition.errors import InfeasibleQuotas, QuotaChange
-from participate.sortition.model import Feature, Pool
-from participate.sortition.solver import INF, solve
+from participate.sortition.model import Feature, Pool, Quota
+from participate.sortition.solver import INF, FloatArray, solve
 from participate.sortition.types import TypeModel, quota_incidence
 
 
@@ -42,9 +42,9 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
         down = qmin.copy()
         up = np.maximum(model.panel_size - qmax, 0)
     n = t + 2 * nq
-    rows = []
-    lo = []
-    hi = []
+    rows: list[FloatArray] = []
+    lo: list[float] = []
+    hi: list[float] = []
     size_row = np.zeros(n)
     size_row[:t] = 1
     rows.append(size_row)
@@ -88,7 +88,7 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
     return x[t : t + nq], x[t + nq :]
 
 
-def _quota_changes(quotas, down, up) -> tuple[QuotaChange, ...]:
+def _quota_changes(quotas: tuple[Quota, ...], down: FloatArray, up: FloatArray) -> tuple[QuotaChange, ...]:
     """The quotas a relaxation moves: each one's minimum lowered by down[i], its maximum raised by up[i]."""
     return tuple(
         QuotaChange(q.feature, q.value, q.min, q.max, int(q.min - down[i]), int(q.max + up[i]))

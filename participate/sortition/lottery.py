@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -58,7 +59,7 @@ class Lottery:
     bound: float  # (1 + D) / M: promised bound on |p~_i - p_i|
     max_deviation: float  # the actual max_i |p~_i - p_i|
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "size": self.size,
             "sha256": self.sha256,
@@ -76,7 +77,7 @@ class Draw:
     index: int
     panel: tuple[str, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "seed": self.seed,
             "index": self.index,
@@ -85,7 +86,7 @@ class Draw:
         }
 
 
-def lottery_hash(panels) -> str:
+def lottery_hash(panels: Iterable[Iterable[str]]) -> str:
     text = json.dumps([list(p) for p in panels], separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -199,7 +200,7 @@ def draw(lottery: Lottery, seed: str) -> Draw:
     return Draw(seed, index, lottery.panels[index])
 
 
-def verify_draw(document: Mapping, seed: str) -> Draw:
+def verify_draw(document: Mapping[str, Any], seed: str) -> Draw:
     """Recompute the draw from a published lottery (the `select` JSON or just its "lottery" object).
 
     Checks that the panels hash to the published SHA-256 and that the size matches; raises LotteryError.

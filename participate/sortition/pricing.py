@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 
 from participate.sortition.solver import (
@@ -49,7 +50,7 @@ class PanelOracle:
         self.index = np.arange(t, dtype=np.int32)
         self.sizes = np.asarray(model.sizes, dtype=float)
 
-        def make(integer: bool) -> object:
+        def make(integer: bool) -> highspy.Highs:
             return build(
                 np.zeros(t),
                 rows,

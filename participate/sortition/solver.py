@@ -64,7 +64,7 @@ class Solution:
 def new_highs(*, mip: bool, mip_gap: float = 1e-9, time_limit: float | None = None) -> highspy.Highs:
     """A quiet, deterministic HiGHS instance with tight tolerances."""
     with native_stdout_to_stderr():
-        h = highspy.Highs()
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
     # No "threads" option: HiGHS has one task scheduler per process, sized by the first instance that
     # runs; an instance asking for another size then refuses to run (status error). The default is safe

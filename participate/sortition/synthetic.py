@@ -99,10 +99,9 @@ def pool_from_pair_shares(
     names = sorted(marginal, key=lambda f: -len(marginal[f]))
     features = []
     for name in names:
-        values = sorted(marginal[name], key=lambda v: (len(v), v))
         total = sum(marginal[name].values())
         quotas = []
-        for v in values:
+        for v in sorted(marginal[name], key=lambda v: (len(v), v)):
             target = marginal[name][v] / total * panel_size
             quotas.append(Quota(name, v, int(target), -(-int(target * 1000) // 1000)))
         features.append(Feature(name, tuple(quotas)))
@@ -112,7 +111,7 @@ def pool_from_pair_shares(
         chosen: dict[str, str] = {}
         for feature in features:
             name = feature.name
-            values = feature.values
+            values = list(feature.values)
             # P(v | earlier values) ∝ P(v) * prod over earlier features p of P(v | p) / P(v)
             weights = [marginal[name][v] for v in values]
             for parent in chosen:
