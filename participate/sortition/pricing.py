@@ -99,6 +99,15 @@ class PanelOracle:
             return None
         return np.rint(sol.x).astype(int)
 
+    def heuristic(self, weights: FloatArray) -> IntArray | None:
+        """A good panel for `weights` from the relaxation and the tiny MIP (no proof, no full ILP)."""
+        _, x = self.relaxation(weights)
+        if x is None:
+            return None
+        if np.all(np.abs(x - np.rint(x)) <= INTEGRAL_TOL):
+            return np.rint(x).astype(int)
+        return self._fractional_mip(weights, x)
+
     def price(self, weights: FloatArray, threshold: float, *, deadline: float | None = None) -> Priced:
         """A panel of weight above `threshold` if one exists, with an upper bound on every panel's weight."""
         value, x = self.relaxation(weights)
@@ -114,9 +123,9 @@ class PanelOracle:
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
             return Priced(None, value, timed_out=True)
+        self.ilp_calls += 1
         set_costs(self.ilp, np.asarray(weights, dtype=float))
         set_time_limit(self.ilp, left)
-        self.ilp_calls += 1
         sol = run(self.ilp)
         set_time_limit(self.ilp, None)
         if sol.status != "optimal" or sol.x is None:
