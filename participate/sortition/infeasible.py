@@ -21,7 +21,7 @@ import numpy as np
 
 from participate.sortition.errors import InfeasibleQuotas, QuotaChange
 from participate.sortition.model import Feature, Pool, Quota
-from participate.sortition.solver import INF, FloatArray, solve
+from participate.sortition.solver import INF, FloatArray, build, run
 from participate.sortition.types import TypeModel, quota_incidence
 
 
@@ -72,15 +72,17 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
     cost = np.concatenate([np.zeros(t), np.ones(2 * nq)])
     col_lo = np.zeros(n)
     col_hi = np.concatenate([model.sizes, down, up])
-    sol = solve(
-        cost,
-        np.array(rows),
-        np.array(lo, float),
-        np.array(hi, float),
-        col_lo,
-        col_hi,
-        integer=np.ones(n, dtype=bool),
-        time_limit=60,
+    sol = run(
+        build(
+            cost,
+            np.array(rows),
+            np.array(lo, float),
+            np.array(hi, float),
+            col_lo,
+            col_hi,
+            integer=np.ones(n, dtype=bool),
+            time_limit=60,
+        )
     )
     if sol.x is None:
         return None

@@ -36,6 +36,7 @@ DUAL_EPS = 1e-8
 MAX_ROUNDS = 1_000_000
 BATCH = 10  # extra pricings per master solve (6 features x 300 people: 893 -> 133 master solves)
 NOISE = 0.2
+PROGRESS_ROUNDS = 20  # long stages report now and then, not only when they end
 
 Progress = Callable[[float, str], None]
 
@@ -142,8 +143,8 @@ def optimise(
 ) -> Optimised:
     """LEXIMIN (or, with `maximin_only`, MAXIMIN) lottery over type panels.
 
-    `progress(fraction, message)` is called after each stage (fraction: share of the people whose level
-    is settled); `deadline` is a `time.monotonic()` value after which the best lottery so far is returned.
+    `progress(fraction, message)` is called after each stage and every PROGRESS_ROUNDS rounds within one
+    (fraction: share of the people whose level is settled); `deadline` is a `time.monotonic()` value after which the best lottery so far is returned.
     """
     t = model.n_types
     if model.seats == 0 or t == 0:
@@ -182,6 +183,11 @@ def optimise(
                     "the fairest.",
                 )
             if priced.panel is not None:
+                if progress is not None and search.rounds % PROGRESS_ROUNDS == 0:
+                    settled = float(people[~free].sum() / people.sum())
+                    progress(
+                        settled, f"stage {search.stages + 1}: level {z:.6f} so far, {search.rounds} rounds"
+                    )
                 continue
             stuck = free & (y > DUAL_EPS)
             if not stuck.any():  # pragma: no cover - the free duals sum to 1

@@ -37,7 +37,7 @@ import numpy as np
 
 from participate.sortition.distribution import TypeDistribution
 from participate.sortition.errors import LotteryError
-from participate.sortition.solver import solve
+from participate.sortition.solver import build, run
 
 HASH_PROCEDURE = (
     'SHA-256 (hex) of the UTF-8 bytes of json.dumps(panels, separators=(",", ":"), ensure_ascii=True), '
@@ -118,16 +118,18 @@ def _round_counts(dist: TypeDistribution, size: int, *, time_limit: float) -> tu
         lo = np.concatenate([np.full(2 * t, -np.inf), [need]])
         hi = np.concatenate([-base_dev, base_dev, [need]])
         cost = np.concatenate([np.zeros(nf), [1.0]])
-        sol = solve(
-            cost,
-            matrix,
-            lo,
-            hi,
-            np.zeros(nf + 1),
-            np.concatenate([np.ones(nf), [np.inf]]),
-            integer=np.concatenate([np.ones(nf, dtype=bool), [False]]),
-            time_limit=time_limit,
-            mip_gap=1e-6,
+        sol = run(
+            build(
+                cost,
+                matrix,
+                lo,
+                hi,
+                np.zeros(nf + 1),
+                np.concatenate([np.ones(nf), [np.inf]]),
+                integer=np.concatenate([np.ones(nf, dtype=bool), [False]]),
+                time_limit=time_limit,
+                mip_gap=1e-6,
+            )
         )
         if sol.x is not None:
             candidate = floor.copy()

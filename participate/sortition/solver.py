@@ -143,35 +143,6 @@ def build(
     return h
 
 
-def solve(
-    cost: npt.ArrayLike,
-    matrix: npt.ArrayLike,
-    row_lower: npt.ArrayLike,
-    row_upper: npt.ArrayLike,
-    col_lower: npt.ArrayLike,
-    col_upper: npt.ArrayLike,
-    *,
-    integer: npt.ArrayLike | None = None,
-    maximize: bool = False,
-    time_limit: float | None = None,
-    mip_gap: float = 1e-9,
-) -> Solution:
-    """Build (see `build`) and solve once."""
-    h = build(
-        cost,
-        matrix,
-        row_lower,
-        row_upper,
-        col_lower,
-        col_upper,
-        integer=integer,
-        maximize=maximize,
-        time_limit=time_limit,
-        mip_gap=mip_gap,
-    )
-    return run(h)
-
-
 def run(h: highspy.Highs) -> Solution:
     """Run a prepared HiGHS instance and collect the solution."""
     h.run()

@@ -15,6 +15,18 @@ import random
 from participate.sortition.model import Feature, Person, Pool, Quota
 
 
+def census_feature(name: str, shares: dict[str, float], panel_size: int) -> Feature:
+    """Quotas as councils set them: floor..ceil of each value's census share x the panel size."""
+    quotas = []
+    for value, share in shares.items():
+        target = share * panel_size
+        quotas.append(Quota(name, value, int(target), -(-int(target * 1000) // 1000)))
+    lo, hi = sum(q.min for q in quotas), sum(q.max for q in quotas)
+    if not lo <= panel_size <= hi:  # pragma: no cover - floor/ceil always brackets the panel size
+        raise AssertionError("census quotas do not bracket the panel size")
+    return Feature(name, tuple(quotas))
+
+
 def generate_pool(
     n: int,
     n_features: int,
@@ -31,14 +43,7 @@ def generate_pool(
         k = rng.randint(2, 4)
         raw = [rng.uniform(0.5, 1.5) for _ in range(k)]
         share = [r / sum(raw) for r in raw]
-        quotas = []
-        for v, s in enumerate(share):
-            target = s * panel_size
-            quotas.append(Quota(f"f{f}", f"v{v}", int(target), -(-int(target * 1000) // 1000)))
-        lo, hi = sum(q.min for q in quotas), sum(q.max for q in quotas)
-        if not lo <= panel_size <= hi:  # pragma: no cover - floor/ceil always brackets the panel size
-            raise AssertionError("generated quotas do not bracket the panel size")
-        features.append(Feature(f"f{f}", tuple(quotas)))
+        features.append(census_feature(f"f{f}", {f"v{v}": x for v, x in enumerate(share)}, panel_size))
         shares.append(share)
     people = []
     address_of: list[str] = []
@@ -100,11 +105,8 @@ def pool_from_pair_shares(
     features = []
     for name in names:
         total = sum(marginal[name].values())
-        quotas = []
-        for v in sorted(marginal[name], key=lambda v: (len(v), v)):
-            target = marginal[name][v] / total * panel_size
-            quotas.append(Quota(name, v, int(target), -(-int(target * 1000) // 1000)))
-        features.append(Feature(name, tuple(quotas)))
+        ordered = sorted(marginal[name], key=lambda v: (len(v), v))
+        features.append(census_feature(name, {v: marginal[name][v] / total for v in ordered}, panel_size))
     people = []
     for i in range(n):
         engagement = rng.random()

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from participate.sortition import select_panel
-from participate.sortition.solver import solve
+from participate.sortition.solver import build, run
 from participate.sortition.synthetic import generate_pool
 
 from . import reference
@@ -103,7 +103,7 @@ def exact_leximin(pool, panels) -> np.ndarray:
         hi = np.concatenate([np.full(n, np.inf), [1.0]])
         col_lo = np.concatenate([np.zeros(j), np.full(m, -np.inf if z is None else 0.0)])
         col_hi = np.concatenate([np.full(j, np.inf), np.full(m, np.inf if z is None else 1.0)])
-        return solve(cost, rows, lo, hi, col_lo, col_hi, maximize=True)
+        return run(build(cost, rows, lo, hi, col_lo, col_hi, maximize=True))
 
     while np.isnan(fixed).any():
         z = lp().objective
