@@ -7,7 +7,8 @@ optimal. Two proofs: the master reaches the stage's bound over the LP relaxation
 polytope (then the types with a positive dual there are at z in every optimal lottery), or pricing shows
 no panel beats the master's duals (then the types with a positive master dual are). Those types are
 fixed at z -- as lower bounds, so later stages never lower them -- and the next stage maximises the
-minimum of the rest. Every level is exact up to the LP tolerances (1e-9): no dual is capped.
+minimum of the rest. Every level is exact up to the LP tolerances (about 1e-7; tests/sortition/test_exact.py
+checks 1e-6 against a brute force): no dual is capped.
 MAXIMIN stops after the first stage.
 
 Deadlines: the master always holds a valid lottery, so at the deadline the current one is returned,
