@@ -16,6 +16,7 @@ from participate.sortition import (
     ALGORITHMS,
     InfeasibleQuotas,
     SortitionError,
+    deadline_after,
     draw,
     load_pool,
     reserve_list,
@@ -48,6 +49,12 @@ def _fail(message: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
 @click.option("--must-include", default="", help="Comma-separated ids who must be on the panel.")
 @click.option("--must-exclude", default="", help="Comma-separated ids who must stay off the panel.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds: stop the optimisation then and use the best lottery so far (marked not optimal).",
+)
 def select_command(
     features_path: str,
     people_path: str,
@@ -60,6 +67,7 @@ def select_command(
     fmt: str,
     must_include: str,
     must_exclude: str,
+    time_limit: float | None,
 ) -> None:
     """Select a fair lottery of panels (LEXIMIN by default) and, with --seed, draw one."""
     try:
@@ -72,10 +80,13 @@ def select_command(
             algorithm=algorithm,
             must_include=_split(must_include),
             must_exclude=_split(must_exclude),
+            deadline=deadline_after(time_limit),
         )
         lottery = round_lottery(selection.distribution, selection.probabilities, size=lottery_size)
         drawn = draw(lottery, seed) if seed is not None else None
-        reserves = reserve_list(pool, drawn.panel, seed=seed) if drawn is not None else None
+        reserves = (
+            reserve_list(pool, drawn.panel, seed=seed) if drawn is not None and seed is not None else None
+        )
     except InfeasibleQuotas as exc:
         if fmt == "json":
             click.echo(json.dumps(exc.as_dict(), indent=2, ensure_ascii=False))
@@ -93,6 +104,8 @@ def select_command(
     if fmt == "json":
         click.echo(json.dumps(out, ensure_ascii=False))
         return
+    if not selection.optimal:
+        click.echo(f"warning: {selection.message}", err=True)
     click.echo(f"algorithm:        {selection.algorithm}")
     click.echo(f"panel size:       {selection.panel_size}  (pool {len(pool.people)})")
     click.echo(f"minimum p:        {selection.min_probability:.4%}")

@@ -3,12 +3,18 @@
 Public API (see ../shared/docs/sortition.md):
 
     pool = load_pool(features_csv, people_csv, id_column="id", address_columns=())
-    selection = select_panel(pool, panel_size, algorithm="leximin")      # -> Selection
+    selection = select_panel(pool, panel_size, algorithm="leximin",      # -> Selection
+                             progress=callback, deadline=deadline_after(seconds))
     lottery = round_lottery(selection.distribution, selection.probabilities, size=1000)   # -> Lottery
     drawn = draw(lottery, seed)                                          # -> Draw
     verify_draw(published_json, seed)                                    # -> Draw (recomputed)
     reserves = reserve_list(pool, drawn.panel, seed=seed)
     replace_dropouts(pool, panel_size, drawn.panel, dropouts, reserves=reserves)   # -> Replacement
+
+`progress(fraction, message)` is called as the optimisation advances (fraction of the pool whose
+probability is settled, in [0, 1]); `deadline` is an absolute time.monotonic() value (deadline_after(s)
+gives one s seconds from now). A selection stopped by its deadline is still a valid lottery, with
+`selection.optimal` False and `selection.message` saying what is proved ("optimal"/"message" in JSON).
 
 Errors: SortitionError > InputError, InfeasibleQuotas (conflicting quotas + suggested relaxation),
 LotteryError; every message is safe to show to facilitators.
@@ -25,7 +31,7 @@ from participate.sortition.io import load_pool, parse_features, parse_people, re
 from participate.sortition.lottery import Draw, Lottery, draw, draw_index, round_lottery, verify_draw
 from participate.sortition.model import Feature, Person, Pool, Quota
 from participate.sortition.reserves import Replacement, replace_dropouts, reserve_list
-from participate.sortition.selection import ALGORITHMS, Panel, Selection, select_panel
+from participate.sortition.selection import ALGORITHMS, Panel, Selection, deadline_after, select_panel
 
 __all__ = [
     "ALGORITHMS",
@@ -43,6 +49,7 @@ __all__ = [
     "Replacement",
     "Selection",
     "SortitionError",
+    "deadline_after",
     "draw",
     "draw_index",
     "load_pool",

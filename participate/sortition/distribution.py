@@ -17,6 +17,7 @@ from math import gcd
 
 import numpy as np
 
+from participate.sortition.solver import FloatArray
 from participate.sortition.types import TypeModel
 
 
@@ -26,9 +27,10 @@ class TypeDistribution:
     counts: np.ndarray  # (panels, types) integer counts
     weights: np.ndarray  # (panels,) probabilities, sum 1
 
-    def type_probabilities(self) -> np.ndarray:
+    def type_probabilities(self) -> FloatArray:
         """Per-person probability of each type: E[count] / size."""
-        return (self.weights @ self.counts) / self.model.sizes
+        probabilities: FloatArray = (self.weights @ self.counts) / self.model.sizes
+        return probabilities
 
 
 def _select(n: int, c: int, r: int) -> list[int]:

@@ -7,6 +7,7 @@ never contains a traceback or solver jargon.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class SortitionError(Exception):
@@ -31,7 +32,7 @@ class QuotaChange:
     def describe(self) -> str:
         return f"{self.feature}={self.value}: {self.old_min}-{self.old_max} -> {self.new_min}-{self.new_max}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "feature": self.feature,
             "value": self.value,
@@ -61,7 +62,7 @@ class InfeasibleQuotas(SortitionError):
         self.conflicting = conflicting
         self.relaxation = relaxation
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "infeasible": True,
             "error": str(self),

@@ -20,8 +20,8 @@ from typing import NoReturn
 import numpy as np
 
 from participate.sortition.errors import InfeasibleQuotas, QuotaChange
-from participate.sortition.model import Feature, Pool
-from participate.sortition.solver import INF, solve
+from participate.sortition.model import Feature, Pool, Quota
+from participate.sortition.solver import INF, FloatArray, build, run
 from participate.sortition.types import TypeModel, quota_incidence
 
 
@@ -42,9 +42,9 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
         down = qmin.copy()
         up = np.maximum(model.panel_size - qmax, 0)
     n = t + 2 * nq
-    rows = []
-    lo = []
-    hi = []
+    rows: list[FloatArray] = []
+    lo: list[float] = []
+    hi: list[float] = []
     size_row = np.zeros(n)
     size_row[:t] = 1
     rows.append(size_row)
@@ -72,15 +72,17 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
     cost = np.concatenate([np.zeros(t), np.ones(2 * nq)])
     col_lo = np.zeros(n)
     col_hi = np.concatenate([model.sizes, down, up])
-    sol = solve(
-        cost,
-        np.array(rows),
-        np.array(lo, float),
-        np.array(hi, float),
-        col_lo,
-        col_hi,
-        integer=np.ones(n, dtype=bool),
-        time_limit=60,
+    sol = run(
+        build(
+            cost,
+            np.array(rows),
+            np.array(lo, float),
+            np.array(hi, float),
+            col_lo,
+            col_hi,
+            integer=np.ones(n, dtype=bool),
+            time_limit=60,
+        )
     )
     if sol.x is None:
         return None
@@ -88,7 +90,7 @@ def _relax(model: TypeModel, *, respect_flex: bool) -> tuple[np.ndarray, np.ndar
     return x[t : t + nq], x[t + nq :]
 
 
-def _quota_changes(quotas, down, up) -> tuple[QuotaChange, ...]:
+def _quota_changes(quotas: tuple[Quota, ...], down: FloatArray, up: FloatArray) -> tuple[QuotaChange, ...]:
     """The quotas a relaxation moves: each one's minimum lowered by down[i], its maximum raised by up[i]."""
     return tuple(
         QuotaChange(q.feature, q.value, q.min, q.max, int(q.min - down[i]), int(q.max + up[i]))

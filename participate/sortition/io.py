@@ -75,12 +75,13 @@ def parse_features(text: str) -> FeaturesFile:
     def col(name: str) -> int | None:
         return lower.index(name) if name in lower else None
 
-    if col("value") is not None and col("feature") is not None:
-        fmt, f_col, v_col = FORMAT_SF, col("feature"), col("value")
-    elif col("category") is not None and col("name") is not None:
-        fmt, f_col, v_col = FORMAT_SF_OLD, col("category"), col("name")
-    elif col("category") is not None and col("feature") is not None:
-        fmt, f_col, v_col = FORMAT_REPLICATION, col("category"), col("feature")
+    layouts = [(FORMAT_SF, "feature", "value"), (FORMAT_SF_OLD, "category", "name")]
+    layouts.append((FORMAT_REPLICATION, "category", "feature"))
+    for layout, f_name, v_name in layouts:
+        f_found, v_found = col(f_name), col(v_name)
+        if f_found is not None and v_found is not None:
+            fmt, f_col, v_col = layout, f_found, v_found
+            break
     else:
         raise InputError(
             "Features file header must be 'feature,value,min,max' (or 'category,name,min,max', "

@@ -44,7 +44,8 @@ def _one_draw(model: TypeModel, rng: random.Random) -> np.ndarray | None:
         need = np.zeros((n_features, inc.shape[1]))
         np.add.at(need, feature_of, short)
         enough = (need <= seats_after + 1e-9).all(axis=0)
-        return ok & fits & enough
+        allowed_types: np.ndarray = ok & fits & enough
+        return allowed_types
 
     def take(ty: int) -> None:
         counts[ty] += 1

@@ -29,14 +29,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from participate.sortition.distribution import TypeDistribution
 from participate.sortition.errors import LotteryError
-from participate.sortition.solver import solve
+from participate.sortition.solver import build, run
 
 HASH_PROCEDURE = (
     'SHA-256 (hex) of the UTF-8 bytes of json.dumps(panels, separators=(",", ":"), ensure_ascii=True), '
@@ -58,7 +59,7 @@ class Lottery:
     bound: float  # (1 + D) / M: promised bound on |p~_i - p_i|
     max_deviation: float  # the actual max_i |p~_i - p_i|
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "size": self.size,
             "sha256": self.sha256,
@@ -76,7 +77,7 @@ class Draw:
     index: int
     panel: tuple[str, ...]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "seed": self.seed,
             "index": self.index,
@@ -85,7 +86,7 @@ class Draw:
         }
 
 
-def lottery_hash(panels) -> str:
+def lottery_hash(panels: Iterable[Iterable[str]]) -> str:
     text = json.dumps([list(p) for p in panels], separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -117,16 +118,18 @@ def _round_counts(dist: TypeDistribution, size: int, *, time_limit: float) -> tu
         lo = np.concatenate([np.full(2 * t, -np.inf), [need]])
         hi = np.concatenate([-base_dev, base_dev, [need]])
         cost = np.concatenate([np.zeros(nf), [1.0]])
-        sol = solve(
-            cost,
-            matrix,
-            lo,
-            hi,
-            np.zeros(nf + 1),
-            np.concatenate([np.ones(nf), [np.inf]]),
-            integer=np.concatenate([np.ones(nf, dtype=bool), [False]]),
-            time_limit=time_limit,
-            mip_gap=1e-6,
+        sol = run(
+            build(
+                cost,
+                matrix,
+                lo,
+                hi,
+                np.zeros(nf + 1),
+                np.concatenate([np.ones(nf), [np.inf]]),
+                integer=np.concatenate([np.ones(nf, dtype=bool), [False]]),
+                time_limit=time_limit,
+                mip_gap=1e-6,
+            )
         )
         if sol.x is not None:
             candidate = floor.copy()
@@ -199,7 +202,7 @@ def draw(lottery: Lottery, seed: str) -> Draw:
     return Draw(seed, index, lottery.panels[index])
 
 
-def verify_draw(document: Mapping, seed: str) -> Draw:
+def verify_draw(document: Mapping[str, Any], seed: str) -> Draw:
     """Recompute the draw from a published lottery (the `select` JSON or just its "lottery" object).
 
     Checks that the panels hash to the published SHA-256 and that the size matches; raises LotteryError.

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 from participate.sortition.errors import InputError
 from participate.sortition.infeasible import raise_infeasible
-from participate.sortition.leximin import PanelOracle
 from participate.sortition.model import Pool
+from participate.sortition.pricing import PanelOracle
 from participate.sortition.types import build_types
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from participate.sortition.distribution import TypeDistribution, expand
 from participate.sortition.errors import InputError
+from participate.sortition.infeasible import raise_infeasible
 from participate.sortition.legacy import legacy_distribution
-from participate.sortition.leximin import optimise
+from participate.sortition.leximin import Optimised, Progress, optimise
 from participate.sortition.model import Pool
+from participate.sortition.pricing import PanelOracle
 from participate.sortition.stats import geometric_mean, gini
-from participate.sortition.types import build_types
+from participate.sortition.types import TypeModel, build_types
 
 ALGORITHMS = ("leximin", "maximin", "legacy")
 CERTAIN = 1 - 1e-9
@@ -41,8 +45,11 @@ class Selection:
     gini: float
     geometric_mean: float
     distribution: TypeDistribution = field(repr=False, compare=False)
+    optimal: bool = True  # False only when a deadline stopped the optimisation early
+    message: str = ""  # why it is not optimal (empty when it is)
+    stats: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "algorithm": self.algorithm,
             "panel_size": self.panel_size,
@@ -53,6 +60,8 @@ class Selection:
             "geometric_mean": self.geometric_mean,
             "never_selected": list(self.never_selected),
             "always_selected": list(self.always_selected),
+            "optimal": self.optimal,
+            "message": self.message,
         }
 
 
@@ -65,34 +74,49 @@ def select_panel(
     must_exclude: Iterable[str] = (),
     rng: random.Random | None = None,
     legacy_samples: int = 1000,
+    progress: Progress | None = None,
+    deadline: float | None = None,
 ) -> Selection:
     """LEXIMIN (default), MAXIMIN or the legacy greedy lottery for a panel of `panel_size` from `pool`.
 
     Raises InputError for bad arguments and InfeasibleQuotas (with a suggested relaxation) when no panel
     meets the quotas. `rng` is only used by "legacy" (default: random.Random(0)).
+
+    `progress(fraction, message)`, if given, is called as the optimisation advances: `fraction` in [0, 1]
+    is the share of the pool whose probability is settled, `message` a short English line (stage and
+    level). `deadline` is an absolute `time.monotonic()` value (for a budget of s seconds pass
+    `time.monotonic() + s`): when it passes, the best valid lottery found so far is returned with
+    `optimal` False and a `message` saying which levels are proved.
     """
     if algorithm not in ALGORITHMS:
         raise InputError(f"Unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}.")
     model = build_types(pool, panel_size, must_include=must_include, must_exclude=must_exclude)
     if algorithm == "legacy":
         # a legacy run must not fail silently on infeasible quotas: check with the pricing ILP first
-        optimise_check = _feasibility_check
-        optimise_check(model)
+        _feasibility_check(model)
         dist = legacy_distribution(model, rng=rng or random.Random(0), samples=legacy_samples)
-    else:
-        dist = optimise(model, maximin_only=algorithm == "maximin")
-    return selection_from_distribution(dist, algorithm=algorithm)
+        return selection_from_distribution(dist, algorithm=algorithm)
+    if progress is not None:
+        progress(0.0, "started")
+    result = optimise(model, maximin_only=algorithm == "maximin", progress=progress, deadline=deadline)
+    if progress is not None:
+        progress(1.0, "done" if result.optimal else "stopped at the deadline")
+    return selection_from_distribution(result.distribution, algorithm=algorithm, result=result)
 
 
-def _feasibility_check(model) -> None:
-    from participate.sortition.infeasible import raise_infeasible
-    from participate.sortition.leximin import PanelOracle
-
+def _feasibility_check(model: TypeModel) -> None:
     if model.seats and PanelOracle(model).best(1.0 / model.sizes) is None:
         raise_infeasible(model)
 
 
-def selection_from_distribution(dist: TypeDistribution, *, algorithm: str) -> Selection:
+def deadline_after(seconds: float | None) -> float | None:
+    """The `deadline` for a budget of `seconds` from now (None: no deadline)."""
+    return None if seconds is None else time.monotonic() + seconds
+
+
+def selection_from_distribution(
+    dist: TypeDistribution, *, algorithm: str, result: Optimised | None = None
+) -> Selection:
     pool = dist.model.pool
     named = expand(dist)
     named.sort(key=lambda item: (-item[1], item[0]))
@@ -119,4 +143,17 @@ def selection_from_distribution(dist: TypeDistribution, *, algorithm: str) -> Se
         gini=gini(probs),
         geometric_mean=geometric_mean(probs),
         distribution=dist,
+        optimal=result.optimal if result is not None else True,
+        message=result.message if result is not None else "",
+        stats=(
+            {}
+            if result is None
+            else {
+                "types": dist.model.n_types,
+                "stages": result.stages,
+                "rounds": result.rounds,
+                "lp_pricings": result.lp_pricings,
+                "ilp_pricings": result.ilp_pricings,
+            }
+        ),
     )

@@ -8,9 +8,23 @@ census and correlated across features -- the quotas bind and LEGACY-style greedy
 
 from __future__ import annotations
 
+import csv
+import io
 import random
 
 from participate.sortition.model import Feature, Person, Pool, Quota
+
+
+def census_feature(name: str, shares: dict[str, float], panel_size: int) -> Feature:
+    """Quotas as councils set them: floor..ceil of each value's census share x the panel size."""
+    quotas = []
+    for value, share in shares.items():
+        target = share * panel_size
+        quotas.append(Quota(name, value, int(target), -(-int(target * 1000) // 1000)))
+    lo, hi = sum(q.min for q in quotas), sum(q.max for q in quotas)
+    if not lo <= panel_size <= hi:  # pragma: no cover - floor/ceil always brackets the panel size
+        raise AssertionError("census quotas do not bracket the panel size")
+    return Feature(name, tuple(quotas))
 
 
 def generate_pool(
@@ -29,14 +43,7 @@ def generate_pool(
         k = rng.randint(2, 4)
         raw = [rng.uniform(0.5, 1.5) for _ in range(k)]
         share = [r / sum(raw) for r in raw]
-        quotas = []
-        for v, s in enumerate(share):
-            target = s * panel_size
-            quotas.append(Quota(f"f{f}", f"v{v}", int(target), -(-int(target * 1000) // 1000)))
-        lo, hi = sum(q.min for q in quotas), sum(q.max for q in quotas)
-        if not lo <= panel_size <= hi:  # pragma: no cover - floor/ceil always brackets the panel size
-            raise AssertionError("generated quotas do not bracket the panel size")
-        features.append(Feature(f"f{f}", tuple(quotas)))
+        features.append(census_feature(f"f{f}", {f"v{v}": x for v, x in enumerate(share)}, panel_size))
         shares.append(share)
     people = []
     address_of: list[str] = []
@@ -56,3 +63,86 @@ def generate_pool(
         address_of.append(address) if address else None
         people.append(Person(f"g{i}", tuple(values), address.replace(" ", "") if address else ""))
     return Pool(tuple(features), tuple(people))
+
+
+PairShares = dict[tuple[str, str], dict[tuple[str, str], float]]
+
+
+def read_pair_shares(text: str) -> PairShares:
+    """The replication data's `intersections.csv` (category 1, feature 1, category 2, feature 2,
+    population share): the population share of each pair of values, per pair of features."""
+    shares: PairShares = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        key = (row["category 1"], row["category 2"])
+        shares.setdefault(key, {})[(row["feature 1"], row["feature 2"])] = float(row["population share"])
+    return shares
+
+
+def pool_from_pair_shares(
+    shares: PairShares,
+    n: int,
+    panel_size: int,
+    *,
+    rng: random.Random,
+    skew: float = 2.5,
+    concentration: float = 1.0,
+) -> Pool:
+    """A self-selected pool of `n` whose features follow the population's pairwise shares.
+
+    Each feature's population share gives its quotas (floor/ceil of share x panel size). People are drawn
+    feature by feature, each given the earlier ones through their pairwise shares (naive Bayes),
+    and, as in `generate_pool`, skewed by a latent engagement score against the census; `concentration`
+    above 1 sharpens every choice (fewer distinct feature vectors).
+    """
+    marginal: dict[str, dict[str, float]] = {}
+    for (first, second), table in shares.items():
+        for (v1, v2), share in table.items():
+            marginal.setdefault(first, {}).setdefault(v1, 0.0)
+            marginal.setdefault(second, {}).setdefault(v2, 0.0)
+            marginal[first][v1] += share / _partners(shares, first)
+            marginal[second][v2] += share / _partners(shares, second)
+    names = sorted(marginal, key=lambda f: -len(marginal[f]))
+    features = []
+    for name in names:
+        total = sum(marginal[name].values())
+        ordered = sorted(marginal[name], key=lambda v: (len(v), v))
+        features.append(census_feature(name, {v: marginal[name][v] / total for v in ordered}, panel_size))
+    people = []
+    for i in range(n):
+        engagement = rng.random()
+        chosen: dict[str, str] = {}
+        for feature in features:
+            name = feature.name
+            values = list(feature.values)
+            # P(v | earlier values) ∝ P(v) * prod over earlier features p of P(v | p) / P(v)
+            weights = [marginal[name][v] for v in values]
+            for parent in chosen:
+                table = _table(shares, parent, name)
+                if table:
+                    row = [table.get((chosen[parent], v), 0.0) for v in values]
+                    total = sum(row) or 1.0
+                    weights = [
+                        w * (r / total) / m if m > 0 else 0.0
+                        for w, r, m in zip(weights, row, (marginal[name][v] for v in values), strict=True)
+                    ]
+            k = len(values)
+            tilt = [skew ** ((1 - 2 * j / (k - 1)) * (engagement - 0.5) * 2) for j in range(k)]
+            weights = [(w * s) ** concentration for w, s in zip(weights, tilt, strict=True)]
+            if sum(weights) <= 0:
+                weights = [marginal[name][v] for v in values]
+            chosen[name] = rng.choices(values, weights=weights)[0]
+        people.append(Person(f"s{i}", tuple(chosen[f.name] for f in features)))
+    return Pool(tuple(features), tuple(people))
+
+
+def _partners(shares: PairShares, feature: str) -> int:
+    return sum(feature in pair for pair in shares)
+
+
+def _table(shares: PairShares, given: str, name: str) -> dict[tuple[str, str], float]:
+    """Shares keyed (value of `given`, value of `name`), empty when the data has no such pair."""
+    if (given, name) in shares:
+        return shares[(given, name)]
+    if (name, given) in shares:
+        return {(b, a): s for (a, b), s in shares[(name, given)].items()}
+    return {}

@@ -102,11 +102,11 @@ def build_types(
     for i in eligible:
         if pool.people[i].address:
             address_count[pool.people[i].address] = address_count.get(pool.people[i].address, 0) + 1
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[str | int | tuple[str, ...], ...], list[int]] = {}
     for i in eligible:
         person = pool.people[i]
         if person.address and address_count[person.address] > 1:
-            key: tuple = ("person", i)
+            key: tuple[str | int | tuple[str, ...], ...] = ("person", i)
         else:
             key = ("values", person.values)
         groups.setdefault(key, []).append(i)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from participate.cli_sortition import select_command, verify_draw_command
 
-from .conftest import CASES, panel_violations, pool_for, shared_path
+from .conftest import CASES, panel_violations, pool_for, require, shared_path
 
 
 def args_for(name, *extra):
@@ -165,3 +168,45 @@ def test_must_include_option(tmp_path):
     data = json.loads(result.output)
     assert data["probabilities"]["1"] == pytest.approx(1) and data["probabilities"]["2"] == 0
     assert data["always_selected"] == ["1"]
+
+
+def console_script() -> Path:
+    script = Path(sys.executable).parent / "participate"
+    if not script.exists():
+        require(False, f"the console script is not installed next to {sys.executable}")
+    return script
+
+
+def test_console_script_json_is_one_document_on_stdout(tmp_path):
+    """The installed `participate` in a fresh process: HiGHS prints its banner on file descriptor 1
+    when the first solver is created; none of it may reach the JSON."""
+    script = console_script()
+    done = subprocess.run(
+        [str(script), "select", *args_for("sf-fixture", "--seed", "1 2 3", "--format", "json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["optimal"] is True and data["min_probability"] == pytest.approx(1 / 11, abs=1e-6)
+    path = tmp_path / "lottery.json"
+    path.write_text(done.stdout)
+    verified = subprocess.run(
+        [str(script), "verify-draw", "--lottery", str(path), "--seed", "1 2 3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert verified.returncode == 0, verified.stderr
+    assert json.loads(verified.stdout)["matches_published_draw"] is True
+
+
+def test_time_limit_option_gives_a_valid_lottery_marked_as_not_proved():
+    result = CliRunner().invoke(select_command, args_for("sf-fixture", "--time-limit", "1e-9"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["optimal"] is False and "deadline" in data["message"]
+    pool = pool_for("sf-fixture")
+    assert all(panel_violations(pool, 22, p["members"]) == [] for p in data["panels"])
+    assert abs(sum(p["probability"] for p in data["panels"]) - 1) < 1e-9

@@ -14,16 +14,19 @@ import numpy as np
 import pytest
 
 from participate.sortition import select_panel
-from participate.sortition.solver import solve
+from participate.sortition.solver import build, run
 from participate.sortition.synthetic import generate_pool
 
 from . import reference
-from .conftest import CASES, leximin_at_least, panel_violations, pool_for, selection_for
+from .conftest import CASES, leximin_at_least, panel_violations, pool_for, require, selection_for
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not reference.available(), reason="sortition-algorithms / mip not installed"),
-]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def reference_installed():
+    require(reference.available(), "sortition-algorithms / mip not installed")
+
 
 EXAMPLES = ["sf-fixture", "opendlp", "small-20"]
 GENERATED = {"gen-90-3": (90, 3, 12, 11), "gen-120-4": (120, 4, 15, 12)}
@@ -100,7 +103,7 @@ def exact_leximin(pool, panels) -> np.ndarray:
         hi = np.concatenate([np.full(n, np.inf), [1.0]])
         col_lo = np.concatenate([np.zeros(j), np.full(m, -np.inf if z is None else 0.0)])
         col_hi = np.concatenate([np.full(j, np.inf), np.full(m, np.inf if z is None else 1.0)])
-        return solve(cost, rows, lo, hi, col_lo, col_hi, maximize=True)
+        return run(build(cost, rows, lo, hi, col_lo, col_hi, maximize=True))
 
     while np.isnan(fixed).any():
         z = lp().objective
@@ -125,7 +128,8 @@ def test_at_least_as_good_as_reference_leximin(name):
     panels is 0.11538). So we compare with the best that can be done with its panels: the exact LEXIMIN,
     recomputed the slow textbook way over the union of its panels and ours, must equal ours (to 1e-5) --
     its panels offer no improvement -- and our minimum is at least its minimum (within 1e-4).
-    Without gurobipy the reference's MAXIMIN panels are used instead and the reason is shown as a skip.
+    Without gurobipy the reference's MAXIMIN panels are used instead and the reason is shown as a skip
+    (a failure in CI, where gurobipy from the test extra must work).
     """
     reason = reference.gurobi_reason()
     pool, _ = pool_and_k(name)
@@ -139,8 +143,7 @@ def test_at_least_as_good_as_reference_leximin(name):
     union = {frozenset(c) for c in committees} | {frozenset(p.members) for p in selection.panels}
     mine = np.sort(list(selection.probabilities.values()))
     assert np.abs(exact_leximin(pool, list(union)) - mine).max() < 1e-5
-    if reason is not None:
-        pytest.skip(f"compared with the reference's MAXIMIN panels only: {reason}")
+    require(reason is None, f"compared with the reference's MAXIMIN panels only: {reason}")
 
 
 def test_reference_agrees_on_the_opendlp_infeasible_people():

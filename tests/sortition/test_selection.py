@@ -166,3 +166,26 @@ def test_as_dict_has_the_contract_keys():
     data = selection_for("small-20").as_dict()
     assert {"algorithm", "panel_size", "probabilities", "panels", "min_probability", "gini"} <= set(data)
     assert data["panels"][0].keys() == {"members", "probability"}
+
+
+def test_progress_reports_settled_shares_up_to_one():
+    pool = generate_pool(120, 3, 15, rng=random.Random(1), households=0.2)
+    calls = []
+    selection = select_panel(pool, 15, progress=lambda fraction, message: calls.append((fraction, message)))
+    fractions = [f for f, _ in calls]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert fractions == sorted(fractions) and len(calls) > 3
+    assert any("stage" in message for _, message in calls)
+    assert selection.optimal and selection.message == ""
+
+
+def test_a_passed_deadline_returns_a_valid_lottery_marked_not_optimal():
+    pool = generate_pool(300, 4, 30, rng=random.Random(2), households=0.2)
+    selection = select_panel(pool, 30, deadline=time.monotonic())
+    check_selection(pool, 30, selection)
+    assert selection.optimal is False and "deadline" in selection.message
+    assert selection.as_dict()["optimal"] is False
+    full = select_panel(pool, 30)
+    assert full.optimal and leximin_at_least(
+        list(full.probabilities.values()), list(selection.probabilities.values())
+    )
