@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, func, select, text, update
+from sqlalchemy import BigInteger, Select, cast, delete, func, select, text, update
 
 from participate.accounts.models import User
 from participate.audit.services import record
@@ -425,12 +425,12 @@ def _order(filters: Filters, rank: Any) -> list[Any]:
     if filters.sort == "comments":
         return [Proposal.comment_count.desc(), Proposal.id.desc()]
     if filters.sort == "random":
-        # The same seed gives the same order on every page; a new visitor gets a new seed.
-        multiplier, offset = (
-            random.Random(filters.seed).randrange(1, 2**20, 2),
-            random.Random(filters.seed + 1).randrange(2**20),
-        )
-        return [((Proposal.id * multiplier + offset) % 1_000_003).asc(), Proposal.id]
+        # The same seed gives the same order on every page; a new visitor gets a new seed. 64-bit
+        # arithmetic: the product outgrows a 32-bit integer as soon as ids pass a few thousand.
+        seeded = random.Random(filters.seed)
+        multiplier, offset = seeded.randrange(1, 2**20, 2), seeded.randrange(2**20)
+        shuffled = (cast(Proposal.id, BigInteger) * multiplier + offset) % 1_000_003
+        return [shuffled.asc(), Proposal.id]
     return [Proposal.published_at.desc(), Proposal.id.desc()]
 
 

@@ -389,3 +389,11 @@ def test_the_map_loads_only_when_a_tile_server_is_named(app, client):
     html = response.get_data(as_text=True)
     assert "/static/vendor/leaflet/leaflet.js" in html and 'data-latitude="55.605"' in html
     assert "img-src 'self' data: https://*.tiles.example.org" in response.headers["Content-Security-Policy"]
+
+
+def test_random_order_works_with_large_ids(app, open_process):
+    """The shuffle multiplies ids: on PostgreSQL that must not overflow a 32-bit integer."""
+    make_proposal(open_process, id=2_000_000_000, title="A proposal with a large id")
+    make_proposal(open_process, title="And another one")
+    page = services.browse(open_process, services.Filters(sort="random", seed=123_456), page=1)
+    assert {p.title for p in page.items} == {"A proposal with a large id", "And another one"}
