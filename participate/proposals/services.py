@@ -414,7 +414,7 @@ def browse(process: Process, filters: Filters, page: int = 1) -> Page[Proposal]:
     rank = None
     if match is not None:
         stmt, rank = match(stmt)
-    return paginate(stmt.order_by(*_order(filters, rank)), page, PER_PAGE)
+    return paginate(stmt.order_by(*_order(filters, rank)), page, PER_PAGE, key=Proposal.id)
 
 
 def _order(filters: Filters, rank: Any) -> list[Any]:
