@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from participate.accounts.models import User
@@ -220,6 +220,10 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
         proposal = services.create_proposal(
             author, process, data, publish_now=n != 3, image_folder=image_folder, on=on
         )
+        # Dated as if sent in during the phase, not when the demo was seeded.
+        proposal.created_at = datetime.combine(on, time(9, 30)) + timedelta(minutes=17 * n)
+        if proposal.published_at is not None:
+            proposal.published_at = proposal.created_at
         created.append((proposal, on))
     for proposal, on in created:
         if proposal.status != ProposalStatus.SUBMITTED:
