@@ -108,7 +108,6 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    DEV_OUTBOX = False
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

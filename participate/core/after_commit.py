@@ -26,10 +26,6 @@ def after_commit(fn: Callable[..., object], *args: Any) -> None:
     session.info.setdefault(_PENDING, []).append((fn, args))
 
 
-def pending_effects() -> int:
-    return len(db.session.info.get(_PENDING, []))
-
-
 @event.listens_for(Session, "after_commit")
 def _promote(session: Session) -> None:
     # The session cannot run SQL inside this event; the effects run right after commit() returns.

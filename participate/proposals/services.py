@@ -239,14 +239,6 @@ def is_following(actor: User | None, proposal: Proposal) -> bool:
     )
 
 
-def followers_of(proposal: Proposal) -> list[User]:
-    return list(
-        db.session.execute(
-            select(User).join(Follow, Follow.user_id == User.id).where(Follow.proposal_id == proposal.id)
-        ).scalars()
-    )
-
-
 # Review by staff and reviewers ------------------------------------------------------------------------
 
 DECISIONS = (
@@ -472,13 +464,3 @@ def review_queue(process: Process, status: str | None, page: int = 1) -> Page[Pr
 
 def find_proposal(proposal_id: int | str) -> Proposal | None:
     return db.session.get(Proposal, int(proposal_id)) if str(proposal_id).isdigit() else None
-
-
-def my_proposals(actor: User, process: Process) -> list[Proposal]:
-    return list(
-        db.session.execute(
-            select(Proposal)
-            .where(Proposal.process_id == process.id, Proposal.author_id == actor.id)
-            .order_by(Proposal.id.desc())
-        ).scalars()
-    )
