@@ -46,10 +46,6 @@ def load(model: type[T], ident: Any, *, see: ObjectCheck, act: ObjectCheck | Non
     return authorize(db.session.get(model, ident), see=see, act=act)
 
 
-def logged_in(actor: Any) -> bool:
-    return actor is not None
-
-
 def requires(check: ActorCheck) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """For pages that belong to no object (the admin dashboard): visitors log in, others get 403."""
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
+from flask_login import login_required
 
-from participate.core.access import authorize, current_actor, logged_in, requires
+from participate.core.access import authorize, current_actor
 from participate.core.errors import PermissionDenied, ValidationFailed
 from participate.core.transaction import run_form
 from participate.moderation import policy, services
@@ -25,7 +26,7 @@ def _reported(kind_name: str, item_id: int) -> tuple[Reportable, Any]:
 
 
 @bp.route("/report/<kind>/<int:item_id>", methods=["GET", "POST"])
-@requires(logged_in)
+@login_required
 def report(kind: str, item_id: int):
     found, item = _reported(kind, item_id)
     actor = current_actor()

@@ -16,8 +16,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_login import login_required
 
-from participate.core.access import authorize, current_actor, load, logged_in, requires
+from participate.core.access import authorize, current_actor, load
 from participate.core.clock import today
 from participate.core.errors import PermissionDenied
 from participate.core.transaction import run_form
@@ -130,7 +131,7 @@ def _saved(proposal: Proposal) -> tuple[str, str]:
 
 
 @bp.route("/processes/<slug>/proposals/new", methods=["GET", "POST"])
-@requires(logged_in)
+@login_required
 @accepts_uploads
 def new(slug: str):
     process = _process(slug)
@@ -172,7 +173,7 @@ def detail(proposal_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
-@requires(logged_in)
+@login_required
 @accepts_uploads
 def edit(proposal_id: int):
     proposal = _load(proposal_id)
@@ -197,7 +198,7 @@ def edit(proposal_id: int):
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
-@requires(logged_in)
+@login_required
 def withdraw(proposal_id: int):
     proposal = _load(proposal_id, act=policy.can_withdraw)
     form = WithdrawForm()
@@ -227,19 +228,19 @@ def _button(proposal_id: int, use_case: Any, message: str) -> Any:
 
 
 @bp.post("/proposals/<int:proposal_id>/support")
-@requires(logged_in)
+@login_required
 def support(proposal_id: int):
     return _button(proposal_id, services.support_proposal, _("You support this proposal."))
 
 
 @bp.post("/proposals/<int:proposal_id>/unsupport")
-@requires(logged_in)
+@login_required
 def unsupport(proposal_id: int):
     return _button(proposal_id, services.withdraw_support, _("Your support is withdrawn."))
 
 
 @bp.post("/proposals/<int:proposal_id>/follow")
-@requires(logged_in)
+@login_required
 def follow(proposal_id: int):
     return _button(
         proposal_id,
@@ -249,7 +250,7 @@ def follow(proposal_id: int):
 
 
 @bp.post("/proposals/<int:proposal_id>/unfollow")
-@requires(logged_in)
+@login_required
 def unfollow(proposal_id: int):
     return _button(
         proposal_id,
