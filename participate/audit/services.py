@@ -13,10 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from participate.audit.models import GENESIS_HASH, AuditEntry
 from participate.core.clock import utcnow
+from participate.core.locks import take_turns
 from participate.core.pagination import Page, paginate
 from participate.extensions import db
 
@@ -40,21 +41,11 @@ def chain_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical_json(payload)).encode("utf-8")).hexdigest()
 
 
-# Any fixed number: the transaction-scoped PostgreSQL lock that serialises appends to the chain.
-AUDIT_CHAIN_LOCK = 0x61756469
-
-
-def _lock_chain() -> None:
-    """Two staff actions at once would both read the same last entry and fork the chain (the unique
-    prev_hash would then refuse one of them). On PostgreSQL each appender waits for the one before to
-    commit; SQLite allows one writer at a time anyway."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
-
-
 def record(action: str, *, actor, subject_type: str, subject_id: Any, data: dict | None = None) -> AuditEntry:
     """Append one entry. Call inside the request's transaction so the action and its record commit together."""
-    _lock_chain()
+    # Two staff actions at once would both read the same last entry and fork the chain (the unique
+    # prev_hash would then refuse one of them): each appender waits for the one before to commit.
+    take_turns("audit chain", 0)
     last = db.session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).scalar_one_or_none()
     entry = AuditEntry(
         created_at=utcnow(),

@@ -6,20 +6,20 @@ are the reporters' data and go with their accounts).
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select, text, update
+from sqlalchemy import case, func, select, update
 
 from participate.accounts.models import User
 from participate.audit.services import record
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.locks import take_turns
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -82,16 +82,6 @@ def set_hide_after(actor: User, process: Process, reports: int) -> ModerationSet
 # Reports ----------------------------------------------------------------------------------------------
 
 
-def _one_report_request_per_item_at_a_time(kind: Reportable, item: Any) -> None:
-    """Reports are counted after each is added: two at once could both count one too few and neither
-    hide the item. On PostgreSQL a lock per item makes the second wait for the first to commit."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:kind, :item)"),
-            {"kind": zlib.crc32(f"moderation:{kind.kind}".encode()) % 2**31, "item": item.id},
-        )
-
-
 def has_reported(actor: User | None, kind: Reportable, item: Any) -> bool:
     if actor is None:
         return False
@@ -130,7 +120,9 @@ def report_item(actor: User, kind: Reportable, item: Any, reason: str, details: 
             _("Write at most %(max)d characters.", max=REPORT_TEXT_MAX)  # the form says so first
         )
     process = kind.process_of(item)
-    _one_report_request_per_item_at_a_time(kind, item)
+    # Reports are counted after each is added: two at once could both count one too few and neither
+    # hide the item.
+    take_turns(f"reports on {kind.kind}", item.id)
     already = _("You have already reported this. The moderators will look at it.")
     if has_reported(actor, kind, item):
         raise Conflict(already)

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import BigInteger, Select, cast, delete, func, select, text, update
+from sqlalchemy import BigInteger, Select, cast, delete, func, select, update
 
 from participate.accounts.models import User
 from participate.audit.services import record
 from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.locks import take_turns
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -178,7 +179,8 @@ def has_supported(actor: User | None, proposal: Proposal) -> bool:
 def support_proposal(actor: User, proposal: Proposal, on: date | None = None) -> None:
     """One support per person per proposal: the unique constraint decides when two requests race."""
     _refuse_unless(policy.support_refusal(actor, proposal, on or today()))
-    _one_support_request_at_a_time(actor, proposal.process)
+    # The limit is counted, then a row is added: two requests at once could both pass the count.
+    take_turns(f"supports in process {proposal.process_id}", actor.id)
     if has_supported(actor, proposal):
         raise Conflict(_("You already support this proposal."))
     left = supports_left(actor, proposal.process)
@@ -187,16 +189,6 @@ def support_proposal(actor: User, proposal: Proposal, on: date | None = None) ->
     if not add_unique(Support(proposal_id=proposal.id, user_id=actor.id, process_id=proposal.process_id)):
         raise Conflict(_("You already support this proposal."))
     _recount_supports(proposal)
-
-
-def _one_support_request_at_a_time(actor: User, process: Process) -> None:
-    """The limit per person is counted, then a row is added: two requests at once could both pass the
-    count. On PostgreSQL a lock per person and process makes the second wait for the first to commit."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(:person, :process)"),
-            {"person": actor.id, "process": process.id},
-        )
 
 
 def withdraw_support(actor: User, proposal: Proposal, on: date | None = None) -> None:

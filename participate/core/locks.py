@@ -1,0 +1,25 @@
+"""Requests that must take turns: a rule that counts rows and then adds one (a limit per person, an
+automatic hide after N reports, the next link of the audit chain) is only safe one request at a time.
+
+On PostgreSQL `take_turns` takes a transaction-scoped advisory lock: a second request with the same
+name and key waits until the first commits or rolls back. SQLite lets one writer in at a time anyway.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from sqlalchemy import text
+
+from participate.extensions import db
+
+
+def take_turns(name: str, key: int) -> None:
+    """`name` says what is guarded ("supports in process 7"), `key` whose turn it is (a person's id)."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    # PostgreSQL's two-integer form: one namespace per name, so unrelated locks never share a key.
+    namespace = zlib.crc32(name.encode()) % 2**31
+    db.session.execute(
+        text("SELECT pg_advisory_xact_lock(:namespace, :key)"), {"namespace": namespace, "key": key}
+    )
