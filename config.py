@@ -76,6 +76,9 @@ class Config:
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "participate <no-reply@localhost>")
 
+    # The site's address for links in emails sent outside a request (the nightly command, a worker).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+
     # Development only: print emails on the console, list them at /dev/outbox and for `flask outbox`.
     # Never on in production, whatever is set.
     DEV_OUTBOX = False

@@ -1,4 +1,7 @@
+from typing import Any
 from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, request, url_for
 
 
 def safe_next(target: str | None) -> str | None:
@@ -11,10 +14,31 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def site_path(endpoint: str, **values: object) -> str:
-    """A path on this site (no host), also outside a request: for links stored in notifications."""
-    from flask import current_app
+DEFAULT_BASE_URL = "http://localhost:5000"
 
-    return current_app.url_map.bind(
-        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
-    ).build(endpoint, values)
+
+def base_url() -> str:
+    """The site's address, ending in "/": the request's own, or PUBLIC_BASE_URL outside a request (the
+    nightly command, a worker), for links in emails."""
+    if has_request_context():
+        return request.url_root
+    return (current_app.config.get("PUBLIC_BASE_URL") or DEFAULT_BASE_URL).rstrip("/") + "/"
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """A full link to a page of this site, also outside a request (then under PUBLIC_BASE_URL)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base_url())
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def site_path(endpoint: str, **values: Any) -> str:
+    """The path of a page of this site (no host), also outside a request: for links stored in
+    notifications and the like."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return urlsplit(external_url(endpoint, **values)).path

@@ -17,5 +17,5 @@ and the subscribers turn them into notifications, in the same transaction as the
   notify-phase-changes` (run it nightly after midnight; task "notifications.phase_changes"), which
   publishes the event for each published, followed process whose dated phase moved past the stored one.
   A change is therefore announced once however often the command runs. Outside a request, links in
-  emails use PUBLIC_BASE_URL (app config or environment; http://localhost:5000 by default).
+  emails use PUBLIC_BASE_URL (see core/urls.py; http://localhost:5000 by default).
 """

@@ -6,12 +6,11 @@ leave only once the transaction that created the notification commits.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -23,7 +22,7 @@ from participate.core.events import publish
 from participate.core.mail import send_email
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
-from participate.core.urls import safe_next
+from participate.core.urls import base_url, external_url, safe_next, site_path
 from participate.extensions import db
 from participate.notifications import policy
 from participate.notifications.messages import describe, email_body, email_subject
@@ -40,29 +39,9 @@ from participate.notifications.tokens import make_unsubscribe_token, read_unsubs
 from participate.processes.models import Phase, Process, ProcessRole, ProcessRoleName, phase_index
 
 PER_PAGE = 20
-DEFAULT_BASE_URL = "http://localhost:5000"
 
 
 # Links in emails -------------------------------------------------------------------------------------
-
-
-def base_url() -> str:
-    """The site's address for links in emails: the request's own, or PUBLIC_BASE_URL outside a request
-    (the nightly command, a worker)."""
-    if has_request_context():
-        return url_for("home.index", _external=True)
-    configured = current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL")
-    return (configured or DEFAULT_BASE_URL).rstrip("/") + "/"
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    parts = urlsplit(base_url())
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme
-    )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def unsubscribe_url(user_id: int, kind: str) -> str:
@@ -184,7 +163,7 @@ def _email(user: User, notification: Notification) -> None:
 def _link(path: str) -> str:
     """The notification's page; only paths on this site (never a link elsewhere in an email)."""
     safe = safe_next(path)
-    return urljoin(base_url(), safe.lstrip("/")) if safe else external_url("notifications.index")
+    return urljoin(base_url(), safe) if safe else external_url("notifications.index")
 
 
 def display_name(user_id: int | None) -> str:
@@ -301,20 +280,13 @@ def announce_phase(process: Process, phase: Phase | str) -> int:
     if not process.published:
         db.session.flush()
         return 0  # a draft's followers cannot see it; the change is remembered, not announced
-    url = url_path("processes.detail", slug=process.slug)
+    url = site_path("processes.detail", slug=process.slug)
     count = 0
     for user_id in follower_ids(process.id):
         if notify(user_id, Kind.PHASE_CHANGED, {"process": process.title, "phase": target.value}, url):
             count += 1
     db.session.flush()
     return count
-
-
-def url_path(endpoint: str, **values: Any) -> str:
-    """A site path for a stored notification link, in a request or not (then under PUBLIC_BASE_URL)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    return urlsplit(external_url(endpoint, **values)).path
 
 
 def publish_phase_changes(on: date | None = None) -> int:

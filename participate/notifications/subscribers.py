@@ -32,7 +32,8 @@ def proposal_answered(proposal: Any, actor: Any = None, **_: Any) -> None:
         "status": str(proposal.status),
         "status_label": str(proposal.status_label),
     }
-    services.notify(proposal.author_id, Kind.PROPOSAL_ANSWERED, data, f"/proposals/{proposal.id}")
+    url = site_path("proposals.detail", proposal_id=proposal.id)
+    services.notify(proposal.author_id, Kind.PROPOSAL_ANSWERED, data, url)
 
 
 def _first_about(user_id: int, comment: Any) -> bool:
