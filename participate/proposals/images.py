@@ -17,8 +17,8 @@ LONGEST_SIDE = 1600
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
-def store_image(data: bytes, folder: Path) -> str:
-    """Returns the new file's name. Refuses what is not a picture, or too large a one."""
+def prepare_image(data: bytes) -> tuple[str, bytes]:
+    """A fresh name and the re-encoded JPEG. Refuses what is not a picture, or too large a one."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationFailed(_("The image is larger than 5 MB."))
     try:
@@ -33,8 +33,13 @@ def store_image(data: bytes, folder: Path) -> str:
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationFailed(_("This file is not an image we can read.")) from exc
     picture.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_urlsafe(18)}.jpg"
+    encoded = io.BytesIO()
     # A fresh JPEG from the pixels alone: EXIF (location, camera) and anything else in the file is gone.
-    picture.save(folder / name, "JPEG", quality=85, optimize=True)
-    return name
+    picture.save(encoded, "JPEG", quality=85, optimize=True)
+    return f"{secrets.token_urlsafe(18)}.jpg", encoded.getvalue()
+
+
+def save_image(folder: Path, name: str, jpeg: bytes) -> None:
+    """Runs after the commit (`after_commit`), so a refused or rolled-back proposal leaves no file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(jpeg)

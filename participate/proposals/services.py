@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, Select, cast, delete, func, select, update
 
 from participate.accounts.models import User
 from participate.audit.services import record
+from participate.core.after_commit import after_commit
 from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
@@ -22,7 +23,7 @@ from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
 from participate.proposals import policy, search
-from participate.proposals.images import store_image
+from participate.proposals.images import prepare_image, save_image
 from participate.proposals.models import (
     PUBLIC_STATUSES,
     Category,
@@ -57,11 +58,11 @@ def _refuse_unless(refusal: str | None) -> None:
 def _check(process: Process, data: ProposalInput) -> None:
     if not data.title.strip():
         raise ValidationFailed(_("A proposal needs a title."))
-    if data.district_id is not None and data.district_id not in {d.id for d in process.districts}:
+    district = next((d for d in process.districts if d.id == data.district_id), None)
+    if data.district_id is not None and district is None:
         raise ValidationFailed(_("Choose one of this process's districts."))
     if data.category_id is not None and data.category_id not in {c.id for c in categories(process)}:
         raise ValidationFailed(_("Choose one of this process's categories."))
-    district = next((d for d in process.districts if d.id == data.district_id), None)
     ceiling = district.budget_minor if district else process.budget_minor
     if data.cost_minor > ceiling:
         raise ValidationFailed(_("The cost is more than the budget it would come from."))
@@ -78,7 +79,9 @@ def _apply(proposal: Proposal, data: ProposalInput, image_folder: Path) -> None:
     proposal.category_id = data.category_id
     proposal.latitude, proposal.longitude = data.latitude, data.longitude
     if data.image:
-        proposal.image_filename = store_image(data.image, image_folder)
+        name, jpeg = prepare_image(data.image)
+        proposal.image_filename = name
+        after_commit(save_image, image_folder, name, jpeg)
 
 
 def create_proposal(

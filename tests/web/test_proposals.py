@@ -397,3 +397,17 @@ def test_random_order_works_with_large_ids(app, open_process):
     make_proposal(open_process, title="And another one")
     page = services.browse(open_process, services.Filters(sort="random", seed=123_456), page=1)
     assert {p.title for p in page.items} == {"A proposal with a large id", "And another one"}
+
+
+def test_the_image_file_is_written_only_when_the_proposal_commits(app, open_process, tmp_path):
+    from participate.core.after_commit import commit, rollback
+
+    data = services.ProposalInput("Benches by the lake", "Rest", "", 100_00, image=_png())
+    author = make_user()
+    services.create_proposal(author, open_process, data, publish_now=True, image_folder=tmp_path)
+    rollback()
+    assert list(tmp_path.iterdir()) == []
+    kept = services.create_proposal(author, open_process, data, publish_now=True, image_folder=tmp_path)
+    name = kept.image_filename
+    commit()
+    assert [path.name for path in tmp_path.iterdir()] == [name]
