@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, get_locale
 
 from participate.core.markdown import render_markdown
 from participate.core.money import format_money
+
+
+def format_day(value: date) -> str:
+    """A date as people read it in the page's language ("23 Nov 2026", "23 nov. 2026")."""
+    return str(format_date(value, "medium"))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -17,9 +24,7 @@ def register_template_helpers(app: Flask) -> None:
     def money_filter(minor: int, currency: str) -> str:
         return format_money(minor, currency, str(get_locale() or "en"))
 
-    @app.template_filter("day")
-    def day_filter(value) -> str:
-        return format_date(value, "medium")
+    app.add_template_filter(format_day, "day")
 
     @app.template_filter("moment")
     def moment_filter(value) -> str:

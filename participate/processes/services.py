@@ -7,7 +7,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -17,6 +16,7 @@ from participate.audit.services import record
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.templating import format_day
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes import policy
@@ -341,22 +341,18 @@ class NextStep:
     action: str | None = None
 
 
-def _day(value: date) -> str:
-    return format_date(value, "medium")
-
-
 def _opening(window: PhaseWindow) -> str:
     """One sentence about a phase that has not started yet."""
     phase = Phase(window.phase)
     if phase is Phase.VOTING:
-        return _("Voting opens on %(date)s.", date=_day(window.starts_on))
+        return _("Voting opens on %(date)s.", date=format_day(window.starts_on))
     if phase is Phase.RESULTS:
-        return _("Results will be published on %(date)s.", date=_day(window.starts_on))
+        return _("Results will be published on %(date)s.", date=format_day(window.starts_on))
     if phase is Phase.PROPOSALS:
-        return _("Proposals open on %(date)s.", date=_day(window.starts_on))
+        return _("Proposals open on %(date)s.", date=format_day(window.starts_on))
     if phase is Phase.DELIBERATION:
-        return _("Deliberation on the proposals starts on %(date)s.", date=_day(window.starts_on))
-    return _("The citizen panel meets from %(date)s.", date=_day(window.starts_on))
+        return _("Deliberation on the proposals starts on %(date)s.", date=format_day(window.starts_on))
+    return _("The citizen panel meets from %(date)s.", date=format_day(window.starts_on))
 
 
 _TAKES_PART_ONLINE = {Phase.PROPOSALS, Phase.DELIBERATION, Phase.VOTING}
@@ -374,7 +370,7 @@ def next_step(process: Process, actor: User | None, on: date | None = None) -> N
         return NextStep(
             "upcoming",
             phase_label(None),
-            _("Opens on %(date)s.", date=_day(first.starts_on)),
+            _("Opens on %(date)s.", date=format_day(first.starts_on)),
             detail=_opening(first),
             starts_on=first.starts_on,
             ends_on=first.ends_on,
@@ -389,7 +385,7 @@ def next_step(process: Process, actor: User | None, on: date | None = None) -> N
         return NextStep(
             "between",
             label,
-            _("The %(phase)s phase ended on %(date)s.", phase=label, date=_day(window.ends_on)),
+            _("The %(phase)s phase ended on %(date)s.", phase=label, date=format_day(window.ends_on)),
             detail=detail,
             starts_on=following.starts_on,
             ends_on=following.ends_on,
@@ -398,11 +394,11 @@ def next_step(process: Process, actor: User | None, on: date | None = None) -> N
         return NextStep(
             "closed",
             label,
-            _("This process ended on %(date)s.", date=_day(window.ends_on)),
+            _("This process ended on %(date)s.", date=format_day(window.ends_on)),
             starts_on=window.starts_on,
             ends_on=window.ends_on,
         )
-    until = _day(window.ends_on)
+    until = format_day(window.ends_on)
     headlines = {
         Phase.PROPOSALS: _("Proposals are open until %(date)s.", date=until),
         Phase.DELIBERATION: _("Residents are discussing the proposals until %(date)s.", date=until),

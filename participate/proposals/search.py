@@ -21,8 +21,8 @@ from participate.extensions import db
 from participate.proposals.models import Proposal
 
 FTS_TABLE = "proposal_fts"
-PG_CONFIGS = {"en": "english", "sv": "swedish"}
-SNOWBALL = {"en": "english", "sv": "swedish"}
+# A process's language, by the name both PostgreSQL's text search and Snowball give its stemmer.
+STEMMERS = {"en": "english", "sv": "swedish"}
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
 # Words too common to say anything about a proposal (PostgreSQL drops its own list of them).
@@ -78,6 +78,9 @@ STOPWORDS = {
 }
 
 
+SEARCH_VECTOR = "search_vector"
+
+
 def is_outside_the_models(name: str | None) -> bool:
     """Database objects the search adds beside the models (ignored when comparing schemas)."""
     return name is not None and name.startswith((FTS_TABLE, "ix_proposal_search_", SEARCH_VECTOR))
@@ -86,7 +89,6 @@ def is_outside_the_models(name: str | None) -> bool:
 SQLITE_FTS_DDL = f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(body, tokenize='unicode61')"
 
 
-SEARCH_VECTOR = "search_vector"
 # PostgreSQL keeps each proposal's stemmed words in a stored, generated column (ranking reads it instead
 # of stemming every matching row again) with a GIN index. The column lives beside the model: the
 # migration creates it, and the ORM never writes it.
@@ -107,7 +109,7 @@ for _ddl in (PG_SEARCH_VECTOR_DDL, PG_SEARCH_INDEX_DDL):
 
 @cache
 def _stemmer(language: str) -> Any:
-    return snowballstemmer.stemmer(SNOWBALL.get(language, "english"))
+    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
 
 
 def stems(text_: str, language: str) -> list[str]:
@@ -147,7 +149,7 @@ def matching(query: str, language: str, *, any_word: bool = False) -> Match | No
 
 
 def _postgresql_match(words: list[str], language: str, any_word: bool) -> Match:
-    config = PG_CONFIGS.get(language, "english")
+    config = STEMMERS.get(language, "english")
     document: ColumnElement[Any] = literal_column(f"proposal.{SEARCH_VECTOR}")
     regconfig: ColumnElement[Any] = literal_column(f"'{config}'::regconfig")
     # Words are \w+ only, so joining them with | makes a safe tsquery.
