@@ -219,39 +219,33 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def _first_label(user_agent: str, markers: tuple[tuple[str, str], ...]) -> str:
+    # Order matters: Edge and Opera also say "Chrome/", Chrome also says "Safari/".
+    return next((label for marker, label in markers if marker in user_agent), "")
+
+
 def device_label(user_agent: str) -> str:
-    """A short, human label such as 'Firefox on Windows', from the browser's User-Agent header."""
+    """A short, human label such as 'Firefox / Windows', from the browser's User-Agent header."""
     ua = user_agent or ""
-    browser = next(
-        (
-            label
-            for marker, label in (
-                ("Edg/", "Edge"),
-                ("OPR/", "Opera"),
-                ("Firefox/", "Firefox"),
-                ("Chrome/", "Chrome"),
-                ("Safari/", "Safari"),
-            )
-            if marker in ua
-        ),
-        "",
-    )
-    system = next(
-        (
-            label
-            for marker, label in (
-                ("iPhone", "iPhone"),
-                ("iPad", "iPad"),
-                ("Android", "Android"),
-                ("Windows", "Windows"),
-                ("Mac OS X", "macOS"),
-                ("CrOS", "ChromeOS"),
-                ("Linux", "Linux"),
-            )
-            if marker in ua
-        ),
-        "",
-    )
+    browser, system = _first_label(ua, BROWSERS), _first_label(ua, SYSTEMS)
     if browser and system:
         return f"{browser} / {system}"
     return (browser or system or ua.split(" ")[0])[:120]
