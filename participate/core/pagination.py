@@ -32,14 +32,19 @@ class Page(Generic[T]):
         return self.number + 1 if self.number < self.pages else None
 
 
-def paginate(stmt: Select[Any], page: int, per_page: int, *, key: Any = None) -> Page[Any]:
-    """One page of `stmt`'s rows. With `key` (the entity's id column), the page is first chosen by key
-    alone and only its rows are then loaded whole: a deep page then sorts and skips narrow rows instead
-    of whole ones (proposals carry their description)."""
+def paginate(
+    stmt: Select[Any], page: int, per_page: int, *, key: Any = None, rows: bool = False
+) -> Page[Any]:
+    """One page of `stmt`'s entities (or, with `rows`, of its result rows: a grouped query). With `key`
+    (the entity's id column), the page is first chosen by key alone and only its rows are then loaded
+    whole: a deep page then sorts and skips narrow rows instead of whole ones (proposals carry their
+    description)."""
     total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     last = max(1, -(-total // per_page))
     number = min(max(1, page), last)
     window = stmt.limit(per_page).offset((number - 1) * per_page)
+    if rows:
+        return Page(list(db.session.execute(window).all()), number, per_page, total)
     if key is None:
         return Page(list(db.session.execute(window).scalars()), number, per_page, total)
     keys = list(db.session.execute(window.with_only_columns(key)).scalars())

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+from participate.accounts.services import find_user
 from participate.core.access import current_actor, load, requires
 from participate.core.transaction import run_form
 from participate.moderation import policy, services
@@ -140,7 +141,7 @@ def block_author(process_id: int, kind: str, item_id: int):
     return run_form(
         form,
         lambda: services.block_user(
-            current_actor(), services.find_user(author_id) if author_id else None, form.reason.data
+            current_actor(), find_user(author_id) if author_id else None, form.reason.data
         ),
         done=lambda person: (
             _("%(name)s is blocked: they can read but no longer take part.", name=person.display_name),
@@ -170,7 +171,7 @@ def unblock(user_id: int):
     form = ButtonForm()
     return run_form(
         form,
-        lambda: services.unblock_user(current_actor(), services.find_user(user_id)),
+        lambda: services.unblock_user(current_actor(), find_user(user_id)),
         done=lambda person: (
             _("%(name)s is no longer blocked.", name=person.display_name),
             url_for("moderation_manage.blocked"),

@@ -224,10 +224,6 @@ def dismiss_reports(actor: User, kind: Reportable, item: Any) -> int:
 # Blocking ---------------------------------------------------------------------------------------------
 
 
-def find_user(user_id: int | str) -> User | None:
-    return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-
-
 def block_user(actor: User, person: User | None, reason: str) -> User:
     if not policy.can_block(actor):
         raise PermissionDenied(_("Only council staff can block an account."))
@@ -308,18 +304,12 @@ def queue(process: Process, page: int = 1, per_page: int = 20) -> Page[QueueItem
         .where(Report.process_id == process.id, Report.item_type.in_(list(REPORTABLES)))
         .group_by(Report.item_type, Report.item_id)
     )
-    total = db.session.scalar(select(func.count()).select_from(grouped.subquery())) or 0
-    last = max(1, -(-total // per_page))
-    number = min(max(1, page), last)
-    rows = db.session.execute(
-        grouped.order_by(
-            case((open_count > 0, 0), else_=1), func.max(Report.created_at).desc(), Report.item_id
-        )
-        .limit(per_page)
-        .offset((number - 1) * per_page)
-    ).all()
+    ordered = grouped.order_by(
+        case((open_count > 0, 0), else_=1), func.max(Report.created_at).desc(), Report.item_id
+    )
+    rows = paginate(ordered, page, per_page, rows=True)
     items = []
-    for item_type, item_id, opened, reported in rows:
+    for item_type, item_id, opened, reported in rows.items:
         kind = REPORTABLES[item_type]
         item = kind.load(item_id)
         author_id = kind.author_id(item) if item is not None else None
@@ -344,4 +334,4 @@ def queue(process: Process, page: int = 1, per_page: int = 20) -> Page[QueueItem
             target = by_key.get(f"{report.item_type}-{report.item_id}")
             if target is not None:
                 target.reports.append(report)
-    return Page(items, number, per_page, total)
+    return Page(items, rows.number, per_page, rows.total)
