@@ -33,7 +33,7 @@ class Page(Generic[T]):
 
 
 def paginate(
-    stmt: Select[Any], page: int, per_page: int, *, key: Any = None, rows: bool = False
+    stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, key: Any = None, rows: bool = False
 ) -> Page[Any]:
     """One page of `stmt`'s entities (or, with `rows`, of its result rows: a grouped query). With `key`
     (the entity's id column), the page is first chosen by key alone and only its rows are then loaded
@@ -49,11 +49,11 @@ def paginate(
         return Page(list(db.session.execute(window).scalars()), number, per_page, total)
     keys = list(db.session.execute(window.with_only_columns(key)).scalars())
     entity = stmt.column_descriptions[0]["entity"]
-    rows = {
+    by_key = {
         getattr(row, key.key): row
         for row in db.session.execute(select(entity).where(key.in_(keys))).scalars()
     }
-    return Page([rows[k] for k in keys if k in rows], number, per_page, total)
+    return Page([by_key[k] for k in keys if k in by_key], number, per_page, total)
 
 
 def escape_like(text: str) -> str:
