@@ -16,7 +16,6 @@ from typing import Any
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import case, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from participate.accounts.models import User
@@ -26,6 +25,7 @@ from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.markdown import render_markdown
 from participate.core.pagination import Page, paginate
+from participate.core.unique import add_unique
 from participate.core.urls import site_path
 from participate.deliberation import policy
 from participate.deliberation.models import (
@@ -79,15 +79,12 @@ def get_or_create_thread(subject_type: str, subject_id: int) -> Thread:
     thread = find_thread(subject_type, subject_id)
     if thread is not None:
         return thread
-    try:
-        with db.session.begin_nested():
-            thread = Thread(subject_type=subject_type, subject_id=subject_id)
-            db.session.add(thread)
-            db.session.flush()
-    except IntegrityError as exc:
-        thread = find_thread(subject_type, subject_id)  # the other request's thread, now committed
-        if thread is None:
-            raise Conflict(_("The discussion was busy. Try again.")) from exc
+    thread = Thread(subject_type=subject_type, subject_id=subject_id)
+    if add_unique(thread):
+        return thread
+    thread = find_thread(subject_type, subject_id)  # the other request's thread, now committed
+    if thread is None:
+        raise Conflict(_("The discussion was busy. Try again."))
     return thread
 
 
@@ -315,13 +312,8 @@ def vote_on(actor: User | None, comment: Comment, direction: str) -> Comment:
             db.session.delete(vote)
     elif vote is not None:
         vote.value = value
-    else:
-        try:
-            with db.session.begin_nested():
-                db.session.add(CommentVote(comment_id=comment.id, user_id=actor.id, value=value))
-                db.session.flush()
-        except IntegrityError as exc:
-            raise Conflict(_("Your vote on this comment was already counted.")) from exc
+    elif not add_unique(CommentVote(comment_id=comment.id, user_id=actor.id, value=value)):
+        raise Conflict(_("Your vote on this comment was already counted."))
     db.session.flush()
     up, down = db.session.execute(
         select(
