@@ -66,6 +66,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    for module in TASK_MODULES:
+        import_module(module)
 
     from participate.core.error_pages import register_error_handlers
     from participate.core.security import register_security_headers
@@ -111,8 +113,6 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     for module in BLUEPRINT_MODULES:
         app.register_blueprint(import_module(module).bp)
-    for module in TASK_MODULES:
-        import_module(module)
     if app.config.get("DEV_OUTBOX"):
         from participate.core.dev_outbox import bp as dev_bp
 

@@ -6,11 +6,17 @@ import random
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from sqlalchemy import select
+
 from participate.accounts.models import User
 from participate.core.clock import today
+from participate.deliberation import policy as deliberation_policy
+from participate.deliberation import services as deliberation
+from participate.deliberation.subjects import resolve
+from participate.extensions import db
 from participate.processes.models import Phase, Process
 from participate.proposals import services
-from participate.proposals.models import ProposalStatus
+from participate.proposals.models import Proposal, ProposalStatus
 
 # Per theme: categories, then ideas as (title, summary, description, cost in SEK).
 IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {
@@ -289,14 +295,6 @@ DISCUSSION = (
 
 def seed_proposal_discussions(people: list[User]) -> None:
     """A few comments on the most supported proposals of the processes still open for discussion."""
-    from sqlalchemy import select
-
-    from participate.deliberation import policy as deliberation_policy
-    from participate.deliberation import services as deliberation
-    from participate.deliberation.subjects import resolve
-    from participate.extensions import db
-    from participate.proposals.models import Proposal
-
     rng = random.Random(7)
     top = db.session.execute(
         select(Proposal)
