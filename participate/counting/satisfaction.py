@@ -155,16 +155,17 @@ def _merge_identical_ballots(
     rankings = Counter(map(attrgetter("projects"), election.ballots))
     if election.vote_type == "ordinal":
         return list(rankings), list(rankings.values()), [None] * len(rankings)
-    # each distinct set of projects is a group, ordered by its first ballot
-    distinct = list(rankings)
-    sets = list(map(tuple, map(sorted, distinct)))
-    first_of_set = dict(zip(reversed(sets), range(len(sets) - 1, -1, -1), strict=True))
-    firsts, group_of = np.unique(
-        np.fromiter(map(first_of_set.__getitem__, sets), dtype=np.int64, count=len(sets)), return_inverse=True
-    )
-    counts = np.fromiter(rankings.values(), dtype=np.int64, count=len(sets))
-    weights = np.bincount(group_of.reshape(-1), weights=counts).astype(np.int64).tolist()
-    return [distinct[i] for i in firsts], weights, [None] * len(weights)
+    # each distinct set of projects is a group, ordered by its first ballot (dicts keep insertion order)
+    set_weights: dict[tuple[str, ...], int] = {}
+    first_ranking: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for ranking, n in rankings.items():
+        projects = tuple(sorted(ranking))
+        if projects in set_weights:
+            set_weights[projects] += n
+        else:
+            set_weights[projects] = n
+            first_ranking[projects] = ranking
+    return list(first_ranking.values()), list(set_weights.values()), [None] * len(set_weights)
 
 
 def build_profile(election: Election, sat: str) -> SatProfile:

@@ -89,12 +89,10 @@ def reference(
     from participate.counting.satisfaction import points_k
 
     instance, profile = loaded if loaded is not None else load(election)
-    if threshold is not None:
-        sat_class, prof = sat_and_profile(sat, profile, points_k(election))
-        scores = dict(_scores(election).items())
+    if threshold is not None:  # (greedy) only the projects whose total score reaches it
+        scores = _scores(election)
         keep = [p for p in instance if scores[p.name] >= threshold]
-        sub = instance.__class__(keep, budget_limit=instance.budget_limit)
-        return [p.name for p in greedy_utilitarian_welfare(sub, prof, sat_class=sat_class)]
+        instance = instance.__class__(keep, budget_limit=instance.budget_limit)
     return pabutools_outcome(instance, profile, rule, sat, completion, points_k(election))
 
 

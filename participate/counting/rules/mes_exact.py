@@ -265,6 +265,8 @@ class ExactChoice:
 class ExactPrices(RoundPrices[ExactQuote, ExactChoice]):
     """A MES run in exact money; with `record`, the payments of every round are kept in `rounds`."""
 
+    money: ExactMoney
+
     def __init__(
         self, sp: SatProfile, projects: list[MesProject], per_voter: Fraction, *, jump: bool, record: bool
     ) -> None:
@@ -282,10 +284,6 @@ class ExactPrices(RoundPrices[ExactQuote, ExactChoice]):
             slope, slope_magnitude = tangent_slope(q, self.money, rho_f, order, ratios)
             self.lines[q.index] = (rho_f, magnitude, slope, slope_magnitude)
         return rho_f * (1 - REL), rho_f * (1 + REL), ExactQuote(q, rho_f, order, capped, ratios)
-
-    def supporters_money(self, q: MesProject) -> tuple[Vector, Vector]:
-        cls = self.money.cls[q.groups]
-        return self.money.valsf[cls], self.money.slopesf[cls]
 
     def choose(self, quotes: list[ExactQuote], ceiling: float) -> ExactChoice:
         best: tuple[MesProject, Fraction, Vector, int] | None = None

@@ -23,7 +23,7 @@ class Uncertain(Exception):
 
 
 class FloatMoney:
-    """Per-group float money and slope, with the attribute names tangent_slope/constrain expect."""
+    """Per-group float money and slope, as a FloatMoneyView (each group its own class)."""
 
     def __init__(self, n_groups: int, per_voter: float) -> None:
         self.valsf = np.full(n_groups, per_voter)
@@ -77,6 +77,8 @@ class FloatChoice:
 class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
     """A MES run in float money whose decisions are certified (or Uncertain is raised)."""
 
+    money: FloatMoney
+
     def __init__(self, sp: SatProfile, projects: list[MesProject], per_voter: float, *, jump: bool) -> None:
         super().__init__(projects, jump)
         self.money = FloatMoney(len(sp.weights), per_voter)
@@ -88,9 +90,6 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
             return None
         rho, err, capped, ratios = estimate
         return rho - 2 * err, rho + 2 * err, FloatQuote(q, rho, err, capped, ratios)
-
-    def supporters_money(self, q: MesProject) -> tuple[Vector, Vector]:
-        return self.money.valsf[q.groups], self.money.slopesf[q.groups]
 
     def choose(self, quotes: list[FloatQuote], ceiling: float) -> FloatChoice:
         evaluated = sorted(quotes, key=lambda t: (t.rho, t.project.tie))

@@ -139,6 +139,8 @@ class RoundPrices(ABC, Generic[Quote, Choice]):
     """What the round loop of a MES run asks of its money (exact or float): a price quote for a project,
     the cheapest of the quotes, and the purchase. The jump limit and price lines are kept here."""
 
+    money: FloatMoneyView
+
     def __init__(self, projects: list[MesProject], jump: bool) -> None:
         self.limit = JumpLimit() if jump else None
         # every project's price is at least its price with nobody capped, whatever x
@@ -155,10 +157,6 @@ class RoundPrices(ABC, Generic[Quote, Choice]):
         """(lower bound, upper bound, quote) of q's price now, or None if its supporters cannot afford it."""
 
     @abstractmethod
-    def supporters_money(self, q: MesProject) -> tuple[Vector, Vector]:
-        """Float money and slope of each of q's supporter groups."""
-
-    @abstractmethod
     def choose(self, quotes: list[Quote], ceiling: float) -> Choice:
         """The cheapest project (ties by tie-breaking) among the quotes whose lower bound is <= ceiling."""
 
@@ -170,7 +168,8 @@ class RoundPrices(ABC, Generic[Quote, Choice]):
         """q leaves the run: with the jump, its supporters' money must stay below its cost."""
         if self.limit is None:
             return
-        money, slope = self.supporters_money(q)
+        cls = self.money.cls[q.groups]
+        money, slope = self.money.valsf[cls], self.money.slopesf[cls]
         self.limit.add(
             q.cost - float(dot(q.weight_f, money)),
             q.cost + float(dot(q.weight_f, np.abs(money))),
