@@ -77,6 +77,9 @@ def _count_and_print(
         result = count(
             election, rule=rule, sat=sat, completion=completion, threshold=threshold, deadline=deadline
         )
+        # The explanation is computed when first asked for: inside the guard, so it cannot escape as a
+        # traceback either.
+        document = result.to_dict() if fmt == "json" else None
     except CountingError as exc:
         raise click.ClickException(f"{file}: {exc}" if "line" in str(exc)[:5] else str(exc)) from None
     except Exception as exc:  # never a traceback for auditors: one line naming the problem
@@ -87,8 +90,8 @@ def _count_and_print(
         click.echo(
             f"warning: {len(election.warnings) - 5} more ballots break the file's constraints", err=True
         )
-    if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    if document is not None:
+        click.echo(json.dumps(document, ensure_ascii=False))
         return
     names = {p.id: p for p in election.projects}
     click.echo(
