@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from participate.accounts.models import User
+from participate.accounts.policy import participation_refusal
 from participate.core.clock import utcnow
 from participate.deliberation.models import MAX_DEPTH, Comment
 from participate.deliberation.subjects import Subject, resolve
@@ -28,13 +29,12 @@ def can_view(actor: User | None, subject: Subject) -> bool:
 
 def comment_refusal(actor: User | None, subject: Subject) -> str | None:
     """Why the actor may not comment here, in words they understand; None when they may."""
-    if actor is None or not actor.is_active:
-        return _("Log in to take part in the discussion.")
-    if not actor.is_confirmed:
-        return _("Confirm your email address to take part in the discussion.")
-    if actor.is_blocked:
-        return _("Your account has been blocked by the moderators: %(reason)s", reason=actor.blocked_reason)
-    return subject.kind.comment_refusal(actor, subject.obj)
+    refusal = participation_refusal(
+        actor,
+        log_in=_("Log in to take part in the discussion."),
+        confirm=_("Confirm your email address to take part in the discussion."),
+    )
+    return refusal or subject.kind.comment_refusal(actor, subject.obj)
 
 
 def can_comment(actor: User | None, subject: Subject) -> bool:

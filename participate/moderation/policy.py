@@ -7,18 +7,16 @@ from typing import Any
 from flask_babel import gettext as _
 
 from participate.accounts.models import User
+from participate.accounts.policy import participation_refusal
 from participate.moderation.reportables import Reportable, reportable
 from participate.processes import policy as process_policy
 from participate.processes.models import Process
 
 
 def report_refusal(actor: User | None, kind: Reportable, item: Any) -> str | None:
-    if actor is None:
-        return _("Log in to report content.")
-    if not actor.is_confirmed:
-        return _("Confirm your email address first: we sent you a link when you registered.")
-    if actor.is_blocked:
-        return _("Your account has been blocked by the moderators: %(reason)s", reason=actor.blocked_reason)
+    refusal = participation_refusal(actor, log_in=_("Log in to report content."))
+    if refusal or actor is None:
+        return refusal
     if kind.author_id(item) == actor.id:
         return _("You cannot report what you wrote yourself.")
     if kind.is_hidden(item):

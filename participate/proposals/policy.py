@@ -7,6 +7,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from participate.accounts.models import User
+from participate.accounts.policy import participation_refusal
 from participate.processes import policy as process_policy
 from participate.processes.models import Phase, Process
 from participate.proposals.models import OPEN_STATUSES, Proposal, ProposalStatus
@@ -34,13 +35,7 @@ def _is_author(actor: User | None, proposal: Proposal) -> bool:
 
 
 def _participation_refusal(actor: User | None) -> str | None:
-    if actor is None:
-        return _("Log in to take part.")
-    if not actor.is_confirmed:
-        return _("Confirm your email address first: we sent you a link when you registered.")
-    if actor.is_blocked:
-        return _("Your account has been blocked by the moderators: %(reason)s", reason=actor.blocked_reason)
-    return None
+    return participation_refusal(actor, log_in=_("Log in to take part."))
 
 
 def submit_refusal(actor: User | None, process: Process, on: date) -> str | None:
