@@ -51,24 +51,22 @@ def _first_about(user_id: int, comment: Any) -> bool:
     return True
 
 
-@subscribe("comment.replied")
-def comment_replied(comment: Any, parent: Any, url: str, **_: Any) -> None:
-    if parent.author_id is None or parent.author_id == comment.author_id:
-        return
-    if not _first_about(parent.author_id, comment):
+def _notify_about_comment(user_id: int | None, kind: Kind, comment: Any, url: str) -> None:
+    """Never the comment's own author, and once per person and comment (a reply can also mention)."""
+    if user_id is None or user_id == comment.author_id or not _first_about(user_id, comment):
         return
     data = {"name": services.display_name(comment.author_id), "comment_id": comment.id}
-    services.notify(parent.author_id, Kind.REPLY, data, url)
+    services.notify(user_id, kind, data, url)
+
+
+@subscribe("comment.replied")
+def comment_replied(comment: Any, parent: Any, url: str, **_: Any) -> None:
+    _notify_about_comment(parent.author_id, Kind.REPLY, comment, url)
 
 
 @subscribe("comment.mentioned")
 def comment_mentioned(comment: Any, mentioned: Any, url: str, **_: Any) -> None:
-    if mentioned is None or mentioned.id == comment.author_id:
-        return
-    if not _first_about(mentioned.id, comment):
-        return
-    data = {"name": services.display_name(comment.author_id), "comment_id": comment.id}
-    services.notify(mentioned.id, Kind.MENTION, data, url)
+    _notify_about_comment(mentioned.id if mentioned is not None else None, Kind.MENTION, comment, url)
 
 
 @subscribe("content.hidden")
