@@ -7,6 +7,7 @@ the thread where it shows. A refusal a person can fix comes back on a page of it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -170,60 +171,72 @@ def permalink(comment_id: int):
     return redirect(comment_link(comment, subject, request.args.get("sort")))
 
 
+def _on_comment(
+    comment_id: int,
+    form_for: Callable[[Comment], Any],
+    use_case: Callable[[Any, Comment, Any], Comment],
+    *,
+    saved: str,
+    heading: str,
+    act: Any = _logged_in,
+) -> Any:
+    """An action on one comment: its form, the use case, then back to the comment it concerns."""
+    comment, subject = _comment(comment_id, act=act)
+    form = form_for(comment)
+    return run_form(
+        form,
+        lambda: use_case(current_actor(), comment, form),
+        done=lambda changed: (saved, comment_link(changed, subject, form.sort.data)),
+        render=lambda: _form_page(subject, form, heading=heading, action=request.path, comment=comment),
+    )
+
+
 @bp.post("/comments/<int:comment_id>/replies")
 @limiter.limit(_comment_limit, key_func=_per_person)
 def reply(comment_id: int):
-    parent, subject = _comment(comment_id)
-    form = ReplyForm()
-    return run_form(
-        form,
-        lambda: services.reply_to(current_actor(), parent, form.body.data, form.stance.data),
-        done=lambda comment: (_("Your reply is posted."), comment_link(comment, subject, form.sort.data)),
-        render=lambda: _form_page(
-            subject, form, heading=_("Reply to a comment"), action=request.path, comment=parent
-        ),
+    return _on_comment(
+        comment_id,
+        lambda _parent: ReplyForm(),
+        lambda actor, parent, form: services.reply_to(actor, parent, form.body.data, form.stance.data),
+        saved=_("Your reply is posted."),
+        heading=_("Reply to a comment"),
     )
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
 def edit(comment_id: int):
-    comment, subject = _comment(comment_id, act=policy.can_edit)
-    form = EditCommentForm(body=comment.body, stance=comment.stance, sort=request.args.get("sort"))
-    return run_form(
-        form,
-        lambda: services.edit_comment(current_actor(), comment, form.body.data, form.stance.data),
-        done=lambda changed: (_("Your comment is saved."), comment_link(changed, subject, form.sort.data)),
-        render=lambda: _form_page(
-            subject, form, heading=_("Change your comment"), action=request.path, comment=comment
+    return _on_comment(
+        comment_id,
+        lambda comment: EditCommentForm(
+            body=comment.body, stance=comment.stance, sort=request.args.get("sort")
         ),
+        lambda actor, comment, form: services.edit_comment(actor, comment, form.body.data, form.stance.data),
+        saved=_("Your comment is saved."),
+        heading=_("Change your comment"),
+        act=policy.can_edit,
     )
 
 
 @bp.post("/comments/<int:comment_id>/delete")
 def delete(comment_id: int):
-    comment, subject = _comment(comment_id, act=policy.can_delete)
-    form = DeleteCommentForm()
-    return run_form(
-        form,
-        lambda: services.delete_comment(current_actor(), comment),
-        done=lambda deleted: (_("Your comment is deleted."), comment_link(deleted, subject, form.sort.data)),
-        render=lambda: _form_page(
-            subject, form, heading=_("Delete your comment"), action=request.path, comment=comment
-        ),
+    return _on_comment(
+        comment_id,
+        lambda _comment: DeleteCommentForm(),
+        lambda actor, comment, _form: services.delete_comment(actor, comment),
+        saved=_("Your comment is deleted."),
+        heading=_("Delete your comment"),
+        act=policy.can_delete,
     )
 
 
 @bp.post("/comments/<int:comment_id>/vote")
 def vote(comment_id: int):
-    comment, subject = _comment(comment_id)
-    form = VoteForm()
-    return run_form(
-        form,
-        lambda: services.vote_on(current_actor(), comment, form.direction.data),
-        done=lambda voted: (_("Your vote is saved."), comment_link(voted, subject, form.sort.data)),
-        render=lambda: _form_page(
-            subject, form, heading=_("Vote on a comment"), action=request.path, comment=comment
-        ),
+    return _on_comment(
+        comment_id,
+        lambda _comment: VoteForm(),
+        lambda actor, comment, form: services.vote_on(actor, comment, form.direction.data),
+        saved=_("Your vote is saved."),
+        heading=_("Vote on a comment"),
     )
 
 
