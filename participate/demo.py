@@ -210,7 +210,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
         if plan.published:
             processes.set_published(staff, process, True)
         seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
-    seed_threads(fake, staff)
+    seed_threads(staff)
     seed_proposal_discussions(residents)
     seed_moderation(staff, residents)
     db.session.flush()

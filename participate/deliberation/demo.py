@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
-from faker import Faker
 from sqlalchemy import select
 
 from participate.accounts.models import User
+from participate.core.clock import utcnow
 from participate.deliberation import policy, services
 from participate.deliberation.models import MAX_DEPTH, Comment
 from participate.deliberation.subjects import resolve
@@ -34,7 +35,7 @@ REPLIES = [
 ]
 
 
-def seed_threads(fake: Faker, staff: User, *, seed: int = 2026) -> int:
+def seed_threads(staff: User, *, seed: int = 2026) -> int:
     """Threads on every process whose discussion is open; returns how many comments were posted."""
     rng = random.Random(seed)
     people = list(
@@ -56,6 +57,11 @@ def seed_threads(fake: Faker, staff: User, *, seed: int = 2026) -> int:
             mention = f"@{parent.author.display_name} " if parent.author and rng.random() < 0.4 else ""
             stance = rng.choice([None, None, "in_favour", "against", "neutral"])
             comments.append(services.reply_to(author, parent, mention + rng.choice(REPLIES), stance))
+        # Spread over the last days, in posting order (replies after what they answer), not all at seeding.
+        moment = utcnow() - timedelta(hours=5 * len(comments))
+        for comment in comments:
+            moment += timedelta(hours=rng.randint(1, 8), minutes=rng.randint(0, 59))
+            comment.created_at = min(moment, utcnow())
         for comment in comments:
             for voter in rng.sample(people, k=rng.randint(0, 9)):
                 if voter.id != comment.author_id:
@@ -67,7 +73,7 @@ def seed_threads(fake: Faker, staff: User, *, seed: int = 2026) -> int:
             "Halfway through the discussion:\n\n"
             "- Shade and places to sit come up again and again.\n"
             "- Several people ask for running costs next to each idea.\n"
-            f"- {fake.sentence()}",
+            "- Some would rather spend on lighting and safe crossings than on new equipment.",
         )
     db.session.flush()
     return posted
