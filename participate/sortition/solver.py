@@ -185,9 +185,3 @@ def set_row_bounds(h: highspy.Highs, row: int, lower: float, upper: float) -> No
 
 def set_coefficient(h: highspy.Highs, row: int, col: int, value: float) -> None:
     h.changeCoeff(int(row), int(col), float(value))
-
-
-def set_integrality(h: highspy.Highs, integer: bool) -> None:
-    n = h.getNumCol()
-    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([kind] * n))
