@@ -78,7 +78,7 @@ def new_highs(*, mip: bool, mip_gap: float = 1e-9, time_limit: float | None = No
         h.setOptionValue("primal_feasibility_tolerance", 1e-9)
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
     if time_limit is not None:
-        h.setOptionValue("time_limit", max(float(time_limit), 1e-3))
+        set_time_limit(h, time_limit)
     return h
 
 
