@@ -20,6 +20,7 @@ import numpy as np
 from participate.sortition.solver import (
     FloatArray,
     IntArray,
+    Solution,
     build,
     run,
     set_col_bounds,
@@ -65,12 +66,16 @@ class PanelOracle:
         self.lp = make(False)
         self.ilp = make(True)
 
-    def best(self, weights: FloatArray, *, time_limit: float | None = None) -> IntArray | None:
-        """The exact best panel (ILP), None when no panel meets the quotas (or time ran out first)."""
+    def _run_ilp(self, weights: FloatArray, time_limit: float | None) -> Solution:
+        """The full pricing ILP for `weights`, stopped after `time_limit` seconds (None: no limit)."""
         self.ilp_calls += 1
         set_costs(self.ilp, np.asarray(weights, dtype=float))
         set_time_limit(self.ilp, time_limit)
-        sol = run(self.ilp)
+        return run(self.ilp)
+
+    def best(self, weights: FloatArray) -> IntArray | None:
+        """The exact best panel (ILP), None when no panel meets the quotas."""
+        sol = self._run_ilp(weights, None)
         if sol.status != "optimal" or sol.x is None:
             return None
         return np.rint(sol.x).astype(int)
@@ -123,11 +128,7 @@ class PanelOracle:
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
             return Priced(None, value, timed_out=True)
-        self.ilp_calls += 1
-        set_costs(self.ilp, np.asarray(weights, dtype=float))
-        set_time_limit(self.ilp, left)
-        sol = run(self.ilp)
-        set_time_limit(self.ilp, None)
+        sol = self._run_ilp(weights, left)
         if sol.status != "optimal" or sol.x is None:
             return Priced(None, value, timed_out=sol.status == "time_limit")
         c = np.rint(sol.x).astype(int)
