@@ -112,7 +112,7 @@ class _ColumnGeneration:
         threshold = float((np.array(self.master.panels) @ weights).max()) + PRICE_TOL
         priced = self.oracle.price(weights, threshold, deadline=deadline)
         if priced.panel is None or not self.add(priced.panel):
-            return Priced(None, priced.bound, priced.timed_out)
+            return Priced(None, priced.timed_out)
         # a master solve costs far more than a heuristic pricing: add a batch of other improving panels,
         # priced at randomly perturbed duals (a seeded generator, so runs are reproducible)
         for _ in range(BATCH):
@@ -174,7 +174,7 @@ def optimise(
         if z >= bound - STAGE_TOL:
             stuck = free & (bound_duals > DUAL_EPS)
         else:
-            priced = search.improve(y, free, deadline) if not _expired(deadline) else Priced(None, 0.0, True)
+            priced = search.improve(y, free, deadline) if not _expired(deadline) else Priced(None, True)
             if priced.timed_out:
                 return search.result(
                     lam,

@@ -57,7 +57,8 @@ class Master:
         self.highs = build([1.0], np.ones((1, 1)) * 0.0, [1.0], [1.0], [-INF], [INF], maximize=True)
         use_primal_simplex(self.highs)  # measured: 3x fewer seconds than dual simplex, 6x than IPM
         self.panels: list[IntArray] = []
-        self.a = np.zeros((0, t))  # a_tj as (panels, types)
+        self._a_rows: list[FloatArray] = []  # a_tj of each panel, stacked into `a` when it is read
+        self._a = np.zeros((0, t))
         self.row_of = np.full(t, -1)  # LP row of each type, -1 while absent
         self.free = np.ones(t, dtype=bool)
         self.level = np.zeros(t)  # fixed types' levels
@@ -66,10 +67,17 @@ class Master:
         """Add a type panel (counts over all types of the model)."""
         self.panels.append(panel)
         a = panel[self.active] / self.sizes
-        self.a = np.vstack([self.a, a])
+        self._a_rows.append(a)
         present = np.flatnonzero((self.row_of >= 0) & (a > 0))
         rows = np.append(self.row_of[present], 0).astype(np.int32)
         add_column(self.highs, 0.0, rows, np.append(a[present], 1.0))
+
+    @property
+    def a(self) -> FloatArray:
+        """a_tj as (panels, types): the panels added since the last read are stacked on in one copy."""
+        if self._a.shape[0] < len(self._a_rows):
+            self._a = np.vstack([self._a, *self._a_rows[self._a.shape[0] :]])
+        return self._a
 
     def _add_rows(self, types: IntArray) -> None:
         for k in types:

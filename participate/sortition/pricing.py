@@ -20,6 +20,7 @@ import numpy as np
 from participate.sortition.solver import (
     FloatArray,
     IntArray,
+    Solution,
     build,
     run,
     set_col_bounds,
@@ -33,8 +34,7 @@ INTEGRAL_TOL = 1e-7
 
 @dataclass
 class Priced:
-    panel: IntArray | None  # a panel above the threshold, or None
-    bound: float  # an upper bound on the weight of every panel
+    panel: IntArray | None  # a panel above the threshold, or None (none exists, unless timed_out)
     timed_out: bool = False
 
 
@@ -65,12 +65,16 @@ class PanelOracle:
         self.lp = make(False)
         self.ilp = make(True)
 
-    def best(self, weights: FloatArray, *, time_limit: float | None = None) -> IntArray | None:
-        """The exact best panel (ILP), None when no panel meets the quotas (or time ran out first)."""
+    def _run_ilp(self, weights: FloatArray, time_limit: float | None) -> Solution:
+        """The full pricing ILP for `weights`, stopped after `time_limit` seconds (None: no limit)."""
         self.ilp_calls += 1
         set_costs(self.ilp, np.asarray(weights, dtype=float))
         set_time_limit(self.ilp, time_limit)
-        sol = run(self.ilp)
+        return run(self.ilp)
+
+    def best(self, weights: FloatArray) -> IntArray | None:
+        """The exact best panel (ILP), None when no panel meets the quotas."""
+        sol = self._run_ilp(weights, None)
         if sol.status != "optimal" or sol.x is None:
             return None
         return np.rint(sol.x).astype(int)
@@ -109,27 +113,20 @@ class PanelOracle:
         return self._fractional_mip(weights, x)
 
     def price(self, weights: FloatArray, threshold: float, *, deadline: float | None = None) -> Priced:
-        """A panel of weight above `threshold` if one exists, with an upper bound on every panel's weight."""
+        """A panel of weight above `threshold` if one exists."""
         value, x = self.relaxation(weights)
-        if x is None:
-            return Priced(None, -np.inf)
-        if value <= threshold:
-            return Priced(None, value)
+        if x is None or value <= threshold:
+            return Priced(None)
         if np.all(np.abs(x - np.rint(x)) <= INTEGRAL_TOL):
-            return Priced(np.rint(x).astype(int), value)
+            return Priced(np.rint(x).astype(int))
         c = self._fractional_mip(weights, x)
         if c is not None and float(weights @ c) > threshold:
-            return Priced(c, value)
+            return Priced(c)
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
-            return Priced(None, value, timed_out=True)
-        self.ilp_calls += 1
-        set_costs(self.ilp, np.asarray(weights, dtype=float))
-        set_time_limit(self.ilp, left)
-        sol = run(self.ilp)
-        set_time_limit(self.ilp, None)
+            return Priced(None, timed_out=True)
+        sol = self._run_ilp(weights, left)
         if sol.status != "optimal" or sol.x is None:
-            return Priced(None, value, timed_out=sol.status == "time_limit")
+            return Priced(None, timed_out=sol.status == "time_limit")
         c = np.rint(sol.x).astype(int)
-        best = float(weights @ c)
-        return Priced(c if best > threshold else None, best)
+        return Priced(c if float(weights @ c) > threshold else None)

@@ -78,7 +78,7 @@ def new_highs(*, mip: bool, mip_gap: float = 1e-9, time_limit: float | None = No
         h.setOptionValue("primal_feasibility_tolerance", 1e-9)
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
     if time_limit is not None:
-        h.setOptionValue("time_limit", max(float(time_limit), 1e-3))
+        set_time_limit(h, time_limit)
     return h
 
 
@@ -185,9 +185,3 @@ def set_row_bounds(h: highspy.Highs, row: int, lower: float, upper: float) -> No
 
 def set_coefficient(h: highspy.Highs, row: int, col: int, value: float) -> None:
     h.changeCoeff(int(row), int(col), float(value))
-
-
-def set_integrality(h: highspy.Highs, integer: bool) -> None:
-    n = h.getNumCol()
-    kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
-    h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([kind] * n))
