@@ -124,3 +124,30 @@ def make_comment(
         comment = deliberation.post_comment(author, resolve("process", process.id), text, stance)
     db.session.commit()
     return comment
+
+
+def make_vote(process, *, budgets: list[dict] | None = None, **settings):
+    """Vote settings and budgets for `process` (by default one city-wide ranked budget equal to the
+    process's). Returns the budgets."""
+    from participate.voting.models import VoteBudget, VoteSettings
+
+    db.session.add(VoteSettings(process_id=process.id, **settings))
+    made = []
+    for spec in budgets or [{"name": "City-wide", "budget_minor": process.budget_minor}]:
+        budget = VoteBudget(process_id=process.id, **spec)
+        db.session.add(budget)
+        made.append(budget)
+    db.session.commit()
+    return made
+
+
+def register_voter(user, process, district=None):
+    """Make `user` eligible in `process` (as verification against the census would)."""
+    from participate.voting.models import VoterRegistration
+
+    registration = VoterRegistration(
+        process_id=process.id, user_id=user.id, district_id=getattr(district, "id", district)
+    )
+    db.session.add(registration)
+    db.session.commit()
+    return registration

@@ -1,0 +1,311 @@
+"""Voting use cases: the ballot a voter sees, casting and changing it, receipts, closing the vote.
+They flush, never commit; the acting person is an argument.
+
+A cast writes the voter_roll row (once) and replaces the voter's sealed ballot, in one transaction: a
+crash leaves the old ballot or the new one. Closing opens the sealed box into `ballots` (see models)."""
+
+from __future__ import annotations
+
+import json
+import random
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from participate.accounts.models import User
+from participate.audit.services import record
+from participate.core.clock import utcnow
+from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.core.locks import take_turns
+from participate.core.unique import add_unique
+from participate.extensions import db
+from participate.processes.models import Process
+from participate.proposals.models import Proposal, ProposalStatus
+from participate.voting import policy, secrecy
+from participate.voting.models import (
+    Ballot,
+    BallotType,
+    DistrictScope,
+    SealedBallot,
+    VoteBudget,
+    VoterRegistration,
+    VoterRoll,
+    VoteSettings,
+)
+
+Choices = list[int] | list[list[int]]
+
+
+def settings_of(process: Process) -> VoteSettings | None:
+    return db.session.execute(
+        select(VoteSettings).where(VoteSettings.process_id == process.id)
+    ).scalar_one_or_none()
+
+
+def budgets_of(process: Process) -> list[VoteBudget]:
+    """City-wide budgets first, then the districts' by name."""
+    rows = db.session.execute(select(VoteBudget).where(VoteBudget.process_id == process.id)).scalars().all()
+    return sorted(
+        rows, key=lambda b: (b.district_id is not None, b.district.name if b.district else "", b.name)
+    )
+
+
+def candidates(budget: VoteBudget) -> list[Proposal]:
+    """The feasible, visible proposals of the budget's district; a city-wide budget takes those with no
+    district and those of districts that have no budget of their own."""
+    stmt = select(Proposal).where(
+        Proposal.process_id == budget.process_id,
+        Proposal.status == ProposalStatus.FEASIBLE.value,
+        Proposal.hidden_at.is_(None),
+    )
+    if budget.district_id is not None:
+        stmt = stmt.where(Proposal.district_id == budget.district_id)
+    else:
+        with_budget = select(VoteBudget.district_id).where(
+            VoteBudget.process_id == budget.process_id, VoteBudget.district_id.is_not(None)
+        )
+        stmt = stmt.where((Proposal.district_id.is_(None)) | (Proposal.district_id.not_in(with_budget)))
+    return list(db.session.execute(stmt.order_by(Proposal.title, Proposal.id)).scalars())
+
+
+def registration_of(user: User | None, process: Process) -> VoterRegistration | None:
+    if user is None:
+        return None
+    return db.session.execute(
+        select(VoterRegistration).where(
+            VoterRegistration.process_id == process.id, VoterRegistration.user_id == user.id
+        )
+    ).scalar_one_or_none()
+
+
+def budgets_for_district(process: Process, district_id: int | None) -> list[VoteBudget]:
+    """The budgets on the ballot of a voter of `district_id` (None: no district)."""
+    settings = settings_of(process)
+    budgets = budgets_of(process)
+    has_district_budgets = any(b.district_id is not None for b in budgets)
+    citywide = (
+        not has_district_budgets
+        or settings is None
+        or settings.district_scope == DistrictScope.OWN_AND_CITYWIDE.value
+        or district_id is None
+    )
+    return [
+        b
+        for b in budgets
+        if (b.district_id is None and citywide)
+        or (b.district_id is not None and b.district_id == district_id)
+    ]
+
+
+def ballot_budgets(actor: User, process: Process) -> list[VoteBudget]:
+    registration = registration_of(actor, process)
+    return budgets_for_district(process, registration.district_id) if registration else []
+
+
+def _voter(actor: User) -> str:
+    return f"user:{actor.id}"
+
+
+def has_voted(actor: User | None, budget: VoteBudget) -> bool:
+    if actor is None:
+        return False
+    return (
+        db.session.execute(
+            select(VoterRoll.id).where(VoterRoll.budget_id == budget.id, VoterRoll.user_id == actor.id)
+        ).first()
+        is not None
+    )
+
+
+def current_choices(actor: User, budget: VoteBudget) -> Choices | None:
+    """The voter's own ballot as it stands in the sealed box (so they can see and change it)."""
+    sealed = _sealed(budget.id, secrecy.owner_tag(budget.id, _voter(actor)))
+    return secrecy.unseal(sealed.payload)["choices"] if sealed else None
+
+
+def _sealed(budget_id: int, tag: str) -> SealedBallot | None:
+    return db.session.execute(
+        select(SealedBallot).where(SealedBallot.budget_id == budget_id, SealedBallot.owner_tag == tag)
+    ).scalar_one_or_none()
+
+
+def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
+    """The ballot in its canonical form, or ValidationFailed saying what to fix. Ranked: ids in order;
+    approval: ids sorted; points: [id, points] pairs sorted by id, no zero entries."""
+    offered = {p.id: p for p in candidates(budget)}
+    kind = BallotType(budget.ballot_type)
+    if kind is BallotType.POINTS:
+        pairs = [(int(pid), int(points)) for pid, points in choices]
+        if any(points < 0 for _pid, points in pairs):
+            raise ValidationFailed(_("Points cannot be negative."))
+        pairs = [(pid, points) for pid, points in pairs if points > 0]
+        ids = [pid for pid, _points in pairs]
+        total = sum(points for _pid, points in pairs)
+        if budget.points_total is not None and total > budget.points_total:
+            raise ValidationFailed(
+                _("You gave %(given)d points; you have %(total)d.", given=total, total=budget.points_total)
+            )
+    else:
+        ids = [int(pid) for pid in choices]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(_("Each proposal can be chosen only once."))
+    if any(pid not in offered for pid in ids):
+        raise ValidationFailed(_("One of your choices is not on this ballot."))
+    if len(ids) < budget.min_choices:
+        raise ValidationFailed(_("Choose at least %(n)d proposals.", n=budget.min_choices))
+    if budget.max_choices is not None and len(ids) > budget.max_choices:
+        raise ValidationFailed(_("Choose at most %(n)d proposals.", n=budget.max_choices))
+    if budget.spending_cap and sum(offered[pid].effective_cost for pid in ids) > budget.budget_minor:
+        raise ValidationFailed(_("Your choices cost more than the budget: leave some out."))
+    if kind is BallotType.POINTS:
+        return [[pid, points] for pid, points in sorted(pairs)]
+    if kind is BallotType.APPROVAL:
+        return sorted(ids)
+    return ids
+
+
+@dataclass(frozen=True)
+class Receipt:
+    budget_id: int
+    code: str  # shown to the voter once, never stored
+
+    @property
+    def shown(self) -> str:
+        return secrecy.shown_code(self.code)
+
+
+def _refuse_unless(refusal: str | None) -> None:
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: date) -> Receipt:
+    """Cast or change the voter's ballot on one budget; the last one cast counts."""
+    process = budget.process
+    _refuse_unless(policy.vote_refusal(actor, process, settings_of(process), on))
+    registration = registration_of(actor, process)
+    if registration is None:
+        raise PermissionDenied(_("Confirm that you may vote in this process first."))
+    if budget not in budgets_for_district(process, registration.district_id):
+        raise PermissionDenied(_("This budget is not on your ballot."))
+    canonical = check_choices(budget, choices)
+    roll = VoterRoll(user_id=actor.id, district_id=registration.district_id)
+    return _put_in_box(budget, _voter(actor), canonical, roll)
+
+
+def _put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
+    tag = secrecy.owner_tag(budget.id, voter)
+    # Two submissions by one voter at once take turns, so the second replaces the first instead of
+    # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
+    take_turns("ballot box", int(tag[:7], 16))
+    roll.budget_id = budget.id
+    if not add_unique(roll) and roll.voting_code_id is not None:
+        raise Conflict(_("This voting code has already been used."))
+    receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
+    content = {"choices": choices, "receipt_hash": secrecy.receipt_hash(receipt)}
+    sealed = _sealed(budget.id, tag)
+    if sealed is None:
+        sealed = SealedBallot(budget_id=budget.id, owner_tag=tag)
+        db.session.add(sealed)
+    sealed.tracker = secrecy.tracker(receipt)
+    sealed.payload = secrecy.seal(content)
+    db.session.flush()
+    return Receipt(budget_id=budget.id, code=receipt)
+
+
+@dataclass(frozen=True)
+class ReceiptCheck:
+    found: bool
+    sealed: bool  # True while the vote is open: the ballot is in the sealed box
+    budget: VoteBudget | None = None
+    choices: Choices | None = None
+
+
+def check_receipt(process: Process, receipt: str) -> ReceiptCheck:
+    """Anyone holding a receipt can see the ballot it belongs to: sealed while the vote is open, among
+    the published ballots after the close. A replaced ballot's receipt is no longer found."""
+    budgets = {b.id: b for b in budgets_of(process)}
+    if not budgets or not secrecy.normalise_code(receipt):
+        return ReceiptCheck(found=False, sealed=False)
+    ballot = db.session.execute(
+        select(Ballot).where(
+            Ballot.receipt_hash == secrecy.receipt_hash(receipt), Ballot.budget_id.in_(budgets)
+        )
+    ).scalar_one_or_none()
+    if ballot is not None:
+        return ReceiptCheck(True, False, budgets[ballot.budget_id], json.loads(ballot.choices))
+    sealed = db.session.execute(
+        select(SealedBallot).where(
+            SealedBallot.tracker == secrecy.tracker(receipt), SealedBallot.budget_id.in_(budgets)
+        )
+    ).scalar_one_or_none()
+    if sealed is not None:
+        return ReceiptCheck(True, True, budgets[sealed.budget_id], secrecy.unseal(sealed.payload)["choices"])
+    return ReceiptCheck(found=False, sealed=False)
+
+
+def close_vote(actor: User, process: Process) -> int:
+    """Close the vote (early, or after its phase) and open the sealed box into `ballots`. Returns the
+    number of ballots. Refused when already closed."""
+    _refuse_unless(
+        None if policy.can_manage_vote(actor, process) else _("Only council staff can close a vote.")
+    )
+    settings = settings_of(process)
+    if settings is None:
+        raise ValidationFailed(_("This process has no vote."))
+    take_turns("vote close", process.id)
+    db.session.refresh(settings)
+    if settings.closed_at is not None:
+        raise Conflict(_("The vote is already closed."))
+    settings.closed_at = utcnow()
+    opened = open_ballot_box(process)
+    record(
+        "vote.closed",
+        actor=actor,
+        subject_type="process",
+        subject_id=process.id,
+        data={"ballots": opened},
+    )
+    return opened
+
+
+def open_ballot_box(process: Process) -> int:
+    """Move every sealed ballot into `ballots` in one transaction, in a random order and with random keys,
+    then empty the box: the published ballots share no order, key or time with the voter roll."""
+    budget_ids = [b.id for b in budgets_of(process)]
+    sealed = list(
+        db.session.execute(select(SealedBallot).where(SealedBallot.budget_id.in_(budget_ids))).scalars()
+    )
+    opened = [(s.budget_id, secrecy.unseal(s.payload)) for s in sealed]
+    random.SystemRandom().shuffle(opened)
+    db.session.execute(delete(SealedBallot).where(SealedBallot.budget_id.in_(budget_ids)))
+    db.session.add_all(
+        Ballot(
+            id=secrets.token_hex(16),
+            budget_id=budget_id,
+            receipt_hash=content["receipt_hash"],
+            choices=json.dumps(content["choices"], separators=(",", ":")),
+        )
+        for budget_id, content in opened
+    )
+    db.session.flush()
+    return len(opened)
+
+
+def turnout(budget: VoteBudget) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(VoterRoll).where(VoterRoll.budget_id == budget.id)
+    ).scalar_one()
+
+
+def ballots_of(budget: VoteBudget) -> list[Choices]:
+    """The anonymous ballots of a closed vote, in the table's (shuffled, key) order."""
+    rows = db.session.execute(
+        select(Ballot.choices).where(Ballot.budget_id == budget.id).order_by(Ballot.id)
+    ).scalars()
+    return [json.loads(row) for row in rows]

@@ -1,0 +1,71 @@
+"""Casting, changing and checking a ballot; closing opens the sealed box into `ballots`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from participate.core.clock import today
+from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.extensions import db
+from participate.voting import services
+from participate.voting.models import Ballot, SealedBallot, VoterRoll
+from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
+
+VOTING = 21  # make_process(days_in=21): the voting phase has begun
+
+
+@pytest.fixture
+def vote(app):
+    process = make_process(days_in=VOTING)
+    proposals = [make_proposal(process, status="feasible", cost_minor=(i + 1) * 100_000_00) for i in range(4)]
+    (budget,) = make_vote(process)
+    return process, budget, proposals
+
+
+def test_cast_change_and_close(vote):
+    process, budget, proposals = vote
+    staff = make_user("staff")
+    voter = make_user()
+    register_voter(voter, process)
+    ids = [p.id for p in proposals]
+
+    first = services.cast_ballot(voter, budget, [ids[2], ids[0]], today())
+    db.session.commit()
+    assert services.current_choices(voter, budget) == [ids[2], ids[0]]
+    second = services.cast_ballot(voter, budget, [ids[1]], today())
+    db.session.commit()
+    assert services.current_choices(voter, budget) == [ids[1]]
+    assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 1
+    assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
+
+    check = services.check_receipt(process, second.code)
+    assert check.found and check.sealed and check.choices == [ids[1]]
+    assert not services.check_receipt(process, first.code).found
+
+    assert services.close_vote(staff, process) == 1
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 0
+    (ballot,) = db.session.execute(select(Ballot)).scalars()
+    assert json.loads(ballot.choices) == [ids[1]]
+    check = services.check_receipt(process, second.shown.lower())
+    assert check.found and not check.sealed and check.choices == [ids[1]]
+    with pytest.raises(PermissionDenied):
+        services.cast_ballot(voter, budget, [ids[0]], today())
+    with pytest.raises(Conflict):
+        services.close_vote(staff, process)
+
+
+def test_bad_ballots_are_refused(vote):
+    process, budget, proposals = vote
+    voter = make_user()
+    register_voter(voter, process)
+    other = make_proposal(process, status="submitted")
+    for choices in ([], [proposals[0].id, proposals[0].id], [other.id]):
+        with pytest.raises(ValidationFailed):
+            services.cast_ballot(voter, budget, choices, today())
+    with pytest.raises(PermissionDenied):
+        services.cast_ballot(make_user(), budget, [proposals[0].id], today())
+    assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 0
