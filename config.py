@@ -31,6 +31,10 @@ def _flag(name: str, default: bool) -> bool:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+    # Keys the census hashes, voting codes and the sealed ballot box (docs/ballot-secrecy.md). Keep it out
+    # of the database and its backups; without it they are keyed by SECRET_KEY, which must then never
+    # change while a vote is open.
+    BALLOT_SECRET_KEY = os.environ.get("BALLOT_SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'participate.db'}")
     )

@@ -19,6 +19,7 @@ from participate.moderation.demo import seed_moderation
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
 from participate.proposals.demo import seed_proposal_discussions, seed_proposals
+from participate.voting.demo import seed_votes
 
 DEMO_DOMAIN = "demo.participate.example"
 
@@ -107,7 +108,7 @@ many of its residents support.
 """,
         4_000_000,
         57,
-        (("Centrum", 1_200_000), ("Husie", 1_200_000), ("Rosengård", 1_600_000)),
+        (("Centrum", 800_000), ("Husie", 800_000), ("Rosengård", 1_000_000)),
         (("facilitator", FACILITATOR), ("resident4", REVIEWER)),
     ),
     Plan(
@@ -126,7 +127,8 @@ coming year, and the youth council follows up on each of them.
 """,
         1_200_000,
         96,
-        roles=(("resident5", MODERATOR),),
+        (("Hyllie", 300_000), ("Rosengård", 300_000)),
+        (("resident5", MODERATOR),),
     ),
     Plan(
         "Better school yards",
@@ -179,7 +181,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     _user(fake, f"admin@{DEMO_DOMAIN}", hashed, (Role.ADMIN,))
     staff = _user(fake, f"staff@{DEMO_DOMAIN}", hashed, (Role.STAFF,))
     _user(fake, f"facilitator@{DEMO_DOMAIN}", hashed, (Role.FACILITATOR,))
-    _user(fake, f"resident@{DEMO_DOMAIN}", hashed)
+    resident = _user(fake, f"resident@{DEMO_DOMAIN}", hashed)
     residents = [_user(fake, f"resident{n}@{DEMO_DOMAIN}", hashed) for n in range(1, 41)]
     db.session.flush()
 
@@ -213,6 +215,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_threads(staff)
     seed_proposal_discussions(residents)
     seed_moderation(staff, residents)
+    seed_votes(staff, residents, resident, hashed)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

@@ -1,9 +1,15 @@
-"""SQLite enforces foreign keys only when asked, on every connection."""
+"""SQLite, made to behave: foreign keys on every connection, and savepoints inside a transaction.
+
+Python's sqlite3 driver starts a transaction only before a write. A use case that first reads and then
+adds a row in a savepoint (`core.unique.add_unique`) would send SAVEPOINT outside any transaction;
+SQLite then opens one for it, and releasing the savepoint commits the row at once, so a later failure
+in the same request could not roll it back. Starting the transaction first keeps the request's writes
+all-or-nothing. Reads still take no lock, so readers never block a writer's commit."""
 
 import sqlite3
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 
 @event.listens_for(Engine, "connect")
@@ -12,3 +18,10 @@ def _enable_sqlite_foreign_keys(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _begin_before_a_savepoint(conn: Connection, name: str) -> None:
+    driver = conn.connection.dbapi_connection
+    if isinstance(driver, sqlite3.Connection) and not driver.in_transaction:
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,181 @@
+"""Demo votes for `make run`: a process whose vote is open (the demo resident can vote), and a process
+whose vote closed with thousands of ballots over a city-wide and two district budgets.
+
+The thousands of voters are written in bulk: accounts, census entries, registrations, voter-roll rows
+and sealed ballots exactly as casting writes them; the close itself goes through the service."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import select
+
+from participate.accounts.models import User
+from participate.core.clock import today, utcnow
+from participate.extensions import db
+from participate.processes.models import Phase, Process
+from participate.proposals.models import Proposal
+from participate.voting import secrecy, services
+from participate.voting.models import (
+    CensusEntry,
+    SealedBallot,
+    VoteBudget,
+    VoterRegistration,
+    VoterRoll,
+    VoteSettings,
+)
+
+VOTERS_IN_CLOSED_VOTE = 2400
+# Identity numbers in the demo census that no account holds yet: README offers one to try verification.
+SPARE_IDENTITIES = ("19900101-1234", "20050615-4321")
+
+
+def seed_votes(staff: User, residents: list[User], demo_resident: User, password_hash: str) -> list[Process]:
+    """Votes for every published process that has reached its voting phase; returns the closed ones."""
+    closed = []
+    processes = db.session.execute(select(Process).where(Process.published.is_(True))).scalars()
+    for process in processes:
+        window = process.window(Phase.VOTING)
+        if window is None or window.starts_on > today():
+            continue
+        rng = random.Random(process.id)
+        budgets = _set_up(process)
+        voters = [demo_resident, *residents]
+        _census(process, voters, rng)
+        if window.ends_on < today():
+            crowd = _crowd(process, VOTERS_IN_CLOSED_VOTE, password_hash, rng)
+            _register(process, voters + crowd, rng)
+            _cast_in_bulk(process, budgets, voters + crowd, rng)
+            services.close_vote(staff, process)
+            closed.append(process)
+        else:
+            _register(process, voters, rng)
+            # Most demo residents have voted; the demo resident has not, so they can try it.
+            _cast_in_bulk(process, budgets, residents[: len(residents) * 2 // 3], rng)
+    db.session.flush()
+    return closed
+
+
+def _set_up(process: Process) -> list[VoteBudget]:
+    db.session.add(VoteSettings(process_id=process.id, min_age=13 if "Youth" in process.title else 16))
+    citywide = process.budget_minor - process.district_budget_total
+    budgets = []
+    if citywide > 0:
+        budgets.append(
+            VoteBudget(process_id=process.id, name="City-wide", budget_minor=citywide, max_choices=5)
+        )
+    for district in process.districts:
+        budgets.append(
+            VoteBudget(
+                process_id=process.id,
+                district_id=district.id,
+                name=district.name,
+                budget_minor=district.budget_minor,
+                max_choices=5,
+            )
+        )
+    db.session.add_all(budgets)
+    db.session.flush()
+    return budgets
+
+
+def _census(process: Process, people: list[User], rng: random.Random) -> None:
+    districts: list[int | None] = [d.id for d in process.districts] or [None]
+    for n, identity in enumerate(SPARE_IDENTITIES):
+        db.session.add(
+            CensusEntry(
+                process_id=process.id,
+                identity_hash=secrecy.census_hash(identity),
+                birth_year=int(identity[:4]),
+                district_id=districts[n % len(districts)],
+            )
+        )
+
+
+def _crowd(process: Process, size: int, password_hash: str, rng: random.Random) -> list[User]:
+    crowd = [
+        User(
+            email=f"voter{process.id}-{n}@demo.participate.example",
+            display_name=f"Voter {n}",
+            password_hash=password_hash,
+            email_confirmed_at=utcnow(),
+        )
+        for n in range(size)
+    ]
+    db.session.add_all(crowd)
+    db.session.flush()
+    return crowd
+
+
+def _register(process: Process, people: list[User], rng: random.Random) -> None:
+    """Each person verified against the census: an entry with a made-up identity number, then the claim."""
+    districts: list[int | None] = [d.id for d in process.districts] or [None]
+    entries = []
+    for person in people:
+        year = rng.randint(1945, today().year - 17)
+        identity = f"{year}{rng.randint(1, 12):02}{rng.randint(1, 28):02}-{person.id:04}"
+        entries.append(
+            CensusEntry(
+                process_id=process.id,
+                identity_hash=secrecy.census_hash(identity),
+                birth_year=year,
+                district_id=rng.choice(districts),
+            )
+        )
+    db.session.add_all(entries)
+    db.session.flush()
+    db.session.add_all(
+        VoterRegistration(
+            process_id=process.id, user_id=person.id, census_entry_id=entry.id, district_id=entry.district_id
+        )
+        for person, entry in zip(people, entries, strict=True)
+    )
+    db.session.flush()
+
+
+def _cast_in_bulk(
+    process: Process, budgets: list[VoteBudget], voters: list[User], rng: random.Random
+) -> None:
+    registrations = dict(
+        db.session.execute(
+            select(VoterRegistration.user_id, VoterRegistration.district_id).where(
+                VoterRegistration.process_id == process.id
+            )
+        ).all()
+    )
+    offered = {b.id: services.candidates(b) for b in budgets}
+    # Some proposals are much more popular than others, and each district has its favourites.
+    appeal = {p.id: rng.lognormvariate(0, 0.8) for ps in offered.values() for p in ps}
+    for voter in voters:
+        if rng.random() < 0.08:
+            continue  # verified, but did not vote
+        district = registrations[voter.id]
+        for budget in services.budgets_for_district(process, district):
+            proposals = offered[budget.id]
+            if not proposals:
+                continue
+            choices = _ranking(proposals, appeal, rng, budget.max_choices or len(proposals))
+            db.session.add(VoterRoll(budget_id=budget.id, user_id=voter.id, district_id=district))
+            receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
+            db.session.add(
+                SealedBallot(
+                    budget_id=budget.id,
+                    owner_tag=secrecy.owner_tag(budget.id, f"user:{voter.id}"),
+                    tracker=secrecy.tracker(receipt),
+                    payload=secrecy.seal({"choices": choices, "receipt_hash": secrecy.receipt_hash(receipt)}),
+                )
+            )
+    db.session.flush()
+
+
+def _ranking(proposals: list[Proposal], appeal: dict[int, float], rng: random.Random, most: int) -> list[int]:
+    """A ranked ballot drawn one choice at a time in proportion to each proposal's appeal."""
+    length = min(most, len(proposals), max(1, round(rng.triangular(1, most + 1, 3))))
+    left = list(proposals)
+    ranking = []
+    for _ in range(length):
+        weights = [appeal[p.id] for p in left]
+        chosen = rng.choices(left, weights=weights)[0]
+        ranking.append(chosen.id)
+        left.remove(chosen)
+    return ranking

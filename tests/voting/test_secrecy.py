@@ -1,0 +1,168 @@
+"""Ballot secrecy and integrity (docs/ballot-secrecy.md): the published ballots cannot be paired with the
+voter roll through columns, keys, physical order, transaction ids or the audit log; one voter never has
+two counted ballots, even under parallel submissions; a failed submission leaves the old ballot."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import threading
+
+import pytest
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import OperationalError
+
+from participate.audit.models import AuditEntry
+from participate.core.clock import today
+from participate.extensions import db
+from participate.voting import secrecy, services
+from participate.voting.models import Ballot, SealedBallot, VoterRoll
+from tests.conftest import ON_POSTGRES
+from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
+
+VOTERS = 40
+
+
+@pytest.fixture
+def vote(app):
+    process = make_process(days_in=21)
+    proposals = [make_proposal(process, status="feasible", cost_minor=100_000_00) for _ in range(4)]
+    (budget,) = make_vote(process)
+    return process, budget, [p.id for p in proposals]
+
+
+def _kendall_tau(order: list[int]) -> float:
+    pairs = list(itertools.combinations(range(len(order)), 2))
+    agree = sum(1 if order[i] < order[j] else -1 for i, j in pairs)
+    return agree / len(pairs)
+
+
+def test_published_ballots_hold_nothing_that_pairs_them_with_the_roll(vote):
+    process, budget, ids = vote
+    staff = make_user("staff")
+    # 40 distinct ballots (ranked sequences of 1 to 4 of the 4 proposals), cast in a known order; ten
+    # voters change theirs later, as real voters do.
+    contents = [list(seq) for k in range(1, 5) for seq in itertools.permutations(ids, k)][:VOTERS]
+    voters = [make_user() for _ in range(VOTERS)]
+    for voter in voters:
+        register_voter(voter, process)
+    audit_before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    for voter in voters[:10]:
+        services.cast_ballot(voter, budget, [ids[3]], today())
+        db.session.commit()
+    for voter, choices in zip(voters, contents, strict=True):
+        services.cast_ballot(voter, budget, choices, today())
+        db.session.commit()
+    # Casting writes nothing to the audit log, which would date each voter's action.
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audit_before
+
+    services.close_vote(staff, process)
+    db.session.commit()
+
+    columns = {c["name"] for c in inspect(db.engine).get_columns("ballots")}
+    assert columns == {"id", "budget_id", "receipt_hash", "choices"}  # no person, no time
+    assert {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys("ballots")} == {"vote_budget"}
+    roll_columns = {c["name"] for c in inspect(db.engine).get_columns("voter_roll")}
+    assert roll_columns == {"id", "budget_id", "user_id", "voting_code_id", "district_id"}  # no time
+
+    cast_position = {json.dumps(c): n for n, c in enumerate(contents)}
+    orders = {"key": select(Ballot.choices).order_by(Ballot.id)}
+    if ON_POSTGRES:
+        orders["physical"] = text("SELECT choices FROM ballots ORDER BY ctid")
+        orders["transaction"] = text("SELECT choices FROM ballots ORDER BY xmin::text::bigint, ctid")
+    else:
+        with pytest.raises(OperationalError):  # WITHOUT ROWID: there is no hidden row number
+            db.session.execute(text("SELECT rowid FROM ballots")).all()
+        db.session.rollback()
+        orders["physical"] = text("SELECT choices FROM ballots")
+    for name, stmt in orders.items():
+        published = [json.dumps(json.loads(c)) for c in db.session.execute(stmt).scalars()]
+        order = [cast_position[c] for c in published]
+        assert sorted(order) == list(range(VOTERS))
+        # A random order: far from the order of casting, either way round (|tau| > 0.6 by chance
+        # has a probability below one in a million for 40 ballots).
+        assert abs(_kendall_tau(order)) < 0.6, name
+    if ON_POSTGRES:
+        ballot_xids = set(db.session.execute(text("SELECT DISTINCT xmin::text FROM ballots")).scalars())
+        roll_xids = set(db.session.execute(text("SELECT xmin::text FROM voter_roll")).scalars())
+        assert len(ballot_xids) == 1 and not ballot_xids & roll_xids  # all written by the close, at once
+    assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 0
+
+
+def test_the_sealed_box_is_unreadable_without_the_server_key(vote, app):
+    process, budget, ids = vote
+    voter = make_user()
+    register_voter(voter, process)
+    receipt = services.cast_ballot(voter, budget, [ids[1], ids[0]], today())
+    db.session.commit()
+    sealed = db.session.execute(select(SealedBallot)).scalar_one()
+    raw = base64.b64decode(sealed.payload)
+    assert b"choices" not in raw and receipt.code.encode() not in raw
+    assert sealed.tracker != secrecy.receipt_hash(receipt.code)  # nothing shared with the published hash
+    app.config["BALLOT_SECRET_KEY"] = "another server"
+    with pytest.raises(secrecy.BrokenSeal):
+        secrecy.unseal(sealed.payload)
+
+
+def test_a_submission_that_fails_midway_leaves_the_old_ballot(vote, monkeypatch):
+    process, budget, ids = vote
+    voter = make_user()
+    register_voter(voter, process)
+    services.cast_ballot(voter, budget, [ids[0]], today())
+    db.session.commit()
+
+    def crash(content):
+        raise RuntimeError("the server died here")
+
+    monkeypatch.setattr(secrecy, "seal", crash)
+    with pytest.raises(RuntimeError):
+        services.cast_ballot(voter, budget, [ids[2]], today())
+    db.session.rollback()
+    assert services.current_choices(voter, budget) == [ids[0]]
+    newcomer = make_user()
+    register_voter(newcomer, process)
+    with pytest.raises(RuntimeError):
+        services.cast_ballot(newcomer, budget, [ids[2]], today())
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 1
+    assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
+    process, budget, ids = vote
+    voter = make_user()
+    register_voter(voter, process)
+    voter_id, budget_id = voter.id, budget.id
+    ballots = [list(seq) for seq in itertools.permutations(ids, 2)][:8]
+    start = threading.Barrier(len(ballots))
+    errors: list[BaseException] = []
+
+    def cast(choices):
+        from participate.accounts.models import User
+        from participate.voting.models import VoteBudget
+
+        with app.app_context():
+            try:
+                start.wait()
+                services.cast_ballot(
+                    db.session.get(User, voter_id), db.session.get(VoteBudget, budget_id), choices, today()
+                )
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
+                errors.append(exc)
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=cast, args=(b,)) for b in ballots]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    assert errors == []
+    assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 1
+    assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
+    assert services.current_choices(voter, budget) in ballots
