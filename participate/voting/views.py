@@ -52,7 +52,7 @@ add_page_part("voting/_process_part.html", _vote_part)
 
 
 def _receipt_limit() -> str:
-    return str(current_app.config.get("RECEIPT_CHECK_RATE_LIMIT", "20 per minute"))
+    return str(current_app.config["RECEIPT_CHECK_RATE_LIMIT"])
 
 
 def _process(slug: str) -> Any:

@@ -289,3 +289,16 @@ def test_two_budgets_show_two_ballots_and_one_may_stay_empty(app, as_user):
     assert services.has_voted(user, north_budget) and not services.has_voted(user, city_budget)
     assert services.current_choices(user, north_budget) == [local.id]
     assert citywide.id not in (services.current_choices(user, north_budget) or [])
+
+
+def test_receipt_checks_are_rate_limited(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RECEIPT_CHECK_RATE_LIMIT="3 per minute")
+    process, _budget, _proposals = _vote()
+    client = app.test_client()
+    path = f"/processes/{process.slug}/vote/receipt"
+    token = csrf_token(client, path)
+    statuses = [
+        client.post(path, data={"csrf_token": token, "code": f"GUESS-{n}"}).status_code for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    assert client.get(path).status_code == 200  # only the checks count
