@@ -64,6 +64,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    RECEIPT_CHECK_RATE_LIMIT = os.environ.get("RECEIPT_CHECK_RATE_LIMIT", "20 per minute")
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120 per minute")
     # A map enhances proposal locations only when a tile server is named (nothing loads from a CDN by
     # default), e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png with its attribution.

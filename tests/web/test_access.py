@@ -18,6 +18,7 @@ PUBLIC = {
     "api.process_list", "api.process_proposals", "api.openapi",
     "deliberation.thread", "deliberation.permalink",
     "notifications.unsubscribe", "notifications.unsubscribed",
+    "voting.receipt",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
@@ -27,6 +28,7 @@ RESIDENT = {
     "notifications.unfollow",
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
     "accounts.log_out_other_devices", "moderation.report",
+    "voting.ballot",  # a resident who has not confirmed they may vote gets a page explaining how
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
 # Endpoints about something a person owns: to everyone else it does not exist (404, not 403).
@@ -74,6 +76,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
     known_prefixes = (
         "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
         "admin.", "jobs.", "api.", "deliberation.", "notifications.", "moderation.", "moderation_manage.",
+        "voting.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
