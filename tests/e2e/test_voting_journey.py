@@ -72,7 +72,7 @@ def test_a_resident_ranks_with_the_keyboard_casts_changes_and_checks_the_receipt
     page.goto(path)
     page.get_by_role("link", name="Vote now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot")
-    expect(page.get_by_role("heading", name="Your ranking")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your ranking").first).to_be_visible()
     assert_accessible(page)
 
     tab_to(page, f"Add {first}")
