@@ -27,6 +27,8 @@ BLUEPRINT_MODULES = (
     "participate.api.views",
     "participate.deliberation.views",
     "participate.notifications.views",
+    "participate.results.views",
+    "participate.results.manage",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = (
@@ -35,6 +37,7 @@ TASK_MODULES = (
     "participate.audit.jobs",
     "participate.notifications.subscribers",
     "participate.notifications.tasks",
+    "participate.results.jobs",
 )
 
 
