@@ -43,9 +43,9 @@ def _overview(process: Process, **forms: Any) -> str:
         published=services.is_published(process),
         views=present.process_views(process, str(get_locale() or "en")),
         job=services.latest_count_job(process),
-        close_form=forms.get("close_form") or ButtonForm(prefix="close"),
-        recount_form=forms.get("recount_form") or ButtonForm(prefix="recount"),
-        publish_form=forms.get("publish_form") or ButtonForm(prefix="publish"),
+        close_form=forms.get("close_form") or ButtonForm(),
+        recount_form=forms.get("recount_form") or ButtonForm(),
+        publish_form=forms.get("publish_form") or ButtonForm(),
     )
 
 
@@ -61,7 +61,7 @@ def overview(process_id: int):
 @bp.post("/<int:process_id>/results/close")
 def close(process_id: int):
     process = _load(process_id)
-    form = ButtonForm(prefix="close")
+    form = ButtonForm()
     return run_form(
         form,
         lambda: services.close_and_count(current_actor(), process),
@@ -73,7 +73,7 @@ def close(process_id: int):
 @bp.post("/<int:process_id>/results/recount")
 def recount(process_id: int):
     process = _load(process_id)
-    form = ButtonForm(prefix="recount")
+    form = ButtonForm()
     return run_form(
         form,
         lambda: services.recount(current_actor(), process),
@@ -85,7 +85,7 @@ def recount(process_id: int):
 @bp.post("/<int:process_id>/results/publish")
 def publish(process_id: int):
     process = _load(process_id)
-    form = ButtonForm(prefix="publish")
+    form = ButtonForm()
     return run_form(
         form,
         lambda: services.publish(current_actor(), process),
@@ -106,7 +106,7 @@ def _project_page(process: Process, proposal: Any, tracking_form: Any, milestone
         tracking_form=tracking_form,
         milestone_form=milestone_form,
         milestones=services.milestones_of([proposal.id])[proposal.id],
-        delete_form=ButtonForm(prefix="delete"),
+        delete_form=ButtonForm(),
     )
 
 
@@ -170,7 +170,7 @@ def delete_milestone(process_id: int, milestone_id: int):
     if found is None:
         abort(404)
     proposal = services.funded_proposal(process, found.proposal_id)
-    form = ButtonForm(prefix="delete")
+    form = ButtonForm()
     return run_form(
         form,
         lambda: services.delete_milestone(current_actor(), process, found),

@@ -1,0 +1,224 @@
+"""Closing and counting, publishing, the public results, downloads, the API and accountability."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import re
+
+import pytest
+from pabutools.election.pabulib import parse_pabulib_from_string
+from pabutools.rules import completion_by_rule_combination, greedy_utilitarian_welfare, method_of_equal_shares
+from sqlalchemy import func, select
+
+from participate.core.after_commit import commit
+from participate.core.clock import today
+from participate.core.errors import ValidationFailed
+from participate.counting import parse_pabulib
+from participate.extensions import db
+from participate.jobs.models import Job
+from participate.results import services
+from participate.results.models import BudgetResult, ProjectTracking
+from participate.voting import services as voting
+from tests.conftest import post_form
+from tests.counting.pabu import CostPointsSat, as_points_profile, pabutools_points_k
+from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
+
+VOTING = 21
+
+
+def _vote(n_proposals=8, n_voters=100, seed=7, **budget):
+    process = make_process(days_in=VOTING)
+    rng = random.Random(seed)
+    proposals = [
+        make_proposal(process, status="feasible", cost_minor=rng.randrange(1, 40) * 10_000_00)
+        for _ in range(n_proposals)
+    ]
+    spec = {"name": "City-wide", "budget_minor": 100_000_000, "max_choices": 5, **budget}
+    (vote_budget,) = make_vote(process, budgets=[spec])
+    ids = [p.id for p in proposals]
+    for _ in range(n_voters):
+        voter = make_user()
+        register_voter(voter, process)
+        voting.cast_ballot(voter, vote_budget, rng.sample(ids, rng.randint(1, min(5, len(ids)))), today())
+        db.session.commit()
+    return process, vote_budget, proposals
+
+
+def _count(process, staff=None):
+    staff = staff or make_user("staff")
+    job = services.close_and_count(staff, process)
+    commit()  # the job runs inline after the commit in tests
+    db.session.expire_all()
+    return staff, db.session.get(Job, job.id)
+
+
+def _pabutools(text, rule):
+    instance, profile = parse_pabulib_from_string(text)
+    if rule == "greedy":
+        prof = as_points_profile(profile, pabutools_points_k(instance, profile))
+        return [p.name for p in greedy_utilitarian_welfare(instance, prof, sat_class=CostPointsSat)]
+    prof = as_points_profile(profile, pabutools_points_k(instance, profile))
+    out = completion_by_rule_combination(
+        instance,
+        prof,
+        [method_of_equal_shares, greedy_utilitarian_welfare],
+        [{"sat_class": CostPointsSat, "voter_budget_increment": 1}, {"sat_class": CostPointsSat}],
+    )
+    return [p.name for p in out]
+
+
+def test_close_and_count_stores_a_result_that_pabutools_recounts_exactly(app, client):
+    process, budget, proposals = _vote()
+    staff, job = _count(process)
+    assert job.status == "done", job.error
+    result = db.session.execute(select(BudgetResult)).scalar_one()
+    assert result.status == "counted" and result.voters == 100 and result.unit == "major"
+    assert result.selected and result.job_id == job.id
+    costs = {str(p.id): p.cost_minor for p in proposals}
+    assert result.total_cost_minor == sum(costs[pid] for pid in result.selected) <= budget.budget_minor
+    assert result.explanation["kind"] == "mes"
+
+    # Not public before publishing: page, downloads and API.
+    assert client.get(f"/processes/{process.slug}/results").status_code == 404
+    assert "not published yet" in client.get(f"/processes/{process.slug}/results").get_data(as_text=True)
+    assert client.get(f"/processes/{process.slug}/results/{budget.id}/ballots.pb").status_code == 404
+    assert client.get(f"/api/v1/processes/{process.id}/results").status_code == 404
+
+    services.publish(staff, process)
+    db.session.commit()
+    api = client.get(f"/api/v1/processes/{process.id}/results")
+    assert api.status_code == 200 and api.headers["Access-Control-Allow-Origin"] == "*"
+    (doc,) = api.get_json()["budgets"]
+    assert doc["selected"] == result.selected and doc["rule"] == "mes" and doc["sat"] == "cost-points"
+    assert doc["completion"] == "add1u" and doc["budget"] == budget.budget_minor // 100
+    pb = client.get(doc["ballots_url"].replace("http://localhost", ""))
+    assert pb.status_code == 200 and pb.headers["Access-Control-Allow-Origin"] == "*"
+    text = pb.get_data(as_text=True)
+    import hashlib
+
+    assert hashlib.sha256(pb.get_data()).hexdigest() == result.ballots_sha256
+    assert _pabutools(text, "mes") == doc["selected"]
+    assert _pabutools(text, "greedy") == result.greedy_selected
+    election = parse_pabulib(text)
+    assert len(election.ballots) == 100 and election.budget == doc["budget"]
+    assert {p.id for p in election.projects} == {str(p.id) for p in proposals}
+
+
+def test_greedy_rule_recounts_exactly_and_recount_replaces(app, client):
+    process, budget, _proposals = _vote(seed=11, rule="greedy", completion="none")
+    staff, job = _count(process)
+    assert job.status == "done", job.error
+    services.publish(staff, process)
+    db.session.commit()
+    doc = client.get(f"/api/v1/processes/{process.id}/results").get_json()["budgets"][0]
+    text = client.get(f"/processes/{process.slug}/results/{budget.id}/ballots.pb").get_data(as_text=True)
+    assert _pabutools(text, "greedy") == doc["selected"]
+
+    job = services.recount(staff, process)
+    commit()
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "done"
+    assert db.session.scalar(select(func.count()).select_from(BudgetResult)) == 1
+    assert db.session.execute(select(BudgetResult)).scalar_one().status == "counted"
+    assert client.get(f"/processes/{process.slug}/results").status_code == 404
+
+
+def test_staff_close_count_and_publish_through_the_results_tab(app, as_user):
+    process, budget, _proposals = _vote(n_voters=12, n_proposals=4)
+    staff = make_user("staff")
+    client = as_user(staff)
+    page = client.get(f"/manage/processes/{process.id}/results").get_data(as_text=True)
+    assert "Close the vote and count" in page
+    response = post_form(client, f"/manage/processes/{process.id}/results/close", {})
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    page = client.get(f"/manage/processes/{process.id}/results").get_data(as_text=True)
+    assert "Count again" in page and "Publish results" in page
+    assert post_form(client, f"/manage/processes/{process.id}/results/publish", {}).status_code == 302
+    assert services.is_published(process)
+    public = client.get(f"/processes/{process.slug}/results")
+    assert public.status_code == 200
+
+
+def test_public_page_chart_table_downloads_and_bulletin(app, client):
+    process, budget, proposals = _vote(n_voters=30, n_proposals=5)
+    staff, _job = _count(process)
+    services.publish(staff, process)
+    db.session.commit()
+    result = db.session.execute(select(BudgetResult)).scalar_one()
+    page = client.get(f"/processes/{process.slug}/results").get_data(as_text=True)
+    svg = re.search(r"<svg.*?</svg>", page, re.S).group(0)
+    assert 'role="img"' in svg and f'aria-labelledby="chart-{budget.id}-title"' in svg
+    table = re.search(
+        rf'<table class="support-table" id="support-{budget.id}">.*?</table>', page, re.S
+    ).group(0)
+    chart_values = [int(v) for v in re.findall(r'data-value="(\d+)"', svg)]
+    table_values = [int(v) for v in re.findall(r'<td class="num">(\d+)</td>', table)]
+    assert chart_values == table_values
+    assert sorted(chart_values, reverse=True) == chart_values
+    assert sum(chart_values) == sum(len(json.loads(c)) for c in _choices(budget))
+    assert "supporters" in page and "Voters with at least one funded choice" in page
+    engine_texts = [i["text"] for i in result.explanation["funded"] + result.explanation["not_funded"]]
+    assert engine_texts and not [t for t in engine_texts if t in page]  # the engine's English is never shown
+
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/processes/{process.slug}/results/{budget.id}/results.csv").get_data(
+                    as_text=True
+                )
+            )
+        )
+    )
+    assert rows[0] == ["proposal_id", "name", "cost_minor", "support", "funded", "order", "greedy_funded"]
+    assert len(rows) == 1 + len(proposals)
+    document = client.get(f"/processes/{process.slug}/results.json").get_json()
+    assert document["budgets"][0]["selected"] == result.selected
+
+    bulletin = client.get(f"/processes/{process.slug}/results/{budget.id}/ballots").get_data(as_text=True)
+    assert "SHA-256" in bulletin
+    hashes = re.findall(r"<code>([0-9a-f]{64})</code>", bulletin)
+    assert len(hashes) == 30
+
+
+def _choices(budget):
+    from participate.voting.models import Ballot
+
+    return db.session.execute(select(Ballot.choices).where(Ballot.budget_id == budget.id)).scalars().all()
+
+
+def test_accountability_validation_and_display(app, as_user):
+    process, budget, _proposals = _vote(n_voters=10, n_proposals=4)
+    staff, _job = _count(process)
+    services.publish(staff, process)
+    db.session.commit()
+    funded = services.funded_proposals(process)[0][1]
+    with pytest.raises(ValidationFailed):
+        services.set_tracking(staff, process, funded, services.TrackingInput("done", 150))
+    db.session.rollback()
+    client = as_user(staff)
+    url = f"/manage/processes/{process.id}/results/projects/{funded.id}"
+    assert client.get(url).status_code == 200
+    refused = post_form(client, url + "/tracking", {"status": "in_progress", "progress": "150"})
+    assert refused.status_code == 400 and "0 to 100" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ProjectTracking)) == 0
+    assert (
+        post_form(client, url + "/tracking", {"status": "in_progress", "progress": "40"}).status_code == 302
+    )
+    assert (
+        post_form(client, url + "/milestones", {"on": "2026-03-01", "text": "Tender awarded"}).status_code
+        == 302
+    )
+    page = client.get(f"/processes/{process.slug}/results").get_data(as_text=True)
+    assert "Tender awarded" in page and "40% done" in page
+    doc = client.get(f"/api/v1/processes/{process.id}/results").get_json()["budgets"][0]
+    tracked = next(p for p in doc["projects"] if p["id"] == str(funded.id))
+    assert tracked["tracking"]["progress"] == 40 and tracked["tracking"]["status"] == "in_progress"
+    assert tracked["tracking"]["milestones"] == [{"date": "2026-03-01", "text": "Tender awarded"}]
+
+
+def test_openapi_lists_the_results_path(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/processes/{process_id}/results" in spec["paths"]
