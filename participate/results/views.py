@@ -12,7 +12,7 @@ from sqlalchemy import select
 from participate.core.access import authorize, current_actor
 from participate.core.pagination import paginate
 from participate.processes import policy as process_policy
-from participate.processes.models import Process
+from participate.processes.models import Phase, Process, phase_index
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
 from participate.results import policy, present, services
@@ -25,7 +25,9 @@ BALLOTS_PER_PAGE = 50
 
 
 def _part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
-    return {"published": services.is_published(process)}
+    # Results exist only once the vote has begun: earlier pages ask the database nothing more.
+    voting_began = phase_index(process.current_phase(on)) >= phase_index(Phase.VOTING)
+    return {"published": voting_began and services.is_published(process)}
 
 
 add_page_part("results/_process_part.html", _part)
