@@ -244,3 +244,69 @@ def test_swedish_results_page_explains_in_swedish(app, client):
     )
     assert '<html lang="sv">' in page
     assert "Finansierades" in page and "Not funded:" not in page and "Funded:" not in page
+
+
+def test_an_impossible_rule_fails_the_job_with_a_clear_message(app):
+    process, _budget, _proposals = _vote(n_voters=5, n_proposals=3, rule="phragmen", sat=None)
+    _staff, job = _count(process)
+    assert job.status == "failed"
+    assert "City-wide" in job.error and "phragmen" in job.error
+    assert db.session.scalar(select(func.count()).select_from(BudgetResult)) == 0
+
+
+def test_a_vote_nobody_voted_in_is_still_counted(app):
+    process = make_process(days_in=VOTING)
+    make_proposal(process, status="feasible")
+    make_vote(process)
+    _staff, job = _count(process)
+    assert job.status == "done", job.error
+    result = db.session.execute(select(BudgetResult)).scalar_one()
+    assert result.voters == 0 and result.comparison["rule_share_percent"] == 0.0
+
+
+def test_points_ballots_export_a_points_column_and_minor_units(app, client):
+    process = make_process(days_in=VOTING)
+    proposals = [
+        make_proposal(process, status="feasible", cost_minor=c) for c in (300_000_50, 200_000_00, 500_000_00)
+    ]
+    (budget,) = make_vote(
+        process,
+        budgets=[{"name": "Points", "budget_minor": 600_000_00, "ballot_type": "points", "points_total": 10}],
+    )
+    ids = [p.id for p in proposals]
+    for split in ([[ids[0], 6], [ids[1], 4]], [[ids[2], 10]], [[ids[1], 5], [ids[2], 5]]):
+        voter = make_user()
+        register_voter(voter, process)
+        voting.cast_ballot(voter, budget, split, today())
+        commit()
+    staff, job = _count(process)
+    assert job.status == "done", job.error
+    result = db.session.execute(select(BudgetResult)).scalar_one()
+    assert result.unit == "minor"  # one cost has öre: the export keeps minor units
+    assert result.comparison["support"] == {str(ids[0]): 6, str(ids[1]): 9, str(ids[2]): 15}
+    services.publish(staff, process)
+    commit()
+    text = client.get(f"/processes/{process.slug}/results/{budget.id}/ballots.pb").get_data(as_text=True)
+    election = parse_pabulib(text)
+    assert election.vote_type == "cumulative" and election.budget == 600_000_00
+    assert "voter_id;vote;points" in text
+    assert sorted(b.points for b in election.ballots) == sorted([(6, 4), (10,), (5, 5)])
+    doc = client.get(f"/api/v1/processes/{process.id}/results").get_json()["budgets"][0]
+    assert doc["unit"] == "minor" and doc["budget"] == 600_000_00
+
+
+def test_the_count_is_audited_with_the_export_hash_and_recount_needs_a_closed_vote(app):
+    from participate.audit.models import AuditEntry
+    from participate.core.errors import Conflict
+
+    process, _budget, _proposals = _vote(n_voters=5, n_proposals=3)
+    staff = make_user("staff")
+    with pytest.raises(Conflict):
+        services.recount(staff, process)
+    db.session.rollback()
+    _staff, _job = _count(process, staff)
+    result = db.session.execute(select(BudgetResult)).scalar_one()
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "results.counted")).scalar_one()
+    assert result.ballots_sha256 in entry.data and entry.actor_id == staff.id
+    with pytest.raises(Conflict):
+        services.close_and_count(staff, process)
