@@ -69,6 +69,17 @@ def _mes(ex: dict[str, Any], money: Money) -> tuple[list[str], dict[str, Reason]
                     amount=money(number(payments[0]["amount_exact"])),
                 )
             )
+        elif len(payments) > 3:
+            amounts = [number(p["amount_exact"]) for p in payments]
+            reason.sentences.append(
+                _(
+                    "Funded: %(payers)d of its %(supporters)d supporters paid between %(low)s and %(high)s each.",
+                    payers=item["payers"],
+                    supporters=item["supporters"] or item["payers"],
+                    low=money(min(amounts)),
+                    high=money(max(amounts)),
+                )
+            )
         else:
             groups = ", ".join(
                 _("%(voters)d paid %(amount)s", voters=p["voters"], amount=money(number(p["amount_exact"])))

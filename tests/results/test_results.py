@@ -140,6 +140,7 @@ def test_staff_close_count_and_publish_through_the_results_tab(app, as_user):
     assert services.is_published(process)
     public = client.get(f"/processes/{process.slug}/results")
     assert public.status_code == 200
+    assert "See the results" in client.get(f"/processes/{process.slug}").get_data(as_text=True)
 
 
 def test_public_page_chart_table_downloads_and_bulletin(app, client):
@@ -310,3 +311,33 @@ def test_the_count_is_audited_with_the_export_hash_and_recount_needs_a_closed_vo
     assert result.ballots_sha256 in entry.data and entry.actor_id == staff.id
     with pytest.raises(Conflict):
         services.close_and_count(staff, process)
+
+
+def test_plain_language_reasons_for_greedy_and_ear(app):
+    from fractions import Fraction
+
+    from participate.counting import count, make_election
+    from participate.results.explain import reasons
+
+    election = make_election(
+        budget=100,
+        vote_type="ordinal",
+        projects=[("1", 60), ("2", 50), ("3", 30)],
+        ballots=[("1", "2"), ("2", "3"), ("1",), ("3", "1"), ("2",)],
+    )
+
+    def money(x: Fraction) -> str:
+        return f"{float(x):.0f} kr"
+
+    with app.test_request_context():
+        intro, why = reasons(count(election, rule="greedy", sat="cost-points").explanation, money)
+        assert why["1"].funded and why["1"].sentences == ["Funded: ranked 1 with a score of 300."]
+        assert not why["2"].funded
+        assert why["2"].sentences == [
+            "Not funded: ranked 2 with a score of 250, but it did not fit: 40 kr was left and it needed 50 kr."
+        ]
+        intro, why = reasons(count(election, rule="ear").explanation, money)
+        assert (
+            why["3"].funded and "top 2" in why["3"].sentences[0] and "quota of 1.50" in why["3"].sentences[0]
+        )
+        assert why["1"].sentences == ["Not funded: its supporters' weight never reached its quota."]
