@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from sqlalchemy import select
 
 from participate.core.access import authorize, current_actor
@@ -31,6 +31,17 @@ def _part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
 
 
 add_page_part("results/_process_part.html", _part)
+
+
+@bp.app_template_filter("share_percent")
+def share_percent(value: float) -> str:
+    """A share given in percent (96.7), written the reader's way ("97%", "97 %")."""
+    return str(format_percent(value / 100))
+
+
+@bp.app_template_filter("decimal")
+def decimal(value: float) -> str:
+    return str(format_decimal(value))
 
 
 def _locale() -> str:
