@@ -7,10 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!points.length) continue;
     const holder = document.createElement("div");
     holder.className = "location-map";
-    holder.setAttribute("aria-label", box.dataset.mapLabel || "Map");
+    holder.setAttribute("aria-label", box.dataset.resultsLabel || "Map");
     box.append(holder);
     const map = window.L.map(holder);
-    window.L.tileLayer(box.dataset.mapTiles, { attribution: box.dataset.mapAttribution, maxZoom: 19 }).addTo(map);
+    window.L.tileLayer(box.dataset.resultsTiles, { attribution: box.dataset.resultsAttribution, maxZoom: 19 }).addTo(map);
     const bounds = [];
     for (const point of points) {
       const link = document.createElement("a");

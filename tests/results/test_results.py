@@ -178,6 +178,12 @@ def test_public_page_chart_table_downloads_and_bulletin(app, client):
     document = client.get(f"/processes/{process.slug}/results.json").get_json()
     assert document["budgets"][0]["selected"] == result.selected
 
+    for proposal in proposals:
+        proposal.latitude, proposal.longitude = 59.3293, 18.0686
+    db.session.commit()
+    page = client.get(f"/processes/{process.slug}/results").get_data(as_text=True)
+    assert "Where the funded proposals are" in page and "(59.32930, 18.06860)" in page  # the no-JS map
+
     bulletin = client.get(f"/processes/{process.slug}/results/{budget.id}/ballots").get_data(as_text=True)
     assert "SHA-256" in bulletin
     hashes = re.findall(r"<code>([0-9a-f]{64})</code>", bulletin)
