@@ -28,6 +28,8 @@ BLUEPRINT_MODULES = (
     "participate.deliberation.views",
     "participate.notifications.views",
     "participate.voting.views",
+    "participate.results.views",
+    "participate.results.manage",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = (
@@ -36,6 +38,7 @@ TASK_MODULES = (
     "participate.audit.jobs",
     "participate.notifications.subscribers",
     "participate.notifications.tasks",
+    "participate.results.jobs",
 )
 
 

@@ -19,6 +19,7 @@ from participate.moderation.demo import seed_moderation
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
 from participate.proposals.demo import seed_proposal_discussions, seed_proposals
+from participate.results.demo import seed_results
 from participate.voting.demo import seed_votes
 
 DEMO_DOMAIN = "demo.participate.example"
@@ -215,7 +216,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_threads(staff)
     seed_proposal_discussions(residents)
     seed_moderation(staff, residents)
-    seed_votes(staff, residents, resident, hashed)
+    seed_results(staff, seed_votes(staff, residents, resident, hashed))
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

@@ -80,6 +80,31 @@ def document(server: str) -> dict[str, Any]:
                     },
                 }
             },
+            "/processes/{process_id}/results": {
+                "get": {
+                    "operationId": "processResults",
+                    "summary": "A process's published results, one entry per budget (404 until published)",
+                    "parameters": [
+                        {"name": "process_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["budgets"],
+                                "properties": {
+                                    "budgets": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/BudgetResult"},
+                                    }
+                                },
+                            },
+                            "The results of each budget",
+                        ),
+                        "404": _json(ERROR, "No such published process, or its results are not published"),
+                    },
+                }
+            },
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",
@@ -156,6 +181,87 @@ def document(server: str) -> dict[str, Any]:
                         "supports": {"type": "integer"},
                         "comments": {"type": "integer"},
                         "url": {"type": "string", "format": "uri"},
+                    },
+                },
+                "BudgetResult": {
+                    "type": "object",
+                    "required": [
+                        "id",
+                        "name",
+                        "budget",
+                        "rule",
+                        "sat",
+                        "completion",
+                        "selected",
+                        "ballots_url",
+                    ],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "district": {"type": ["string", "null"]},
+                        "budget": {
+                            "type": "integer",
+                            "description": "In `unit`: the same numbers as the pabulib file at `ballots_url`",
+                        },
+                        "unit": {
+                            "type": "string",
+                            "enum": ["major", "minor"],
+                            "description": "major: whole currency units; minor: öre, cents",
+                        },
+                        "currency": {"type": "string"},
+                        "rule": {"type": "string", "enum": ["greedy", "mes", "phragmen", "ear"]},
+                        "sat": {"type": ["string", "null"]},
+                        "completion": {"type": "string", "enum": ["none", "add1", "add1u"]},
+                        "vote_type": {"type": "string"},
+                        "selected": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Proposal ids (the pabulib project_id), in the order the rule chose them",
+                        },
+                        "total_cost": {"type": "integer", "description": "In `unit`"},
+                        "greedy_selected": {"type": "array", "items": {"type": "string"}},
+                        "voters": {"type": "integer"},
+                        "ballots_sha256": {"type": "string"},
+                        "ballots_url": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The anonymous ballots as a pabulib file",
+                        },
+                        "comparison": {"type": "object"},
+                        "projects": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "id": {"type": "string"},
+                                    "name": {"type": "string"},
+                                    "cost": {"type": "integer"},
+                                    "support": {"type": "integer"},
+                                    "funded": {"type": "boolean"},
+                                    "greedy_funded": {"type": "boolean"},
+                                    "tracking": {
+                                        "type": "object",
+                                        "properties": {
+                                            "status": {
+                                                "type": "string",
+                                                "enum": ["planned", "in_progress", "done", "cancelled"],
+                                            },
+                                            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                                            "milestones": {
+                                                "type": "array",
+                                                "items": {
+                                                    "type": "object",
+                                                    "properties": {
+                                                        "date": {"type": "string", "format": "date"},
+                                                        "text": {"type": "string"},
+                                                    },
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
                     },
                 },
                 "Error": {

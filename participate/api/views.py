@@ -105,6 +105,17 @@ def process_proposals(process_id: int) -> Response:
     )
 
 
+@bp.get("/processes/<int:process_id>/results")
+def process_results(process_id: int) -> Response:
+    from participate.results import services as results
+    from participate.results.views import budget_documents
+
+    process = processes.find_process(process_id)
+    if process is None or not process_policy.can_view(None, process) or not results.is_published(process):
+        abort(404)
+    return jsonify({"budgets": budget_documents(process)})
+
+
 @bp.get("/openapi.json")
 def openapi() -> Response:
     from participate.api.openapi import document

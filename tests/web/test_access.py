@@ -19,6 +19,8 @@ PUBLIC = {
     "deliberation.thread", "deliberation.permalink",
     "notifications.unsubscribe", "notifications.unsubscribed",
     "voting.receipt",
+    "results.page", "results.ballots_pb", "results.results_csv_download", "results.results_json", "results.bulletin",
+    "api.process_results",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
@@ -35,6 +37,11 @@ ADMIN_ONLY = {"admin.users", "admin.change_role"}
 OWNER_ONLY = {"jobs.detail", "jobs.status", "notifications.open_notification"}
 # Endpoints only the author of a comment may use: everyone else, staff too, gets 403.
 AUTHOR_ONLY = {"deliberation.edit", "deliberation.delete"}
+# Results of a vote nobody has counted: 404 for everyone in these tests.
+NOT_COUNTED = {
+    "results.ballots_pb", "results.results_csv_download", "results.bulletin", "results_manage.project",
+    "api.process_results",
+}  # fmt: skip
 
 
 def _urls(app, process, user, job, proposal):
@@ -53,6 +60,8 @@ def _urls(app, process, user, job, proposal):
         "name": "no-such-image.jpg",
         "kind": "proposal",
         "item_id": proposal.id,
+        "budget_id": 1,
+        "milestone_id": 1,
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -77,6 +86,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "core.", "home.", "processes.", "process_manage.", "proposals.", "proposal_manage.", "accounts.",
         "admin.", "jobs.", "api.", "deliberation.", "notifications.", "moderation.", "moderation_manage.",
         "voting.",
+        "results.", "results_manage.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -120,10 +130,12 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
     client = as_user(make_user("staff"))
     for endpoint, method, url in _urls(app, process, user, job, proposal):
         if method != "GET" or not endpoint.startswith(
-            ("admin.", "process_manage.", "proposal_manage.", "moderation_manage.")
+            ("admin.", "process_manage.", "proposal_manage.", "moderation_manage.", "results_manage.")
         ):
             continue
         expected = 403 if endpoint in ADMIN_ONLY else 200
+        if endpoint == "results_manage.project":
+            expected = 404  # only a funded proposal has a tracking page
         assert client.get(url).status_code == expected, endpoint
 
 
@@ -140,6 +152,7 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
             "proposals.withdraw",
             *AUTHOR_ONLY,
             "notifications.unsubscribe",  # a made-up token is refused with 400
+            *NOT_COUNTED,
         }:
             assert client.get(url).status_code in (200, 302), endpoint
 

@@ -1,0 +1,102 @@
+"""The count: a job that counts every budget of a closed vote with its rule and with greedy (for the
+comparison), and stores the results (replacing earlier ones). It owns its transaction, as a job does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete
+
+from participate.accounts.models import User
+from participate.audit.services import record
+from participate.core.after_commit import commit
+from participate.core.errors import ValidationFailed
+from participate.counting import RULES, CountingError, CountResult, count, satisfactions_for
+from participate.extensions import db
+from participate.jobs.registry import Progress, job_kind
+from participate.processes.models import Process
+from participate.results.export import comparison, export_budget
+from participate.results.models import BudgetResult, ResultStatus
+from participate.results.services import COUNT_JOB, is_closed
+from participate.voting import services as voting
+from participate.voting.models import VoteBudget
+
+
+def _options(budget: VoteBudget, rule: str) -> dict[str, Any]:
+    info = RULES.get(rule)
+    if info is None:
+        raise ValidationFailed(f"Unknown counting rule {rule!r}.")
+    options: dict[str, Any] = {"rule": rule}
+    if info.uses_satisfaction:
+        known = {s.name for s in satisfactions_for(budget.vote_type)}
+        options["sat"] = budget.sat if budget.sat in known else None
+    if rule == "mes":
+        options["completion"] = budget.completion or "none"
+    return options
+
+
+def _count(budget: VoteBudget, progress: Progress, start: float, share: float) -> tuple[Any, ...]:
+    exported = export_budget(budget)
+    election = exported.election
+
+    def report(fraction: float, message: str) -> None:
+        progress(start + share * 0.8 * fraction, f"{budget.name}: {message}")
+
+    try:
+        main: CountResult = count(election, progress=report, **_options(budget, budget.rule))
+        greedy: CountResult = count(election, **_options(budget, "greedy"))
+    except CountingError as error:
+        raise ValidationFailed(f"Counting {budget.name} failed: {error}") from error
+    return exported, main, greedy
+
+
+@job_kind(COUNT_JOB, label=_l("Count the vote"))
+def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    process = db.session.get(Process, int(params["process_id"]))
+    if process is None:
+        raise ValidationFailed("The process no longer exists.")
+    if not is_closed(process):
+        raise ValidationFailed("The vote is not closed yet.")
+    actor = db.session.get(User, params["actor_id"]) if params.get("actor_id") else None
+    budgets = voting.budgets_of(process)
+    counted = []
+    for index, budget in enumerate(budgets):
+        progress(index / max(1, len(budgets)), f"Counting {budget.name}")
+        counted.append((budget, *_count(budget, progress, index / len(budgets), 1 / len(budgets))))
+    progress(0.95, "Storing the results")
+    db.session.execute(delete(BudgetResult).where(BudgetResult.budget_id.in_([b.id for b in budgets])))
+    summary = {}
+    for budget, exported, main, greedy in counted:
+        selected, greedy_selected = list(main.selected), list(greedy.selected)
+        db.session.add(
+            BudgetResult(
+                budget_id=budget.id,
+                status=ResultStatus.COUNTED.value,
+                selected=selected,
+                total_cost_minor=main.total_cost * exported.factor,
+                explanation=main.explanation,
+                greedy_selected=greedy_selected,
+                comparison=comparison(exported.election, selected, greedy_selected),
+                voters=len(exported.election.ballots),
+                ballots_sha256=exported.sha256,
+                unit=exported.unit,
+                job_id=params.get("job_id"),
+            )
+        )
+        summary[str(budget.id)] = {
+            "name": budget.name,
+            "rule": main.rule,
+            "sat": main.sat,
+            "completion": main.completion,
+            "unit": exported.unit,
+            "budget": main.budget,
+            "selected": selected,
+            "total_cost": main.total_cost,
+            "greedy_selected": greedy_selected,
+            "voters": len(exported.election.ballots),
+            "ballots_sha256": exported.sha256,
+        }
+    record("results.counted", actor=actor, subject_type="process", subject_id=process.id, data=summary)
+    commit()
+    return {"process_id": process.id, "budgets": summary}

@@ -1,0 +1,179 @@
+"""The Results tab of a process's management screens: close and count, review, publish, and track the
+funded projects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from participate.core.access import current_actor, load
+from participate.core.transaction import run_form
+from participate.extensions import db
+from participate.processes import policy as process_policy
+from participate.processes.manage import add_section, render_section
+from participate.processes.models import Process
+from participate.results import present, services
+from participate.results.forms import ButtonForm, MilestoneForm, TrackingForm
+from participate.results.models import ProjectMilestone
+from participate.voting import services as voting
+
+bp = Blueprint("results_manage", __name__, url_prefix="/manage/processes")
+add_section("results", _l("Results"), "results_manage.overview")
+
+
+def _load(process_id: int) -> Process:
+    return load(Process, process_id, see=process_policy.can_view, act=process_policy.can_manage)
+
+
+def _overview(process: Process, **forms: Any) -> str:
+    settings = voting.settings_of(process)
+    results = services.results_of(process)
+    budgets = voting.budgets_of(process)
+    return render_section(
+        process,
+        "results",
+        "results/manage/overview.html",
+        has_vote=settings is not None and bool(budgets),
+        closed=settings is not None and settings.closed_at is not None,
+        counted=bool(budgets) and all(b.id in results for b in budgets),
+        published=services.is_published(process),
+        views=present.process_views(process, str(get_locale() or "en")),
+        job=services.latest_count_job(process),
+        close_form=forms.get("close_form") or ButtonForm(),
+        recount_form=forms.get("recount_form") or ButtonForm(),
+        publish_form=forms.get("publish_form") or ButtonForm(),
+    )
+
+
+def _to_job(job: Any) -> tuple[str, str]:
+    return _("Counting has started."), url_for("jobs.detail", job_id=job.id)
+
+
+@bp.get("/<int:process_id>/results")
+def overview(process_id: int):
+    return _overview(_load(process_id))
+
+
+@bp.post("/<int:process_id>/results/close")
+def close(process_id: int):
+    process = _load(process_id)
+    form = ButtonForm()
+    return run_form(
+        form,
+        lambda: services.close_and_count(current_actor(), process),
+        done=_to_job,
+        render=lambda: _overview(process, close_form=form),
+    )
+
+
+@bp.post("/<int:process_id>/results/recount")
+def recount(process_id: int):
+    process = _load(process_id)
+    form = ButtonForm()
+    return run_form(
+        form,
+        lambda: services.recount(current_actor(), process),
+        done=_to_job,
+        render=lambda: _overview(process, recount_form=form),
+    )
+
+
+@bp.post("/<int:process_id>/results/publish")
+def publish(process_id: int):
+    process = _load(process_id)
+    form = ButtonForm()
+    return run_form(
+        form,
+        lambda: services.publish(current_actor(), process),
+        done=lambda _n: (
+            _("The results are published."),
+            url_for("results_manage.overview", process_id=process.id),
+        ),
+        render=lambda: _overview(process, publish_form=form),
+    )
+
+
+def _project_page(process: Process, proposal: Any, tracking_form: Any, milestone_form: Any) -> str:
+    return render_section(
+        process,
+        "results",
+        "results/manage/project.html",
+        proposal=proposal,
+        tracking_form=tracking_form,
+        milestone_form=milestone_form,
+        milestones=services.milestones_of([proposal.id])[proposal.id],
+        delete_form=ButtonForm(),
+    )
+
+
+def _tracking_form(proposal: Any) -> TrackingForm:
+    form = TrackingForm()
+    if not form.is_submitted():
+        tracking = services.tracking_of([proposal.id]).get(proposal.id)
+        form.status.data = tracking.status if tracking else "planned"
+        form.progress.data = tracking.progress if tracking else 0
+    return form
+
+
+@bp.get("/<int:process_id>/results/projects/<int:proposal_id>")
+def project(process_id: int, proposal_id: int):
+    process = _load(process_id)
+    proposal = services.funded_proposal(process, proposal_id)
+    return _project_page(process, proposal, _tracking_form(proposal), MilestoneForm(formdata=None))
+
+
+def _back(process: Process, proposal: Any) -> str:
+    return url_for("results_manage.project", process_id=process.id, proposal_id=proposal.id)
+
+
+@bp.post("/<int:process_id>/results/projects/<int:proposal_id>/tracking")
+def tracking(process_id: int, proposal_id: int):
+    process = _load(process_id)
+    proposal = services.funded_proposal(process, proposal_id)
+    form = _tracking_form(proposal)
+    return run_form(
+        form,
+        lambda: services.set_tracking(
+            current_actor(),
+            process,
+            proposal,
+            services.TrackingInput(status=form.status.data or "", progress=int(form.progress.data or 0)),
+        ),
+        done=lambda _t: (_("The progress is saved."), _back(process, proposal)),
+        render=lambda: _project_page(process, proposal, form, MilestoneForm(formdata=None)),
+    )
+
+
+@bp.post("/<int:process_id>/results/projects/<int:proposal_id>/milestones")
+def milestone(process_id: int, proposal_id: int):
+    process = _load(process_id)
+    proposal = services.funded_proposal(process, proposal_id)
+    form = MilestoneForm()
+    return run_form(
+        form,
+        lambda: services.add_milestone(
+            current_actor(), process, proposal, form.on.data, form.text.data or ""
+        ),
+        done=lambda _m: (_("The milestone is added."), _back(process, proposal)),
+        render=lambda: _project_page(process, proposal, _tracking_form(proposal), form),
+    )
+
+
+@bp.post("/<int:process_id>/results/milestones/<int:milestone_id>/delete")
+def delete_milestone(process_id: int, milestone_id: int):
+    process = _load(process_id)
+    found = db.session.get(ProjectMilestone, milestone_id)
+    if found is None:
+        abort(404)
+    proposal = services.funded_proposal(process, found.proposal_id)
+    form = ButtonForm()
+    return run_form(
+        form,
+        lambda: services.delete_milestone(current_actor(), process, found),
+        done=lambda _r: (_("The milestone is deleted."), _back(process, proposal)),
+        render=lambda: redirect(_back(process, proposal)),
+    )

@@ -1,0 +1,185 @@
+"""What the results pages, downloads and the API show of a counted budget, built once from the stored
+result (nothing is recounted here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from participate.core.money import format_money
+from participate.extensions import db
+from participate.processes.models import District, Process
+from participate.proposals.models import Proposal
+from participate.results import services
+from participate.results.chart import Bar, bar_chart
+from participate.results.explain import Reason, reasons
+from participate.results.models import BudgetResult, ProjectMilestone, ProjectTracking
+from participate.voting import services as voting
+from participate.voting.models import BallotType, VoteBudget, VoterRoll
+
+
+@dataclass
+class Row:
+    proposal: Proposal
+    support: int
+    funded: bool
+    order: int | None
+    greedy_funded: bool
+    reason: Reason | None
+    tracking: ProjectTracking | None = None
+    milestones: list[ProjectMilestone] = field(default_factory=list)
+
+
+@dataclass
+class BudgetView:
+    budget: VoteBudget
+    result: BudgetResult
+    rows: list[Row]
+    funded: list[Row]
+    intro: list[str]
+    chart: Any
+    support_label: str
+    only_rule: list[Proposal]
+    only_greedy: list[Proposal]
+    turnout: list[tuple[str, int]]
+    total_voters: int
+
+
+def money_in_unit(result: BudgetResult, currency: str, locale: str) -> Any:
+    def money(amount: Fraction) -> str:
+        return format_money(round(amount * result.factor), currency, locale)
+
+    return money
+
+
+def turnout_by_district(budget: VoteBudget) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        select(District.name, func.count(VoterRoll.id))
+        .select_from(VoterRoll)
+        .outerjoin(District, District.id == VoterRoll.district_id)
+        .where(VoterRoll.budget_id == budget.id)
+        .group_by(District.name)
+        .order_by(District.name)
+    ).all()
+    return [(name or _("No district"), n) for name, n in rows]
+
+
+def budget_view(budget: VoteBudget, result: BudgetResult, locale: str) -> BudgetView:
+    process: Process = budget.process
+    support = {str(k): int(v) for k, v in (result.comparison or {}).get("support", {}).items()}
+    ids = [int(pid) for pid in support] or [int(pid) for pid in result.selected]
+    proposals = {p.id: p for p in db.session.execute(select(Proposal).where(Proposal.id.in_(ids))).scalars()}
+    intro, why = reasons(result.explanation or {}, money_in_unit(result, process.currency, locale))
+    order = {pid: n for n, pid in enumerate(result.selected, start=1)}
+    tracking = services.tracking_of(list(proposals))
+    milestones = services.milestones_of(list(proposals))
+    rows = [
+        Row(
+            proposal=proposals[int(pid)],
+            support=support.get(pid, 0),
+            funded=pid in order,
+            order=order.get(pid),
+            greedy_funded=pid in (result.greedy_selected or []),
+            reason=why.get(pid),
+            tracking=tracking.get(int(pid)),
+            milestones=milestones.get(int(pid), []),
+        )
+        for pid in (support or dict.fromkeys(result.selected, 0))
+        if int(pid) in proposals
+    ]
+    rows.sort(key=lambda r: (-r.support, r.proposal.title))
+    funded = sorted((r for r in rows if r.funded), key=lambda r: r.order or 0)
+    points = BallotType(budget.ballot_type) is BallotType.POINTS
+    support_label = _("Points") if points else _("Ballots naming it")
+    comparison = result.comparison or {}
+    return BudgetView(
+        budget=budget,
+        result=result,
+        rows=rows,
+        funded=funded,
+        intro=intro,
+        chart=bar_chart(
+            [Bar(r.proposal.title, r.support, r.funded) for r in rows],
+            chart_id=f"chart-{budget.id}",
+            title=_("Support per proposal in %(budget)s", budget=budget.name),
+        ),
+        support_label=support_label,
+        only_rule=[proposals[int(pid)] for pid in comparison.get("only_rule", []) if int(pid) in proposals],
+        only_greedy=[
+            proposals[int(pid)] for pid in comparison.get("only_greedy", []) if int(pid) in proposals
+        ],
+        turnout=turnout_by_district(budget),
+        total_voters=voting.turnout(budget),
+    )
+
+
+def process_views(process: Process, locale: str) -> list[BudgetView]:
+    results = services.results_of(process)
+    return [
+        budget_view(budget, results[budget.id], locale)
+        for budget in voting.budgets_of(process)
+        if budget.id in results
+    ]
+
+
+def tracking_document(row: Row) -> dict[str, Any]:
+    return {
+        "status": row.tracking.status if row.tracking else "planned",
+        "progress": row.tracking.progress if row.tracking else 0,
+        "milestones": [{"date": m.on.isoformat(), "text": m.text} for m in row.milestones],
+    }
+
+
+def budget_document(view: BudgetView, ballots_url: str) -> dict[str, Any]:
+    """The public JSON of one budget's result (the API and results.json)."""
+    budget, result = view.budget, view.result
+    return {
+        "id": budget.id,
+        "name": budget.name,
+        "district": budget.district.name if budget.district else None,
+        "budget": budget.budget_minor // result.factor,
+        "unit": result.unit,
+        "currency": budget.process.currency,
+        "rule": budget.rule,
+        "sat": budget.sat,
+        "completion": budget.completion,
+        "vote_type": budget.vote_type,
+        "selected": list(result.selected),
+        "total_cost": result.total_cost_minor // result.factor,
+        "greedy_selected": list(result.greedy_selected or []),
+        "voters": result.voters,
+        "ballots_sha256": result.ballots_sha256,
+        "ballots_url": ballots_url,
+        "comparison": {k: v for k, v in (result.comparison or {}).items() if k != "support"},
+        "projects": [
+            {
+                "id": str(r.proposal.id),
+                "name": r.proposal.title,
+                "cost": r.proposal.effective_cost // result.factor,
+                "support": r.support,
+                "funded": r.funded,
+                "greedy_funded": r.greedy_funded,
+                **({"tracking": tracking_document(r)} if r.funded else {}),
+            }
+            for r in view.rows
+        ],
+    }
+
+
+def csv_rows(view: BudgetView) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.proposal.id,
+            "name": r.proposal.title,
+            "cost_minor": r.proposal.effective_cost,
+            "support": r.support,
+            "funded": r.funded,
+            "order": r.order,
+            "greedy_funded": r.greedy_funded,
+        }
+        for r in view.rows
+    ]
