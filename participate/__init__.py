@@ -27,6 +27,8 @@ BLUEPRINT_MODULES = (
     "participate.api.views",
     "participate.deliberation.views",
     "participate.notifications.views",
+    "participate.voting.manage",
+    "participate.voting.verify",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = (
