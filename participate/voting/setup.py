@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 
 from participate.accounts.models import User
 from participate.audit.services import record
@@ -217,7 +217,8 @@ def _fill(budget: VoteBudget, data: BudgetInput) -> None:
     budget.spending_cap = data.spending_cap
     budget.points_total = data.points_total
     budget.rule = data.rule
-    budget.sat = data.sat
+    # None would let the column's default ("cost-points") fill in on insert: write an explicit NULL.
+    budget.sat = data.sat if data.sat is not None else null()  # type: ignore[assignment]
     budget.completion = data.completion or "none"
 
 
