@@ -218,7 +218,7 @@ def _fill(budget: VoteBudget, data: BudgetInput) -> None:
     budget.points_total = data.points_total
     budget.rule = data.rule
     # None would let the column's default ("cost-points") fill in on insert: write an explicit NULL.
-    budget.sat = data.sat if data.sat is not None else null()  # type: ignore[assignment]
+    budget.sat = data.sat if data.sat is not None else null()
     budget.completion = data.completion or "none"
 
 
