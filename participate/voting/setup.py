@@ -119,6 +119,14 @@ class BudgetInput:
     completion: str | None = DEFAULT_COMPLETION
 
 
+def _ballot_word(ballot_type: str) -> str:
+    return {
+        BallotType.RANKED.value: _("ranked"),
+        BallotType.APPROVAL.value: _("approval"),
+        BallotType.POINTS.value: _("points"),
+    }.get(ballot_type, ballot_type)
+
+
 def check_budget(process: Process, data: BudgetInput) -> BudgetInput:
     """The input as it will be stored (completion "none" for rules other than mes), or ValidationFailed
     naming the first thing to fix."""
@@ -149,7 +157,7 @@ def check_budget(process: Process, data: BudgetInput) -> BudgetInput:
             _(
                 "The rule %(rule)s does not count %(ballot)s ballots: choose another rule or ballot type.",
                 rule=RULES[data.rule].label,
-                ballot=data.ballot_type,
+                ballot=_ballot_word(data.ballot_type),
             )
         )
     info = RULES[data.rule]
@@ -162,7 +170,7 @@ def check_budget(process: Process, data: BudgetInput) -> BudgetInput:
                 _(
                     "The satisfaction measure %(sat)s does not apply to %(ballot)s ballots.",
                     sat=SATISFACTIONS[sat].label,
-                    ballot=data.ballot_type,
+                    ballot=_ballot_word(data.ballot_type),
                 )
             )
     elif sat is not None:

@@ -232,3 +232,21 @@ def test_code_counts_are_checked(app):
     assert _count(VotingCode) == 0
     assert len(setup.generate_codes(staff, process, 3, None, "B")) == 3
     assert _count(VoterRoll) == 0
+
+
+def test_settings_screen_saves_and_explains_refusals(app, as_user):
+    process = make_process()
+    client = as_user(make_user("staff"))
+    overview = f"/manage/processes/{process.id}/vote"
+    assert "This process has no vote yet" in client.get(overview).get_data(as_text=True)
+    token = csrf_token(client, overview)
+    data = {"csrf_token": token, "s-eligibility": "account", "s-district_scope": "own", "s-min_age": "16"}
+    assert client.post(f"{overview}/settings", data=data).status_code == 302
+    settings = services.settings_of(process)
+    assert (settings.eligibility, settings.district_scope, settings.min_age) == ("account", "own", 16)
+    register_voter(make_user(), process)
+    refused = client.post(f"{overview}/settings", data={**data, "s-eligibility": "census"})
+    assert refused.status_code == 400
+    assert "already registered" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert services.settings_of(process).eligibility == "account"
