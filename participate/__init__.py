@@ -30,6 +30,8 @@ BLUEPRINT_MODULES = (
     "participate.voting.views",
     "participate.results.views",
     "participate.results.manage",
+    "participate.voting.manage",
+    "participate.voting.verify",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = (

@@ -195,10 +195,12 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
         raise PermissionDenied(_("This budget is not on your ballot."))
     canonical = check_choices(budget, choices)
     roll = VoterRoll(user_id=actor.id, district_id=registration.district_id)
-    return _put_in_box(budget, _voter(actor), canonical, roll)
+    return put_in_box(budget, _voter(actor), canonical, roll)
 
 
-def _put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
+def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
+    """Write the voter_roll row (once) and replace the voter's sealed ballot. `voter` is "user:<id>" or
+    "code:<id>"; `choices` must have passed check_choices. A voting code's second roll row is a Conflict."""
     tag = secrecy.owner_tag(budget.id, voter)
     # Two submissions by one voter at once take turns, so the second replaces the first instead of
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
@@ -216,6 +218,9 @@ def _put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRol
     sealed.payload = secrecy.seal(content)
     db.session.flush()
     return Receipt(budget_id=budget.id, code=receipt)
+
+
+_put_in_box = put_in_box  # the name it had before the kiosk used it
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ RESIDENT = {
     "accounts.profile", "accounts.change_password", "accounts.delete_account", "accounts.resend_confirmation",
     "accounts.log_out_other_devices", "moderation.report",
     "voting.ballot",  # a resident who has not confirmed they may vote gets a page explaining how
+    "vote_verify.verify",
 }  # fmt: skip
 ADMIN_ONLY = {"admin.users", "admin.change_role"}
 # Endpoints about something a person owns: to everyone else it does not exist (404, not 403).
@@ -87,6 +88,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "admin.", "jobs.", "api.", "deliberation.", "notifications.", "moderation.", "moderation_manage.",
         "voting.",
         "results.", "results_manage.",
+        "vote_manage.", "vote_verify.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -130,7 +132,14 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
     client = as_user(make_user("staff"))
     for endpoint, method, url in _urls(app, process, user, job, proposal):
         if method != "GET" or not endpoint.startswith(
-            ("admin.", "process_manage.", "proposal_manage.", "moderation_manage.", "results_manage.")
+            (
+                "admin.",
+                "process_manage.",
+                "proposal_manage.",
+                "moderation_manage.",
+                "results_manage.",
+                "vote_manage.",
+            )
         ):
             continue
         expected = 403 if endpoint in ADMIN_ONLY else 200

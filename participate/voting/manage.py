@@ -1,0 +1,390 @@
+"""Staff screens of the vote, a "Vote" tab of the process screens: settings and budgets, the census, the
+conflicts queue, paper voting codes and the kiosk where paper ballots are entered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, make_response, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from participate.core.access import current_actor, load
+from participate.core.after_commit import commit, rollback
+from participate.core.clock import today
+from participate.core.errors import NotFound
+from participate.core.transaction import USER_FACING_ERRORS, run_form
+from participate.core.uploads import accepts_uploads
+from participate.extensions import db
+from participate.processes import policy as process_policy
+from participate.processes.manage import add_section, render_section
+from participate.processes.models import Process
+from participate.voting import eligibility, policy, secrecy, services, setup
+from participate.voting.manage_forms import (
+    COMPLETION_LABELS,
+    ELIGIBILITY_LABELS,
+    RULE_LABELS,
+    SAT_LABELS,
+    SCOPE_LABELS,
+    BudgetDeleteForm,
+    BudgetForm,
+    CensusForm,
+    ChoiceError,
+    CodesForm,
+    ConflictActionForm,
+    KioskBallotForm,
+    KioskCodeForm,
+    VoteSettingsForm,
+    ballot_choices,
+)
+from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, VoteBudget
+
+bp = Blueprint("vote_manage", __name__, url_prefix="/manage/processes/<int:process_id>/vote")
+add_section("vote", _l("Vote"), "vote_manage.overview")
+
+CODES_PER_GROUP = 4  # codes per row on the printed sheet
+
+
+def _load(process_id: int, act: Any = policy.can_manage_vote) -> Process:
+    return load(Process, process_id, see=process_policy.can_view, act=act)
+
+
+def _to(endpoint: str, process: Process) -> str:
+    return url_for(f"vote_manage.{endpoint}", process_id=process.id)
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "ballot_labels": {str(k): v for k, v in BALLOT_TYPE_LABELS.items()},
+        "rule_labels": RULE_LABELS,
+        "sat_labels": SAT_LABELS,
+        "completion_labels": COMPLETION_LABELS,
+        "eligibility_labels": ELIGIBILITY_LABELS,
+        "scope_labels": SCOPE_LABELS,
+    }
+
+
+def _settings_form(process: Process) -> VoteSettingsForm:
+    settings = services.settings_of(process)
+    form = VoteSettingsForm(prefix="s")
+    if settings is not None and not form.is_submitted():
+        form.eligibility.data = settings.eligibility
+        form.district_scope.data = settings.district_scope
+        form.min_age.data = settings.min_age
+    return form
+
+
+def _overview(process: Process, form: VoteSettingsForm, delete: BudgetDeleteForm | None = None) -> str:
+    settings = services.settings_of(process)
+    budgets = services.budgets_of(process)
+    return render_section(
+        process,
+        "vote",
+        "voting/manage/overview.html",
+        form=form,
+        delete=delete or BudgetDeleteForm(prefix="d"),
+        settings=settings,
+        budgets=[(b, setup.budget_lock(b), services.turnout(b)) for b in budgets],
+        census=eligibility.census_counts(process),
+        registrations=setup.registrations_count(process),
+        conflicts=len(eligibility.open_conflicts(process)),
+        is_open=policy.is_open(process, settings, today()),
+        **_labels(),
+    )
+
+
+@bp.get("")
+def overview(process_id: int):
+    process = _load(process_id)
+    return _overview(process, _settings_form(process))
+
+
+@bp.post("/settings")
+def save_settings(process_id: int):
+    process = _load(process_id)
+    form = _settings_form(process)
+    return run_form(
+        form,
+        lambda: setup.save_settings(current_actor(), process, form.to_input()),
+        done=lambda _r: (_("The vote settings are saved."), _to("overview", process)),
+        render=lambda: _overview(process, form),
+    )
+
+
+def _budget_or_none(process: Process, raw: Any) -> VoteBudget | None:
+    if not raw:
+        return None
+    budget = db.session.get(VoteBudget, int(raw)) if str(raw).isdigit() else None
+    if budget is None or budget.process_id != process.id:
+        raise NotFound(_("No such budget."))
+    return budget
+
+
+@bp.route("/budget", methods=["GET", "POST"])
+def budget(process_id: int):
+    """A new budget, or the one `?budget_id=` (or the form's hidden field) names."""
+    process = _load(process_id)
+    existing = _budget_or_none(process, request.values.get("budget_id"))
+    form = BudgetForm.for_process(process, existing)
+    lock = setup.budget_lock(existing) if existing is not None else None
+    return run_form(
+        form,
+        lambda: (
+            setup.update_budget(current_actor(), existing, form.to_input())
+            if existing is not None
+            else setup.add_budget(current_actor(), process, form.to_input())
+        ),
+        done=lambda saved: (_("The budget %(name)s is saved.", name=saved.name), _to("overview", process)),
+        render=lambda: render_section(
+            process, "vote", "voting/manage/budget.html", form=form, budget=existing, lock=lock
+        ),
+    )
+
+
+@bp.post("/budget/delete")
+def delete_budget(process_id: int):
+    process = _load(process_id)
+    form = BudgetDeleteForm(prefix="d")
+    target = _budget_or_none(process, form.budget_id.data) if form.budget_id.data else None
+    return run_form(
+        form,
+        lambda: setup.delete_budget(current_actor(), target) if target else None,
+        done=lambda name: (_("The budget %(name)s is deleted.", name=name), _to("overview", process)),
+        render=lambda: _overview(process, _settings_form(process), form),
+    )
+
+
+# The census
+
+
+def _census_page(process: Process, form: CensusForm) -> str:
+    return render_section(
+        process,
+        "vote",
+        "voting/manage/census.html",
+        form=form,
+        settings=services.settings_of(process),
+        census=eligibility.census_counts(process),
+    )
+
+
+@bp.route("/census", methods=["GET", "POST"])
+@accepts_uploads
+def census(process_id: int):
+    process = _load(process_id)
+    form = CensusForm()
+    return run_form(
+        form,
+        lambda: eligibility.import_census(
+            current_actor(), process, form.file.data.read(), replace=form.mode.data == "replace", on=today()
+        ),
+        done=lambda report: (
+            _(
+                "The census is imported: %(added)d people added, %(removed)d removed.",
+                added=report.added,
+                removed=report.removed,
+            ),
+            _to("census", process),
+        ),
+        render=lambda: _census_page(process, form),
+        error_field=lambda _error: form.file,
+    )
+
+
+# Conflicts
+
+
+def _conflicts_page(process: Process, form: ConflictActionForm) -> str:
+    return render_section(
+        process,
+        "vote",
+        "voting/manage/conflicts.html",
+        form=form,
+        conflicts=eligibility.open_conflicts(process),
+    )
+
+
+@bp.get("/conflicts")
+def conflicts(process_id: int):
+    process = _load(process_id)
+    return _conflicts_page(process, ConflictActionForm())
+
+
+def _decide_conflict(process_id: int, use_case: Any, message: str) -> Any:
+    process = _load(process_id)
+    form = ConflictActionForm()
+    return run_form(
+        form,
+        lambda: use_case(
+            current_actor(), process, eligibility.find_conflict(process, _int(form.conflict_id.data))
+        ),
+        done=lambda _r: (message, _to("conflicts", process)),
+        render=lambda: _conflicts_page(process, form),
+    )
+
+
+def _int(raw: Any) -> int | None:
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+@bp.post("/conflicts/transfer")
+def transfer_conflict(process_id: int):
+    return _decide_conflict(
+        process_id,
+        eligibility.transfer_conflict,
+        _("The census entry now belongs to the new account."),
+    )
+
+
+@bp.post("/conflicts/dismiss")
+def dismiss_conflict(process_id: int):
+    return _decide_conflict(process_id, eligibility.dismiss_conflict, _("The claim is dismissed."))
+
+
+# Voting codes
+
+
+def _codes_page(process: Process, form: CodesForm) -> str:
+    return render_section(
+        process,
+        "vote",
+        "voting/manage/codes.html",
+        form=form,
+        settings=services.settings_of(process),
+        batches=setup.code_batches(process),
+    )
+
+
+def _no_store(response: Any) -> Any:
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@bp.get("/codes")
+def codes(process_id: int):
+    process = _load(process_id)
+    return _codes_page(process, CodesForm.for_process(process))
+
+
+@bp.post("/codes")
+def generate_codes(process_id: int):
+    """The sheet is this response itself: the plain codes exist nowhere else and are never shown again."""
+    process = _load(process_id)
+    form = CodesForm.for_process(process)
+    if form.validate_on_submit():
+        try:
+            plain = setup.generate_codes(
+                current_actor(), process, form.count.data, form.district_id(), form.batch.data
+            )
+            commit()
+        except USER_FACING_ERRORS as error:
+            rollback()
+            form.form_errors.append(error.message)
+        else:
+            district = next((d.name for d in process.districts if d.id == form.district_id()), None)
+            shown = [secrecy.shown_code(code) for code in plain]
+            return _no_store(
+                render_section(
+                    process,
+                    "vote",
+                    "voting/manage/code_sheet.html",
+                    codes=shown,
+                    rows=[shown[i : i + CODES_PER_GROUP] for i in range(0, len(shown), CODES_PER_GROUP)],
+                    batch=form.batch.data.strip(),
+                    district=district,
+                )
+            )
+    return _codes_page(process, form), 400
+
+
+# The kiosk
+
+
+def _can_run_kiosk(actor: Any, process: Process) -> bool:
+    return policy.can_run_kiosk(actor, process)
+
+
+def _kiosk_page(process: Process, form: Any, **context: Any) -> Any:
+    return _no_store(
+        render_section(
+            process,
+            "vote",
+            "voting/manage/kiosk.html",
+            form=form,
+            refusal=policy.closed_refusal(process, services.settings_of(process), today()),
+            **context,
+        )
+    )
+
+
+def _ballot(
+    process: Process, form: KioskBallotForm, budgets: list[VoteBudget], error: str | None = None
+) -> Any:
+    entries = [
+        {
+            "budget": budget,
+            "type": budget.ballot_type,
+            "label": BALLOT_TYPE_LABELS[BallotType(budget.ballot_type)],
+            "candidates": services.candidates(budget),
+        }
+        for budget in budgets
+    ]
+    for entry in entries:
+        entry["ranks"] = list(range(1, len(entry["candidates"]) + 1))
+    return _kiosk_page(process, form, ballots=entries, error=error, posted=request.form)
+
+
+@bp.route("/kiosk", methods=["GET", "POST"])
+def kiosk(process_id: int):
+    """Enter a voting code; a usable one opens its ballot (the POST answers with it, never a redirect)."""
+    process = _load(process_id, act=_can_run_kiosk)
+    form = KioskCodeForm()
+    if form.validate_on_submit():
+        try:
+            code, budgets = eligibility.usable_code(current_actor(), process, form.code.data, today())
+        except USER_FACING_ERRORS as error:
+            form.code.errors = [*form.code.errors, error.message]
+        else:
+            ballot = KioskBallotForm(
+                formdata=None, code=secrecy.shown_code(secrecy.normalise_code(form.code.data))
+            )
+            return _ballot(process, ballot, budgets)
+        return _kiosk_page(process, form), 400
+    status = 400 if form.is_submitted() else 200
+    return _kiosk_page(process, form), status
+
+
+@bp.post("/kiosk/cast")
+def kiosk_cast(process_id: int):
+    process = _load(process_id, act=_can_run_kiosk)
+    form = KioskBallotForm()
+    if not form.validate_on_submit():
+        return _kiosk_page(process, KioskCodeForm(formdata=None)), 400
+    actor, on = current_actor(), today()
+    try:
+        _code, budgets = eligibility.usable_code(actor, process, form.code.data, on)
+    except USER_FACING_ERRORS as error:
+        code_form = KioskCodeForm(formdata=None)
+        code_form.code.errors = [error.message]
+        return _kiosk_page(process, code_form), 400
+    try:
+        ballots = {
+            b.id: ballot_choices(b.ballot_type, b.id, [p.id for p in services.candidates(b)], request.form)
+            for b in budgets
+        }
+        receipts = eligibility.kiosk_cast(actor, process, form.code.data, ballots, on)
+        commit()
+    except ChoiceError as error:
+        rollback()
+        return _ballot(process, form, budgets, str(error)), 400
+    except USER_FACING_ERRORS as error:
+        rollback()
+        return _ballot(process, form, budgets, error.message), 400
+    names = {b.id: b.name for b in budgets}
+    return _kiosk_page(
+        process,
+        KioskCodeForm(formdata=None),
+        receipts=[(names[r.budget_id], r.shown) for r in receipts],
+    )

@@ -1,0 +1,262 @@
+"""Forms of the vote's staff screens, the kiosk and the residents' verification page: input shape and
+validation only (the services check the rest)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from participate.core.forms import MoneyField
+from participate.counting import COMPLETIONS, RULES, SATISFACTIONS
+from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, DistrictScope, Eligibility
+from participate.voting.setup import MAX_CODES, OFFERED_RULES, BudgetInput, SettingsInput
+
+NO_DISTRICT = ""
+
+ELIGIBILITY_LABELS = {
+    Eligibility.CENSUS.value: _l("Census: residents confirm their identity number and birth year"),
+    Eligibility.ACCOUNT.value: _l("Account: any confirmed account, declaring their district"),
+}
+SCOPE_LABELS = {
+    DistrictScope.OWN.value: _l("Their own district's budget only"),
+    DistrictScope.OWN_AND_CITYWIDE.value: _l("Their own district's budget and the city-wide budgets"),
+}
+RULE_LABELS = {
+    "mes": _l("Method of Equal Shares"),
+    "greedy": _l("Most support first (greedy)"),
+    "ear": _l("Expanding Approvals Rule (ranked ballots only)"),
+}
+SAT_LABELS = {
+    "cost": _l("Cost"),
+    "cardinality": _l("Number of projects"),
+    "borda": _l("Borda (ranked)"),
+    "points": _l("Points by rank (ranked)"),
+    "additive": _l("Points given (points ballots)"),
+    "cost-points": _l("Cost × points of its rank (ranked)"),
+    "cost-additive": _l("Cost × points given (points ballots)"),
+}
+COMPLETION_LABELS = {
+    "none": _l("None"),
+    "add1": _l("Add 1"),
+    "add1u": _l("Add 1, then greedy"),
+}
+
+
+def _district_choices(process: Any, none_label: Any) -> list[tuple[str, Any]]:
+    return [(NO_DISTRICT, none_label), *((str(d.id), d.name) for d in process.districts)]
+
+
+def _district_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+class VoteSettingsForm(FlaskForm):
+    eligibility = RadioField(
+        _l("Who may vote"), choices=list(ELIGIBILITY_LABELS.items()), default=Eligibility.CENSUS.value
+    )
+    district_scope = RadioField(
+        _l("Which budgets residents vote on"),
+        choices=list(SCOPE_LABELS.items()),
+        default=DistrictScope.OWN_AND_CITYWIDE.value,
+    )
+    min_age = IntegerField(_l("Minimum age (optional)"), validators=[Optional(), NumberRange(min=0, max=120)])
+    submit = SubmitField(_l("Save vote settings"))
+
+    def to_input(self) -> SettingsInput:
+        return SettingsInput(self.eligibility.data, self.district_scope.data, self.min_age.data)
+
+
+class BudgetForm(FlaskForm):
+    budget_id = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    district = SelectField(_l("District"))
+    amount = MoneyField(_l("Budget"), validators=[InputRequired()])
+    ballot_type = RadioField(
+        _l("Ballot type"),
+        choices=[(t.value, label) for t, label in BALLOT_TYPE_LABELS.items()],
+        default=BallotType.RANKED.value,
+    )
+    min_choices = IntegerField(
+        _l("Least number of choices"), default=1, validators=[InputRequired(), NumberRange(min=0, max=1000)]
+    )
+    max_choices = IntegerField(
+        _l("Most choices (optional)"), validators=[Optional(), NumberRange(min=1, max=1000)]
+    )
+    spending_cap = BooleanField(_l("The choices on one ballot may cost at most the budget"))
+    points_total = IntegerField(
+        _l("Points each voter shares out (points ballots)"),
+        validators=[Optional(), NumberRange(min=1, max=10_000)],
+    )
+    rule = SelectField(
+        _l("Counting rule"), choices=[(name, RULE_LABELS[name]) for name in OFFERED_RULES if name in RULES]
+    )
+    sat = SelectField(
+        _l("Satisfaction measure"),
+        choices=[("", _l("None (the rule uses none)")), *((n, SAT_LABELS.get(n, n)) for n in SATISFACTIONS)],
+        default="cost-points",
+    )
+    completion = SelectField(
+        _l("Completion (Method of Equal Shares only)"),
+        choices=[(n, COMPLETION_LABELS.get(n, n)) for n in COMPLETIONS],
+        default="add1u",
+    )
+    submit = SubmitField(_l("Save budget"))
+
+    @classmethod
+    def for_process(cls, process: Any, budget: Any = None) -> BudgetForm:
+        form = cls(obj=budget) if budget is not None else cls()
+        form.district.choices = _district_choices(process, _l("None: city-wide"))
+        form.amount.currency = process.currency
+        if budget is not None and not form.is_submitted():
+            form.budget_id.data = str(budget.id)
+            form.district.data = str(budget.district_id) if budget.district_id else NO_DISTRICT
+            form.amount.data = budget.budget_minor
+            form.sat.data = budget.sat or ""
+        return form
+
+    def to_input(self) -> BudgetInput:
+        return BudgetInput(
+            name=self.name.data or "",
+            district_id=_district_id(self.district.data),
+            budget_minor=self.amount.data or 0,
+            ballot_type=self.ballot_type.data,
+            min_choices=self.min_choices.data or 0,
+            max_choices=self.max_choices.data,
+            spending_cap=bool(self.spending_cap.data),
+            points_total=self.points_total.data,
+            rule=self.rule.data,
+            sat=self.sat.data or None,
+            completion=self.completion.data,
+        )
+
+
+class BudgetDeleteForm(FlaskForm):
+    budget_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Delete"))
+
+
+class CensusForm(FlaskForm):
+    file = FileField(_l("Census file (CSV)"), validators=[FileRequired(_l("Choose a CSV file."))])
+    mode = RadioField(
+        _l("What to do with it"),
+        choices=[
+            ("add", _l("Add these people to the census")),
+            ("replace", _l("Replace the census with this file")),
+        ],
+        default="add",
+    )
+    submit = SubmitField(_l("Import"))
+
+
+class ConflictActionForm(FlaskForm):
+    conflict_id = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Decide"))
+
+
+class CodesForm(FlaskForm):
+    count = IntegerField(
+        _l("How many codes"), default=100, validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES)]
+    )
+    district = SelectField(_l("District"))
+    batch = StringField(_l("Batch label"), validators=[DataRequired(), Length(max=80)])
+    submit = SubmitField(_l("Make the codes"))
+
+    @classmethod
+    def for_process(cls, process: Any) -> CodesForm:
+        form = cls()
+        form.district.choices = _district_choices(process, _l("None (city-wide ballot only)"))
+        return form
+
+    def district_id(self) -> int | None:
+        return _district_id(self.district.data)
+
+
+class KioskCodeForm(FlaskForm):
+    code = StringField(
+        _l("Voting code"), validators=[DataRequired(), Length(max=40)], render_kw={"autocomplete": "off"}
+    )
+    submit = SubmitField(_l("Show the ballot"))
+
+
+class KioskBallotForm(FlaskForm):
+    """The code travels in a hidden field; the choices are read by `ballot_choices` from the raw form."""
+
+    code = HiddenField(validators=[DataRequired(), Length(max=40)])
+    submit = SubmitField(_l("Cast the ballot"))
+
+
+class CensusVerifyForm(FlaskForm):
+    identity_number = StringField(
+        _l("Personal identity number"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric"},
+    )
+    birth_year = IntegerField(
+        _l("Year of birth"), validators=[InputRequired(), NumberRange(min=1880, max=2100)]
+    )
+    submit = SubmitField(_l("Confirm"))
+
+
+class AccountVerifyForm(FlaskForm):
+    district = SelectField(_l("Your district"))
+    submit = SubmitField(_l("Confirm"))
+
+    @classmethod
+    def for_process(cls, process: Any) -> AccountVerifyForm:
+        form = cls()
+        form.district.choices = _district_choices(process, _l("None of these"))
+        return form
+
+    def district_id(self) -> int | None:
+        return _district_id(self.district.data)
+
+
+class ChoiceError(ValueError):
+    pass
+
+
+def ballot_choices(
+    ballot_type: str, budget_id: int, candidate_ids: Iterable[int], data: Mapping[str, Any]
+) -> list[Any]:
+    """A budget's choices from the kiosk's plain form. Ranked: `rank-<budget>-<proposal>` selects with a
+    rank or nothing; approval: `pick-<budget>` checkboxes; points: `points-<budget>-<proposal>` numbers."""
+    ids = list(candidate_ids)
+    if ballot_type == BallotType.APPROVAL.value:
+        picked = set(data.getlist(f"pick-{budget_id}") if hasattr(data, "getlist") else [])
+        return [pid for pid in ids if str(pid) in picked]
+    if ballot_type == BallotType.POINTS.value:
+        pairs = []
+        for pid in ids:
+            raw = (data.get(f"points-{budget_id}-{pid}") or "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit() or len(raw) > 6:
+                raise ChoiceError(str(_l("Points must be whole numbers, 0 or more.")))
+            pairs.append([pid, int(raw)])
+        return pairs
+    ranked = []
+    for pid in ids:
+        raw = (data.get(f"rank-{budget_id}-{pid}") or "").strip()
+        if not raw:
+            continue
+        if not raw.isdigit() or len(raw) > 4:
+            raise ChoiceError(str(_l("Choose a rank from the list.")))
+        ranked.append((int(raw), pid))
+    ranks = [rank for rank, _pid in ranked]
+    if len(set(ranks)) != len(ranks):
+        raise ChoiceError(str(_l("Two proposals have the same rank: give each a different one.")))
+    return [pid for _rank, pid in sorted(ranked)]

@@ -1,0 +1,33 @@
+"""axe-core on the vote's staff screens (settings and budgets, census, conflicts, codes, kiosk) and the
+residents' verification page, including forms showing their errors. Nothing here writes to the demo."""
+
+import pytest
+
+from tests.e2e.conftest import log_in
+from tests.e2e.test_accessibility import WCAG_AA, assert_accessible, axe
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+
+def test_vote_staff_screens_and_verification_page(page, live_server):
+    page.demo_pages = live_server.demo_pages
+    log_in(page, "admin@demo.participate.example")
+    for path in [
+        "/manage/processes/1/vote",
+        "/manage/processes/1/vote/budget",
+        "/manage/processes/1/vote/census",
+        "/manage/processes/1/vote/conflicts",
+        "/manage/processes/1/vote/codes",
+        "/manage/processes/1/vote/kiosk",
+        "{voting}/vote/verify",
+    ]:
+        assert_accessible(page, path)
+
+
+def test_vote_forms_with_errors(page, live_server):
+    log_in(page, "admin@demo.participate.example")
+    page.goto("/manage/processes/1/vote/budget")
+    page.get_by_role("button", name="Save budget").click()
+    assert page.locator(".error-summary").count() == 1
+    results = axe.run(page, options={"runOnly": WCAG_AA})
+    assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,157 @@
+"""The kiosk: staff or a facilitator enter a paper voting code and its ballots; a code votes once."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from participate.core.clock import today
+from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.extensions import db
+from participate.processes.models import District, ProcessRole
+from participate.voting import eligibility, secrecy, services, setup
+from participate.voting.models import SealedBallot, VoterRoll, VotingCode
+from tests.conftest import csrf_token
+from tests.factories import make_process, make_proposal, make_user, make_vote
+
+VOTING = 21
+
+
+@pytest.fixture
+def vote(app):
+    process = make_process(days_in=VOTING)
+    north = District(process_id=process.id, name="North", budget_minor=100_000_00)
+    db.session.add(north)
+    db.session.commit()
+    citywide = [make_proposal(process, status="feasible", cost_minor=10_000_00) for _ in range(3)]
+    local = [
+        make_proposal(process, status="feasible", cost_minor=5_000_00, district_id=north.id) for _ in range(2)
+    ]
+    budgets = make_vote(
+        process,
+        budgets=[
+            {"name": "City-wide", "budget_minor": 500_000_00},
+            {"name": "North", "budget_minor": 100_000_00, "district_id": north.id, "ballot_type": "approval"},
+        ],
+    )
+    staff = make_user("staff")
+    (code,) = setup.generate_codes(staff, process, 1, north.id, "Library")
+    db.session.commit()
+    return process, staff, code, budgets, citywide, local
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_a_code_casts_every_ballot_of_its_district_once(vote):
+    process, staff, code, (citywide_budget, north_budget), citywide, local = vote
+    ballots = {citywide_budget.id: [citywide[1].id, citywide[0].id], north_budget.id: [local[0].id]}
+    receipts = eligibility.kiosk_cast(staff, process, secrecy.shown_code(code).lower(), ballots, today())
+    db.session.commit()
+    assert {r.budget_id for r in receipts} == {citywide_budget.id, north_budget.id}
+    voting_code = db.session.execute(select(VotingCode)).scalar_one()
+    rolls = db.session.execute(select(VoterRoll)).scalars().all()
+    assert {(r.budget_id, r.voting_code_id, r.user_id, r.district_id) for r in rolls} == {
+        (citywide_budget.id, voting_code.id, None, voting_code.district_id),
+        (north_budget.id, voting_code.id, None, voting_code.district_id),
+    }
+    assert _count(SealedBallot) == 2
+    for receipt in receipts:
+        check = services.check_receipt(process, receipt.code)
+        assert check.found and check.sealed and check.choices == ballots[receipt.budget_id]
+    with pytest.raises(Conflict, match="already been used"):
+        eligibility.kiosk_cast(staff, process, code, ballots, today())
+    db.session.rollback()
+    assert _count(VoterRoll) == 2
+    (batch,) = setup.code_batches(process)
+    assert (batch.used, batch.unused) == (1, 0)
+
+
+def test_a_bad_ballot_writes_nothing_for_any_budget(vote):
+    process, staff, code, (citywide_budget, north_budget), citywide, local = vote
+    with pytest.raises(ValidationFailed, match="North"):
+        eligibility.kiosk_cast(
+            staff, process, code, {citywide_budget.id: [citywide[0].id], north_budget.id: []}, today()
+        )
+    db.session.rollback()
+    assert _count(VoterRoll) == 0 and _count(SealedBallot) == 0
+
+
+def test_the_roll_constraint_spends_a_code_once_per_budget(vote):
+    process, staff, code, (citywide_budget, _north), citywide, _local = vote
+    voting_code = db.session.execute(select(VotingCode)).scalar_one()
+    first = VoterRoll(voting_code_id=voting_code.id)
+    services.put_in_box(citywide_budget, f"code:{voting_code.id}", [citywide[0].id], first)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        services.put_in_box(
+            citywide_budget,
+            f"code:{voting_code.id}",
+            [citywide[1].id],
+            VoterRoll(voting_code_id=voting_code.id),
+        )
+    db.session.rollback()
+    assert _count(VoterRoll) == 1
+
+
+def test_unknown_codes_residents_and_closed_votes_are_refused(vote):
+    process, staff, code, budgets, citywide, local = vote
+    with pytest.raises(ValidationFailed, match="not one of"):
+        eligibility.usable_code(staff, process, "AAAA-BBBB-CCCC", today())
+    with pytest.raises(PermissionDenied):
+        eligibility.usable_code(make_user(), process, code, today())
+    facilitator = make_user()
+    db.session.add(ProcessRole(process_id=process.id, user_id=facilitator.id, role="facilitator"))
+    db.session.commit()
+    assert eligibility.usable_code(facilitator, process, code, today())[0] is not None
+    services.close_vote(staff, process)
+    db.session.commit()
+    with pytest.raises(PermissionDenied, match="closed"):
+        eligibility.usable_code(staff, process, code, today())
+
+
+def test_kiosk_screens_from_code_to_receipt(vote, as_user):
+    process, staff, code, (citywide_budget, north_budget), citywide, local = vote
+    client = as_user(staff)
+    path = f"/manage/processes/{process.id}/vote/kiosk"
+    token = csrf_token(client, path)
+    unknown = client.post(path, data={"csrf_token": token, "code": "nope"})
+    assert unknown.status_code == 400 and "not one of" in unknown.get_data(as_text=True)
+    ballot = client.post(path, data={"csrf_token": token, "code": code})
+    page = ballot.get_data(as_text=True)
+    assert ballot.status_code == 200 and ballot.headers["Cache-Control"] == "no-store"
+    assert f'name="rank-{citywide_budget.id}-{citywide[0].id}"' in page
+    assert f'name="pick-{north_budget.id}"' in page
+    cast = f"{path}/cast"
+    data = {
+        "csrf_token": token,
+        "code": secrecy.shown_code(code),
+        f"rank-{citywide_budget.id}-{citywide[2].id}": "1",
+        f"rank-{citywide_budget.id}-{citywide[0].id}": "1",
+        f"pick-{north_budget.id}": [str(local[1].id)],
+    }
+    same_rank = client.post(cast, data=data)
+    assert same_rank.status_code == 400 and "same rank" in same_rank.get_data(as_text=True)
+    assert _count(VoterRoll) == 0
+    data[f"rank-{citywide_budget.id}-{citywide[0].id}"] = "2"
+    done = client.post(cast, data=data)
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "The ballot is cast" in text
+    assert done.headers["Cache-Control"] == "no-store"
+    assert len(re.findall(r"<code>[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}</code>", text)) == 2
+    assert _count(VoterRoll) == 2
+    sealed = services.check_receipt(process, re.findall(r"City-wide: <code>([A-Z0-9-]+)</code>", text)[0])
+    assert sealed.choices == [citywide[2].id, citywide[0].id]
+    again = client.post(path, data={"csrf_token": token, "code": code})
+    assert again.status_code == 400 and "already been used" in again.get_data(as_text=True)
+    assert client.post(cast, data=data).status_code == 400
+    assert _count(VoterRoll) == 2
+
+
+def test_residents_cannot_open_the_kiosk(vote, as_user):
+    process, *_rest = vote
+    client = as_user(make_user())
+    assert client.get(f"/manage/processes/{process.id}/vote/kiosk").status_code == 403
