@@ -112,10 +112,27 @@ def notify_phase_changes_command() -> None:
     click.echo(f"{changed} process(es) changed phase; their followers are notified.")
 
 
+@click.command("close-ended-votes")
+@with_appcontext
+def close_ended_votes_command() -> None:
+    """Close and count every vote whose voting phase has ended (run it nightly, after midnight). Staff
+    review and publish the results on each process's Results tab."""
+    from participate.core.after_commit import commit
+    from participate.core.clock import today
+    from participate.results.services import close_ended_votes
+
+    closed = close_ended_votes(today())
+    commit()
+    for process in closed:
+        click.echo(f"Closed and counting: {process.title}")
+    click.echo(f"{len(closed)} vote(s) closed.")
+
+
 app_commands = [
     create_admin_command,
     seed_demo_command,
     audit_group,
     outbox_command,
     notify_phase_changes_command,
+    close_ended_votes_command,
 ]

@@ -72,10 +72,21 @@ def recount(actor: User, process: Process) -> Job:
     return _start_count(actor, process)
 
 
-def _start_count(actor: User, process: Process) -> Job:
+def close_ended_votes(on: date) -> list[Process]:
+    """The nightly close: every vote whose phase ended before `on` is closed and counted; staff then
+    review and publish as after a close by hand."""
+    closed = voting.votes_past_their_phase(on)
+    for process in closed:
+        voting.close_vote(None, process, scheduled=True)
+        if voting.budgets_of(process):
+            _start_count(None, process)
+    return closed
+
+
+def _start_count(actor: User | None, process: Process) -> Job:
     if not voting.budgets_of(process):
         raise ValidationFailed(_("This vote has no budgets to count."))
-    job = start_job(actor, COUNT_JOB, {"process_id": process.id, "actor_id": actor.id})
+    job = start_job(actor, COUNT_JOB, {"process_id": process.id, "actor_id": getattr(actor, "id", None)})
     job.params = {**job.params, "job_id": job.id}  # the results keep a link to the count's page
     db.session.flush()
     return job

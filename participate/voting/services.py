@@ -24,7 +24,7 @@ from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.extensions import db
-from participate.processes.models import Process
+from participate.processes.models import Phase, Process
 from participate.proposals.models import Proposal, ProposalStatus
 from participate.voting import policy, secrecy
 from participate.voting.models import (
@@ -220,9 +220,6 @@ def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll
     return Receipt(budget_id=budget.id, code=receipt)
 
 
-_put_in_box = put_in_box  # the name it had before the kiosk used it
-
-
 @dataclass(frozen=True)
 class ReceiptCheck:
     found: bool
@@ -254,12 +251,14 @@ def check_receipt(process: Process, receipt: str) -> ReceiptCheck:
     return ReceiptCheck(found=False, sealed=False)
 
 
-def close_vote(actor: User, process: Process) -> int:
+def close_vote(actor: User | None, process: Process, *, scheduled: bool = False) -> int:
     """Close the vote (early, or after its phase) and open the sealed box into `ballots`. Returns the
-    number of ballots. Refused when already closed."""
-    _refuse_unless(
-        None if policy.can_manage_vote(actor, process) else _("Only council staff can close a vote.")
-    )
+    number of ballots. Refused when already closed. `scheduled`: the nightly command closes a vote whose
+    phase has ended, with no person acting."""
+    if not scheduled:
+        _refuse_unless(
+            None if policy.can_manage_vote(actor, process) else _("Only council staff can close a vote.")
+        )
     settings = settings_of(process)
     if settings is None:
         raise ValidationFailed(_("This process has no vote."))
@@ -274,9 +273,20 @@ def close_vote(actor: User, process: Process) -> int:
         actor=actor,
         subject_type="process",
         subject_id=process.id,
-        data={"ballots": opened},
+        data={"ballots": opened, "scheduled": scheduled},
     )
     return opened
+
+
+def votes_past_their_phase(on: date) -> list[Process]:
+    """Open votes whose voting phase ended before `on`: no ballot is accepted any more, and the sealed
+    box waits to be opened."""
+    rows = db.session.execute(
+        select(Process)
+        .join(VoteSettings, VoteSettings.process_id == Process.id)
+        .where(VoteSettings.closed_at.is_(None))
+    ).scalars()
+    return [p for p in rows if (w := p.window(Phase.VOTING)) is not None and w.ends_on < on]
 
 
 def open_ballot_box(process: Process) -> int:

@@ -347,3 +347,34 @@ def test_plain_language_reasons_for_greedy_and_ear(app):
             why["3"].funded and "top 2" in why["3"].sentences[0] and "quota of 1.50" in why["3"].sentences[0]
         )
         assert why["1"].sentences == ["Not funded: its supporters' weight never reached its quota."]
+
+
+def test_the_nightly_command_closes_and_counts_votes_whose_phase_ended(app, runner):
+    from datetime import timedelta
+
+    from participate.core.clock import today
+    from participate.processes.models import Phase
+    from participate.results.services import results_of
+    from participate.voting import services as voting_services
+
+    ended = make_process(days_in=21)
+    running = make_process(days_in=21)
+    proposal = make_proposal(ended, status="feasible", cost_minor=10_000_00)
+    (budget,) = make_vote(ended)
+    make_vote(running)
+    voter = make_user()
+    register_voter(voter, ended)
+    voting_services.cast_ballot(voter, budget, [proposal.id], today())
+    for window in ended.phases:  # a week later: the voting phase ended yesterday
+        window.starts_on -= timedelta(days=7)
+        window.ends_on -= timedelta(days=7)
+    db.session.commit()
+    assert ended.window(Phase.VOTING).ends_on == today() - timedelta(days=1)
+
+    result = runner.invoke(args=["close-ended-votes"])
+    assert result.exit_code == 0, result.output
+    assert "1 vote(s) closed." in result.output
+    assert voting_services.settings_of(ended).closed_at is not None
+    assert voting_services.settings_of(running).closed_at is None
+    assert results_of(ended)[budget.id].selected == [str(proposal.id)]
+    assert "0 vote(s) closed." in runner.invoke(args=["close-ended-votes"]).output
