@@ -3,6 +3,7 @@ funded projects."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, redirect, url_for
@@ -58,42 +59,38 @@ def overview(process_id: int):
     return _overview(_load(process_id))
 
 
-@bp.post("/<int:process_id>/results/close")
-def close(process_id: int):
+def _button(process_id: int, use_case: Callable[[Any, Process], Any], done: Callable, form_name: str):
+    """One of the tab's buttons: a use case on the process, then where to go; refused: the tab again."""
     process = _load(process_id)
     form = ButtonForm()
     return run_form(
         form,
-        lambda: services.close_and_count(current_actor(), process),
-        done=_to_job,
-        render=lambda: _overview(process, close_form=form),
+        lambda: use_case(current_actor(), process),
+        done=lambda result: done(result, process),
+        render=lambda: _overview(process, **{form_name: form}),
     )
+
+
+@bp.post("/<int:process_id>/results/close")
+def close(process_id: int):
+    return _button(process_id, services.close_and_count, lambda job, _p: _to_job(job), "close_form")
 
 
 @bp.post("/<int:process_id>/results/recount")
 def recount(process_id: int):
-    process = _load(process_id)
-    form = ButtonForm()
-    return run_form(
-        form,
-        lambda: services.recount(current_actor(), process),
-        done=_to_job,
-        render=lambda: _overview(process, recount_form=form),
-    )
+    return _button(process_id, services.recount, lambda job, _p: _to_job(job), "recount_form")
 
 
 @bp.post("/<int:process_id>/results/publish")
 def publish(process_id: int):
-    process = _load(process_id)
-    form = ButtonForm()
-    return run_form(
-        form,
-        lambda: services.publish(current_actor(), process),
-        done=lambda _n: (
+    return _button(
+        process_id,
+        services.publish,
+        lambda _n, process: (
             _("The results are published."),
             url_for("results_manage.overview", process_id=process.id),
         ),
-        render=lambda: _overview(process, publish_form=form),
+        "publish_form",
     )
 
 
