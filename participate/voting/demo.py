@@ -144,8 +144,16 @@ def _cast_in_bulk(
         ).all()
     )
     offered = {b.id: services.candidates(b) for b in budgets}
-    # Some proposals are much more popular than others, and each district has its favourites.
-    appeal = {p.id: rng.lognormvariate(0, 0.8) for ps in offered.values() for p in ps}
+    # Some proposals are much more popular than others, the largest of each budget most of all (the case
+    # where "most support first" spends a budget on one project), and each district has its favourites.
+    base = {p.id: rng.lognormvariate(0, 0.8) for ps in offered.values() for p in ps}
+    for proposals in offered.values():
+        if proposals:
+            base[max(proposals, key=lambda p: (p.effective_cost, p.id)).id] *= 3
+    appeal = {
+        district: {pid: weight * rng.lognormvariate(0, 0.9) for pid, weight in base.items()}
+        for district in set(registrations.values())
+    }
     for voter in voters:
         if rng.random() < 0.08:
             continue  # verified, but did not vote
@@ -154,7 +162,7 @@ def _cast_in_bulk(
             proposals = offered[budget.id]
             if not proposals:
                 continue
-            choices = _ranking(proposals, appeal, rng, budget.max_choices or len(proposals))
+            choices = _ranking(proposals, appeal[district], rng, budget.max_choices or len(proposals))
             db.session.add(VoterRoll(budget_id=budget.id, user_id=voter.id, district_id=district))
             receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
             db.session.add(
