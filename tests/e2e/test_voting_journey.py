@@ -8,13 +8,12 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
-from tests.factories import make_proposal
 
 pytestmark = pytest.mark.xdist_group("e2e")
 WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
 RESIDENT = "resident@demo.participate.example"
-# Added to the ballot when the demo data has fewer than three proposals on it.
-EXTRA_PROPOSALS = ("Drinking fountains in the parks", "Rain garden at the library", "Tool library in Husie")
+# In the demo census and held by no account (participate/voting/demo.py, README).
+IDENTITY, BIRTH_YEAR = "19900101-1234", "1990"
 
 
 def assert_accessible(page):
@@ -24,32 +23,36 @@ def assert_accessible(page):
 
 @pytest.fixture
 def open_vote(live_server):
-    """The demo process in its voting phase, with a ranked city-wide vote (unless the demo data already
-    set one up) and the demo resident registered to vote. Returns its path and three proposal titles."""
-    from sqlalchemy import select
+    """The demo process whose vote is open, with the demo resident not yet registered, and an unclaimed
+    census entry for them to verify with. Returns its path and three proposal titles of the city-wide
+    ballot they will get."""
+    from sqlalchemy import delete, select
 
     from participate.accounts.models import User
     from participate.extensions import db
     from participate.processes.services import find_by_slug
-    from participate.voting import services
-    from participate.voting.models import VoteBudget, VoterRegistration, VoteSettings
+    from participate.voting import secrecy, services
+    from participate.voting.models import CensusEntry, VoterRegistration
 
     path = live_server.demo_pages["voting"]
     with live_server.app_context():
         process = find_by_slug(path.rsplit("/", 1)[1])
-        if services.settings_of(process) is None:
-            db.session.add(VoteSettings(process_id=process.id, eligibility="account"))
-            db.session.add(
-                VoteBudget(process_id=process.id, name="City-wide", budget_minor=process.budget_minor)
-            )
+        assert services.settings_of(process).eligibility == "census"
         resident = db.session.execute(select(User).where(User.email == RESIDENT)).scalar_one()
-        if services.registration_of(resident, process) is None:
-            db.session.add(VoterRegistration(process_id=process.id, user_id=resident.id))
+        db.session.execute(
+            delete(VoterRegistration).where(
+                VoterRegistration.process_id == process.id, VoterRegistration.user_id == resident.id
+            )
+        )
+        entry = db.session.execute(
+            select(CensusEntry).where(
+                CensusEntry.process_id == process.id,
+                CensusEntry.identity_hash == secrecy.census_hash(IDENTITY),
+            )
+        ).scalar_one()
         db.session.commit()
-        (budget, *_others) = services.ballot_budgets(resident, process)
-        assert budget.ballot_type == "ranked"
-        for title in EXTRA_PROPOSALS[: max(0, 3 - len(services.candidates(budget)))]:
-            make_proposal(process, resident, title=title, status="feasible", district_id=budget.district_id)
+        (budget, *_others) = services.budgets_for_district(process, entry.district_id)
+        assert budget.ballot_type == "ranked" and budget.district_id is None
         titles = [p.title for p in services.candidates(budget)[:3]]
     assert len(titles) == 3
     return path, titles
@@ -71,6 +74,12 @@ def test_a_resident_ranks_with_the_keyboard_casts_changes_and_checks_the_receipt
     log_in(page, RESIDENT)
     page.goto(path)
     page.get_by_role("link", name="Vote now").click()
+    # Not registered yet: confirm against the census first, then on to the ballot.
+    page.get_by_role("link", name="Confirm that I may vote").click()
+    assert_accessible(page)
+    page.get_by_label("Personal identity number").fill(IDENTITY)
+    page.get_by_label("Year of birth").fill(BIRTH_YEAR)
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your ballot")
     expect(page.get_by_role("heading", name="Your ranking").first).to_be_visible()
     assert_accessible(page)
