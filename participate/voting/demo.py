@@ -149,7 +149,7 @@ def _cast_in_bulk(
     base = {p.id: rng.lognormvariate(0, 0.8) for ps in offered.values() for p in ps}
     for proposals in offered.values():
         if proposals:
-            base[max(proposals, key=lambda p: (p.effective_cost, p.id)).id] *= 3
+            base[max(proposals, key=lambda p: (p.effective_cost, p.id)).id] *= 2
     appeal = {
         district: {pid: weight * rng.lognormvariate(0, 0.9) for pid, weight in base.items()}
         for district in set(registrations.values())
