@@ -427,7 +427,8 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
     districts = process.districts
     created = []
     for n, (title, summary, description, cost) in enumerate(ideas):
-        district = districts[n % len(districts)] if districts and n % 3 else None
+        # Two ideas in three belong to a district, taken in turn so that every district has some.
+        district = districts[(n - n // 3 - 1) % len(districts)] if districts and n % 3 else None
         budget = district.budget_minor if district else process.budget_minor
         data = services.ProposalInput(
             title=title,
