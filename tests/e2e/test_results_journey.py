@@ -7,6 +7,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
 
@@ -44,6 +45,7 @@ def _vote_with_ballots(app) -> tuple[int, str]:
 
 
 def _accessible(page) -> None:
+    page.wait_for_load_state("load")  # after a click, the new page and its stylesheet
     results = axe.run(page, options={"runOnly": WCAG_AA})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
@@ -57,12 +59,12 @@ def test_close_count_publish_and_read_the_results(page, live_server):
     page.goto(f"/manage/processes/{process_id}/results")
     _accessible(page)
     page.get_by_role("button", name="Close the vote and count").click()
-    assert re.search(r"/jobs/\d+", page.url)
+    expect(page).to_have_url(re.compile(r"/jobs/\d+"))
     page.goto(f"/manage/processes/{process_id}/results")
     assert page.get_by_role("button", name="Count again").is_visible()
     _accessible(page)
     page.get_by_role("button", name="Publish results").click()
-    assert page.get_by_text("The results are published.").is_visible()
+    expect(page.get_by_text("The results are published.")).to_be_visible()
 
     page.goto(f"/processes/{slug}/results")
     assert page.get_by_role("heading", name="Funded proposals", exact=True).is_visible()

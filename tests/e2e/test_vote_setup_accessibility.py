@@ -2,6 +2,7 @@
 residents' verification page, including forms showing their errors. Nothing here writes to the demo."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
 from tests.e2e.test_accessibility import WCAG_AA, assert_accessible, axe
@@ -28,6 +29,8 @@ def test_vote_forms_with_errors(page, live_server):
     log_in(page, "admin@demo.participate.example")
     page.goto("/manage/processes/1/vote/budget")
     page.get_by_role("button", name="Save budget").click()
-    assert page.locator(".error-summary").count() == 1
+    # The refused form is a new page: wait until it and its stylesheet have loaded before axe looks.
+    expect(page.locator(".error-summary")).to_have_count(1)
+    page.wait_for_load_state("load")
     results = axe.run(page, options={"runOnly": WCAG_AA})
     assert results.violations_count == 0, results.generate_report()

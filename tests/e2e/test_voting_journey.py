@@ -17,6 +17,7 @@ IDENTITY, BIRTH_YEAR = "19900101-1234", "1990"
 
 
 def assert_accessible(page):
+    page.wait_for_load_state("load")
     results = Axe().run(page, options={"runOnly": WCAG_AA})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
