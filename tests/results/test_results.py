@@ -219,7 +219,7 @@ def test_accountability_validation_and_display(app, as_user):
         == 302
     )
     page = client.get(f"/processes/{process.slug}/results").get_data(as_text=True)
-    assert "Tender awarded" in page and "40% done" in page
+    assert "Tender awarded" in page and "In progress, 40%" in page
     doc = client.get(f"/api/v1/processes/{process.id}/results").get_json()["budgets"][0]
     tracked = next(p for p in doc["projects"] if p["id"] == str(funded.id))
     assert tracked["tracking"]["progress"] == 40 and tracked["tracking"]["status"] == "in_progress"
