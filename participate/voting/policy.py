@@ -19,12 +19,7 @@ def can_manage_vote(actor: User | None, process: Process) -> bool:
 
 def is_open(process: Process, settings: VoteSettings | None, on: date) -> bool:
     """Open while the process is in its voting phase and staff have not closed it."""
-    return (
-        settings is not None
-        and settings.closed_at is None
-        and process.published
-        and process.current_phase(on) is Phase.VOTING
-    )
+    return closed_refusal(process, settings, on) is None
 
 
 def closed_refusal(process: Process, settings: VoteSettings | None, on: date) -> str | None:
@@ -33,9 +28,9 @@ def closed_refusal(process: Process, settings: VoteSettings | None, on: date) ->
     if settings.closed_at is not None:
         return _("The vote has closed.")
     phase = process.current_phase(on)
-    if phase is None or phase.value != Phase.VOTING.value:
-        if process.window(Phase.VOTING) and phase and phase.value == Phase.RESULTS.value:
-            return _("The vote has closed.")
+    if phase is Phase.RESULTS and process.window(Phase.VOTING) is not None:
+        return _("The vote has closed.")
+    if phase is not Phase.VOTING:
         return _("The vote is not open.")
     return None
 
