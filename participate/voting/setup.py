@@ -278,16 +278,11 @@ def update_budget(actor: User, budget: VoteBudget, data: BudgetInput) -> VoteBud
     lock = budget_lock(budget)
     if lock:
         raise Conflict(lock)
-    checked = check_budget(process, data)
-    clash = db.session.execute(
-        select(VoteBudget.id).where(
-            VoteBudget.process_id == process.id, VoteBudget.name == checked.name, VoteBudget.id != budget.id
-        )
-    ).first()
-    if clash is not None:
+    _fill(budget, check_budget(process, data))
+    # The unique name is the constraint's to guard, as in add_budget: a rename racing another one gets
+    # the same message instead of an IntegrityError.
+    if not add_unique(budget):
         raise _name_taken()
-    _fill(budget, checked)
-    db.session.flush()
     record(
         "vote.budget_changed",
         actor=actor,

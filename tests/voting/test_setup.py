@@ -105,6 +105,12 @@ def test_district_must_belong_to_the_process_and_names_are_unique(app):
         setup.add_budget(staff, process, _budget())
     db.session.rollback()
     assert _count(VoteBudget) == 1
+    second = setup.add_budget(staff, process, _budget(name="Second"))
+    db.session.commit()
+    with pytest.raises(Conflict):  # renaming onto a taken name: the constraint answers, not a 500
+        setup.update_budget(staff, second, _budget())
+    db.session.rollback()
+    assert sorted(db.session.scalars(select(VoteBudget.name))) == ["City-wide", "Second"]
 
 
 def test_residents_cannot_set_up_a_vote(app):
