@@ -23,17 +23,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from participate.sortition.decompose import decompose
 from participate.sortition.distribution import TypeDistribution
 from participate.sortition.errors import SortitionError
 from participate.sortition.infeasible import raise_infeasible
-from participate.sortition.master import Master, Relaxation
+from participate.sortition.master import DUAL_EPS, TARGET_SLACK, Master, Relaxation
 from participate.sortition.pricing import PanelOracle, Priced
 from participate.sortition.solver import FloatArray, IntArray
 from participate.sortition.types import TypeModel
 
 PRICE_TOL = 1e-9  # a panel must beat the duals by this much (it is also the stage's optimality gap)
+LEVEL_TOL = 1e-8  # a lottery this close to P's LEXIMIN (per person) is taken as reaching it
 STAGE_TOL = 1e-8  # a master this close to the relaxation's bound is optimal (levels exact to 1e-6)
-DUAL_EPS = 1e-8
 MAX_ROUNDS = 1_000_000
 BATCH = 10  # extra pricings per master solve (6 features x 300 people: 893 -> 133 master solves)
 NOISE = 0.2
@@ -66,11 +67,11 @@ def _first_panel(model: TypeModel, oracle: PanelOracle) -> IntArray:
 
 
 def _cover(
-    model: TypeModel, oracle: PanelOracle, deadline: float | None
+    model: TypeModel, oracle: PanelOracle, deadline: float | None, seeds: list[IntArray]
 ) -> tuple[list[IntArray], np.ndarray, bool]:
     """Panels covering every type that is on some feasible panel: (panels, covered mask, complete)."""
-    panels = [_first_panel(model, oracle)]
-    covered = panels[0] > 0
+    panels = [_first_panel(model, oracle), *seeds]
+    covered = np.any(np.array(panels) > 0, axis=0)
     while not covered.all():
         if _expired(deadline):
             return panels, covered, False
@@ -135,6 +136,45 @@ class _ColumnGeneration:
         )
 
 
+def _valid(model: TypeModel, panels: IntArray) -> bool:
+    rows, lo, hi = model.constraint_rows()
+    counts = panels @ rows.T
+    return bool(
+        np.all(panels >= 0)
+        and np.all(panels <= model.sizes)
+        and np.all(counts >= lo - 0.5)
+        and np.all(counts <= hi + 0.5)
+    )
+
+
+def from_relaxation(
+    model: TypeModel, progress: Progress | None, deadline: float | None
+) -> Optimised | list[IntArray]:
+    """The LEXIMIN as a lottery whose expected counts are the LEXIMIN over P, when the panels allow one.
+
+    Every lottery's expected counts lie in P, so P's LEXIMIN is above every lottery's in leximin order; a
+    lottery that reaches it is optimal at every level (up to LEVEL_TOL). Otherwise (P's LEXIMIN is not a
+    mix of integer panels, or the deadline came first) the panels found, to seed the general algorithm.
+    """
+    relaxed = Relaxation(model, np.arange(model.n_types), slack=TARGET_SLACK).leximin()
+    if relaxed is None:  # pragma: no cover - an LP failed numerically: the general algorithm decides
+        return []
+    target, stages = relaxed
+    if progress is not None:
+        progress(0.0, f"levels planned: {stages}; building the lottery")
+    found = decompose(model, target, deadline=deadline, progress=progress)
+    if not found.complete:
+        return found.panels
+    panels = np.array(found.panels)
+    weights = np.array(found.weights)
+    sizes = np.asarray(model.sizes, dtype=float)
+    off = float(np.max(np.abs(weights @ panels - target) / sizes))
+    if off > LEVEL_TOL or abs(weights.sum() - 1.0) > LEVEL_TOL or not _valid(model, panels):
+        return found.panels  # pragma: no cover - rounding beyond the tolerances: prove it the long way
+    dist = TypeDistribution(model, panels, weights / weights.sum())
+    return Optimised(dist, True, "", stages, found.steps, 0, found.mips)
+
+
 def optimise(
     model: TypeModel,
     *,
@@ -153,8 +193,14 @@ def optimise(
             raise_infeasible(model)
         dist = TypeDistribution(model, np.zeros((1, t), dtype=int), np.ones(1))
         return Optimised(dist, True, "", 0, 0, 0, 0)
+    seeds: list[IntArray] = []
+    if not maximin_only:
+        direct = from_relaxation(model, progress, deadline)
+        if isinstance(direct, Optimised):
+            return direct
+        seeds = direct
     oracle = PanelOracle(model)
-    panels, covered, complete = _cover(model, oracle, deadline)
+    panels, covered, complete = _cover(model, oracle, deadline, seeds)
     if not complete:
         uniform = TypeDistribution(model, np.array(panels), np.full(len(panels), 1.0 / len(panels)))
         message = (

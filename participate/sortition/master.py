@@ -38,6 +38,8 @@ FIX_SLACK = 1e-8
 ROW_TOL = 1e-10  # a lottery short of an absent row by more than this brings the row in
 ROWS_PER_ROUND = 50
 RELAXATION_SLACK = 1e-7  # looser, so that a level the master reached within its tolerances stays feasible
+TARGET_SLACK = 2e-9  # P's own LEXIMIN, a lottery's target: levels only the LP tolerances below optimal
+DUAL_EPS = 1e-8  # a type row with a dual above this is at the stage's level
 
 
 class Master:
@@ -137,7 +139,8 @@ class Master:
 class Relaxation:
     """The stage over P (continuous expected type counts), updated in place as types are fixed."""
 
-    def __init__(self, model: TypeModel, active: IntArray) -> None:
+    def __init__(self, model: TypeModel, active: IntArray, *, slack: float = RELAXATION_SLACK) -> None:
+        self.slack = slack
         rows, lo, hi = model.constraint_rows()
         n = model.n_types
         t = len(active)
@@ -158,16 +161,33 @@ class Relaxation:
             np.concatenate([sizes, [INF]]),
             maximize=True,
         )
+        self.x = np.zeros(n)  # expected type counts at the last solve
 
     def fix(self, types: IntArray, level: float) -> None:
         for k in types:
             row = self.base_rows + int(k)
             set_coefficient(self.highs, row, self.z_col, 0.0)
-            set_row_bounds(self.highs, row, level - RELAXATION_SLACK, INF)
+            set_row_bounds(self.highs, row, level - self.slack, INF)
+
+    def leximin(self) -> tuple[FloatArray, int] | None:
+        """The LEXIMIN over P, stage by stage on this instance: (expected count per type of the model, number
+        of stages); None if an LP fails numerically. Fixes every type, so the instance is used up."""
+        free = np.ones(self.t, dtype=bool)
+        stages = 0
+        while free.any():
+            z, duals = self.solve()
+            stuck = free & (duals > DUAL_EPS)
+            if not np.isfinite(z) or not stuck.any():
+                return None
+            self.fix(np.flatnonzero(stuck), z)
+            free &= ~stuck
+            stages += 1
+        return self.x, stages
 
     def solve(self) -> tuple[float, FloatArray]:
         """(bound, duals of the type rows); no bound (inf) if the LP fails numerically."""
         sol = run(self.highs)
-        if sol.status != "optimal" or sol.row_dual is None:  # pragma: no cover - P holds every lottery
+        if sol.status != "optimal" or sol.row_dual is None or sol.x is None:  # pragma: no cover
             return INF, np.zeros(self.t)
+        self.x = sol.x[: self.z_col]
         return sol.objective, np.clip(-sol.row_dual[self.base_rows :], 0.0, None)

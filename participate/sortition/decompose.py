@@ -1,0 +1,230 @@
+"""A lottery over integer panels whose expected type counts are exactly a given target.
+
+The LEXIMIN of the LP relaxation P of the type-count polytope (master.Relaxation.leximin) bounds the
+LEXIMIN over lotteries from above, level by level; a lottery whose expected counts equal that target is
+therefore the LEXIMIN. Such a lottery exists exactly when the target lies in H, the convex hull of the
+integer panels. On real pools it usually does, and finding it this way needs no master LP.
+
+The walk (Carathéodory's proof, run on P): at a point x of the minimal face F of P containing x, take an
+integer panel v in F and move from v through x to the boundary of F (a ratio test). x is the mix of v and
+the new point, which lies in a smaller face, so after at most dim P + 1 steps the walk ends at an integer
+panel. Where P is wider than H the walk may leave H and reach a face without integer panels; it then backs
+up to an earlier point and decomposes that one by column generation over its face, whose free types are
+few (an LP with one row per free type). Backing up to the start and failing there proves nothing about H
+by itself: the caller then runs the general algorithm, seeded with the panels found here.
+
+Arithmetic: the walk keeps the unnormalised rest r = mass · x, so rounding errors do not grow as the mass
+shrinks; every ratio-test denominator is an integer (0/1 rows, integer panels and bounds).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from participate.sortition.solver import INF, FloatArray, IntArray, build, run, set_costs
+from participate.sortition.types import TypeModel
+
+TIGHT = 1e-9  # a constraint this close (in expected people) to its bound is tight
+INTEGRAL = 1e-7
+BACKUP = 16  # steps backed up first; doubled after each failed repair
+REPAIR_ROUNDS = 200  # pricing rounds per repair LP
+IMPROVES = 1e-9
+PROGRESS_STEPS = 10
+SOLVED = 1e-9  # total slack (expected people) at which a repair LP decomposes its point
+
+
+@dataclass
+class Decomposition:
+    panels: list[IntArray] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    complete: bool = False  # False: weights sum to less than 1 (panels are still useful as columns)
+    steps: int = 0
+    mips: int = 0
+
+
+class _Faces:
+    """The polytope P with mutable bounds, to look for integer panels inside one face at a time."""
+
+    def __init__(self, model: TypeModel) -> None:
+        rows, lo, hi = model.constraint_rows()
+        self.rows, self.lo, self.hi = rows, lo, hi
+        self.sizes = np.asarray(model.sizes, dtype=float)
+        t = model.n_types
+        self.t, self.r = t, rows.shape[0]
+        self.cols = np.arange(t, dtype=np.int32)
+        self.row_index = np.arange(self.r, dtype=np.int32)
+        zeros = np.zeros(t)
+        self.lp = build(zeros, rows, lo, hi, zeros, self.sizes, maximize=True)
+        self.mip = build(zeros, rows, lo, hi, zeros, self.sizes, integer=np.ones(t, bool), maximize=True)
+        self.noise = np.random.default_rng(0)  # seeded: runs are reproducible
+        self.mips = 0
+
+    def face(self, rest: FloatArray, mass: float) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+        """Column and row bounds of the minimal face holding rest / mass: tight constraints are fixed."""
+        at_zero = rest <= TIGHT
+        at_top = rest >= mass * self.sizes - TIGHT
+        col_lo = np.where(at_top, self.sizes, 0.0)
+        col_hi = np.where(at_zero, 0.0, self.sizes)
+        ar = self.rows @ rest
+        at_lo = np.isfinite(self.lo) & (ar - mass * self.lo <= TIGHT)
+        at_hi = np.isfinite(self.hi) & (mass * self.hi - ar <= TIGHT)
+        return col_lo, col_hi, np.where(at_hi, self.hi, self.lo), np.where(at_lo, self.lo, self.hi)
+
+    def _bound(self, h: object, bounds: tuple[FloatArray, FloatArray, FloatArray, FloatArray]) -> None:
+        col_lo, col_hi, row_lo, row_hi = bounds
+        h.changeColsBounds(self.t, self.cols, col_lo, col_hi)  # type: ignore[attr-defined]
+        h.changeRowsBounds(self.r, self.row_index, row_lo, row_hi)  # type: ignore[attr-defined]
+
+    def integer_point(
+        self, bounds: tuple[FloatArray, FloatArray, FloatArray, FloatArray], weights: FloatArray | None = None
+    ) -> IntArray | None:
+        """An integer panel in the face (of largest `weights` if given), None if the face has none.
+
+        Without weights a random vertex of the face is tried first: it is often integral, and an LP
+        costs a fraction of the feasibility MIP."""
+        if weights is None:
+            self._bound(self.lp, bounds)
+            set_costs(self.lp, self.noise.normal(size=self.t))
+            sol = run(self.lp)
+            if sol.status != "optimal" or sol.x is None:
+                return None
+            if np.all(np.abs(sol.x - np.rint(sol.x)) <= INTEGRAL):
+                return np.rint(sol.x).astype(int)
+        self.mips += 1
+        self._bound(self.mip, bounds)
+        set_costs(self.mip, np.zeros(self.t) if weights is None else weights)
+        sol = run(self.mip)
+        if sol.status != "optimal" or sol.x is None:
+            return None
+        return np.rint(sol.x).astype(int)
+
+
+def _largest_step(faces: _Faces, rest: FloatArray, mass: float, v: IntArray) -> float:
+    """The largest weight w <= mass of v such that (rest - w v) / (mass - w) stays in P."""
+    n, lo, hi = faces.sizes, faces.lo, faces.hi
+    ar, av = faces.rows @ rest, faces.rows @ v
+    steps = [mass]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for numerator, denominator in (
+            (rest, v.astype(float)),  # stays >= 0
+            (mass * n - rest, n - v),  # stays <= size
+            (ar - mass * lo, av - lo),  # rows stay >= lo
+            (mass * hi - ar, hi - av),  # rows stay <= hi
+        ):
+            binding = np.isfinite(numerator) & (denominator > 0.5)
+            if binding.any():
+                steps.append(float(np.min(np.maximum(numerator[binding], 0.0) / denominator[binding])))
+    return min(steps)
+
+
+def _repair(
+    faces: _Faces, rest: FloatArray, mass: float, columns: list[IntArray], deadline: float | None
+) -> tuple[list[IntArray], FloatArray] | None:
+    """Weights (summing to `mass`) over `columns` and new panels of rest's face that give `rest` exactly.
+
+    Column generation on min sum|slack| s.t. sum_j λ_j v_j = rest on the face's free types, sum λ = mass.
+    None when pricing proves the point is not in H (or at the round limit or deadline)."""
+    bounds = faces.face(rest, mass)
+    free = np.flatnonzero(bounds[1] > bounds[0])
+    f = len(free)
+    columns = list(columns)
+    # variables: slack+ (f), slack- (f), then λ per column; rows: free types, then the mass
+    eye = np.eye(f)
+    h = build(
+        np.concatenate([np.ones(2 * f)]),
+        np.vstack([np.hstack([eye, -eye]), np.zeros((1, 2 * f))]),
+        np.concatenate([rest[free], [mass]]),
+        np.concatenate([rest[free], [mass]]),
+        np.zeros(2 * f),
+        np.full(2 * f, INF),
+    )
+    rows = np.arange(f + 1, dtype=np.int32)
+    for column in columns:
+        h.addCol(0.0, 0.0, INF, f + 1, rows, np.append(column[free], 1.0).astype(float))
+    for _ in range(REPAIR_ROUNDS):
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
+        sol = run(h)
+        if sol.status != "optimal" or sol.x is None or sol.row_dual is None:
+            return None
+        if sol.objective <= SOLVED:
+            return columns, np.clip(sol.x[2 * f :], 0.0, None)
+        duals = sol.row_dual
+        weights = np.zeros(faces.t)
+        weights[free] = duals[:f]
+        best = faces.integer_point(bounds, weights)
+        if best is None or float(duals[:f] @ best[free]) + float(duals[f]) <= IMPROVES:
+            return None
+        columns.append(best)
+        h.addCol(0.0, 0.0, INF, f + 1, rows, np.append(best[free], 1.0).astype(float))
+    return None
+
+
+def decompose(
+    model: TypeModel,
+    target: FloatArray,
+    *,
+    deadline: float | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> Decomposition:
+    """Integer panels and weights (summing to 1) whose expected type counts are `target`, if found.
+
+    `progress(fraction, message)` hears the share of the lottery built, every PROGRESS_STEPS steps."""
+    faces = _Faces(model)
+    out = Decomposition()
+    rest, mass = np.array(target, dtype=float), 1.0
+    history: list[tuple[FloatArray, float]] = []  # (rest, mass) before each step
+    for _ in range(2 * model.n_types + 2):
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        x = rest / mass
+        if np.all(np.abs(x - np.rint(x)) <= INTEGRAL):
+            out.panels.append(np.rint(x).astype(int))
+            out.weights.append(mass)
+            out.complete = True
+            break
+        v = faces.integer_point(faces.face(rest, mass))
+        if v is None:
+            out.complete = _back_up(faces, out, history, rest, mass, deadline)
+            break
+        w = _largest_step(faces, rest, mass, v)
+        history.append((rest, mass))
+        if progress is not None and len(history) % PROGRESS_STEPS == 0:
+            progress(1.0 - mass, f"building the lottery: {len(history)} panels")
+        out.panels.append(v)
+        out.weights.append(w)
+        rest, mass = rest - w * v, mass - w
+        rest[np.abs(rest) < 1e-14] = 0.0
+    out.steps = len(history)
+    out.mips = faces.mips
+    return out
+
+
+def _back_up(
+    faces: _Faces,
+    out: Decomposition,
+    history: list[tuple[FloatArray, float]],
+    rest: FloatArray,
+    mass: float,
+    deadline: float | None,
+) -> bool:
+    """Replace the walk's last steps by an exact decomposition of an earlier point, backing up further
+    while the point is not in H. False when even the start fails (out keeps every panel found)."""
+    back = BACKUP
+    while True:
+        start = max(len(history) - back, 0)
+        point, point_mass = history[start] if history else (rest, mass)
+        repaired = _repair(faces, point, point_mass, out.panels[start:], deadline)
+        if repaired is not None:
+            columns, weights = repaired
+            keep = weights > 0
+            out.panels[start:] = [c for c, k in zip(columns, keep, strict=True) if k]
+            out.weights[start:] = list(weights[keep])
+            return True
+        if start == 0 or (deadline is not None and time.monotonic() >= deadline):
+            return False
+        back *= 2
