@@ -133,3 +133,24 @@ def test_leximin_matches_brute_force_at_every_level(batch):
         assert deviation < TOL, f"pool {compared} of batch {batch}: {ours} vs {expected}"
         compared += 1
     assert compared >= POOLS_PER_BATCH // 2  # most generated pools are feasible
+
+
+def test_the_brute_force_covers_both_ways_to_the_leximin(monkeypatch):
+    """The batches above compare both the direct lottery from P's LEXIMIN and the general algorithm."""
+    from participate.sortition import leximin
+
+    ways = Counter()
+    original = leximin.from_relaxation
+
+    def spy(*args, **kwargs):
+        result = original(*args, **kwargs)
+        ways["direct" if isinstance(result, leximin.Optimised) else "general"] += 1
+        return result
+
+    monkeypatch.setattr(leximin, "from_relaxation", spy)
+    rng = random.Random(1000)
+    for _ in range(POOLS_PER_BATCH):
+        pool, k = random_pool(rng)
+        if quota_panels(pool, k):
+            select_panel(pool, k)
+    assert ways["direct"] >= 5 and ways["general"] >= 5

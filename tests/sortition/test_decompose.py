@@ -1,0 +1,70 @@
+"""The decomposition of P's LEXIMIN into integer panels (participate.sortition.decompose)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from participate.sortition.decompose import decompose
+from participate.sortition.leximin import Optimised, from_relaxation
+from participate.sortition.master import TARGET_SLACK, Relaxation
+from participate.sortition.synthetic import generate_pool
+from participate.sortition.types import TypeModel, build_types
+from tests.sortition.conftest import pool_for
+from tests.sortition.test_exact import random_pool
+
+
+def target_of(model: TypeModel) -> np.ndarray:
+    relaxed = Relaxation(model, np.arange(model.n_types), slack=TARGET_SLACK).leximin()
+    assert relaxed is not None
+    return relaxed[0]
+
+
+def assert_valid_panels(model: TypeModel, panels: list[np.ndarray]) -> None:
+    rows, lo, hi = model.constraint_rows()
+    for panel in panels:
+        assert np.issubdtype(panel.dtype, np.integer)
+        assert np.all(panel >= 0) and np.all(panel <= model.sizes)
+        assert np.all(rows @ panel >= lo) and np.all(rows @ panel <= hi)
+
+
+def test_the_sortition_foundation_pool_decomposes_exactly():
+    model = build_types(pool_for("sf-fixture"), 22)
+    target = target_of(model)
+    found = decompose(model, target)
+    assert found.complete
+    assert_valid_panels(model, found.panels)
+    weights = np.array(found.weights)
+    assert np.all(weights > 0) and abs(weights.sum() - 1) < 1e-12
+    assert np.abs(weights @ np.array(found.panels) - target).max() < 1e-9
+    assert len(found.panels) <= model.n_types + 1  # Carathéodory: at most dim + 1 panels
+
+
+def test_a_larger_generated_pool_goes_the_direct_way():
+    pool = generate_pool(300, 5, 30, rng=random.Random(7), households=0.1)
+    model = build_types(pool, 30)
+    assert model.households
+    result = from_relaxation(model, None, None)
+    assert isinstance(result, Optimised) and result.optimal
+    dist = result.distribution
+    assert_valid_panels(model, list(dist.counts))
+    assert np.abs(dist.weights @ dist.counts - target_of(model)).max() < 1e-8
+
+
+def test_a_target_outside_the_integer_hull_is_reported_incomplete_with_valid_panels():
+    rng = random.Random(1000)
+    outside = 0
+    for _ in range(30):
+        pool, k = random_pool(rng)
+        model = build_types(pool, k)
+        relaxed = Relaxation(model, np.arange(model.n_types), slack=TARGET_SLACK).leximin()
+        if relaxed is None:  # infeasible quotas
+            continue
+        found = decompose(model, relaxed[0])
+        assert_valid_panels(model, found.panels)
+        if not found.complete:
+            outside += 1
+            assert sum(found.weights) < 1 - 1e-9 or not found.weights
+    # these small pools are where P is wider than the integer hull: the general algorithm's cases
+    assert outside >= 3
