@@ -10,7 +10,7 @@ the lottery reports and the tests check, for every person i:
 
     |p~_i - p_i| < (1 + D) / M       (p~_i: share of the M panels holding i, p_i: LEXIMIN probability)
 
-The ILP (1 s time limit, largest remainders as the fallback) finds D below 2 on our examples, so every
+The ILP (0.25 s time limit, largest remainders as the fallback) finds D below 2 on our examples, so every
 probability moves by less than 3/M (0.3% for M = 1000); the lottery reports D, the bound and the actual
 largest change.
 Every lottery panel is a type panel of the distribution, so it meets every quota and the household rule.
@@ -149,7 +149,7 @@ def round_lottery(
     probabilities: Mapping[str, float],
     *,
     size: int = 1000,
-    time_limit: float = 1.0,
+    time_limit: float = 0.25,
 ) -> Lottery:
     """Uniform lottery over `size` panels close to `dist` (see the module docstring for the bound)."""
     if size < 1:
