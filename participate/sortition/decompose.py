@@ -36,6 +36,8 @@ IMPROVES = 1e-9
 PROGRESS_STEPS = 10
 VERTEX_TRIES = 4  # random vertices of a face tried before its feasibility MIP (an LP costs far less)
 RETRY_TRIAL = 30
+PUMP_ROUNDS = 3
+PUMP_NOISE = 0.05
 RETRY_HIT_RATE = 0.1
 SOLVED = 1e-9  # total slack (expected people) at which a repair LP decomposes its point
 
@@ -47,6 +49,9 @@ class Decomposition:
     complete: bool = False  # False: weights sum to less than 1 (panels are still useful as columns)
     steps: int = 0
     mips: int = 0
+
+
+Bounds = tuple[FloatArray, FloatArray, FloatArray, FloatArray]  # column lower/upper, row lower/upper
 
 
 class _Faces:
@@ -72,7 +77,7 @@ class _Faces:
         (measured: half of them on the Sortition Foundation pool, 3% on 8 features x 1,000 people)."""
         return self.retries < RETRY_TRIAL or self.retry_hits >= self.retries * RETRY_HIT_RATE
 
-    def face(self, rest: FloatArray, mass: float) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    def face(self, rest: FloatArray, mass: float) -> Bounds:
         """Column and row bounds of the minimal face holding rest / mass: tight constraints are fixed."""
         at_zero = rest <= TIGHT
         at_top = rest >= mass * self.sizes - TIGHT
@@ -83,31 +88,43 @@ class _Faces:
         at_hi = np.isfinite(self.hi) & (mass * self.hi - ar <= TIGHT)
         return col_lo, col_hi, np.where(at_hi, self.hi, self.lo), np.where(at_lo, self.lo, self.hi)
 
-    def _bound(self, h: object, bounds: tuple[FloatArray, FloatArray, FloatArray, FloatArray]) -> None:
+    def _bound(self, h: object, bounds: Bounds) -> None:
         col_lo, col_hi, row_lo, row_hi = bounds
         h.changeColsBounds(self.t, self.cols, col_lo, col_hi)  # type: ignore[attr-defined]
         h.changeRowsBounds(self.r, self.row_index, row_lo, row_hi)  # type: ignore[attr-defined]
 
-    def integer_point(
-        self, bounds: tuple[FloatArray, FloatArray, FloatArray, FloatArray], weights: FloatArray | None = None
-    ) -> IntArray | None:
-        """An integer panel in the face (of largest `weights` if given), None if the face has none.
+    def _inside(self, c: FloatArray, bounds: Bounds) -> bool:
+        col_lo, col_hi, row_lo, row_hi = bounds
+        counts = self.rows @ c
+        return bool(
+            np.all(c >= col_lo)
+            and np.all(c <= col_hi)
+            and np.all(counts >= row_lo)
+            and np.all(counts <= row_hi)
+        )
 
-        Without weights random vertices of the face are tried first: they are often integral, and an LP
-        costs a fraction of the feasibility MIP."""
+    def _pump(self, bounds: Bounds, x: FloatArray) -> IntArray | None:
+        """The feasibility pump: round the vertex, move to the face's vertex nearest to the rounding (an
+        LP), repeat; an integer panel of the face if a rounding lands inside it."""
+        col_lo, col_hi = bounds[0], bounds[1]
+        for _ in range(PUMP_ROUNDS):
+            rounded = np.rint(x)
+            if self._inside(rounded, bounds):
+                return rounded.astype(int)
+            toward = np.where(rounded >= col_hi, 1.0, 0.0) - np.where(rounded <= col_lo, 1.0, 0.0)
+            set_costs(self.lp, toward + self.noise.normal(scale=PUMP_NOISE, size=self.t))
+            sol = run(self.lp)
+            if sol.status != "optimal" or sol.x is None:
+                return None
+            x = sol.x
+        return None
+
+    def integer_point(self, bounds: Bounds, weights: FloatArray | None = None) -> IntArray | None:
+        """An integer panel in the face (of largest `weights` if given), None if the face has none."""
         if weights is None:
-            self._bound(self.lp, bounds)
-            for attempt in range(VERTEX_TRIES if self._retry_pays() else 1):
-                set_costs(self.lp, self.noise.normal(size=self.t))
-                sol = run(self.lp)
-                if sol.status != "optimal" or sol.x is None:
-                    return None
-                integral = bool(np.all(np.abs(sol.x - np.rint(sol.x)) <= INTEGRAL))
-                if attempt:
-                    self.retries += 1
-                    self.retry_hits += integral
-                if integral:
-                    return np.rint(sol.x).astype(int)
+            cheap = self._cheap_point(bounds)
+            if cheap is not None:
+                return cheap
         self.mips += 1
         self._bound(self.mip, bounds)
         set_costs(self.mip, np.zeros(self.t) if weights is None else weights)
@@ -115,6 +132,25 @@ class _Faces:
         if sol.status != "optimal" or sol.x is None:
             return None
         return np.rint(sol.x).astype(int)
+
+    def _cheap_point(self, bounds: Bounds) -> IntArray | None:
+        """Random vertices of the face, then the feasibility pump from the last one: LPs, each a fraction
+        of the feasibility MIP's cost, that often find an integer panel (None proves nothing)."""
+        self._bound(self.lp, bounds)
+        vertex = None
+        for attempt in range(VERTEX_TRIES if self._retry_pays() else 1):
+            set_costs(self.lp, self.noise.normal(size=self.t))
+            sol = run(self.lp)
+            if sol.status != "optimal" or sol.x is None:
+                return None
+            vertex = sol.x
+            integral = bool(np.all(np.abs(vertex - np.rint(vertex)) <= INTEGRAL))
+            if attempt:
+                self.retries += 1
+                self.retry_hits += integral
+            if integral:
+                return np.rint(vertex).astype(int)
+        return None if vertex is None else self._pump(bounds, vertex)
 
 
 def _largest_step(faces: _Faces, rest: FloatArray, mass: float, v: IntArray) -> float:

@@ -1,15 +1,24 @@
-"""LEXIMIN (and MAXIMIN) by column generation over types, solved with HiGHS.
+"""LEXIMIN (and MAXIMIN) lotteries over type panels, solved with HiGHS.
 
-Following Flanigan, Gölz, Gupta, Hennig, Procaccia (Nature 596, 2021), over types instead of people.
-Stage by stage (see master.py): maximise the lowest probability z of the types still free over the
-panels found so far (the restricted master), and price new panels until a proof says the stage is
-optimal. Two proofs: the master reaches the stage's bound over the LP relaxation P of the type-count
-polytope (then the types with a positive dual there are at z in every optimal lottery), or pricing shows
-no panel beats the master's duals (then the types with a positive master dual are). Those types are
-fixed at z -- as lower bounds, so later stages never lower them -- and the next stage maximises the
-minimum of the rest. Every level is exact up to the LP tolerances (about 1e-7; tests/sortition/test_exact.py
-checks 1e-6 against a brute force): no dual is capped.
-MAXIMIN stops after the first stage.
+Following Flanigan, Gölz, Gupta, Hennig, Procaccia (Nature 596, 2021), over types instead of people, in
+two ways that give the same answer:
+
+1. Direct (LEXIMIN only; `from_relaxation`). The LEXIMIN over the LP relaxation P of the type-count
+   polytope is a sequence of compact LPs (a fraction of a second even for sf_e's 800 types). Every
+   lottery's expected counts lie in P, so that vector bounds every lottery's from above in leximin order;
+   decompose.py looks for a lottery of integer panels that reaches it exactly. When it finds one, that
+   lottery is the LEXIMIN at every level, with no master LP and no pricing proof at all.
+2. General (MAXIMIN; LEXIMIN where P's LEXIMIN is no mix of integer panels, as on many tiny pools).
+   Stage by stage (see master.py): maximise the lowest probability z of the types still free over the
+   panels found so far (the restricted master, seeded with the direct way's panels), and price new panels
+   until a proof says the stage is optimal. Two proofs: the master reaches the stage's bound over P (then
+   the types with a positive dual there are at z in every optimal lottery), or pricing shows no panel
+   beats the master's duals (then the types with a positive master dual are). Those types are fixed at z
+   -- as lower bounds, so later stages never lower them -- and the next stage maximises the minimum of the
+   rest. MAXIMIN stops after the first stage.
+
+Every level is exact up to the LP tolerances (about 1e-7; tests/sortition/test_exact.py checks 1e-6
+against a brute force and covers both ways): no dual is capped.
 
 Deadlines: the master always holds a valid lottery, so at the deadline the current one is returned,
 flagged as not proved optimal (the levels fixed so far are optimal; the others are not).
