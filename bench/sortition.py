@@ -3,7 +3,11 @@
 Run from the repository root:  nice .venv/bin/python bench/sortition.py [--quick] [--skip-reference]
 
 Every row runs in its own process (a fresh HiGHS, no warm caches) with the engine's own deadline, and
-prints wall and CPU seconds (CPU: this process only, so other jobs on a shared machine show as wall > CPU):
+prints wall and CPU seconds (CPU: this process and its solver threads; other jobs on a shared machine show
+as wall > CPU), the distinct feature combinations ("types"), the probability levels ("stages"), the steps
+of the decomposition walk or the master solves ("rounds"), the MIPs solved, which way found the LEXIMIN
+(direct: a lottery reaching the relaxation's LEXIMIN; general: column generation), the lowest probability
+and the largest change the transparent lottery of 1,000 panels makes to a probability:
 1. The paper's 2,000-person example (panel 200): target < 1 s. Paper's LEXIMIN (Gurobi): 1,161.8 s.
 2. The Sortition Foundation's 150-person pool (panel 22), end to end (read the CSVs, LEXIMIN, lottery of
    1000): target < 0.5 s; against sortition-algorithms' MAXIMIN (mip/CBC), timed live in this run.
@@ -127,7 +131,8 @@ def line(row: dict[str, Any] | str) -> str:
     status = "" if row["optimal"] else f"  NOT FINISHED (deadline; {row['stages']} stages proved)"
     return (
         f"{row['wall']:7.2f} s wall {row['cpu']:7.2f} s CPU  types {row['types']:>4}  stages {row['stages']:>3}"
-        f"  rounds {row['rounds']:>4}  min p {row['min_p']:.5f}{status}"
+        f"  rounds {row['rounds']:>4}  MIPs {row['ilp_pricings']:>4}  {row['way']:<7}  min p {row['min_p']:.5f}"
+        f"  lottery ±{row['lottery_dev']:.4f}{status}"
     )
 
 

@@ -58,9 +58,10 @@ class Optimised:
     optimal: bool  # False: stopped at the deadline, only the first `stages` levels are proved
     message: str
     stages: int
-    rounds: int  # master LP solves
+    rounds: int  # master LP solves (direct way: steps of the walk)
     lp_pricings: int
-    ilp_pricings: int
+    ilp_pricings: int  # pricing ILPs (direct way: MIPs looking for a panel in a face)
+    way: str = "general"  # "direct": a lottery reaching P's LEXIMIN (see the module docstring)
 
 
 def _expired(deadline: float | None) -> bool:
@@ -181,7 +182,7 @@ def from_relaxation(
     if off > LEVEL_TOL or abs(weights.sum() - 1.0) > LEVEL_TOL or not _valid(model, panels):
         return found.panels  # pragma: no cover - rounding beyond the tolerances: prove it the long way
     dist = TypeDistribution(model, panels, weights / weights.sum())
-    return Optimised(dist, True, "", stages, found.steps, 0, found.mips)
+    return Optimised(dist, True, "", stages, found.steps, 0, found.mips, way="direct")
 
 
 def optimise(

@@ -47,7 +47,7 @@ class Selection:
     distribution: TypeDistribution = field(repr=False, compare=False)
     optimal: bool = True  # False only when a deadline stopped the optimisation early
     message: str = ""  # why it is not optimal (empty when it is)
-    stats: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    stats: Mapping[str, int | str] = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +154,7 @@ def selection_from_distribution(
                 "rounds": result.rounds,
                 "lp_pricings": result.lp_pricings,
                 "ilp_pricings": result.ilp_pricings,
+                "way": result.way,
             }
         ),
     )
