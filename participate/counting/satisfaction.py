@@ -153,19 +153,53 @@ def _merge_identical_ballots(
         return group_ballots, weights, group_points
     # counting equal tuples runs in C; only the distinct ones are looked at one by one
     rankings = Counter(map(attrgetter("projects"), election.ballots))
-    if election.vote_type == "ordinal":
-        return list(rankings), list(rankings.values()), [None] * len(rankings)
-    # each distinct set of projects is a group, ordered by its first ballot (dicts keep insertion order)
-    set_weights: dict[tuple[str, ...], int] = {}
-    first_ranking: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for ranking, n in rankings.items():
-        projects = tuple(sorted(ranking))
-        if projects in set_weights:
-            set_weights[projects] += n
-        else:
-            set_weights[projects] = n
-            first_ranking[projects] = ranking
-    return list(first_ranking.values()), list(set_weights.values()), [None] * len(set_weights)
+    return list(rankings), list(rankings.values()), [None] * len(rankings)
+
+
+class _Flat:
+    """Ballots as one array of project indices (`projects`), cut into ballots by `lengths`."""
+
+    def __init__(self, ballots: list[tuple[str, ...]], index: dict[str, int]) -> None:
+        self.lengths = np.fromiter(map(len, ballots), dtype=np.int64, count=len(ballots))
+        self.projects = np.fromiter(
+            map(index.__getitem__, chain.from_iterable(ballots)),
+            dtype=np.int64,
+            count=int(self.lengths.sum()),
+        )
+        self.starts = np.cumsum(self.lengths) - self.lengths
+
+    def positions(self) -> np.ndarray:
+        """The position of each entry within its ballot (0 = first)."""
+        return np.arange(len(self.projects), dtype=np.int64) - np.repeat(self.starts, self.lengths)
+
+    def take(self, ballots: np.ndarray) -> np.ndarray:
+        """The entries of the given ballots, in that order."""
+        lengths = self.lengths[ballots]
+        ends = np.cumsum(lengths)
+        entries = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(
+            self.starts[ballots] - ends + lengths, lengths
+        )
+        taken: np.ndarray = self.projects[entries]
+        return taken
+
+
+def _merge_same_sets(
+    rankings: list[tuple[str, ...]], weights: list[int], flat: _Flat
+) -> tuple[np.ndarray, np.ndarray]:
+    """Approval ballots: the rankings that name the same set of projects form one group, in the order of its
+    first ranking. The first ranking of each group and the group weights."""
+    rows = np.full((len(rankings), int(flat.lengths.max(initial=0))), -1, dtype=np.int64)
+    rows[np.repeat(np.arange(len(rankings)), flat.lengths), flat.positions()] = flat.projects
+    rows.sort(axis=1)
+    base = int(flat.projects.max(initial=0)) + 2
+    if rows.shape[1] * math.log2(base) < 62:  # each sorted row as one number, digits project index + 1
+        rows = (rows + 1) @ (base ** np.arange(rows.shape[1] - 1, -1, -1, dtype=np.int64))
+    _, first, group = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    group_weights = np.bincount(rank[group.reshape(-1)], weights=np.asarray(weights, dtype=np.float64))
+    return first[order], group_weights.astype(np.int64)
 
 
 def build_profile(election: Election, sat: str) -> SatProfile:
@@ -177,15 +211,22 @@ def build_profile(election: Election, sat: str) -> SatProfile:
     cardinal = vote_type in CARDINAL_TYPES
 
     group_ballots, weights, group_points = _merge_identical_ballots(election)
+    flat = _Flat(group_ballots, index)
+    w = np.asarray(weights, dtype=np.int64)
+    if vote_type in APPROVAL_TYPES and group_ballots:
+        # each distinct set of projects is a group, ordered by its first ballot
+        first, w = _merge_same_sets(group_ballots, weights, flat)
+        group_ballots = [group_ballots[i] for i in first.tolist()]
+        group_points = [None] * len(group_ballots)
+        flat_p, lengths = flat.take(first), flat.lengths[first]
+    else:
+        flat_p, lengths = flat.projects, flat.lengths
 
     k = points_k(election) if sat in ("points", "cost-points") else 0
     n_groups = len(group_ballots)
-    lengths = np.fromiter(map(len, group_ballots), dtype=np.int64, count=n_groups)
-    flat_p = np.array(list(map(index.__getitem__, chain.from_iterable(group_ballots))), dtype=np.int64)
     flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lengths)
     starts = np.cumsum(lengths) - lengths
     pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)
-    w = np.asarray(weights, dtype=np.int64)
     cost_arr = np.asarray(costs, dtype=np.int64)
     approvals = np.bincount(flat_p, weights=w[flat_g], minlength=len(ids)).astype(np.int64)
     scale = 1
@@ -219,14 +260,15 @@ def build_profile(election: Election, sat: str) -> SatProfile:
     if cardinal:
         assert exact_points is not None
         for g, pts in enumerate(group_points):
-            wg = weights[g]
+            wg = int(w[g])
             for pid, x in zip(group_ballots[g], pts, strict=True):  # type: ignore[arg-type]
                 pts_total[index[pid]] += wg * x
     else:
         pts_total = [int(a) for a in approvals]
     keep = vals != 0
     eg, ep, ev = flat_g[keep], flat_p[keep], vals[keep]
-    order = np.argsort(ep, kind="stable")
+    # entries by project, keeping group order: a stable sort of small integers is a radix sort in numpy
+    order = np.argsort(ep.astype(np.int16) if len(ids) < 2**15 else ep, kind="stable")
     eg, ep, ev = eg[order], ep[order], ev[order]
     offsets = np.zeros(len(ids) + 1, dtype=np.int64)
     np.cumsum(np.bincount(ep, minlength=len(ids)), out=offsets[1:])

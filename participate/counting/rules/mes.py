@@ -158,7 +158,7 @@ def _unfunded(
             q.id,
             q.cost,
             q.voters,
-            money.exact_sum(money.cls[q.groups], q.weight_f) if money is not None else Fraction(0),
+            money.exact_sum(q.groups, q.weight) if money is not None else Fraction(0),
         )
         for q in projects
         if q.index not in funded
