@@ -32,8 +32,8 @@ class FloatMoney:
 
 
 def _rho_float(q: MesProject, b: Vector, scale_money: float) -> tuple[float, float, Vector, Vector] | None:
-    """(rho, err, capped mask, ratios money/sat) or None if certainly unaffordable; raises Uncertain near a
-    decision."""
+    """(rho, err, capped mask, supporters' money) or None if certainly unaffordable; raises Uncertain near a
+    decision. Run hundreds of times per add1 search: every numpy call counts."""
     bud = b[q.groups]
     total = float(dot(q.weight_f, bud))
     tol = CERT * (q.cost + scale_money)
@@ -42,18 +42,17 @@ def _rho_float(q: MesProject, b: Vector, scale_money: float) -> tuple[float, flo
     if total < q.cost + tol:
         raise Uncertain
     rho = q.cost / q.weighted_sat_total
-    x = 0.0
     s = q.weighted_sat_total
     for _ in range(60):
         capped = bud < rho * q.sat_f
-        if not capped.any():
-            return rho, CERT * (q.cost + scale_money) / s, capped, bud / q.sat_f
-        x = float(dot(q.weight_f, np.where(capped, bud, 0.0)))
+        if not np.count_nonzero(capped):
+            return rho, CERT * (q.cost + scale_money) / s, capped, bud
+        x = float(dot(q.weight_f, bud * capped))
         s = q.weighted_sat_total - float(dot(q.weighted_sat_f, capped))
         new = (q.cost - x) / s
         if new <= rho:
             err = CERT * (q.cost + x + scale_money) / s
-            return (rho if new < rho else new), err, capped, bud / q.sat_f
+            return (rho if new < rho else new), err, capped, bud
         rho = new
     raise Uncertain  # pragma: no cover - pathological; the exact run decides
 
@@ -64,7 +63,13 @@ class FloatQuote:
     rho: float
     err: float  # bound on rho's error
     capped: Vector  # bool per supporter group: pays all it has
-    ratios: Vector  # money / sat per supporter group
+    money: Vector  # money per supporter group
+
+    @property
+    def ratios(self) -> Vector:
+        """money / sat per supporter group (only near ties and jumps need it)."""
+        ratios: Vector = self.money / self.project.sat_f
+        return ratios
 
 
 @dataclass(eq=False)
@@ -88,8 +93,8 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
         estimate = _rho_float(q, self.money.valsf, self.scale_money)
         if estimate is None:
             return None
-        rho, err, capped, ratios = estimate
-        return rho - 2 * err, rho + 2 * err, FloatQuote(q, rho, err, capped, ratios)
+        rho, err, capped, money = estimate
+        return rho - 2 * err, rho + 2 * err, FloatQuote(q, rho, err, capped, money)
 
     def choose(self, quotes: list[FloatQuote], ceiling: float) -> FloatChoice:
         evaluated = sorted(quotes, key=lambda t: (t.rho, t.project.tie))
@@ -142,8 +147,8 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
                 choice.tied_ok,
             )
         sup = q.groups
-        pay = np.minimum(money[sup], rho * q.sat_f)
-        money[sup] = np.where(capped, 0.0, money[sup] - pay)
+        # the quote's money is still every supporter's money; the uncapped pay rho * sat, the capped all
+        money[sup] = np.where(capped, 0.0, best.money - rho * q.sat_f)
         if self.limit is not None:
             slopes[sup] = np.where(capped, 0.0, slopes[sup] - drho * q.sat_f)
         return q
