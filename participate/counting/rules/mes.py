@@ -73,16 +73,23 @@ def run_rounds(
         before_round(funded)
         quotes = []
         ceiling = float("inf")
-        for index in sorted(remaining, key=lower.__getitem__):
+        order = sorted(remaining, key=lower.__getitem__)
+        first = prices.first_to_price(len(funded))
+        if first in remaining:
+            order.remove(first)
+            order.insert(0, first)
+        for index in order:
             if lower[index] > ceiling:
                 break
             q = remaining[index]
-            quoted = prices.quote(q)
+            quoted = prices.quote(q, ceiling)
             if quoted is None:
                 prices.drop_unaffordable(q)
                 del remaining[index]
                 continue
             lower[index], high, quote = quoted
+            if quote is None:  # priced only far enough to know it is dearer than the round's best
+                continue
             ceiling = min(ceiling, high)
             quotes.append(quote)
         if not quotes:
@@ -100,17 +107,19 @@ def _add1_increments(
     k = 0
     last_k = -1
     short = 0  # consecutive runs whose jump was under one unit
+    previous: list[int] = []
     while True:
         try_jump = jump and _jump_worth_trying(short)
         prices: RoundPrices[Any, Any]
         try:
             if not jump:  # reference mode: exact runs, one unit at a time
                 raise Uncertain
-            prices = FloatPrices(sp, projects, float(base + k), jump=try_jump)
+            prices = FloatPrices(sp, projects, float(base + k), jump=try_jump, likely_winners=previous)
             funded = run_rounds(prices, projects, lambda _: watch.check())
         except Uncertain:
             prices = ExactPrices(sp, projects, base + k, jump=try_jump, record=False)
             funded = run_rounds(prices, projects, lambda _: watch.check())
+        previous = [q.index for q in funded]  # the next run, one or more units on, likely funds the same
         spent = _cost(funded)
         watch.report(_ADD1_PROGRESS * _share(spent, sp.budget), f"MES add1: {k} units added to each voter")
         short = short + 1 if prices.dmax < 1 else 0

@@ -9,6 +9,7 @@ supporters is confirmed exactly (falling back to a fully exact computation if no
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -286,7 +287,9 @@ class ExactPrices(RoundPrices[ExactQuote, ExactChoice]):
         self.record = record
         self.rounds: list[MesRound] = []
 
-    def quote(self, q: MesProject) -> tuple[float, float, ExactQuote] | None:
+    def quote(
+        self, q: MesProject, ceiling: float = math.inf
+    ) -> tuple[float, float, ExactQuote | None] | None:
         estimate = _float_rho(q, self.money)
         if estimate is None:
             return None

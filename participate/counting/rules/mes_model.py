@@ -77,6 +77,7 @@ class MesProject:
         "weighted_sat_total",
         "total_sat",  # exact total satisfaction of all its supporters
         "voters",  # number of supporters
+        "uniform_sat",  # the satisfaction of every supporter if it is the same for all (float), else None
     )
 
     def __init__(self, sp: SatProfile, p: int, tie: TieBreaking) -> None:
@@ -95,6 +96,8 @@ class MesProject:
         self.weighted_sat_total = float(self.weighted_sat_f.sum())
         self.total_sat = int(dot(self.weight, self.sat))
         self.voters = int(self.weight.sum())
+        same = len(self.sat) > 0 and bool((self.sat == self.sat[0]).all())
+        self.uniform_sat = float(self.sat_f[0]) if same else None
         self.tie = tie(self.id)
 
 
