@@ -73,12 +73,7 @@ def run_rounds(
         before_round(funded)
         quotes = []
         ceiling = float("inf")
-        order = sorted(remaining, key=lower.__getitem__)
-        first = prices.first_to_price(len(funded))
-        if first in remaining:
-            order.remove(first)
-            order.insert(0, first)
-        for index in order:
+        for index in _pricing_order(remaining, lower, prices.first_to_price(len(funded))):
             if lower[index] > ceiling:
                 break
             q = remaining[index]
@@ -98,6 +93,15 @@ def run_rounds(
         funded.append(bought)
         del remaining[bought.index]
     return funded
+
+
+def _pricing_order(remaining: dict[int, MesProject], lower: dict[int, float], first: int | None) -> list[int]:
+    """The projects still in the running, cheapest lower bound first (`first`, if given, before all)."""
+    order = sorted(remaining, key=lower.__getitem__)
+    if first in remaining:
+        order.remove(first)
+        order.insert(0, first)
+    return order
 
 
 def _add1_increments(
@@ -139,9 +143,9 @@ def _jump_worth_trying(short: int) -> bool:
     """Whether to compute the jump bound, after `short` runs in a row whose bound was under one unit.
 
     A run with the jump bound costs about three plain runs; where the outcome changes within every unit
-    (Warsaw 2026: ~180 runs, none jumps) it is tried only after 1, 4, 16, 64, ... such runs, where it keeps
+    (Warsaw 2026: ~180 runs, none jumps) it is tried only after 1, 8, 64, 512, ... such runs, where it keeps
     working (Budapest: ~51,500 units in a few hundred runs) it is tried every time."""
-    return short == 0 or (short & (short - 1) == 0 and short.bit_length() % 2 == 1)
+    return short == 0 or (short & (short - 1) == 0 and short.bit_length() % 3 == 1)
 
 
 def _reported_run(

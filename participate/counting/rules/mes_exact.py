@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -66,6 +67,8 @@ class ExactMoney:
         self.cls = np.ones(n_groups, dtype=np.int64)
         self.paid: list[tuple[np.ndarray, np.ndarray]] = []  # per round: its project's supporters, their sat
         self._weight_of = np.zeros(n_groups, dtype=np.int64)  # scratch space of exact_sum, kept all zero
+        self._numerators: list[int] = []  # rhos over a common denominator (_rho_numerators)
+        self._denominator = 1
 
     def exact_sum(self, groups: np.ndarray, weights: np.ndarray) -> Fraction:
         """Exact total money of the given ballot groups (weights: voters per group, integers).
@@ -77,15 +80,25 @@ class ExactMoney:
         groups, weights = groups[alive], weights[alive]
         per_voter = self._vals[1]
         assert per_voter is not None
-        total = per_voter * int(weights.sum())
         weight_of = self._weight_of
         weight_of[groups] = weights
-        for rho, (paid_groups, paid_sat) in zip(self.rhos, self.paid, strict=True):
-            amount = int(np.dot(weight_of[paid_groups], paid_sat))  # int64: exact, no BLAS
-            if amount:
-                total -= rho * amount
+        # int64 dot products: exact, and no BLAS
+        amounts = [int(np.dot(weight_of[paid_groups], paid_sat)) for paid_groups, paid_sat in self.paid]
         weight_of[groups] = 0
-        return total
+        # sum of rho_t * amount_t over one common denominator: a single Fraction instead of two per round
+        paid = sum(map(operator.mul, self._rho_numerators(), amounts))
+        return per_voter * int(weights.sum()) - Fraction(paid, self._denominator)
+
+    def _rho_numerators(self) -> list[int]:
+        """The numerators of every round's rho over their least common denominator (kept up to date)."""
+        for rho in self.rhos[len(self._numerators) :]:
+            common = math.lcm(self._denominator, rho.denominator)
+            if common != self._denominator:
+                factor = common // self._denominator
+                self._numerators = [n * factor for n in self._numerators]
+                self._denominator = common
+            self._numerators.append(rho.numerator * (common // rho.denominator))
+        return self._numerators
 
 
 def _float_rho(q: MesProject, money: ExactMoney) -> tuple[float, Vector, int, Vector, float] | None:
@@ -227,9 +240,10 @@ class _Payments:
             self.amounts[key] = amount
 
     def largest_first(self) -> tuple[MesPayment, ...]:
-        keys = sorted(self.voters, key=lambda nd: nd[0] / nd[1], reverse=True)
-        # floats too close to order them: exact order instead
-        if any(a[0] * b[1] <= b[0] * a[1] for a, b in itertools.pairwise(keys)):
+        # n / d of ints is correctly rounded, and rounding keeps order: distinct floats are ordered exactly
+        value = {nd: nd[0] / nd[1] for nd in self.voters}
+        keys = sorted(self.voters, key=value.__getitem__, reverse=True)
+        if any(value[a] == value[b] for a, b in itertools.pairwise(keys)):  # too close for floats
             keys.sort(key=self.amounts.__getitem__, reverse=True)
         return tuple(MesPayment(self.amounts[k], self.voters[k]) for k in keys if self.voters[k])
 

@@ -26,10 +26,11 @@ class Uncertain(Exception):
 class FloatMoney:
     """Per-group float money and slope, as a FloatMoneyView (each group its own class)."""
 
-    def __init__(self, n_groups: int, per_voter: float) -> None:
+    def __init__(self, n_groups: int, per_voter: float, *, jump: bool) -> None:
         self.valsf = np.full(n_groups, per_voter)
-        self.slopesf = np.ones(n_groups)
-        self.cls = np.arange(n_groups)
+        # slopes and classes serve only the jump bound (a run without it skips making them)
+        self.slopesf = np.ones(n_groups if jump else 0)
+        self.cls = np.arange(n_groups if jump else 0)
 
 
 def _rho_float(
@@ -43,7 +44,8 @@ def _rho_float(
     price the previous round found: prices only rise during a run), and stops early, with (lower bound, its
     error, None, None), once q certainly costs more than `ceiling`."""
     bud = b[q.groups]
-    total = float(dot(q.weight_f, bud))
+    money = q.weight_f * bud  # of each supporter group
+    total = float(np.add.reduce(money))
     tol = CERT * (q.cost + scale_money)
     if total < q.cost - tol:
         return None
@@ -57,7 +59,7 @@ def _rho_float(
         capped = bud < rho * sat
         if not np.count_nonzero(capped):  # then nobody is capped at the price either
             return uncapped_price, CERT * (q.cost + scale_money) / s, capped, bud
-        x = float(dot(q.weight_f, bud * capped))
+        x = float(dot(money, capped))
         s = q.weighted_sat_total - float(dot(q.weighted_sat_f, capped))
         new = (q.cost - x) / s
         err = CERT * (q.cost + x + scale_money) / s
@@ -108,7 +110,7 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
         """`likely_winners`: the projects (indices) a run at a nearby budget funded, in order."""
         super().__init__(projects, jump)
         self.likely_winners = likely_winners or []
-        self.money = FloatMoney(len(sp.weights), per_voter)
+        self.money = FloatMoney(len(sp.weights), per_voter, jump=jump)
         self.scale_money = per_voter * sp.n_voters * 1e-3
         self.floors: dict[int, float] = {}  # per project: a lower bound of its price from its last quote
 
@@ -183,7 +185,9 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
             )
         sup = q.groups
         # the quote's money is still every supporter's money; the uncapped pay rho * sat, the capped all
-        money[sup] = np.where(capped, 0.0, best.money - rho * q.sat_f)
+        # (money - rho * sat is negative exactly for them, as the float comparison that capped them says)
+        sat = q.sat_f if q.uniform_sat is None else q.uniform_sat
+        money[sup] = np.maximum(best.money - rho * sat, 0.0)
         if self.limit is not None:
             slopes[sup] = np.where(capped, 0.0, slopes[sup] - drho * q.sat_f)
         return q
