@@ -20,8 +20,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import CountingError
+from ..profile import SatProfile
 from ..progress import Watch
-from ..satisfaction import SatProfile
 from ..ties import TieBreaking, lexicographic
 from .mes_exact import ExactMoney, ExactPrices
 from .mes_float import FloatPrices, Uncertain

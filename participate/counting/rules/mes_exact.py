@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..profile import SatProfile
 from .mes_jump import RoundPrices, constrain, tangent_slope
 from .mes_model import BAND, REL, MesPayment, MesProject, MesRound, Vector, dot
 

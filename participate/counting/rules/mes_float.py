@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..profile import SatProfile
 from .mes_jump import RoundPrices, constrain, tangent_slope
 from .mes_model import BAND, CERT, MARGIN, MesProject, Vector, dot
 

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..profile import SatProfile
 from ..ties import TieBreaking
 
 Vector = np.ndarray[Any, np.dtype[Any]]
