@@ -105,3 +105,17 @@ def test_every_sample_file_reads_the_same_both_ways(pabulib_dir, monkeypatch):
     for path in sorted(pabulib_dir.glob("*.pb")):
         text = path.read_text(encoding="utf-8-sig")
         assert outcome(text) == row_by_row(monkeypatch, text), path.name
+
+
+def test_ballots_made_in_bulk_are_ballots():
+    import dataclasses
+
+    from participate.counting.model import Ballot, ballots_in_bulk
+
+    # ballots_in_bulk sets these slots one by one: a new field of Ballot must be added there too
+    assert [f.name for f in dataclasses.fields(Ballot)] == ["voter_id", "projects", "points", "fields"]
+    made = ballots_in_bulk(["v1", "v2"], [("1", "2"), ()], [{"age": "30"}, {}])
+    assert made == [Ballot("v1", ("1", "2"), None, {"age": "30"}), Ballot("v2", ())]
+    assert all(type(b) is Ballot for b in made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].voter_id = "v3"  # type: ignore[misc]
