@@ -8,6 +8,7 @@ count or a draw with nothing but the published files. The Flask commands (`flask
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING
 
 import click
@@ -24,6 +25,12 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
+# Environment a subcommand's process starts with (unless already set), applied before its module is imported.
+# A count never calls BLAS (participate.counting.rules.mes_model.dot): without this, importing numpy starts
+# OpenBLAS's thread pool, which costs a one-off count about 0.06 s of CPU (a third of its start-up).
+SUBCOMMAND_ENVIRONMENT: dict[str, dict[str, str]] = {"count": {"OPENBLAS_NUM_THREADS": "1"}}
+
+
 def load_command(name: str) -> click.Command:
     module_name, attribute = SUBCOMMANDS[name].split(":")
     command: click.Command = getattr(importlib.import_module(module_name), attribute)
@@ -38,6 +45,8 @@ class LazyGroup(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in SUBCOMMANDS:
+            for variable, value in SUBCOMMAND_ENVIRONMENT.get(cmd_name, {}).items():
+                os.environ.setdefault(variable, value)
             return load_command(cmd_name)
         return super().get_command(ctx, cmd_name)
 

@@ -32,6 +32,20 @@ def shown(x: int | Fraction) -> str:
     return f"{float(x):.2f}"
 
 
+def _payment(numerator: int, denominator: int, voters: int) -> dict[str, int | str] | None:
+    """A positive MES payment as the contract shows it (as shown() and exact() would: thousands of payments
+    are written for a large election, so this works on the terms directly), or None if nothing was paid."""
+    if numerator <= 0:
+        return None
+    if denominator == 1:
+        return {"amount": str(numerator), "amount_exact": numerator, "voters": voters}
+    if max(numerator.bit_length(), denominator.bit_length()) > 200:
+        amount_exact: int | str = f"{numerator / denominator:.15g}"
+    else:
+        amount_exact = f"{numerator}/{denominator}"
+    return {"amount": f"{numerator / denominator:.2f}", "amount_exact": amount_exact, "voters": voters}
+
+
 def _names(election: Election) -> dict[str, str]:
     return {p.id: p.name for p in election.projects}
 
@@ -75,11 +89,8 @@ def explain_mes(
     n = len(election.ballots)
     funded = []
     for number, r in enumerate(out.rounds, start=1):
-        pays = [
-            {"amount": shown(p.amount), "amount_exact": exact(p.amount), "voters": p.voters}
-            for p in r.payments
-            if p.amount > 0
-        ]
+        payments = (_payment(p.amount.numerator, p.amount.denominator, p.voters) for p in r.payments)
+        pays = [p for p in payments if p is not None]
         if len(pays) == 1:
             text = f"{r.payers} supporters paid {pays[0]['amount']} each"
         else:

@@ -5,8 +5,11 @@ Money is in integer minor units. Points (cumulative / scoring ballots) are exact
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import repeat
 
 VOTE_TYPES = ("approval", "ordinal", "cumulative", "scoring", "choose-1")
 CARDINAL_TYPES = ("cumulative", "scoring")
@@ -37,6 +40,24 @@ class Ballot:
     projects: tuple[str, ...]
     points: tuple[Points, ...] | None = None
     fields: dict[str, str] = field(default_factory=dict, compare=True, hash=False)
+
+
+def ballots_in_bulk(
+    voter_ids: list[str], projects: list[tuple[str, ...]], fields: Iterable[dict[str, str]]
+) -> list[Ballot]:
+    """Ballot(voter_id, projects, None, fields) for each triple, made twice as fast as by calling Ballot:
+    the reader makes tens of thousands at once, and a frozen dataclass's __init__ sets each field through a
+    Python-level call. Each slot is set here through its descriptor, column by column, in C loops; the
+    result is the same object (tests compare the two). Keep in step with Ballot's fields."""
+    made = list(map(object.__new__, repeat(Ballot, len(voter_ids))))
+    for name, values in (
+        ("voter_id", voter_ids),
+        ("projects", projects),
+        ("points", repeat(None)),
+        ("fields", fields),
+    ):
+        deque(map(getattr(Ballot, name).__set__, made, values), maxlen=0)
+    return made
 
 
 @dataclass(frozen=True)

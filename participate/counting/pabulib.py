@@ -13,8 +13,9 @@ import io
 import re
 from collections.abc import Iterator
 from fractions import Fraction
+from operator import attrgetter
 from pathlib import Path
-from typing import cast
+from typing import ClassVar, cast
 
 from .errors import PabulibFormatError
 from .memory import collector_paused
@@ -354,48 +355,90 @@ def check_election(
         declared = meta_number(key)
         if declared is not None and declared != actual:
             raise PabulibFormatError(f"{key} says {declared} but the file has {actual} {noun}", ml.get(key))
-    min_length = meta_number("min_length")
-    max_length = meta_number("max_length")
-    min_sum_cost = meta_number("min_sum_cost")
-    max_sum_cost = meta_number("max_sum_cost")
-    min_points = meta_number("min_points")
-    max_points = meta_number("max_points")
-    min_sum_points = meta_number("min_sum_points")
-    max_sum_points = meta_number("max_sum_points")
+    limits = _BallotLimits(*(meta_number(key) for key in _BallotLimits.KEYS))
     cost = {p.id: p.cost for p in election.projects}
     approval_like = election.vote_type in APPROVAL_TYPES
+    # Real files mostly declare length limits only: checked for all ballots at once, and ballot by ballot
+    # (for the messages, which name each ballot's line) only if some ballot breaks them.
+    if limits.only_lengths() and limits.lengths_allowed(list(map(len, map(_projects, election.ballots)))):
+        return warnings
     for index, ballot in enumerate(election.ballots):
         line = ballot_lines[index] if ballot_lines else None
-        who = f"voter {ballot.voter_id}"
-
-        def problem(message: str, line: int | None, _w: list[str] = warnings) -> None:
+        for problem in limits.problems(ballot.projects, ballot.points, cost, approval_like):
+            message = f"voter {ballot.voter_id} {problem}"
             if strict:
                 raise PabulibFormatError(message, line)
-            _w.append(str(PabulibFormatError(message, line)))
-
-        n = len(ballot.projects)
-        if min_length is not None and n < min_length and n > 0:
-            problem(f"{who} chose {n} projects, fewer than min_length {min_length}", line)
-        if max_length is not None and n > max_length:
-            problem(f"{who} chose {n} projects, more than max_length {max_length}", line)
-        if approval_like and (min_sum_cost is not None or max_sum_cost is not None):
-            total = sum(cost[p] for p in ballot.projects)
-            if min_sum_cost is not None and n > 0 and total < min_sum_cost:
-                problem(f"{who} chose projects costing {total}, below min_sum_cost", line)
-            if max_sum_cost is not None and total > max_sum_cost:
-                problem(f"{who} chose projects costing {total}, above max_sum_cost", line)
-        if ballot.points is not None:
-            for value in ballot.points:
-                if min_points is not None and value < min_points:
-                    problem(f"{who} gave {value} points, below min_points", line)
-                if max_points is not None and value > max_points:
-                    problem(f"{who} gave {value} points, above max_points", line)
-            total_points = sum(ballot.points)
-            if min_sum_points is not None and n > 0 and total_points < min_sum_points:
-                problem(f"{who} gave {total_points} points in all, below min_sum_points", line)
-            if max_sum_points is not None and total_points > max_sum_points:
-                problem(f"{who} gave {total_points} points in all, above max_sum_points", line)
+            warnings.append(str(PabulibFormatError(message, line)))
     return warnings
+
+
+_projects = attrgetter("projects")
+
+
+@dataclasses.dataclass(frozen=True)
+class _BallotLimits:
+    """The ballot constraints a META section may declare (None: not declared)."""
+
+    KEYS: ClassVar[tuple[str, ...]] = (
+        "min_length",
+        "max_length",
+        "min_sum_cost",
+        "max_sum_cost",
+        "min_points",
+        "max_points",
+        "min_sum_points",
+        "max_sum_points",
+    )
+    min_length: Points | None
+    max_length: Points | None
+    min_sum_cost: Points | None
+    max_sum_cost: Points | None
+    min_points: Points | None
+    max_points: Points | None
+    min_sum_points: Points | None
+    max_sum_points: Points | None
+
+    def only_lengths(self) -> bool:
+        return all(getattr(self, key) is None for key in self.KEYS[2:])
+
+    def lengths_allowed(self, lengths: list[int]) -> bool:
+        """Whether ballots of these lengths (empty ones are always allowed) meet min/max_length."""
+        if self.max_length is not None and max(lengths, default=0) > self.max_length:
+            return False
+        return self.min_length is None or min(filter(None, lengths), default=1) >= self.min_length
+
+    def problems(
+        self,
+        projects: tuple[str, ...],
+        points: tuple[Points, ...] | None,
+        cost: dict[str, int],
+        approval_like: bool,
+    ) -> list[str]:
+        """What a ballot breaks, each as the end of a sentence starting with "voter <id>"."""
+        found: list[str] = []
+        n = len(projects)
+        if self.min_length is not None and n < self.min_length and n > 0:
+            found.append(f"chose {n} projects, fewer than min_length {self.min_length}")
+        if self.max_length is not None and n > self.max_length:
+            found.append(f"chose {n} projects, more than max_length {self.max_length}")
+        if approval_like and (self.min_sum_cost is not None or self.max_sum_cost is not None):
+            total = sum(cost[p] for p in projects)
+            if self.min_sum_cost is not None and n > 0 and total < self.min_sum_cost:
+                found.append(f"chose projects costing {total}, below min_sum_cost")
+            if self.max_sum_cost is not None and total > self.max_sum_cost:
+                found.append(f"chose projects costing {total}, above max_sum_cost")
+        if points is not None:
+            for value in points:
+                if self.min_points is not None and value < self.min_points:
+                    found.append(f"gave {value} points, below min_points")
+                if self.max_points is not None and value > self.max_points:
+                    found.append(f"gave {value} points, above max_points")
+            total_points = sum(points)
+            if self.min_sum_points is not None and n > 0 and total_points < self.min_sum_points:
+                found.append(f"gave {total_points} points in all, below min_sum_points")
+            if self.max_sum_points is not None and total_points > self.max_sum_points:
+                found.append(f"gave {total_points} points in all, above max_sum_points")
+        return found
 
 
 def election_to_pabulib(election: Election) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import repeat
 
-from .model import CARDINAL_TYPES, Ballot, Project
+from .model import CARDINAL_TYPES, Ballot, Project, ballots_in_bulk
 
 _SECTION_NAMES = frozenset(("meta", "projects", "votes"))
 # every character str.strip() removes except the line feed (all of them are below U+3001)
@@ -55,7 +55,7 @@ def plain_ballots(
         voter_ids = [str(i) for i in range(len(lines))]
     elif "" in voter_ids or len(set(voter_ids)) != len(voter_ids):
         return None
-    ballots = list(map(Ballot, voter_ids, ballot_ids, repeat(None), _fields(columns, len(lines))))
+    ballots = ballots_in_bulk(voter_ids, ballot_ids, _fields(columns, len(lines)))
     return ballots, list(range(first_line, first_line + len(lines)))
 
 

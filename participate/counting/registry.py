@@ -4,14 +4,14 @@ completions, by public name."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from .model import APPROVAL_TYPES, VOTE_TYPES
-from .options import RuleCount
-from .rules.ear import count_ear
-from .rules.greedy import count_greedy
-from .rules.mes_completions import count_mes
-from .rules.phragmen import count_phragmen
 from .satisfaction import SATISFACTIONS, SatisfactionInfo, default_satisfaction
+
+if TYPE_CHECKING:
+    from .options import RuleCount
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,16 @@ class RuleInfo:
     uses_satisfaction: bool
     options: tuple[str, ...]  # keyword options of `count` this rule accepts
     pabutools: str
-    count: RuleCount  # runs the rule on an election with checked options
+    # "module:function" (under participate.counting.rules) of the callable that counts: a count imports only
+    # its own rule (a one-off `participate count` process should not load every rule's code)
+    counter: str
+
+    @property
+    def count(self) -> RuleCount:
+        """Runs the rule on an election with checked options."""
+        module, function = self.counter.split(":")
+        counter: RuleCount = getattr(import_module(f"{__package__}.rules.{module}"), function)
+        return counter
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,7 @@ RULES: dict[str, RuleInfo] = {
             True,
             ("sat", "threshold"),
             "greedy_utilitarian_welfare",
-            count_greedy,
+            "greedy:count_greedy",
         ),
         RuleInfo(
             "mes",
@@ -55,7 +64,7 @@ RULES: dict[str, RuleInfo] = {
             True,
             ("sat", "completion"),
             "method_of_equal_shares",
-            count_mes,
+            "mes_completions:count_mes",
         ),
         RuleInfo(
             "phragmen",
@@ -65,7 +74,7 @@ RULES: dict[str, RuleInfo] = {
             False,
             (),
             "sequential_phragmen",
-            count_phragmen,
+            "phragmen:count_phragmen",
         ),
         RuleInfo(
             "ear",
@@ -76,7 +85,7 @@ RULES: dict[str, RuleInfo] = {
             False,
             (),
             "none (exact definition in the counting contract)",
-            count_ear,
+            "ear:count_ear",
         ),
     )
 }

@@ -1,24 +1,17 @@
-"""Satisfaction measures (names are part of the public interface, see docs/counting.md) and the merged,
-vectorised profile that every rule counts from.
+"""Satisfaction measures: their names (part of the public interface, see docs/counting.md) and checks.
 
-Identical ballots are merged into groups with a weight. For every (group, project) pair where the voter's
-satisfaction is non-zero there is one entry; satisfactions are exact integers after multiplying every value by
-one common `scale` (which changes no rule's outcome: all rules compare satisfactions with each other).
+The merged, vectorised profile every rule counts from (`SatProfile`, `build_profile`) is in
+participate.counting.profile, which needs numpy; it is also reachable from here. Greedy counts from plain
+per-project totals (participate.counting.totals), so that a greedy count never imports numpy.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from dataclasses import dataclass
-from fractions import Fraction
-from itertools import chain
-from operator import attrgetter
-
-import numpy as np
+from typing import Any
 
 from .errors import UnsupportedOptionError
-from .model import APPROVAL_TYPES, CARDINAL_TYPES, Election, Points
+from .model import CARDINAL_TYPES, Election
 
 
 @dataclass(frozen=True)
@@ -95,165 +88,18 @@ def points_k(election: Election) -> int:
     return max((len(b.projects) for b in election.ballots), default=0)
 
 
-@dataclass(frozen=True)
-class SatProfile:
-    """Merged ballots and exact satisfactions, ready for the rules."""
+def __getattr__(name: str) -> Any:
+    """SatProfile and build_profile, from participate.counting.profile (imported, with numpy, on first use)."""
+    if name in ("SatProfile", "build_profile"):
+        from . import profile
 
-    vote_type: str
-    sat: str
-    budget: int
-    project_ids: tuple[str, ...]
-    costs: tuple[int, ...]
-    n_voters: int
-    weights: np.ndarray  # int64, one per group
-    group_ballots: tuple[tuple[str, ...], ...]  # projects of each group (file order of its first ballot)
-    # entries sorted by project; entries of project p are entries[offsets[p]:offsets[p+1]]
-    entry_group: np.ndarray  # int64
-    entry_sat: np.ndarray  # int64, satisfaction x scale (may be <= 0 only for scoring ballots)
-    offsets: np.ndarray  # int64, len = n_projects + 1
-    scale: int
-    approvals: np.ndarray  # int64 per project: number of voters whose ballot contains it
-    points_total: tuple[int | Fraction, ...]  # per project: sum of points given (cardinal), else approvals
-
-    @property
-    def n_projects(self) -> int:
-        return len(self.project_ids)
-
-    def project_slice(self, p: int) -> slice:
-        return slice(int(self.offsets[p]), int(self.offsets[p + 1]))
-
-    def total_sat(self, p: int) -> int:
-        """Exact total satisfaction x scale of project p (all voters)."""
-        sl = self.project_slice(p)
-        return int(np.dot(self.weights[self.entry_group[sl]], self.entry_sat[sl]))
-
-
-def _merge_identical_ballots(
-    election: Election,
-) -> tuple[list[tuple[str, ...]], list[int], list[tuple[Points, ...] | None]]:
-    """Groups of identical ballots in the order of their first ballot: the projects of that first ballot,
-    the number of ballots, and their points (cardinal ballots). Approval ballots naming the same projects in
-    another order are identical; ranked ballots only with the same ranking."""
-    if election.vote_type in CARDINAL_TYPES:
-        groups: dict[tuple[tuple[str, Points], ...], int] = {}
-        weights: list[int] = []
-        group_ballots: list[tuple[str, ...]] = []
-        group_points: list[tuple[Points, ...] | None] = []
-        for b in election.ballots:
-            assert b.points is not None
-            key = tuple(sorted(zip(b.projects, b.points, strict=True)))
-            g = groups.get(key)
-            if g is None:
-                groups[key] = len(weights)
-                weights.append(1)
-                group_ballots.append(b.projects)
-                group_points.append(b.points)
-            else:
-                weights[g] += 1
-        return group_ballots, weights, group_points
-    # counting equal tuples runs in C; only the distinct ones are looked at one by one
-    rankings = Counter(map(attrgetter("projects"), election.ballots))
-    if election.vote_type == "ordinal":
-        return list(rankings), list(rankings.values()), [None] * len(rankings)
-    # each distinct set of projects is a group, ordered by its first ballot (dicts keep insertion order)
-    set_weights: dict[tuple[str, ...], int] = {}
-    first_ranking: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for ranking, n in rankings.items():
-        projects = tuple(sorted(ranking))
-        if projects in set_weights:
-            set_weights[projects] += n
-        else:
-            set_weights[projects] = n
-            first_ranking[projects] = ranking
-    return list(first_ranking.values()), list(set_weights.values()), [None] * len(set_weights)
-
-
-def build_profile(election: Election, sat: str) -> SatProfile:
-    vote_type = election.vote_type
-    check_satisfaction(sat, vote_type)
-    ids = election.project_ids
-    index = {pid: i for i, pid in enumerate(ids)}
-    costs = tuple(p.cost for p in election.projects)
-    cardinal = vote_type in CARDINAL_TYPES
-
-    group_ballots, weights, group_points = _merge_identical_ballots(election)
-
-    k = points_k(election) if sat in ("points", "cost-points") else 0
-    n_groups = len(group_ballots)
-    lengths = np.fromiter(map(len, group_ballots), dtype=np.int64, count=n_groups)
-    flat_p = np.array(list(map(index.__getitem__, chain.from_iterable(group_ballots))), dtype=np.int64)
-    flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lengths)
-    starts = np.cumsum(lengths) - lengths
-    pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)
-    w = np.asarray(weights, dtype=np.int64)
-    cost_arr = np.asarray(costs, dtype=np.int64)
-    approvals = np.bincount(flat_p, weights=w[flat_g], minlength=len(ids)).astype(np.int64)
-    scale = 1
-    exact_points: list[Points] | None = None
-    if cardinal:
-        exact_points = [x for pts in group_points for x in pts]  # type: ignore[union-attr]
-        for v in exact_points:
-            if isinstance(v, Fraction) and v.denominator != 1:
-                scale = math.lcm(scale, v.denominator)
-    if sat == "cost":
-        vals = cost_arr[flat_p]
-    elif sat == "cardinality":
-        vals = np.ones(len(flat_p), dtype=np.int64)
-    elif sat == "borda":
-        vals = lengths[flat_g] - pos - 1
-    elif sat == "points":
-        vals = k - pos
-    elif sat == "cost-points":
-        vals = cost_arr[flat_p] * (k - pos)
-    else:
-        assert exact_points is not None
-        scaled = [int(v * scale) for v in exact_points]
-        if any(abs(x) >= 2**40 for x in scaled):  # pragma: no cover - absurd inputs
-            raise UnsupportedOptionError("points are too large or too fine to count exactly")
-        vals = np.asarray(scaled, dtype=np.int64)
-        if sat == "cost-additive":
-            vals = vals * cost_arr[flat_p]
-    if sat not in ("additive", "cost-additive"):
-        vals = vals * scale
-    pts_total: list[int | Fraction] = [0] * len(ids)
-    if cardinal:
-        assert exact_points is not None
-        for g, pts in enumerate(group_points):
-            wg = weights[g]
-            for pid, x in zip(group_ballots[g], pts, strict=True):  # type: ignore[arg-type]
-                pts_total[index[pid]] += wg * x
-    else:
-        pts_total = [int(a) for a in approvals]
-    keep = vals != 0
-    eg, ep, ev = flat_g[keep], flat_p[keep], vals[keep]
-    order = np.argsort(ep, kind="stable")
-    eg, ep, ev = eg[order], ep[order], ev[order]
-    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(ep, minlength=len(ids)), out=offsets[1:])
-    return SatProfile(
-        vote_type=vote_type,
-        sat=sat,
-        budget=election.budget,
-        project_ids=ids,
-        costs=costs,
-        n_voters=len(election.ballots),
-        weights=w,
-        group_ballots=tuple(group_ballots),
-        entry_group=eg,
-        entry_sat=ev,
-        offsets=offsets,
-        scale=scale,
-        approvals=approvals,
-        points_total=tuple(pts_total),
-    )
+        return getattr(profile, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "APPROVAL_TYPES",
     "SATISFACTIONS",
-    "SatProfile",
     "SatisfactionInfo",
-    "build_profile",
     "check_satisfaction",
     "default_satisfaction",
     "points_k",

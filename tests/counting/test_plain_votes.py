@@ -105,3 +105,52 @@ def test_every_sample_file_reads_the_same_both_ways(pabulib_dir, monkeypatch):
     for path in sorted(pabulib_dir.glob("*.pb")):
         text = path.read_text(encoding="utf-8-sig")
         assert outcome(text) == row_by_row(monkeypatch, text), path.name
+
+
+def test_ballots_made_in_bulk_are_ballots():
+    import dataclasses
+
+    from participate.counting.model import Ballot, ballots_in_bulk
+
+    # ballots_in_bulk sets these slots one by one: a new field of Ballot must be added there too
+    assert [f.name for f in dataclasses.fields(Ballot)] == ["voter_id", "projects", "points", "fields"]
+    made = ballots_in_bulk(["v1", "v2"], [("1", "2"), ()], [{"age": "30"}, {}])
+    assert made == [Ballot("v1", ("1", "2"), None, {"age": "30"}), Ballot("v2", ())]
+    assert all(type(b) is Ballot for b in made)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].voter_id = "v3"  # type: ignore[misc]
+
+
+LIMITS = {  # with min_length 2, voter v2 (one project) breaks it in every case
+    "one ballot too short": "",
+    "longer than max_length": "v2;3,1,2;41;South East",
+    "shorter than min_length": "v2;3;41;South East\nv5;1;;",
+    "and an empty ballot (allowed)": "v5;;;",
+}
+
+
+@pytest.mark.parametrize("case", LIMITS)
+@pytest.mark.parametrize("strict", [False, True])
+def test_length_limits_checked_at_once_as_ballot_by_ballot(monkeypatch, case, strict):
+    """check_election looks at all ballot lengths at once when META declares only length limits; the
+    warnings (and the error, with its line, when strict) are those of the ballot-by-ballot check."""
+    text = PLAIN.replace("max_length;2", "max_length;2\nmin_length;2").replace("num_votes;4\n", "")
+    if LIMITS[case]:
+        text = (
+            text.replace("v2;3;41;South East", LIMITS[case])
+            if "v2" in LIMITS[case]
+            else text + LIMITS[case] + "\n"
+        )
+
+    def checked(text: str) -> tuple[object, ...]:
+        try:
+            return ("election", parse_pabulib(text, strict=strict).warnings)
+        except PabulibFormatError as exc:
+            return ("error", str(exc), exc.line)
+
+    at_once = checked(text)
+    with monkeypatch.context() as patch:
+        patch.setattr(reader._BallotLimits, "only_lengths", lambda self: False)
+        one_by_one = checked(text)
+    assert at_once == one_by_one
+    assert at_once[0] == ("error" if strict else "election") and at_once[-1]

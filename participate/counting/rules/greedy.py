@@ -6,12 +6,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
+from typing import Protocol
 
 from ..explain import explain_greedy
 from ..model import Election
 from ..options import CountOptions, RuleRun
-from ..satisfaction import SatProfile, build_profile
 from ..ties import TieBreaking, lexicographic
+from ..totals import project_totals
+
+
+class GreedyProfile(Protocol):
+    """What greedy reads: a SatProfile (MES's add1u completion) or ProjectTotals (a greedy count)."""
+
+    @property
+    def sat(self) -> str: ...
+    @property
+    def budget(self) -> int: ...
+    @property
+    def project_ids(self) -> tuple[str, ...]: ...
+    @property
+    def costs(self) -> tuple[int, ...]: ...
+    @property
+    def points_total(self) -> tuple[int | Fraction, ...]: ...
+    @property
+    def scale(self) -> int: ...
+    def total_sat(self, p: int) -> int | Fraction: ...
 
 
 @dataclass(frozen=True)
@@ -31,7 +50,7 @@ class GreedyOutcome:
 
 
 def greedy(
-    sp: SatProfile,
+    sp: GreedyProfile,
     *,
     threshold: int | Fraction | None = None,
     initial: tuple[str, ...] = (),
@@ -82,7 +101,7 @@ def greedy(
 def count_greedy(election: Election, options: CountOptions) -> RuleRun:
     options.watch.report(0.0, "greedy: ranking the projects")
     out = greedy(
-        build_profile(election, options.sat), threshold=options.threshold, tie_breaking=options.tie_breaking
+        project_totals(election, options.sat), threshold=options.threshold, tie_breaking=options.tie_breaking
     )
     options.watch.report(1.0, "greedy: done")
     return RuleRun(out.selected, partial(explain_greedy, election, out))

@@ -10,7 +10,7 @@ from functools import partial
 from ..explain import explain_mes
 from ..model import Election
 from ..options import CountOptions, RuleRun
-from ..satisfaction import SatProfile, build_profile
+from ..profile import SatProfile, build_profile
 from .greedy import GreedyOutcome, greedy
 from .mes import method_of_equal_shares
 

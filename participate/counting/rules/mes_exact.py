@@ -8,14 +8,16 @@ supporters is confirmed exactly (falling back to a fully exact computation if no
 
 from __future__ import annotations
 
-import heapq
+import itertools
+import math
+import operator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..profile import SatProfile
 from .mes_jump import RoundPrices, constrain, tangent_slope
 from .mes_model import BAND, REL, MesPayment, MesProject, MesRound, Vector, dot
 
@@ -63,39 +65,40 @@ class ExactMoney:
         self.valsf = np.array([0.0, float(per_voter)])
         self.slopesf = np.array([0.0, 1.0])
         self.cls = np.ones(n_groups, dtype=np.int64)
+        self.paid: list[tuple[np.ndarray, np.ndarray]] = []  # per round: its project's supporters, their sat
+        self._weight_of = np.zeros(n_groups, dtype=np.int64)  # scratch space of exact_sum, kept all zero
+        self._numerators: list[int] = []  # rhos over a common denominator (_rho_numerators)
+        self._denominator = 1
 
-    def exact_sum(self, classes: np.ndarray, weights: np.ndarray) -> Fraction:
-        """Exact total money of the given groups (weights = voters per group). A class's value is its root's
-        (0 or the per-voter budget) minus the payments along its chain, so the total is
-        budget * (voters under root 1) - sum over rounds of rho_t * (integer sum of satisfactions paid)."""
-        counts = np.bincount(classes, weights=weights, minlength=0)
-        frontier: dict[int, int] = {int(c): int(counts[c]) for c in np.nonzero(counts)[0]}
-        heap = [-c for c in frontier]
-        heapq.heapify(heap)
-        per_round: dict[int, int] = {}
-        at_budget = 0
-        parent, rnd, sv = self.parent, self.rnd, self.sv
-        total = Fraction(0)
-        while heap:
-            c = -heapq.heappop(heap)  # children have larger ids than their parents
-            n = frontier.pop(c)
-            if c == 1:
-                at_budget += n
-            elif c != 0:
-                t = rnd[c]
-                per_round[t] = per_round.get(t, 0) + n * sv[c]
-                pc = parent[c]
-                if pc in frontier:
-                    frontier[pc] += n
-                else:
-                    frontier[pc] = n
-                    heapq.heappush(heap, -pc)
+    def exact_sum(self, groups: np.ndarray, weights: np.ndarray) -> Fraction:
+        """Exact total money of the given ballot groups (weights: voters per group, integers).
+
+        A group that ever paid all it had holds 0 (class 0); any other holds the per-voter budget minus
+        rho_t * (its satisfaction with round t's project) for every round t whose project it supports. So the
+        total is budget * (voters still holding money) - sum over rounds of rho_t * (an integer dot product)."""
+        alive = self.cls[groups] != 0
+        groups, weights = groups[alive], weights[alive]
         per_voter = self._vals[1]
         assert per_voter is not None
-        total += at_budget * per_voter
-        for t, amount in per_round.items():
-            total -= self.rhos[t] * amount
-        return total
+        weight_of = self._weight_of
+        weight_of[groups] = weights
+        # int64 dot products: exact, and no BLAS
+        amounts = [int(np.dot(weight_of[paid_groups], paid_sat)) for paid_groups, paid_sat in self.paid]
+        weight_of[groups] = 0
+        # sum of rho_t * amount_t over one common denominator: a single Fraction instead of two per round
+        paid = sum(map(operator.mul, self._rho_numerators(), amounts))
+        return per_voter * int(weights.sum()) - Fraction(paid, self._denominator)
+
+    def _rho_numerators(self) -> list[int]:
+        """The numerators of every round's rho over their least common denominator (kept up to date)."""
+        for rho in self.rhos[len(self._numerators) :]:
+            common = math.lcm(self._denominator, rho.denominator)
+            if common != self._denominator:
+                factor = common // self._denominator
+                self._numerators = [n * factor for n in self._numerators]
+                self._denominator = common
+            self._numerators.append(rho.numerator * (common // rho.denominator))
+        return self._numerators
 
 
 def _float_rho(q: MesProject, money: ExactMoney) -> tuple[float, Vector, int, Vector, float] | None:
@@ -104,9 +107,7 @@ def _float_rho(q: MesProject, money: ExactMoney) -> tuple[float, Vector, int, Ve
     money_of_group = q.weight_f * bud
     total = float(money_of_group.sum())
     tol = REL * q.cost + 1e-12 * q.voters * float(money.valsf[1])
-    if total < q.cost - tol or (
-        total < q.cost + tol and money.exact_sum(money.cls[q.groups], q.weight_f) < q.cost
-    ):
+    if total < q.cost - tol or (total < q.cost + tol and money.exact_sum(q.groups, q.weight) < q.cost):
         return None
     ratio = bud / q.sat_f
     order = np.argsort(ratio, kind="stable")
@@ -125,7 +126,9 @@ def _exact_rho(
 ) -> ExactPrice:
     """Exact rho and the number of capped supporters (first `capped` of order `order`), confirmed exactly."""
     cls_sorted = money.cls[q.groups[order]]
-    capped_money = money.exact_sum(cls_sorted[:capped], q.weight_f[order][:capped]) if capped else Fraction(0)
+    capped_money = (
+        money.exact_sum(q.groups[order[:capped]], q.weight[order[:capped]]) if capped else Fraction(0)
+    )
     den = int(dot(q.weight[order][capped:], q.sat[order][capped:]))
     if den > 0:
         rho = (q.cost - capped_money) / den
@@ -173,16 +176,16 @@ def _pay(
 ) -> MesRound | None:
     groups = q.groups[order]
     old = money.cls[groups]
-    payments: dict[Fraction, int] = {}
+    payments = _Payments()
     gave_all = 0
     if record:
         capped_counts = (
             np.bincount(old[:capped], weights=q.weight_f[order][:capped]) if capped else np.zeros(0)
         )
-        for c in np.nonzero(capped_counts)[0]:
-            amount = money.vals[c]
-            payments[amount] = payments.get(amount, 0) + int(capped_counts[c])
-            gave_all += int(capped_counts[c])
+        for c in np.nonzero(capped_counts)[0].tolist():
+            voters = int(capped_counts[c])
+            payments.add(money.vals[c], voters)
+            gave_all += voters
     money.cls[groups[:capped]] = 0
     u_groups = groups[capped:]
     s_u = q.sat[order][capped:]
@@ -193,6 +196,7 @@ def _pay(
     sv = s_vals[uniq % len(s_vals)]
     t = len(money.rhos)
     money.rhos.append(rho)
+    money.paid.append((q.groups, q.sat))
     money.drhos.append(drho)
     first = len(money.parent)
     money.parent.extend(c_old.tolist())
@@ -207,19 +211,41 @@ def _pay(
     if not record:
         return None
     per_key = np.bincount(inv, weights=q.weight_f[order][capped:])
-    per_sat: dict[int, int] = {}
+    per_sat = np.bincount(uniq % len(s_vals), weights=per_key, minlength=len(s_vals))
     near_zero = np.abs(new_f) <= 1e-9 * float(money.valsf[1])
-    for k in range(len(uniq)):
-        n = int(per_key[k])
-        per_sat[int(sv[k])] = per_sat.get(int(sv[k]), 0) + n
-        if near_zero[k] and money.vals[first + k] == 0:
-            gave_all += n
-    for sat, n in per_sat.items():
-        amount = rho * sat
-        payments[amount] = payments.get(amount, 0) + n
-    pays = tuple(MesPayment(a, n) for a, n in sorted(payments.items(), reverse=True) if n)
-    payers = sum(p.voters for p in pays if p.amount > 0)
+    for k in np.flatnonzero(near_zero).tolist():
+        if money.vals[first + k] == 0:
+            gave_all += int(per_key[k])
+    for sat, n in zip(s_vals.tolist(), per_sat.tolist(), strict=True):
+        payments.add(rho * sat, int(n))
+    pays = payments.largest_first()
+    payers = sum(p.voters for p in pays if p.amount.numerator > 0)
     return MesRound(q.id, q.cost, q.voters, payers, gave_all, pays)
+
+
+class _Payments:
+    """Voters per distinct amount paid in a round. Fractions are keyed by their (normalised) terms and sorted
+    by their float values, checked exactly: hashing and comparing Fractions is what made rounds slow."""
+
+    def __init__(self) -> None:
+        self.voters: dict[tuple[int, int], int] = {}
+        self.amounts: dict[tuple[int, int], Fraction] = {}
+
+    def add(self, amount: Fraction, voters: int) -> None:
+        key = (amount.numerator, amount.denominator)
+        if key in self.voters:
+            self.voters[key] += voters
+        else:
+            self.voters[key] = voters
+            self.amounts[key] = amount
+
+    def largest_first(self) -> tuple[MesPayment, ...]:
+        # n / d of ints is correctly rounded, and rounding keeps order: distinct floats are ordered exactly
+        value = {nd: nd[0] / nd[1] for nd in self.voters}
+        keys = sorted(self.voters, key=value.__getitem__, reverse=True)
+        if any(value[a] == value[b] for a, b in itertools.pairwise(keys)):  # too close for floats
+            keys.sort(key=self.amounts.__getitem__, reverse=True)
+        return tuple(MesPayment(self.amounts[k], self.voters[k]) for k in keys if self.voters[k])
 
 
 def _price_slope(q: MesProject, money: ExactMoney, order: np.ndarray, capped: int) -> Fraction:
@@ -275,7 +301,9 @@ class ExactPrices(RoundPrices[ExactQuote, ExactChoice]):
         self.record = record
         self.rounds: list[MesRound] = []
 
-    def quote(self, q: MesProject) -> tuple[float, float, ExactQuote] | None:
+    def quote(
+        self, q: MesProject, ceiling: float = math.inf
+    ) -> tuple[float, float, ExactQuote | None] | None:
         estimate = _float_rho(q, self.money)
         if estimate is None:
             return None

@@ -8,12 +8,13 @@ final, reported run is always exact."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..profile import SatProfile
 from .mes_jump import RoundPrices, constrain, tangent_slope
 from .mes_model import BAND, CERT, MARGIN, MesProject, Vector, dot
 
@@ -25,36 +26,48 @@ class Uncertain(Exception):
 class FloatMoney:
     """Per-group float money and slope, as a FloatMoneyView (each group its own class)."""
 
-    def __init__(self, n_groups: int, per_voter: float) -> None:
+    def __init__(self, n_groups: int, per_voter: float, *, jump: bool) -> None:
         self.valsf = np.full(n_groups, per_voter)
-        self.slopesf = np.ones(n_groups)
-        self.cls = np.arange(n_groups)
+        # slopes and classes serve only the jump bound (a run without it skips making them)
+        self.slopesf = np.ones(n_groups if jump else 0)
+        self.cls = np.arange(n_groups if jump else 0)
 
 
-def _rho_float(q: MesProject, b: Vector, scale_money: float) -> tuple[float, float, Vector, Vector] | None:
-    """(rho, err, capped mask, ratios money/sat) or None if certainly unaffordable; raises Uncertain near a
-    decision."""
+def _rho_float(
+    q: MesProject, b: Vector, scale_money: float, floor: float, ceiling: float
+) -> tuple[float, float, Vector, Vector] | tuple[float, float, None, None] | None:
+    """(rho, err, capped mask, supporters' money) or None if certainly unaffordable; raises Uncertain near a
+    decision. Run hundreds of times per add1 search: every numpy call counts.
+
+    rho is found by iterating from below: each step prices q as if the supporters capped so far were all
+    that are capped, which can only undershoot. It starts at `floor`, a known lower bound of the price (the
+    price the previous round found: prices only rise during a run), and stops early, with (lower bound, its
+    error, None, None), once q certainly costs more than `ceiling`."""
     bud = b[q.groups]
-    total = float(dot(q.weight_f, bud))
+    money = q.weight_f * bud  # of each supporter group
+    total = float(np.add.reduce(money))
     tol = CERT * (q.cost + scale_money)
     if total < q.cost - tol:
         return None
     if total < q.cost + tol:
         raise Uncertain
-    rho = q.cost / q.weighted_sat_total
-    x = 0.0
     s = q.weighted_sat_total
+    uncapped_price = q.cost / s
+    rho = max(uncapped_price, floor)
+    sat = q.sat_f if q.uniform_sat is None else q.uniform_sat
     for _ in range(60):
-        capped = bud < rho * q.sat_f
-        if not capped.any():
-            return rho, CERT * (q.cost + scale_money) / s, capped, bud / q.sat_f
-        x = float(dot(q.weight_f, np.where(capped, bud, 0.0)))
+        capped = bud < rho * sat
+        if not np.count_nonzero(capped):  # then nobody is capped at the price either
+            return uncapped_price, CERT * (q.cost + scale_money) / s, capped, bud
+        x = float(dot(money, capped))
         s = q.weighted_sat_total - float(dot(q.weighted_sat_f, capped))
         new = (q.cost - x) / s
+        err = CERT * (q.cost + x + scale_money) / s
         if new <= rho:
-            err = CERT * (q.cost + x + scale_money) / s
-            return (rho if new < rho else new), err, capped, bud / q.sat_f
+            return (rho if new < rho else new), err, capped, bud
         rho = new
+        if rho - 2 * err > ceiling:
+            return rho, err, None, None
     raise Uncertain  # pragma: no cover - pathological; the exact run decides
 
 
@@ -64,7 +77,13 @@ class FloatQuote:
     rho: float
     err: float  # bound on rho's error
     capped: Vector  # bool per supporter group: pays all it has
-    ratios: Vector  # money / sat per supporter group
+    money: Vector  # money per supporter group
+
+    @property
+    def ratios(self) -> Vector:
+        """money / sat per supporter group (only near ties and jumps need it)."""
+        ratios: Vector = self.money / self.project.sat_f
+        return ratios
 
 
 @dataclass(eq=False)
@@ -79,17 +98,40 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
 
     money: FloatMoney
 
-    def __init__(self, sp: SatProfile, projects: list[MesProject], per_voter: float, *, jump: bool) -> None:
+    def __init__(
+        self,
+        sp: SatProfile,
+        projects: list[MesProject],
+        per_voter: float,
+        *,
+        jump: bool,
+        likely_winners: list[int] | None = None,
+    ) -> None:
+        """`likely_winners`: the projects (indices) a run at a nearby budget funded, in order."""
         super().__init__(projects, jump)
-        self.money = FloatMoney(len(sp.weights), per_voter)
+        self.likely_winners = likely_winners or []
+        self.money = FloatMoney(len(sp.weights), per_voter, jump=jump)
         self.scale_money = per_voter * sp.n_voters * 1e-3
+        self.floors: dict[int, float] = {}  # per project: a lower bound of its price from its last quote
 
-    def quote(self, q: MesProject) -> tuple[float, float, FloatQuote] | None:
-        estimate = _rho_float(q, self.money.valsf, self.scale_money)
+    def quote(
+        self, q: MesProject, ceiling: float = math.inf
+    ) -> tuple[float, float, FloatQuote | None] | None:
+        # the jump's bookkeeping needs every quote in full
+        stop_above = ceiling if self.limit is None else math.inf
+        estimate = _rho_float(
+            q, self.money.valsf, self.scale_money, self.floors.get(q.index, 0.0), stop_above
+        )
         if estimate is None:
             return None
-        rho, err, capped, ratios = estimate
-        return rho - 2 * err, rho + 2 * err, FloatQuote(q, rho, err, capped, ratios)
+        rho, err, capped, money = estimate
+        self.floors[q.index] = rho - 2 * err
+        if capped is None or money is None:
+            return rho - 2 * err, math.inf, None
+        return rho - 2 * err, rho + 2 * err, FloatQuote(q, rho, err, capped, money)
+
+    def first_to_price(self, rounds_done: int) -> int | None:
+        return self.likely_winners[rounds_done] if rounds_done < len(self.likely_winners) else None
 
     def choose(self, quotes: list[FloatQuote], ceiling: float) -> FloatChoice:
         evaluated = sorted(quotes, key=lambda t: (t.rho, t.project.tie))
@@ -142,8 +184,10 @@ class FloatPrices(RoundPrices[FloatQuote, FloatChoice]):
                 choice.tied_ok,
             )
         sup = q.groups
-        pay = np.minimum(money[sup], rho * q.sat_f)
-        money[sup] = np.where(capped, 0.0, money[sup] - pay)
+        # the quote's money is still every supporter's money; the uncapped pay rho * sat, the capped all
+        # (money - rho * sat is negative exactly for them, as the float comparison that capped them says)
+        sat = q.sat_f if q.uniform_sat is None else q.uniform_sat
+        money[sup] = np.maximum(best.money - rho * sat, 0.0)
         if self.limit is not None:
             slopes[sup] = np.where(capped, 0.0, slopes[sup] - drho * q.sat_f)
         return q

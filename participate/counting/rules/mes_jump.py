@@ -7,6 +7,7 @@ shape to a `JumpLimit`; the exact and the float runs (mes_exact, mes_float) shar
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from fractions import Fraction
 from typing import Generic, Protocol, TypeVar
@@ -153,8 +154,14 @@ class RoundPrices(ABC, Generic[Quote, Choice]):
         return self.limit.dmax if self.limit is not None else 0.0
 
     @abstractmethod
-    def quote(self, q: MesProject) -> tuple[float, float, Quote] | None:
-        """(lower bound, upper bound, quote) of q's price now, or None if its supporters cannot afford it."""
+    def quote(self, q: MesProject, ceiling: float = math.inf) -> tuple[float, float, Quote | None] | None:
+        """(lower bound, upper bound, quote) of q's price now, or None if its supporters cannot afford it.
+        May stop at (lower bound, inf, None) once the lower bound exceeds `ceiling` (q cannot win the round)."""
+
+    def first_to_price(self, rounds_done: int) -> int | None:
+        """The project (index) likely to win the next round, priced first so that the round's ceiling is low
+        early: any order gives the same outcome, this one prices the others less far."""
+        return None
 
     @abstractmethod
     def choose(self, quotes: list[Quote], ceiling: float) -> Choice:

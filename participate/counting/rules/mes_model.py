@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..satisfaction import SatProfile
+from ..profile import SatProfile
 from ..ties import TieBreaking
 
 Vector = np.ndarray[Any, np.dtype[Any]]
@@ -26,8 +26,7 @@ def dot(a: Vector, b: Vector) -> Any:
     return np.einsum("i,i->", a, b)
 
 
-@dataclass(frozen=True)
-class MesPayment:
+class MesPayment(NamedTuple):  # a large election has thousands: a tuple is much quicker to make
     amount: Fraction  # what each of these voters paid
     voters: int
 
@@ -77,6 +76,7 @@ class MesProject:
         "weighted_sat_total",
         "total_sat",  # exact total satisfaction of all its supporters
         "voters",  # number of supporters
+        "uniform_sat",  # the satisfaction of every supporter if it is the same for all (float), else None
     )
 
     def __init__(self, sp: SatProfile, p: int, tie: TieBreaking) -> None:
@@ -95,6 +95,8 @@ class MesProject:
         self.weighted_sat_total = float(self.weighted_sat_f.sum())
         self.total_sat = int(dot(self.weight, self.sat))
         self.voters = int(self.weight.sum())
+        same = len(self.sat) > 0 and bool((self.sat == self.sat[0]).all())
+        self.uniform_sat = float(self.sat_f[0]) if same else None
         self.tie = tie(self.id)
 
 

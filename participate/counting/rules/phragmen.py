@@ -17,8 +17,8 @@ import numpy as np
 from ..explain import explain_phragmen
 from ..model import Election
 from ..options import CountOptions, RuleRun
+from ..profile import SatProfile, build_profile
 from ..progress import Watch
-from ..satisfaction import SatProfile, build_profile
 from ..ties import TieBreaking, lexicographic
 
 _REL = 1e-9
