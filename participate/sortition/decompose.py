@@ -32,6 +32,7 @@ TIGHT = 1e-9  # a constraint this close (in expected people) to its bound is tig
 INTEGRAL = 1e-7
 BACKUP = 16  # steps backed up first; doubled after each failed repair
 REPAIR_ROUNDS = 200  # pricing rounds per repair LP
+REPAIR_TYPES = 300  # free types beyond which backing up stops (each is a row of the repair LP)
 IMPROVES = 1e-9
 PROGRESS_STEPS = 10
 VERTEX_TRIES = 4  # random vertices of a face tried before its feasibility MIP (an LP costs far less)
@@ -268,6 +269,9 @@ def _back_up(
     while True:
         start = max(len(history) - back, 0)
         point, point_mass = history[start] if history else (rest, mass)
+        bounds = faces.face(point, point_mass)
+        if int(np.sum(bounds[1] > bounds[0])) > REPAIR_TYPES:
+            return False  # a repair this wide costs more than the general algorithm seeded with the walk
         repaired = _repair(faces, point, point_mass, out.panels[start:], deadline)
         if repaired is not None:
             columns, weights = repaired

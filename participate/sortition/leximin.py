@@ -173,6 +173,15 @@ def from_relaxation(
     if progress is not None:
         progress(0.0, f"levels planned: {stages}; building the lottery")
     found = decompose(model, target, deadline=deadline, progress=progress)
+    if not found.complete and found.panels and _expired(deadline):
+        # the panels so far, reweighted to a lottery: valid, and near the fair one in the share built
+        weights = np.array(found.weights)
+        dist = TypeDistribution(model, np.array(found.panels), weights / weights.sum())
+        message = (
+            f"Stopped at the deadline with {1 - float(weights.sum()):.1%} of the fairest lottery still to "
+            "build: this lottery is valid, but no probability level is proved optimal."
+        )
+        return Optimised(dist, False, message, 0, found.steps, 0, found.mips, way="direct")
     if not found.complete:
         return found.panels
     panels = np.array(found.panels)

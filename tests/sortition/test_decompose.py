@@ -13,6 +13,7 @@ from participate.sortition.synthetic import generate_pool
 from participate.sortition.types import TypeModel, build_types
 from tests.sortition.conftest import pool_for
 from tests.sortition.test_exact import random_pool
+from tests.sortition.test_selection import check_selection
 
 
 def target_of(model: TypeModel) -> np.ndarray:
@@ -68,3 +69,21 @@ def test_a_target_outside_the_integer_hull_is_reported_incomplete_with_valid_pan
             assert sum(found.weights) < 1 - 1e-9 or not found.weights
     # these small pools are where P is wider than the integer hull: the general algorithm's cases
     assert outside >= 3
+
+
+def test_a_deadline_in_the_walk_gives_a_valid_lottery_marked_not_optimal(monkeypatch):
+    import itertools
+    import time
+
+    from participate.sortition import select_panel
+
+    pool = generate_pool(300, 5, 30, rng=random.Random(7), households=0.1)
+    ticks = itertools.count()
+    monkeypatch.setattr(time, "monotonic", lambda: float(next(ticks)))  # one second per look at the clock
+    selection = select_panel(pool, 30, deadline=40.0)
+    monkeypatch.undo()
+    assert selection.optimal is False
+    assert "deadline" in selection.message and "still to build" in selection.message
+    assert selection.stats["way"] == "direct"
+    check_selection(pool, 30, selection)  # every panel meets the quotas; probabilities are the marginals
+    assert len(selection.panels) >= 2
