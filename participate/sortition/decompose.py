@@ -36,10 +36,10 @@ REPAIR_TYPES = 300  # free types beyond which backing up stops (each is a row of
 IMPROVES = 1e-9
 PROGRESS_STEPS = 10
 VERTEX_TRIES = 4  # random vertices of a face tried before its feasibility MIP (an LP costs far less)
-RETRY_TRIAL = 30
 PUMP_ROUNDS = 3
 PUMP_NOISE = 0.05
-RETRY_HIT_RATE = 0.1
+MIP_IN_LPS = 15  # a face's feasibility MIP costs 10-20 of its LPs (27-30 ms against 1.5-3 ms, 800 types)
+PAYOFF_TRIAL = 30  # LPs spent before a way to spare MIPs is judged
 SOLVED = 1e-9  # total slack (expected people) at which a repair LP decomposes its point
 
 
@@ -50,6 +50,18 @@ class Decomposition:
     complete: bool = False  # False: weights sum to less than 1 (panels are still useful as columns)
     steps: int = 0
     mips: int = 0
+
+
+@dataclass
+class _Payoff:
+    """Whether LPs that look for panels without a MIP pay: they do while each panel they find (a MIP
+    spared) has cost at most MIP_IN_LPS of them. Counted, not timed, so that runs are reproducible."""
+
+    lps: int = 0
+    found: int = 0
+
+    def pays(self) -> bool:
+        return self.lps < PAYOFF_TRIAL or self.found * MIP_IN_LPS >= self.lps
 
 
 Bounds = tuple[FloatArray, FloatArray, FloatArray, FloatArray]  # column lower/upper, row lower/upper
@@ -71,12 +83,8 @@ class _Faces:
         self.mip = build(zeros, rows, lo, hi, zeros, self.sizes, integer=np.ones(t, bool), maximize=True)
         self.noise = np.random.default_rng(0)  # seeded: runs are reproducible
         self.mips = 0
-        self.retries = self.retry_hits = 0
-
-    def _retry_pays(self) -> bool:
-        """More random vertices are worth trying while one in RETRY_HIT_RATE of the extra tries is integral
-        (measured: half of them on the Sortition Foundation pool, 3% on 8 features x 1,000 people)."""
-        return self.retries < RETRY_TRIAL or self.retry_hits >= self.retries * RETRY_HIT_RATE
+        self.retries = _Payoff()  # more random vertices: half are integral on the Sortition Foundation
+        self.pumping = _Payoff()  # pool, 3% on 8 features x 1,000 people
 
     def face(self, rest: FloatArray, mass: float) -> Bounds:
         """Column and row bounds of the minimal face holding rest / mass: tight constraints are fixed."""
@@ -111,7 +119,9 @@ class _Faces:
         for _ in range(PUMP_ROUNDS):
             rounded = np.rint(x)
             if self._inside(rounded, bounds):
+                self.pumping.found += 1
                 return rounded.astype(int)
+            self.pumping.lps += 1
             toward = np.where(rounded >= col_hi, 1.0, 0.0) - np.where(rounded <= col_lo, 1.0, 0.0)
             set_costs(self.lp, toward + self.noise.normal(scale=PUMP_NOISE, size=self.t))
             sol = run(self.lp)
@@ -139,7 +149,7 @@ class _Faces:
         of the feasibility MIP's cost, that often find an integer panel (None proves nothing)."""
         self._bound(self.lp, bounds)
         vertex = None
-        for attempt in range(VERTEX_TRIES if self._retry_pays() else 1):
+        for attempt in range(VERTEX_TRIES if self.retries.pays() else 1):
             set_costs(self.lp, self.noise.normal(size=self.t))
             sol = run(self.lp)
             if sol.status != "optimal" or sol.x is None:
@@ -147,11 +157,11 @@ class _Faces:
             vertex = sol.x
             integral = bool(np.all(np.abs(vertex - np.rint(vertex)) <= INTEGRAL))
             if attempt:
-                self.retries += 1
-                self.retry_hits += integral
+                self.retries.lps += 1
+                self.retries.found += integral
             if integral:
                 return np.rint(vertex).astype(int)
-        return None if vertex is None else self._pump(bounds, vertex)
+        return None if vertex is None or not self.pumping.pays() else self._pump(bounds, vertex)
 
 
 def _largest_step(faces: _Faces, rest: FloatArray, mass: float, v: IntArray) -> float:
