@@ -203,8 +203,10 @@ def optimise(
 ) -> Optimised:
     """LEXIMIN (or, with `maximin_only`, MAXIMIN) lottery over type panels.
 
-    `progress(fraction, message)` is called after each stage and every PROGRESS_ROUNDS rounds within one
-    (fraction: share of the people whose level is settled); `deadline` is a `time.monotonic()` value after which the best lottery so far is returned.
+    `progress(fraction, message)` hears how far it is: on the direct way the share of the lottery built,
+    every few steps of the walk; on the general way the share of the people whose level is settled, after
+    each stage and every PROGRESS_ROUNDS rounds within one. `deadline` is a `time.monotonic()` value after
+    which the best lottery so far is returned, marked not optimal.
     """
     t = model.n_types
     if model.seats == 0 or t == 0:
