@@ -80,6 +80,7 @@ def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
                 comparison=comparison(exported.election, selected, greedy_selected),
                 voters=len(exported.election.ballots),
                 ballots_sha256=exported.sha256,
+                ballots_pb=exported.text,
                 unit=exported.unit,
                 job_id=params.get("job_id"),
             )

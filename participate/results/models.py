@@ -37,6 +37,9 @@ class BudgetResult(Model):
     comparison: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     voters: Mapped[int] = mapped_column(default=0)
     ballots_sha256: Mapped[str] = mapped_column(String(64))
+    # The exact pabulib text that was counted: the download serves it, so the file stays the one the hash in
+    # the audit log names even if a proposal's title changes after the count.
+    ballots_pb: Mapped[str | None] = mapped_column(Text)
     # "major" (the export's money is in whole currency units) or "minor" (öre, cents).
     unit: Mapped[str] = mapped_column(String(5), default="major")
     counted_at: Mapped[datetime] = mapped_column(default=utcnow)

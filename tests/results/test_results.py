@@ -106,6 +106,16 @@ def test_close_and_count_stores_a_result_that_pabutools_recounts_exactly(app, cl
     assert len(election.ballots) == 100 and election.budget == doc["budget"]
     assert {p.id for p in election.projects} == {str(p.id) for p in proposals}
 
+    # The download is the file that was counted, even after a proposal's title changes.
+    old_title = proposals[0].title
+    proposals[0].title = "Renamed after the count"
+    db.session.commit()
+    again = client.get(f"/processes/{process.slug}/results/{budget.id}/ballots.pb")
+    assert hashlib.sha256(again.get_data()).hexdigest() == result.ballots_sha256
+    assert old_title in again.get_data(as_text=True) and "Renamed after the count" not in again.get_data(
+        as_text=True
+    )
+
 
 def test_greedy_rule_recounts_exactly_and_recount_replaces(app, client):
     process, budget, _proposals = _vote(seed=11, rule="greedy", completion="none")
