@@ -1,8 +1,9 @@
 """The anonymous ballots of a budget as a counting Election and its pabulib text: the one source of the
 numbers that are counted, downloaded and recounted by others.
 
-Money: in whole currency units when every cost and the budget are whole (divisible by 100 minor units),
-else in minor units. The unit is written in META (`currency`, `unit`) and kept with the result."""
+Money: in whole currency units when every cost and the budget are whole (divisible by the currency's
+minor units: 100 for SEK or EUR, 1 for JPY), else in minor units. The unit is written in META (`currency`,
+`unit`) and kept with the result."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from participate.core.money import minor_units_per_major
 from participate.counting import Ballot, Election, Project, election_to_pabulib
 from participate.voting import services as voting
 from participate.voting.models import BallotType, VoteBudget
@@ -23,27 +25,31 @@ MAJOR, MINOR = "major", "minor"
 class Export:
     election: Election
     unit: str  # MAJOR or MINOR
+    factor: int  # minor units per unit of the export
     text: str
-
-    @property
-    def factor(self) -> int:
-        return 100 if self.unit == MAJOR else 1
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-def unit_for(budget_minor: int, costs: list[int]) -> str:
-    return MAJOR if all(amount % 100 == 0 for amount in [budget_minor, *costs]) else MINOR
+def unit_for(budget_minor: int, costs: list[int], currency: str) -> str:
+    per_major = minor_units_per_major(currency)
+    return MAJOR if all(amount % per_major == 0 for amount in [budget_minor, *costs]) else MINOR
+
+
+def unit_factor(unit: str, currency: str) -> int:
+    """Minor units per unit of an export in `unit`."""
+    return minor_units_per_major(currency) if unit == MAJOR else 1
 
 
 def export_budget(budget: VoteBudget) -> Export:
     """The budget's candidates and ballots (ids no longer on the ballot dropped; ballots left empty
     dropped), voter ids numbered in the ballots table's key order."""
     proposals = voting.candidates(budget)
-    unit = unit_for(budget.budget_minor, [p.effective_cost for p in proposals])
-    factor = 100 if unit == MAJOR else 1
+    process = budget.process
+    unit = unit_for(budget.budget_minor, [p.effective_cost for p in proposals], process.currency)
+    factor = unit_factor(unit, process.currency)
     offered = {str(p.id) for p in proposals}
     points = BallotType(budget.ballot_type) is BallotType.POINTS
     ballots: list[Ballot] = []
@@ -63,11 +69,12 @@ def export_budget(budget: VoteBudget) -> Export:
             ids = tuple(str(pid) for pid in entries if str(pid) in offered)
             if ids:
                 ballots.append(Ballot(str(len(ballots) + 1), ids))
-    process = budget.process
     meta = {
         "description": f"{process.title}: {budget.name}",
         "country": "",
-        "unit": f"{process.currency} (1/100)" if unit == MINOR else process.currency,
+        "unit": f"{process.currency} (1/{minor_units_per_major(process.currency)})"
+        if unit == MINOR
+        else process.currency,
         "currency": process.currency,
         "instance": f"{process.slug}-{budget.id}",
         "num_projects": str(len(proposals)),
@@ -87,7 +94,7 @@ def export_budget(budget: VoteBudget) -> Export:
         project_columns=("project_id", "cost", "name"),
         vote_columns=("voter_id", "vote", "points") if points else ("voter_id", "vote"),
     )
-    return Export(election=election, unit=unit, text=election_to_pabulib(election))
+    return Export(election=election, unit=unit, factor=factor, text=election_to_pabulib(election))
 
 
 def support_of(election: Election) -> dict[str, int]:

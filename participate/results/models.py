@@ -46,11 +46,6 @@ class BudgetResult(Model):
     published_at: Mapped[datetime | None]
     job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
 
-    @property
-    def factor(self) -> int:
-        """Minor units per unit of the export."""
-        return 100 if self.unit == "major" else 1
-
 
 class TrackingStatus(StrEnum):
     PLANNED = "planned"

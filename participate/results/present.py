@@ -17,6 +17,7 @@ from participate.proposals.models import Proposal
 from participate.results import services
 from participate.results.chart import Bar, bar_chart
 from participate.results.explain import Reason, reasons
+from participate.results.export import unit_factor
 from participate.results.models import BudgetResult, ProjectMilestone, ProjectTracking
 from participate.voting import services as voting
 from participate.voting.models import BallotType, VoteBudget, VoterRoll
@@ -51,7 +52,7 @@ class BudgetView:
 
 def money_in_unit(result: BudgetResult, currency: str, locale: str) -> Any:
     def money(amount: Fraction) -> str:
-        return format_money(round(amount * result.factor), currency, locale)
+        return format_money(round(amount * unit_factor(result.unit, currency)), currency, locale)
 
     return money
 
@@ -137,11 +138,12 @@ def tracking_document(row: Row) -> dict[str, Any]:
 def budget_document(view: BudgetView, ballots_url: str) -> dict[str, Any]:
     """The public JSON of one budget's result (the API and results.json)."""
     budget, result = view.budget, view.result
+    factor = unit_factor(result.unit, budget.process.currency)
     return {
         "id": budget.id,
         "name": budget.name,
         "district": budget.district.name if budget.district else None,
-        "budget": budget.budget_minor // result.factor,
+        "budget": budget.budget_minor // factor,
         "unit": result.unit,
         "currency": budget.process.currency,
         "rule": budget.rule,
@@ -149,7 +151,7 @@ def budget_document(view: BudgetView, ballots_url: str) -> dict[str, Any]:
         "completion": budget.completion,
         "vote_type": budget.vote_type,
         "selected": list(result.selected),
-        "total_cost": result.total_cost_minor // result.factor,
+        "total_cost": result.total_cost_minor // factor,
         "greedy_selected": list(result.greedy_selected or []),
         "voters": result.voters,
         "ballots_sha256": result.ballots_sha256,
@@ -159,7 +161,7 @@ def budget_document(view: BudgetView, ballots_url: str) -> dict[str, Any]:
             {
                 "id": str(r.proposal.id),
                 "name": r.proposal.title,
-                "cost": r.proposal.effective_cost // result.factor,
+                "cost": r.proposal.effective_cost // factor,
                 "support": r.support,
                 "funded": r.funded,
                 "greedy_funded": r.greedy_funded,

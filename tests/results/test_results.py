@@ -388,3 +388,15 @@ def test_the_nightly_command_closes_and_counts_votes_whose_phase_ended(app, runn
     assert voting_services.settings_of(running).closed_at is None
     assert results_of(ended)[budget.id].selected == [str(proposal.id)]
     assert "0 vote(s) closed." in runner.invoke(args=["close-ended-votes"]).output
+
+
+def test_the_export_unit_follows_the_currency_minor_units():
+    from participate.results.export import MAJOR, MINOR, unit_factor, unit_for
+
+    assert unit_for(600_000_00, [120_000_00, 45_500_00], "SEK") == MAJOR and unit_factor(MAJOR, "SEK") == 100
+    assert unit_for(600_000_00, [120_000_50], "SEK") == MINOR and unit_factor(MINOR, "SEK") == 1
+    # yen have no minor unit: every amount is whole
+    assert unit_for(600_001, [12_345], "JPY") == MAJOR and unit_factor(MAJOR, "JPY") == 1
+    # Kuwaiti dinars have 1,000 fils
+    assert unit_for(5_000, [2_000], "KWD") == MAJOR and unit_factor(MAJOR, "KWD") == 1000
+    assert unit_for(5_000, [1_550], "KWD") == MINOR
