@@ -25,10 +25,12 @@ def start_job(actor: User | None, kind: str, params: dict[str, Any] | None = Non
     return job
 
 
-def latest_job(kind: str) -> Job | None:
-    return db.session.execute(
-        select(Job).where(Job.kind == kind).order_by(Job.id.desc()).limit(1)
-    ).scalar_one_or_none()
+def latest_job(kind: str, **params: int) -> Job | None:
+    """The newest job of `kind` whose params hold these integer values (e.g. process_id=3)."""
+    query = select(Job).where(Job.kind == kind)
+    for name, value in params.items():
+        query = query.where(Job.params[name].as_integer() == value)
+    return db.session.execute(query.order_by(Job.id.desc()).limit(1)).scalar_one_or_none()
 
 
 def status_document(job: Job) -> dict[str, Any]:

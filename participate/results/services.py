@@ -15,7 +15,7 @@ from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.extensions import db
 from participate.jobs.models import Job
-from participate.jobs.services import start_job
+from participate.jobs.services import latest_job, start_job
 from participate.processes.models import Process
 from participate.proposals.models import Proposal
 from participate.results import policy
@@ -235,7 +235,4 @@ def delete_milestone(actor: User, process: Process, milestone: ProjectMilestone)
 
 def latest_count_job(process: Process) -> Job | None:
     """The most recent count of this process (shown on the Results tab with a link to its progress)."""
-    jobs = db.session.execute(
-        select(Job).where(Job.kind == COUNT_JOB).order_by(Job.id.desc()).limit(200)
-    ).scalars()
-    return next((job for job in jobs if (job.params or {}).get("process_id") == process.id), None)
+    return latest_job(COUNT_JOB, process_id=process.id)

@@ -400,3 +400,16 @@ def test_the_export_unit_follows_the_currency_minor_units():
     # Kuwaiti dinars have 1,000 fils
     assert unit_for(5_000, [2_000], "KWD") == MAJOR and unit_factor(MAJOR, "KWD") == 1000
     assert unit_for(5_000, [1_550], "KWD") == MINOR
+
+
+def test_the_latest_count_of_a_process_is_found_behind_many_of_other_processes(app):
+    process = make_process(days_in=VOTING)
+    other = make_process(days_in=VOTING)
+    ours = Job(kind=services.COUNT_JOB, params={"process_id": process.id})
+    db.session.add(ours)
+    db.session.flush()
+    db.session.add_all(Job(kind=services.COUNT_JOB, params={"process_id": other.id}) for _ in range(250))
+    db.session.commit()
+    assert services.latest_count_job(process).id == ours.id
+    assert services.latest_count_job(other).id > ours.id
+    assert services.latest_count_job(make_process(days_in=VOTING)) is None
