@@ -27,6 +27,18 @@ T = TypeVar("T")
 USER_FACING_ERRORS = (ValidationFailed, Conflict)
 
 
+def attempt(use_case: Callable[[], T]) -> T | ServiceError:
+    """Run the use case and commit; a refusal a person can fix rolls the transaction back and comes back
+    as the error, for views whose success is a page of its own rather than a redirect."""
+    try:
+        result = use_case()
+        commit()
+    except USER_FACING_ERRORS as error:
+        rollback()
+        return error
+    return result
+
+
 def run_form(
     form: FlaskForm,
     use_case: Callable[[], T],
@@ -38,15 +50,12 @@ def run_form(
     """`done(result)` gives the success message and where to go; `error_field(error)` picks the field
     that shows a refusal (by default the form's own error list, shown in the error summary)."""
     if form.validate_on_submit():
-        try:
-            result = use_case()
-            commit()
-        except USER_FACING_ERRORS as error:
-            rollback()
-            field = error_field(error) if error_field else None
-            (field.errors if field is not None else form.form_errors).append(error.message)
+        outcome = attempt(use_case)
+        if isinstance(outcome, ServiceError):
+            field = error_field(outcome) if error_field else None
+            (field.errors if field is not None else form.form_errors).append(outcome.message)
         else:
-            message, target = done(result)
+            message, target = done(outcome)
             flash(message, "success")
             return redirect(target)
     failed = form.is_submitted() and bool(form.errors)

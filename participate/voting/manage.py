@@ -10,10 +10,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
-from participate.core.after_commit import commit, rollback
 from participate.core.clock import today
-from participate.core.errors import NotFound
-from participate.core.transaction import USER_FACING_ERRORS, run_form
+from participate.core.errors import NotFound, ServiceError
+from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
 from participate.extensions import db
 from participate.processes import policy as process_policy
@@ -274,14 +273,13 @@ def generate_codes(process_id: int):
     process = _load(process_id)
     form = CodesForm.for_process(process)
     if form.validate_on_submit():
-        try:
-            plain = setup.generate_codes(
+        plain = attempt(
+            lambda: setup.generate_codes(
                 current_actor(), process, form.count.data, form.district_id(), form.batch.data
             )
-            commit()
-        except USER_FACING_ERRORS as error:
-            rollback()
-            form.form_errors.append(error.message)
+        )
+        if isinstance(plain, ServiceError):
+            form.form_errors.append(plain.message)
         else:
             district = next((d.name for d in process.districts if d.id == form.district_id()), None)
             shown = [secrecy.shown_code(code) for code in plain]
@@ -374,14 +372,11 @@ def kiosk_cast(process_id: int):
             b.id: ballot_choices(b.ballot_type, b.id, [p.id for p in services.candidates(b)], request.form)
             for b in budgets
         }
-        receipts = eligibility.kiosk_cast(actor, process, form.code.data, ballots, on)
-        commit()
     except ChoiceError as error:
-        rollback()
         return _ballot(process, form, budgets, str(error)), 400
-    except USER_FACING_ERRORS as error:
-        rollback()
-        return _ballot(process, form, budgets, error.message), 400
+    receipts = attempt(lambda: eligibility.kiosk_cast(actor, process, form.code.data, ballots, on))
+    if isinstance(receipts, ServiceError):
+        return _ballot(process, form, budgets, receipts.message), 400
     names = {b.id: b.name for b in budgets}
     return _kiosk_page(
         process,

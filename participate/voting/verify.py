@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from participate.core.access import authorize, current_actor
-from participate.core.after_commit import commit, rollback
 from participate.core.clock import today
-from participate.core.transaction import USER_FACING_ERRORS, run_form
+from participate.core.errors import ServiceError
+from participate.core.transaction import attempt, run_form
 from participate.extensions import limiter
 from participate.processes import policy as process_policy
 from participate.processes.models import Process
@@ -79,14 +79,13 @@ def verify(slug: str):
         )
     form = CensusVerifyForm()
     if form.validate_on_submit():
-        try:
-            outcome = eligibility.verify_census(
+        outcome = attempt(
+            lambda: eligibility.verify_census(
                 actor, process, form.identity_number.data, form.birth_year.data, today()
             )
-            commit()
-        except USER_FACING_ERRORS as error:
-            rollback()
-            form.form_errors.append(error.message)
+        )
+        if isinstance(outcome, ServiceError):
+            form.form_errors.append(outcome.message)
         else:
             if outcome.registration is not None:
                 flash(_("Thank you: you are registered to vote in this process."), "success")

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from participate.core.access import authorize, current_actor
-from participate.core.after_commit import commit, rollback
 from participate.core.clock import today
-from participate.core.transaction import USER_FACING_ERRORS
+from participate.core.errors import ServiceError
+from participate.core.transaction import USER_FACING_ERRORS, attempt
 from participate.extensions import db, limiter
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
@@ -153,16 +153,15 @@ def ballot(slug: str):
             ranked=BallotType.RANKED.value, points=BallotType.POINTS.value,
         )  # fmt: skip
         return _no_store(page)
-    try:
-        receipts = [
+    receipts = attempt(
+        lambda: [
             (b.budget, services.cast_ballot(actor, b.budget, choices[b.budget.id], on))
             for b in ballots
             if b.budget.id in choices
         ]
-        commit()
-    except USER_FACING_ERRORS as error:
-        rollback()
-        form.form_errors.append(error.message)
+    )
+    if isinstance(receipts, ServiceError):
+        form.form_errors.append(receipts.message)
         return _ballot_page(process, form, ballots, 400)
     return _no_store(render_template("voting/cast.html", process=process, receipts=receipts))
 
