@@ -17,6 +17,12 @@ AMOUNT_PATTERN = re.compile(r"^[0-9][0-9 \u00a0]*([.,][0-9]{1,3})?$")
 MAX_MAJOR_UNITS = 1_000_000_000_000
 
 
+class ButtonForm(FlaskForm):
+    """A form that is only a button (support, follow, unhide, publish...): the CSRF token is all it carries."""
+
+    submit = SubmitField()
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("en", "English"), ("sv", "Svenska")])
     next = HiddenField()

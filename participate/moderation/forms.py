@@ -38,12 +38,6 @@ class BlockForm(FlaskForm):
     submit = SubmitField(_l("Block the author"))
 
 
-class ButtonForm(FlaskForm):
-    """A form that is only a button (unhide, dismiss, unblock): the CSRF token is all it carries."""
-
-    submit = SubmitField()
-
-
 class ModerationSettingsForm(FlaskForm):
     hide_after_reports = IntegerField(
         _l("Hide an item automatically after this many open reports (0: never)"),

@@ -12,9 +12,10 @@ from flask_wtf import FlaskForm
 
 from participate.accounts.services import find_user
 from participate.core.access import current_actor, load, requires
+from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
 from participate.moderation import policy, services
-from participate.moderation.forms import BlockForm, ButtonForm, HideForm, ModerationSettingsForm
+from participate.moderation.forms import BlockForm, HideForm, ModerationSettingsForm
 from participate.moderation.reportables import Reportable, reportable
 from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section

@@ -60,12 +60,6 @@ class WithdrawForm(FlaskForm):
     submit = SubmitField(_l("Withdraw the proposal"))
 
 
-class ButtonForm(FlaskForm):
-    """A form that is only a button (support, follow): the CSRF token is all it carries."""
-
-    submit = SubmitField()
-
-
 DECISION_LABELS = {
     ProposalStatus.UNDER_REVIEW: _l("Under review"),
     ProposalStatus.FEASIBLE: _l("Feasible: it can go to the vote"),

@@ -21,6 +21,7 @@ from flask_login import login_required
 from participate.core.access import authorize, current_actor, load
 from participate.core.clock import today
 from participate.core.errors import PermissionDenied
+from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
 from participate.moderation import policy as moderation_policy
@@ -28,7 +29,7 @@ from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
 from participate.proposals import discussion, policy, services  # noqa: F401  (discussion registers the subject)
-from participate.proposals.forms import ButtonForm, ProposalForm, WithdrawForm
+from participate.proposals.forms import ProposalForm, WithdrawForm
 from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposal, ProposalStatus
 
 bp = Blueprint("proposals", __name__)

@@ -10,12 +10,6 @@ from wtforms.validators import InputRequired, Length
 from participate.results.models import TRACKING_LABELS
 
 
-class ButtonForm(FlaskForm):
-    """Only a button: the CSRF token is all it carries."""
-
-    submit = SubmitField()
-
-
 class TrackingForm(FlaskForm):
     status = RadioField(
         _l("Status"),

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
+from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
 from participate.extensions import db
 from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section
 from participate.processes.models import Process
 from participate.results import present, services
-from participate.results.forms import ButtonForm, MilestoneForm, TrackingForm
+from participate.results.forms import MilestoneForm, TrackingForm
 from participate.results.models import ProjectMilestone
 from participate.voting import services as voting
 
