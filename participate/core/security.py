@@ -1,9 +1,10 @@
 """Security headers on every response."""
 
 from functools import cache
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, make_response
 
 
 @cache
@@ -41,3 +42,11 @@ def register_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def no_store(body: Any, status: int = 200) -> Any:
+    """A response no cache keeps (receipts, voting codes, filled-in ballots): shown once, then gone."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, make_response, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
 from participate.core.clock import today
 from participate.core.errors import NotFound, ServiceError
+from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
 from participate.extensions import db
@@ -254,13 +255,6 @@ def _codes_page(process: Process, form: CodesForm) -> str:
     )
 
 
-def _no_store(response: Any) -> Any:
-    response = make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    return response
-
-
 @bp.get("/codes")
 def codes(process_id: int):
     process = _load(process_id)
@@ -283,7 +277,7 @@ def generate_codes(process_id: int):
         else:
             district = next((d.name for d in process.districts if d.id == form.district_id()), None)
             shown = [secrecy.shown_code(code) for code in plain]
-            return _no_store(
+            return no_store(
                 render_section(
                     process,
                     "vote",
@@ -305,7 +299,7 @@ def _can_run_kiosk(actor: Any, process: Process) -> bool:
 
 
 def _kiosk_page(process: Process, form: Any, **context: Any) -> Any:
-    return _no_store(
+    return no_store(
         render_section(
             process,
             "vote",

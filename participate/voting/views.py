@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from participate.core.access import authorize, current_actor
 from participate.core.clock import today
 from participate.core.errors import ServiceError
+from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt
 from participate.extensions import db, limiter
 from participate.processes import policy as process_policy
@@ -59,12 +60,6 @@ def _process(slug: str) -> Any:
     return authorize(find_by_slug(slug), see=process_policy.can_view)
 
 
-def _no_store(body: Any, status: int = 200) -> Any:
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _ballots(
     actor: Any, budgets: list[Any], values: Callable[[Any], Mapping[str, str]]
 ) -> list[BudgetBallot]:
@@ -101,7 +96,7 @@ def _read(ballots: list[BudgetBallot], data: Mapping[str, str]) -> dict[int, lis
 
 
 def _ballot_page(process: Any, form: BallotForm, ballots: list[BudgetBallot], status: int = 200) -> Any:
-    return _no_store(
+    return no_store(
         render_template(
             "voting/ballot.html",
             process=process,
@@ -152,7 +147,7 @@ def ballot(slug: str):
             "voting/review.html", process=process, form=form, ballots=ballots, carried=carried(data, ballots),
             ranked=BallotType.RANKED.value, points=BallotType.POINTS.value,
         )  # fmt: skip
-        return _no_store(page)
+        return no_store(page)
     receipts = attempt(
         lambda: [
             (b.budget, services.cast_ballot(actor, b.budget, choices[b.budget.id], on))
@@ -163,7 +158,7 @@ def ballot(slug: str):
     if isinstance(receipts, ServiceError):
         form.form_errors.append(receipts.message)
         return _ballot_page(process, form, ballots, 400)
-    return _no_store(render_template("voting/cast.html", process=process, receipts=receipts))
+    return no_store(render_template("voting/cast.html", process=process, receipts=receipts))
 
 
 def _named(check: services.ReceiptCheck) -> list[tuple[str, int | None]]:
@@ -193,4 +188,4 @@ def receipt(slug: str):
         and check.budget is not None
         and check.budget.ballot_type == BallotType.RANKED.value,
     )
-    return _no_store(page, 400 if form.errors else 200)
+    return no_store(page, 400 if form.errors else 200)
