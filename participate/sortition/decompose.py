@@ -3,12 +3,14 @@
 The LEXIMIN of the LP relaxation P of the type-count polytope (master.Relaxation.leximin) bounds the
 LEXIMIN over lotteries from above, level by level; a lottery whose expected counts equal that target is
 therefore the LEXIMIN. Such a lottery exists exactly when the target lies in H, the convex hull of the
-integer panels. On real pools it usually does, and finding it this way needs no master LP.
+integer panels. On pools of real size it usually does (on every pool of the bench), on pools of a dozen
+people often not; finding it this way needs no master LP.
 
 The walk (Carathéodory's proof, run on P): at a point x of the minimal face F of P containing x, take an
 integer panel v in F and move from v through x to the boundary of F (a ratio test). x is the mix of v and
 the new point, which lies in a smaller face, so after at most dim P + 1 steps the walk ends at an integer
-panel. Where P is wider than H the walk may leave H and reach a face without integer panels; it then backs
+panel. A panel of a face comes from a random vertex of the face when that is integral, else from a
+feasibility pump, else from a MIP (each cheaper way is kept only while it spares enough MIPs). Where P is wider than H the walk may leave H and reach a face without integer panels; it then backs
 up to an earlier point and decomposes that one by column generation over its face, whose free types are
 few (an LP with one row per free type). Backing up to the start and failing there proves nothing about H
 by itself: the caller then runs the general algorithm, seeded with the panels found here.
