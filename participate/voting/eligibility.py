@@ -385,13 +385,23 @@ def _holder_registration(entry_id: int) -> VoterRegistration | None:
     ).scalar_one_or_none()
 
 
+def _still_open(process: Process) -> tuple[Any, ...]:
+    return (
+        VerificationConflict.process_id == process.id,
+        VerificationConflict.status == ConflictStatus.OPEN.value,
+    )
+
+
+def open_conflict_count(process: Process) -> int:
+    """How many claims wait for staff (the Vote tab's overview: one query, not a view per claim)."""
+    query = select(func.count()).select_from(VerificationConflict).where(*_still_open(process))
+    return db.session.scalar(query) or 0
+
+
 def open_conflicts(process: Process) -> list[ConflictView]:
     conflicts = db.session.execute(
         select(VerificationConflict)
-        .where(
-            VerificationConflict.process_id == process.id,
-            VerificationConflict.status == ConflictStatus.OPEN.value,
-        )
+        .where(*_still_open(process))
         .order_by(VerificationConflict.created_at, VerificationConflict.id)
     ).scalars()
     views = []

@@ -87,7 +87,7 @@ def _overview(process: Process, form: VoteSettingsForm, delete: BudgetDeleteForm
         budgets=[(b, setup.budget_lock(b), services.turnout(b)) for b in budgets],
         census=eligibility.census_counts(process),
         registrations=setup.registrations_count(process),
-        conflicts=len(eligibility.open_conflicts(process)),
+        conflicts=eligibility.open_conflict_count(process),
         is_open=policy.is_open(process, settings, today()),
         **_labels(),
     )

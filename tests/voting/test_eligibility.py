@@ -233,8 +233,10 @@ def test_transfer_moves_the_entry_when_the_holder_has_not_voted(process):
     eligibility.verify_census(newcomer, process, "19800101-1234", 1980, ON)
     db.session.commit()
     (view,) = eligibility.open_conflicts(process)
+    assert eligibility.open_conflict_count(process) == 1
     eligibility.transfer_conflict(staff, process, view.conflict)
     db.session.commit()
+    assert eligibility.open_conflict_count(process) == 0
     assert services.registration_of(holder, process) is None
     moved = services.registration_of(newcomer, process)
     assert moved is not None and moved.district_id == _districts(process)["North"]
