@@ -73,6 +73,11 @@ class ChainReport:
         return self.first_broken_id is None
 
 
+def record_on_process(action: str, *, actor, process_id: Any, data: dict | None = None) -> AuditEntry:
+    """`record` for the many actions whose subject is a process."""
+    return record(action, actor=actor, subject_type="process", subject_id=process_id, data=data)
+
+
 def verify_chain(progress: Callable[[float, str], None] | None = None) -> ChainReport:
     total = db.session.scalar(select(func.count()).select_from(AuditEntry)) or 0
     expected_prev = GENESIS_HASH

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select, update
 
 from participate.accounts.models import User
-from participate.audit.services import record
+from participate.audit.services import record, record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
@@ -69,11 +69,10 @@ def set_hide_after(actor: User, process: Process, reports: int) -> ModerationSet
         db.session.add(settings)
     settings.hide_after_reports = reports
     db.session.flush()
-    record(
+    record_on_process(
         "moderation.settings_changed",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"hide_after_reports": reports},
     )
     return settings

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from participate.accounts.models import User
 from participate.accounts.services import find_user_by_email
-from participate.audit.services import record
+from participate.audit.services import record_on_process
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
@@ -110,11 +110,10 @@ def create_process(actor: User, data: ProcessInput) -> Process:
     )
     if not add_unique(process):
         raise Conflict(_("Another process was created with the same address at the same moment. Try again."))
-    record(
+    record_on_process(
         "process.created",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency},
     )
     return process
@@ -134,11 +133,10 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
     process.language = data.language
     db.session.flush()
     after = {"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency}
-    record(
+    record_on_process(
         "process.updated",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"before": before, "after": after},
     )
 
@@ -159,11 +157,10 @@ def set_districts(actor: User, process: Process, districts: list[DistrictInput])
     for d in districts:
         process.districts.append(District(name=d.name.strip(), budget_minor=d.budget_minor))
     db.session.flush()
-    record(
+    record_on_process(
         "process.districts_set",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"districts": [{"name": d.name.strip(), "budget_minor": d.budget_minor} for d in districts]},
     )
 
@@ -205,11 +202,10 @@ def set_schedule(
         raise ValidationFailed(
             _("These dates would move the process back from the %(phase)s phase.", phase=phase_label(before))
         )
-    record(
+    record_on_process(
         "process.schedule_set",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={
             "before": [[p, str(s), str(e)] for p, s, e in old],
             "after": [[w.phase.value, str(w.starts_on), str(w.ends_on)] for w in ordered],
@@ -223,11 +219,10 @@ def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date
     before = process.current_phase(on)
     process.advance_to(phase, on)
     db.session.flush()
-    record(
+    record_on_process(
         "process.phase_advanced",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"from": before.value if before else None, "to": Phase(phase).value},
     )
     publish("process.phase_changed", process=process, phase=Phase(phase))
@@ -239,11 +234,10 @@ def set_published(actor: User, process: Process, published: bool) -> None:
         raise ValidationFailed(_("Add at least one phase with dates before publishing."))
     process.published = published
     db.session.flush()
-    record(
+    record_on_process(
         "process.published" if published else "process.unpublished",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
     )
 
 
@@ -280,11 +274,10 @@ def grant_process_role(actor: User, process: Process, email: str, role: str) -> 
     if not add_unique(grant):
         raise Conflict(_("This role was granted at the same moment by someone else."))
     db.session.expire(process, ["roles"])
-    record(
+    record_on_process(
         "process.role_granted",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"user_id": user.id, "role": role},
     )
     return grant
@@ -298,11 +291,10 @@ def revoke_process_role(actor: User, process: Process, grant_id: int) -> User:
         raise Conflict(_("This role had already been removed."))
     process.roles.remove(grant)
     db.session.flush()
-    record(
+    record_on_process(
         "process.role_revoked",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"user_id": grant.user_id, "role": grant.role},
     )
     return grant.user

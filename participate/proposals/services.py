@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import BigInteger, Select, cast, delete, func, select, update
 
 from participate.accounts.models import User
-from participate.audit.services import record
+from participate.audit.services import record, record_on_process
 from participate.core.after_commit import after_commit
 from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -354,11 +354,10 @@ def set_proposal_settings(
     settings.supports_per_person = supports_per_person
     db.session.add(settings)
     db.session.flush()
-    record(
+    record_on_process(
         "proposal.settings_set",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"categories": names, "supports_per_person": supports_per_person},
     )
 

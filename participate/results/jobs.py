@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
 from participate.accounts.models import User
-from participate.audit.services import record
+from participate.audit.services import record_on_process
 from participate.core.after_commit import commit
 from participate.core.errors import ValidationFailed
 from participate.counting import RULES, CountingError, CountResult, count, satisfactions_for
@@ -98,6 +98,6 @@ def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
             "voters": len(exported.election.ballots),
             "ballots_sha256": exported.sha256,
         }
-    record("results.counted", actor=actor, subject_type="process", subject_id=process.id, data=summary)
+    record_on_process("results.counted", actor=actor, process_id=process.id, data=summary)
     commit()
     return {"process_id": process.id, "budgets": summary}

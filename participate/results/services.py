@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.accounts.models import User
-from participate.audit.services import record
+from participate.audit.services import record, record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.extensions import db
@@ -104,11 +104,10 @@ def publish(actor: User, process: Process) -> int:
         if result.status != ResultStatus.PUBLISHED.value:
             result.status = ResultStatus.PUBLISHED.value
             result.published_at = now
-    record(
+    record_on_process(
         "results.published",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={
             "budgets": {
                 str(b.id): {

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 
 from participate.accounts.models import User
 from participate.accounts.policy import participation_refusal
-from participate.audit.services import record
+from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
@@ -227,11 +227,10 @@ def import_census(actor: User, process: Process, raw: bytes, *, replace: bool, o
         for _line, digest, year, district_id in rows
     )
     db.session.flush()
-    record(
+    record_on_process(
         "vote.census_imported",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"mode": "replace" if replace else "add", "added": len(rows), "removed": removed},
     )
     return CensusReport(added=len(rows), removed=removed)
@@ -432,11 +431,10 @@ def _decide(
     conflict.status = status.value
     conflict.decided_at = utcnow()
     db.session.flush()
-    record(
+    record_on_process(
         f"vote.conflict_{status.value}",
         actor=actor,
-        subject_type="process",
-        subject_id=conflict.process_id,
+        process_id=conflict.process_id,
         data={"conflict_id": conflict.id, "census_entry_id": conflict.census_entry_id, **data},
     )
 

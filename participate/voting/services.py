@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from participate.accounts.models import User
-from participate.audit.services import record
+from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
@@ -268,11 +268,10 @@ def close_vote(actor: User | None, process: Process, *, scheduled: bool = False)
         raise Conflict(_("The vote is already closed."))
     settings.closed_at = utcnow()
     opened = open_ballot_box(process)
-    record(
+    record_on_process(
         "vote.closed",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"ballots": opened, "scheduled": scheduled},
     )
     return opened

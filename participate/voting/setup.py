@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, null, select
 
 from participate.accounts.models import User
-from participate.audit.services import record
+from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.unique import add_unique
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, rules_for, satisfactions_for
@@ -79,11 +79,10 @@ def save_settings(actor: User, process: Process, data: SettingsInput) -> VoteSet
     settings.district_scope = data.district_scope
     settings.min_age = data.min_age
     db.session.flush()
-    record(
+    record_on_process(
         "vote.settings_saved",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={
             "eligibility": data.eligibility,
             "district_scope": data.district_scope,
@@ -262,11 +261,10 @@ def add_budget(actor: User, process: Process, data: BudgetInput) -> VoteBudget:
     _fill(budget, checked)
     if not add_unique(budget):
         raise _name_taken()
-    record(
+    record_on_process(
         "vote.budget_added",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data=_audit_data(budget),
     )
     return budget
@@ -283,11 +281,10 @@ def update_budget(actor: User, budget: VoteBudget, data: BudgetInput) -> VoteBud
     # the same message instead of an IntegrityError.
     if not add_unique(budget):
         raise _name_taken()
-    record(
+    record_on_process(
         "vote.budget_changed",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data=_audit_data(budget),
     )
     return budget
@@ -303,7 +300,7 @@ def delete_budget(actor: User, budget: VoteBudget) -> str:
     data = _audit_data(budget)
     db.session.delete(budget)
     db.session.flush()
-    record("vote.budget_deleted", actor=actor, subject_type="process", subject_id=process.id, data=data)
+    record_on_process("vote.budget_deleted", actor=actor, process_id=process.id, data=data)
     return name
 
 
@@ -341,11 +338,10 @@ def generate_codes(
         for code in plain
     )
     db.session.flush()
-    record(
+    record_on_process(
         "vote.codes_generated",
         actor=actor,
-        subject_type="process",
-        subject_id=process.id,
+        process_id=process.id,
         data={"count": count, "district_id": district_id, "batch": batch},
     )
     return plain
