@@ -6,9 +6,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participate.accounts.models import User
 from participate.accounts.services import find_user_by_email
@@ -410,3 +411,17 @@ def next_step(process: Process, actor: User | None, on: date | None = None) -> N
         ends_on=window.ends_on,
         action=action,
     )
+
+
+def count_by_district(counted: Any, district_id: Any, *where: Any) -> list[tuple[str | None, int]]:
+    """How many rows of `counted`'s table (its id column) fall in each district, by district name; rows
+    with no district are counted under None. `district_id` is the table's district column."""
+    rows = db.session.execute(
+        select(District.name, func.count(counted))
+        .select_from(counted.class_)
+        .outerjoin(District, District.id == district_id)
+        .where(*where)
+        .group_by(District.name)
+        .order_by(District.name)
+    ).all()
+    return [(name, count) for name, count in rows]

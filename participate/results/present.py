@@ -8,11 +8,12 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from participate.core.money import format_money
 from participate.extensions import db
-from participate.processes.models import District, Process
+from participate.processes.models import Process
+from participate.processes.services import count_by_district
 from participate.proposals.models import Proposal
 from participate.results import services
 from participate.results.chart import Bar, bar_chart
@@ -58,14 +59,7 @@ def money_in_unit(result: BudgetResult, currency: str, locale: str) -> Any:
 
 
 def turnout_by_district(budget: VoteBudget) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        select(District.name, func.count(VoterRoll.id))
-        .select_from(VoterRoll)
-        .outerjoin(District, District.id == VoterRoll.district_id)
-        .where(VoterRoll.budget_id == budget.id)
-        .group_by(District.name)
-        .order_by(District.name)
-    ).all()
+    rows = count_by_district(VoterRoll.id, VoterRoll.district_id, VoterRoll.budget_id == budget.id)
     return [(name or _("No district"), n) for name, n in rows]
 
 

@@ -25,7 +25,8 @@ from participate.core.errors import Conflict, NotFound, PermissionDenied, Valida
 from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.extensions import db
-from participate.processes.models import District, Process
+from participate.processes.models import Process
+from participate.processes.services import count_by_district
 from participate.voting import policy, secrecy
 from participate.voting.models import (
     CensusEntry,
@@ -244,15 +245,9 @@ class CensusCounts:
 
 
 def census_counts(process: Process) -> CensusCounts:
-    rows = db.session.execute(
-        select(District.name, func.count(CensusEntry.id))
-        .select_from(CensusEntry)
-        .outerjoin(District, District.id == CensusEntry.district_id)
-        .where(CensusEntry.process_id == process.id)
-        .group_by(District.name)
-        .order_by(District.name)
-    ).all()
-    by_district: list[tuple[str | None, int]] = [(name, count) for name, count in rows]
+    by_district = count_by_district(
+        CensusEntry.id, CensusEntry.district_id, CensusEntry.process_id == process.id
+    )
     return CensusCounts(
         total=sum(count for _name, count in by_district),
         by_district=by_district,
