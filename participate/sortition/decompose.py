@@ -185,13 +185,18 @@ def _largest_step(faces: _Faces, rest: FloatArray, mass: float, v: IntArray) -> 
 
 
 def _repair(
-    faces: _Faces, rest: FloatArray, mass: float, columns: list[IntArray], deadline: float | None
+    faces: _Faces,
+    rest: FloatArray,
+    mass: float,
+    bounds: Bounds,
+    columns: list[IntArray],
+    deadline: float | None,
 ) -> tuple[list[IntArray], FloatArray] | None:
-    """Weights (summing to `mass`) over `columns` and new panels of rest's face that give `rest` exactly.
+    """Weights (summing to `mass`) over `columns` and new panels of rest's face (`bounds`) that give `rest`
+    exactly.
 
     Column generation on min sum|slack| s.t. sum_j λ_j v_j = rest on the face's free types, sum λ = mass.
     None when pricing proves the point is not in H (or at the round limit or deadline)."""
-    bounds = faces.face(rest, mass)
     free = np.flatnonzero(bounds[1] > bounds[0])
     f = len(free)
     columns = list(columns)
@@ -284,7 +289,7 @@ def _back_up(
         bounds = faces.face(point, point_mass)
         if int(np.sum(bounds[1] > bounds[0])) > REPAIR_TYPES:
             return False  # a repair this wide costs more than the general algorithm seeded with the walk
-        repaired = _repair(faces, point, point_mass, out.panels[start:], deadline)
+        repaired = _repair(faces, point, point_mass, bounds, out.panels[start:], deadline)
         if repaired is not None:
             columns, weights = repaired
             keep = weights > 0
