@@ -3,18 +3,12 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.axe_check import assert_accessible
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.xdist_group("e2e")
-WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-
-
-def assert_accessible(page):
-    results = Axe().run(page, options={"runOnly": WCAG_AA})
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 def test_a_report_reaches_the_moderators_who_hide_the_proposal(page, browser, live_server):

@@ -6,14 +6,12 @@ import random
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.axe_check import assert_accessible
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.xdist_group("e2e")
-WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
-axe = Axe()
 
 
 def _vote_with_ballots(app) -> tuple[int, str]:
@@ -44,12 +42,6 @@ def _vote_with_ballots(app) -> tuple[int, str]:
         return process.id, process.slug
 
 
-def _accessible(page) -> None:
-    page.wait_for_load_state("load")  # after a click, the new page and its stylesheet
-    results = axe.run(page, options={"runOnly": WCAG_AA})
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
-
-
 def test_close_count_publish_and_read_the_results(page, live_server):
     process_id, slug = _vote_with_ballots(live_server)
     page.goto(f"/processes/{slug}/results")
@@ -57,18 +49,18 @@ def test_close_count_publish_and_read_the_results(page, live_server):
 
     log_in(page, "admin@demo.participate.example")
     page.goto(f"/manage/processes/{process_id}/results")
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Close the vote and count").click()
     expect(page).to_have_url(re.compile(r"/jobs/\d+"))
     page.goto(f"/manage/processes/{process_id}/results")
     assert page.get_by_role("button", name="Count again").is_visible()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("button", name="Publish results").click()
     expect(page.get_by_text("The results are published.")).to_be_visible()
 
     page.goto(f"/processes/{slug}/results")
     assert page.get_by_role("heading", name="Funded proposals", exact=True).is_visible()
     assert page.get_by_role("img", name="Support per proposal in City-wide").is_visible()
-    _accessible(page)
+    assert_accessible(page)
     page.get_by_role("link", name="Every ballot with its receipt").click()
-    _accessible(page)
+    assert_accessible(page)

@@ -4,22 +4,15 @@ vote and checks the new receipt — in the browser, checked with axe."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.axe_check import assert_accessible
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.xdist_group("e2e")
-WCAG_AA = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}
 RESIDENT = "resident@demo.participate.example"
 # In the demo census and held by no account (participate/voting/demo.py, README).
 IDENTITY, BIRTH_YEAR = "19900101-1234", "1990"
-
-
-def assert_accessible(page):
-    page.wait_for_load_state("load")
-    results = Axe().run(page, options={"runOnly": WCAG_AA})
-    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
 @pytest.fixture
