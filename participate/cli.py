@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from typing import TYPE_CHECKING
 
 import click
@@ -53,7 +54,28 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, help="participate: count participatory budgets and select citizen panels.")
 def main() -> None:
-    """Entry point of the `participate` console script."""
+    """The `participate` command group (the console script runs it through `console_script`)."""
+
+
+def console_script() -> None:
+    """Entry point of the `participate` console script: runs `main`, writes out what it printed, and ends the
+    process without tearing the interpreter down. Freeing a count's hundreds of thousands of small objects one
+    by one costs a one-off Warsaw count 0.03-0.04 s, a tenth of its time, for memory the process returns
+    anyway. Nothing of ours runs at exit."""
+    try:
+        main()
+        code: int | str | None = 0
+    except SystemExit as exc:  # click's standalone mode always ends this way
+        code = exc.code
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # e.g. a closed pipe: the answer did not arrive
+        code = code or 1
+    os._exit(code or 0)
 
 
 def register_app_commands(app: Flask) -> None:

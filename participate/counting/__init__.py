@@ -20,7 +20,7 @@ web layer may offer. The contract (names, JSON, explanations) is ../shared/docs/
 
 from .engine import CountResult, count
 from .errors import CountingError, DeadlineReached, PabulibFormatError, UnsupportedOptionError
-from .model import Ballot, Election, Project
+from .model import Ballot, Ballots, Election, Project
 from .pabulib import election_to_pabulib, make_election, parse_pabulib, read_pabulib, write_pabulib
 from .progress import Progress
 from .registry import COMPLETIONS, RULES, SATISFACTIONS, default_satisfaction, rules_for, satisfactions_for
@@ -30,6 +30,7 @@ __all__ = [
     "RULES",
     "SATISFACTIONS",
     "Ballot",
+    "Ballots",
     "CountResult",
     "CountingError",
     "DeadlineReached",

@@ -11,15 +11,14 @@ import csv
 import dataclasses
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from operator import attrgetter
 from pathlib import Path
 from typing import ClassVar, cast
 
 from .errors import PabulibFormatError
 from .memory import collector_paused
-from .model import APPROVAL_TYPES, CARDINAL_TYPES, VOTE_TYPES, Ballot, Election, Points, Project
+from .model import APPROVAL_TYPES, CARDINAL_TYPES, VOTE_TYPES, Ballot, Ballots, Election, Points, Project
 from .plain_votes import plain_ballots
 
 SECTIONS = ("meta", "projects", "votes")
@@ -130,8 +129,9 @@ class _Parser:
         self.vote_columns: list[str] = []
         self.projects: list[Project] = []
         self.project_index: dict[str, Project] = {}
-        self.ballots: list[Ballot] = []
-        self.ballot_lines: list[int] = []
+        self.ballots: list[Ballot] = []  # row by row
+        self.bulk: Ballots | None = None  # or all at once (add_plain_ballots)
+        self.ballot_lines: Sequence[int] = []
         self.seen_sections: list[str] = []
         self.section = ""
         self.header: list[str] | None = None
@@ -140,7 +140,7 @@ class _Parser:
         self.voter_ids: set[str] = set()
 
     def expects_first_ballot(self) -> bool:
-        return self.section == "votes" and not self.header_pending and not self.ballots
+        return self.section == "votes" and not self.header_pending and not self.ballots and self.bulk is None
 
     def add_plain_ballots(self, body: str, *, first_line: int) -> bool:
         """Add every ballot of a VOTES body that needs no csv quoting and no checks beyond the bulk ones;
@@ -149,7 +149,7 @@ class _Parser:
         plain = plain_ballots(body, first_line, self.header, self.vote_type, self.project_index)
         if plain is None:
             return False
-        self.ballots, self.ballot_lines = plain
+        self.bulk, self.ballot_lines = plain
         return True
 
     def feed(self, line: int, row: list[str]) -> None:
@@ -237,6 +237,7 @@ class _Parser:
                 raise PabulibFormatError(f"voter {voter_id} voted twice", line)
             self.voter_ids.add(voter_id)
         self.ballots.append(_ballot(cells, voter_id, self.vote_type, self.project_index, line))
+        assert isinstance(self.ballot_lines, list)
         self.ballot_lines.append(line)
 
     def finish(self, strict: bool) -> Election:
@@ -248,7 +249,7 @@ class _Parser:
         election = Election(
             meta=self.meta,
             projects=tuple(self.projects),
-            ballots=tuple(self.ballots),
+            ballots=self.bulk if self.bulk is not None else Ballots.of(self.ballots),
             project_columns=tuple(self.project_columns),
             vote_columns=tuple(self.vote_columns),
         )
@@ -332,7 +333,7 @@ def check_election(
     election: Election,
     *,
     meta_lines: dict[str, int] | None = None,
-    ballot_lines: list[int] | None = None,
+    ballot_lines: Sequence[int] | None = None,
     strict: bool = True,
 ) -> list[str]:
     """Check counts (num_projects, num_votes) and the ballot constraints declared in META.
@@ -360,7 +361,7 @@ def check_election(
     approval_like = election.vote_type in APPROVAL_TYPES
     # Real files mostly declare length limits only: checked for all ballots at once, and ballot by ballot
     # (for the messages, which name each ballot's line) only if some ballot breaks them.
-    if limits.only_lengths() and limits.lengths_allowed(list(map(len, map(_projects, election.ballots)))):
+    if limits.only_lengths() and limits.lengths_allowed(list(map(len, election.ballots.projects))):
         return warnings
     for index, ballot in enumerate(election.ballots):
         line = ballot_lines[index] if ballot_lines else None
@@ -370,9 +371,6 @@ def check_election(
                 raise PabulibFormatError(message, line)
             warnings.append(str(PabulibFormatError(message, line)))
     return warnings
-
-
-_projects = attrgetter("projects")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -515,7 +513,7 @@ def make_election(
     return Election(
         meta=full_meta,
         projects=tuple(Project(pid, cost) for pid, cost in projects),
-        ballots=tuple(made),
+        ballots=Ballots.of(made),
         project_columns=("project_id", "cost"),
         vote_columns=("voter_id", "vote", "points") if cardinal else ("voter_id", "vote"),
     )

@@ -9,10 +9,9 @@ whichever path it would have taken.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from itertools import repeat
 
-from .model import CARDINAL_TYPES, Ballot, Project, ballots_in_bulk
+from .model import CARDINAL_TYPES, Ballots, Project
 
 _SECTION_NAMES = frozenset(("meta", "projects", "votes"))
 # every character str.strip() removes except the line feed (all of them are below U+3001)
@@ -21,7 +20,7 @@ _SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace() and c != "\n")
 
 def plain_ballots(
     body: str, first_line: int, header: list[str], vote_type: str, projects: dict[str, Project]
-) -> tuple[list[Ballot], list[int]] | None:
+) -> tuple[Ballots, range] | None:
     """The ballots of a VOTES body (the text after its header, whose first line is `first_line` of the
     file) and the line of each, or None if the body needs the row-by-row reader."""
     if vote_type in CARDINAL_TYPES or '"' in body or "\0" in body:
@@ -37,7 +36,7 @@ def plain_ballots(
     if lines and lines[-1] == "":
         lines.pop()
     if not lines:
-        return [], []
+        return Ballots([], []), range(0)
     width = len(header)
     if "" in lines or ";" * (width - 1) in lines:
         return None  # blank rows are skipped by the row-by-row reader
@@ -55,8 +54,7 @@ def plain_ballots(
         voter_ids = [str(i) for i in range(len(lines))]
     elif "" in voter_ids or len(set(voter_ids)) != len(voter_ids):
         return None
-    ballots = ballots_in_bulk(voter_ids, ballot_ids, _fields(columns, len(lines)))
-    return ballots, list(range(first_line, first_line + len(lines)))
+    return Ballots(voter_ids, ballot_ids, columns), range(first_line, first_line + len(lines))
 
 
 def _untrimmed(body: str, space: str) -> bool:
@@ -71,24 +69,25 @@ def _untrimmed(body: str, space: str) -> bool:
 def _ballot_ids(
     votes: list[str], vote_type: str, projects: dict[str, Project], spaces: list[str]
 ) -> list[tuple[str, ...]] | None:
-    """The project ids of each vote cell, or None unless every id is known and listed once per ballot."""
-    joined = ",".join(filter(None, votes))
-    if any(c in joined for c in spaces):
+    """The project ids of each vote cell, or None unless every id is known and listed once per ballot.
+
+    Each distinct cell is split and checked once (Kraków's 42,280 ballots hold 22,899 distinct ones), equal
+    ballots share one tuple, and every id in them is the project's own id string: looking it up is the check
+    that it is known, and it spares a new string for each of a file's 300,000 votes."""
+    distinct = list(dict.fromkeys(votes))
+    if any(c in ",".join(distinct) for c in spaces):
         return None
-    named = list(map(tuple, map(str.split, votes, repeat(","))))
-    if "" in votes:
-        named = [ids if ids != ("",) else () for ids in named]
-    if joined and not set(joined.split(",")) <= projects.keys():
+    own_id = {pid: pid for pid in projects}.__getitem__
+    cells = [cell for cell in distinct if cell]  # an empty cell is an empty ballot
+    try:
+        named = list(map(tuple, map(map, repeat(own_id), map(str.split, cells, repeat(",")))))
+    except KeyError:
         return None  # an unknown or empty project id
     if list(map(len, map(set, named))) != list(map(len, named)):
         return None  # a project twice on one ballot
     if vote_type == "choose-1" and max(map(len, named), default=0) > 1:
         return None
-    return named
-
-
-def _fields(columns: dict[str, list[str]], rows: int) -> Iterator[dict[str, str]]:
-    """The other columns of each row as a dict (one new dict per ballot), as the row-by-row reader keeps them."""
-    if not columns:
-        return ({} for _ in range(rows))
-    return map(dict, map(zip, repeat(list(columns)), zip(*columns.values(), strict=True)))
+    tuples = dict(zip(cells, named, strict=True))
+    if len(cells) < len(distinct):
+        tuples[""] = ()
+    return list(map(tuples.__getitem__, votes))

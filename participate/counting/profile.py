@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
-from operator import attrgetter
 
 import numpy as np
 
@@ -78,7 +77,7 @@ def _merge_identical_ballots(
                 weights[g] += 1
         return group_ballots, weights, group_points
     # counting equal tuples runs in C; only the distinct ones are looked at one by one
-    rankings = Counter(map(attrgetter("projects"), election.ballots))
+    rankings = Counter(election.ballots.projects)
     return list(rankings), list(rankings.values()), [None] * len(rankings)
 
 

@@ -85,7 +85,7 @@ def points_k(election: Election) -> int:
     """K of the `points` measure: META max_length if present, else the longest ballot."""
     if election.max_length is not None:
         return election.max_length
-    return max((len(b.projects) for b in election.ballots), default=0)
+    return max(map(len, election.ballots.projects), default=0)
 
 
 def __getattr__(name: str) -> Any:

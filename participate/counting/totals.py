@@ -13,12 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain, count, repeat
-from operator import attrgetter
 
 from .model import CARDINAL_TYPES, Election, Points
 from .satisfaction import check_satisfaction, points_k
-
-_projects = attrgetter("projects")
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,7 @@ def project_totals(election: Election, sat: str) -> ProjectTotals:
     check_satisfaction(sat, election.vote_type)
     ids = election.project_ids
     costs = tuple(p.cost for p in election.projects)
-    rankings = list(map(_projects, election.ballots))
+    rankings = election.ballots.projects
     approvals = Counter(chain.from_iterable(rankings))  # voters naming each project
     if election.vote_type in CARDINAL_TYPES:
         points = _points_given(election)

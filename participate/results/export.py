@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from participate.core.money import minor_units_per_major
-from participate.counting import Ballot, Election, Project, election_to_pabulib
+from participate.counting import Ballot, Ballots, Election, Project, election_to_pabulib
 from participate.voting import services as voting
 from participate.voting.models import BallotType, VoteBudget
 
@@ -90,7 +90,7 @@ def export_budget(budget: VoteBudget) -> Export:
     election = Election(
         meta=meta,
         projects=tuple(Project(str(p.id), p.effective_cost // factor, {"name": p.title}) for p in proposals),
-        ballots=tuple(ballots),
+        ballots=Ballots.of(ballots),
         project_columns=("project_id", "cost", "name"),
         vote_columns=("voter_id", "vote", "points") if points else ("voter_id", "vote"),
     )

@@ -121,6 +121,26 @@ def test_ballots_made_in_bulk_are_ballots():
         made[0].voter_id = "v3"  # type: ignore[misc]
 
 
+def test_a_read_and_a_count_make_no_ballot_objects_until_asked(monkeypatch):
+    import pickle
+
+    from participate.counting import Ballot, count
+
+    election = parse_pabulib(PLAIN)
+    assert election.ballots.projects == [("1", "2"), ("3",), (), ("2", "3")]
+    assert count(election, rule="greedy").selected and count(election, rule="mes").selected
+    assert election.ballots._made is None  # the count read the projects column only
+    copy = pickle.loads(pickle.dumps(election))
+    assert election.ballots[1] == Ballot("v2", ("3",), None, {"age": "41", "district": "South East"})
+    assert election.ballots[-1].fields == {"age": "", "district": "North"}
+    assert len(election.ballots) == 4 and list(election.ballots)[0].voter_id == "v1"
+    assert election.ballots == tuple(election.ballots) and election.ballots == list(election.ballots)
+    assert copy.ballots == election.ballots
+    assert election.ballots != tuple(election.ballots)[:3]
+    monkeypatch.setattr(reader, "plain_ballots", lambda *args: None)
+    assert parse_pabulib(PLAIN) == election
+
+
 LIMITS = {  # with min_length 2, voter v2 (one project) breaks it in every case
     "one ballot too short": "",
     "longer than max_length": "v2;3,1,2;41;South East",
