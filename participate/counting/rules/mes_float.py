@@ -57,10 +57,11 @@ def _rho_float(
     sat = q.sat_f if q.uniform_sat is None else q.uniform_sat
     for _ in range(60):
         capped = bud < rho * sat
-        if not np.count_nonzero(capped):  # then nobody is capped at the price either
+        capped_sat = float(dot(q.weighted_sat_f, capped))  # > 0 exactly when some supporter is capped
+        if not capped_sat:  # then nobody is capped at the price either
             return uncapped_price, CERT * (q.cost + scale_money) / s, capped, bud
         x = float(dot(money, capped))
-        s = q.weighted_sat_total - float(dot(q.weighted_sat_f, capped))
+        s = q.weighted_sat_total - capped_sat
         new = (q.cost - x) / s
         err = CERT * (q.cost + x + scale_money) / s
         if new <= rho:

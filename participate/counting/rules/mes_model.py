@@ -20,10 +20,16 @@ MARGIN = 1e-9  # relative error margin of the add1 jump's inequalities
 CERT = 1e-8  # relative tolerance of the certified float runs of add1
 
 
+try:  # einsum's Python wrapper costs as much as a short product itself, and add1 makes 60,000 of them
+    from numpy._core.multiarray import c_einsum as _einsum
+except ImportError:  # pragma: no cover - another numpy's layout
+    _einsum = np.einsum
+
+
 def dot(a: Vector, b: Vector) -> Any:
     """Dot product without BLAS: multi-threaded BLAS on many short vectors is several times slower on a busy
     machine, and integer inputs stay exact."""
-    return np.einsum("i,i->", a, b)
+    return _einsum("i,i->", a, b)
 
 
 class MesPayment(NamedTuple):  # a large election has thousands: a tuple is much quicker to make
