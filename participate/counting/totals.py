@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import chain, count, repeat
+from itertools import chain, zip_longest
 
 from .model import CARDINAL_TYPES, Election, Points
 from .satisfaction import check_satisfaction, points_k
@@ -40,13 +40,14 @@ def project_totals(election: Election, sat: str) -> ProjectTotals:
     ids = election.project_ids
     costs = tuple(p.cost for p in election.projects)
     rankings = election.ballots.projects
-    approvals = Counter(chain.from_iterable(rankings))  # voters naming each project
+    at_position = _counts_at_positions(rankings)
+    approvals = sum(at_position, Counter[str]())  # voters naming each project
     if election.vote_type in CARDINAL_TYPES:
         points = _points_given(election)
         points_total: tuple[int | Fraction, ...] = tuple(points.get(pid, 0) for pid in ids)
     else:
         points_total = tuple(approvals.get(pid, 0) for pid in ids)
-    by_project = _by_project(election, sat, rankings, approvals)
+    by_project = _by_project(election, sat, rankings, approvals, at_position)
     totals = tuple(_whole(by_project.get(pid, 0)) for pid in ids)
     if sat in ("cost", "cost-points", "cost-additive"):
         totals = tuple(cost * total for cost, total in zip(costs, totals, strict=True))
@@ -54,7 +55,11 @@ def project_totals(election: Election, sat: str) -> ProjectTotals:
 
 
 def _by_project(
-    election: Election, sat: str, rankings: list[tuple[str, ...]], approvals: Counter[str]
+    election: Election,
+    sat: str,
+    rankings: list[tuple[str, ...]],
+    approvals: Counter[str],
+    at_position: list[Counter[str]],
 ) -> dict[str, Points]:
     """Each project's total of the measure's per-ballot value, before multiplying by its cost."""
     if sat in ("cost", "cardinality"):
@@ -65,7 +70,20 @@ def _by_project(
         descending = (range(n - 1, -1, -1) for n in map(len, rankings))
         return _weighted(chain.from_iterable(map(zip, rankings, descending)))
     k = points_k(election)  # points, cost-points: K - position
-    return _weighted(chain.from_iterable(map(zip, rankings, map(count, repeat(k), repeat(-1)))))
+    sums: dict[str, Points] = {}
+    for position, counts in enumerate(at_position):
+        for pid, n in counts.items():
+            sums[pid] = sums.get(pid, 0) + (k - position) * n
+    return sums
+
+
+def _counts_at_positions(rankings: list[tuple[str, ...]]) -> list[Counter[str]]:
+    """How many ballots name each project first, second, ...: counted in C, column by column (a ballot is a
+    few positions long, a file tens of thousands of ballots)."""
+    at_position = [Counter(column) for column in zip_longest(*rankings)]
+    for counts in at_position:
+        counts.pop(None, None)  # past the end of a shorter ballot
+    return at_position
 
 
 def _weighted(pairs: Iterable[tuple[str, int]]) -> dict[str, Points]:
