@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -43,12 +44,27 @@ class BudgetView:
     rows: list[Row]
     funded: list[Row]
     intro: list[str]
-    chart: Any
     support_label: str
     only_rule: list[Proposal]
     only_greedy: list[Proposal]
-    turnout: list[tuple[str, int]]
-    total_voters: int
+
+    # Only the page shows these: the downloads and the API build the same view without the chart's SVG
+    # and the turnout queries.
+    @cached_property
+    def chart(self) -> Any:
+        return bar_chart(
+            [Bar(r.proposal.title, r.support, r.funded) for r in self.rows],
+            chart_id=f"chart-{self.budget.id}",
+            title=_("Support per proposal in %(budget)s", budget=self.budget.name),
+        )
+
+    @cached_property
+    def turnout(self) -> list[tuple[str, int]]:
+        return turnout_by_district(self.budget)
+
+    @cached_property
+    def total_voters(self) -> int:
+        return voting.turnout(self.budget)
 
 
 def money_in_unit(result: BudgetResult, currency: str, locale: str) -> Any:
@@ -97,18 +113,11 @@ def budget_view(budget: VoteBudget, result: BudgetResult, locale: str) -> Budget
         rows=rows,
         funded=funded,
         intro=intro,
-        chart=bar_chart(
-            [Bar(r.proposal.title, r.support, r.funded) for r in rows],
-            chart_id=f"chart-{budget.id}",
-            title=_("Support per proposal in %(budget)s", budget=budget.name),
-        ),
         support_label=support_label,
         only_rule=[proposals[int(pid)] for pid in comparison.get("only_rule", []) if int(pid) in proposals],
         only_greedy=[
             proposals[int(pid)] for pid in comparison.get("only_greedy", []) if int(pid) in proposals
         ],
-        turnout=turnout_by_district(budget),
-        total_voters=voting.turnout(budget),
     )
 
 

@@ -153,7 +153,7 @@ def test_staff_close_count_and_publish_through_the_results_tab(app, as_user):
     assert "See the results" in client.get(f"/processes/{process.slug}").get_data(as_text=True)
 
 
-def test_public_page_chart_table_downloads_and_bulletin(app, client):
+def test_public_page_chart_table_downloads_and_bulletin(app, client, monkeypatch):
     process, budget, proposals = _vote(n_voters=30, n_proposals=5)
     staff, _job = _count(process)
     services.publish(staff, process)
@@ -174,6 +174,15 @@ def test_public_page_chart_table_downloads_and_bulletin(app, client):
     engine_texts = [i["text"] for i in result.explanation["funded"] + result.explanation["not_funded"]]
     assert engine_texts and not [t for t in engine_texts if t in page]  # the engine's English is never shown
 
+    from participate.results import present
+
+    with monkeypatch.context() as patch:  # the downloads and the API draw no chart and count no turnout
+        for unused in ("bar_chart", "turnout_by_district"):
+            patch.setattr(present, unused, lambda *a, **k: pytest.fail("built for a download"))
+        patch.setattr(present.voting, "turnout", lambda *a, **k: pytest.fail("built for a download"))
+        for url in (f"/processes/{process.slug}/results/{budget.id}/results.csv",
+                    f"/processes/{process.slug}/results.json", f"/api/v1/processes/{process.id}/results"):  # fmt: skip
+            assert client.get(url).status_code == 200, url
     rows = list(
         csv.reader(
             io.StringIO(
