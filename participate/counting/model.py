@@ -78,7 +78,7 @@ class Ballots(Sequence[Ballot]):
         fields: dict[str, list[str]] | None = None,
     ) -> None:
         self.projects = projects
-        self._voter_ids: list[str] | None = voter_ids
+        self._voter_ids = voter_ids
         self._fields = fields or {}
         self._made: tuple[Ballot, ...] | None = None
 
@@ -87,22 +87,21 @@ class Ballots(Sequence[Ballot]):
         if isinstance(ballots, Ballots):
             return ballots
         made = tuple(ballots)
-        self = cls([], [b.projects for b in made])
-        self._voter_ids, self._made = None, made
+        self = cls([b.voter_id for b in made], [b.projects for b in made])
+        self._made = made
         return self
 
     def _ballots(self) -> tuple[Ballot, ...]:
-        if self._made is None:
-            assert self._voter_ids is not None
+        made = self._made
+        if made is None:  # two threads may both get here: each makes equal ballots, and either set is kept
             fields = self._fields
             rows = (
                 map(dict, map(zip, repeat(list(fields)), zip(*fields.values(), strict=True)))
                 if fields
                 else ({} for _ in self.projects)
             )
-            self._made = tuple(ballots_in_bulk(self._voter_ids, self.projects, rows))
-            self._voter_ids, self._fields = None, {}
-        return self._made
+            made = self._made = tuple(ballots_in_bulk(self._voter_ids, self.projects, rows))
+        return made
 
     def __len__(self) -> int:
         return len(self.projects)
