@@ -17,6 +17,7 @@ from participate.processes.models import Phase, Process
 from participate.proposals.models import Proposal
 from participate.voting import secrecy, services
 from participate.voting.models import (
+    CensusCheckIn,
     CensusEntry,
     SealedBallot,
     VoteBudget,
@@ -28,6 +29,8 @@ from participate.voting.models import (
 VOTERS_IN_CLOSED_VOTE = 2400
 # Identity numbers in the demo census that no account holds yet: README offers one to try verification.
 SPARE_IDENTITIES = ("19900101-1234", "20050615-4321")
+# Residents of the census without an account whom staff checked in at a polling station to vote on paper.
+PAPER_VOTERS = ("19580214-3312", "19711030-2468", "19830707-9753")
 
 
 def seed_votes(staff: User, residents: list[User], demo_resident: User, password_hash: str) -> list[Process]:
@@ -52,6 +55,7 @@ def seed_votes(staff: User, residents: list[User], demo_resident: User, password
             _register(process, voters, rng)
             # Most demo residents have voted; the demo resident has not, so they can try it.
             _cast_in_bulk(process, budgets, residents[: len(residents) * 2 // 3], rng)
+            _check_in_paper_voters(process)
     db.session.flush()
     return closed
 
@@ -90,6 +94,21 @@ def _census(process: Process, people: list[User], rng: random.Random) -> None:
                 district_id=districts[n % len(districts)],
             )
         )
+
+
+def _check_in_paper_voters(process: Process) -> None:
+    """The kiosk's poll book: census entries of people checked in to vote on paper (no account, no code)."""
+    districts: list[int | None] = [d.id for d in process.districts] or [None]
+    for n, identity in enumerate(PAPER_VOTERS):
+        entry = CensusEntry(
+            process_id=process.id,
+            identity_hash=secrecy.census_hash(identity),
+            birth_year=int(identity[:4]),
+            district_id=districts[n % len(districts)],
+        )
+        db.session.add(entry)
+        db.session.flush()
+        db.session.add(CensusCheckIn(process_id=process.id, census_entry_id=entry.id))
 
 
 def _crowd(process: Process, size: int, password_hash: str, rng: random.Random) -> list[User]:

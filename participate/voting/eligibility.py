@@ -292,16 +292,9 @@ def _already_registered() -> Conflict:
     return Conflict(_("You are already registered to vote in this process."))
 
 
-def verify_census(actor: User, process: Process, identity: str, birth_year: int, on: date) -> Verification:
-    """Match the resident against the census; on success they are registered with the entry's district.
-    An entry another account holds opens (once) a conflict for staff instead."""
-    _refuse(verification_refusal(actor, process))
-    settings = settings_of(process)
-    assert settings is not None
-    if settings.eligibility != Eligibility.CENSUS.value:
-        raise ValidationFailed(_("This process does not check the census: choose your district instead."))
-    if registration_of(actor, process) is not None:
-        raise _already_registered()
+def census_entry_of(process: Process, identity: str, birth_year: int) -> CensusEntry:
+    """The census entry with this identity number and birth year; an unknown number and a wrong year get
+    the same refusal."""
     normalised = secrecy.normalise_identity(identity)
     entry = (
         db.session.execute(
@@ -315,6 +308,20 @@ def verify_census(actor: User, process: Process, identity: str, birth_year: int,
     )
     if entry is None or entry.birth_year != birth_year:
         raise _no_match()
+    return entry
+
+
+def verify_census(actor: User, process: Process, identity: str, birth_year: int, on: date) -> Verification:
+    """Match the resident against the census; on success they are registered with the entry's district.
+    An entry another account holds opens (once) a conflict for staff instead."""
+    _refuse(verification_refusal(actor, process))
+    settings = settings_of(process)
+    assert settings is not None
+    if settings.eligibility != Eligibility.CENSUS.value:
+        raise ValidationFailed(_("This process does not check the census: choose your district instead."))
+    if registration_of(actor, process) is not None:
+        raise _already_registered()
+    entry = census_entry_of(process, identity, birth_year)
     if settings.min_age is not None and on.year - entry.birth_year < settings.min_age:
         raise ValidationFailed(
             _(

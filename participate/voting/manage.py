@@ -19,7 +19,7 @@ from participate.extensions import db
 from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section
 from participate.processes.models import Process
-from participate.voting import eligibility, policy, secrecy, services, setup
+from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
 from participate.voting.manage_forms import (
     COMPLETION_LABELS,
     ELIGIBILITY_LABELS,
@@ -29,6 +29,7 @@ from participate.voting.manage_forms import (
     BudgetDeleteForm,
     BudgetForm,
     CensusForm,
+    CheckInForm,
     ChoiceError,
     CodesForm,
     ConflictActionForm,
@@ -298,7 +299,8 @@ def _can_run_kiosk(actor: Any, process: Process) -> bool:
     return policy.can_run_kiosk(actor, process)
 
 
-def _kiosk_page(process: Process, form: Any, **context: Any) -> Any:
+def _kiosk_page(process: Process, form: Any, check_in: CheckInForm | None = None, **context: Any) -> Any:
+    poll = poll_book.uses_poll_book(process)
     return no_store(
         render_section(
             process,
@@ -306,6 +308,8 @@ def _kiosk_page(process: Process, form: Any, **context: Any) -> Any:
             "voting/manage/kiosk.html",
             form=form,
             refusal=policy.closed_refusal(process, services.settings_of(process), today()),
+            check_in=(check_in or CheckInForm(formdata=None, prefix=CheckInForm.PREFIX)) if poll else None,
+            checked_in=poll_book.checked_in_count(process) if poll else 0,
             **context,
         )
     )
@@ -346,6 +350,24 @@ def kiosk(process_id: int):
         return _kiosk_page(process, form), 400
     status = 400 if form.is_submitted() else 200
     return _kiosk_page(process, form), status
+
+
+@bp.post("/kiosk/check-in")
+def kiosk_check_in(process_id: int):
+    """Census processes: check the resident in, then hand them a voting code from the pile."""
+    process = _load(process_id, act=_can_run_kiosk)
+    form = CheckInForm(prefix=CheckInForm.PREFIX)
+    actor = current_actor()
+    return run_form(
+        form,
+        lambda: poll_book.check_in(actor, process, form.identity_number.data, form.birth_year.data, today()),
+        done=lambda _row: (
+            _("Checked in. Hand the resident a voting code from the pile."),
+            _to("kiosk", process),
+        ),
+        render=lambda: _kiosk_page(process, KioskCodeForm(formdata=None), check_in=form),
+        error_field=lambda _error: form.identity_number,
+    )
 
 
 @bp.post("/kiosk/cast")

@@ -211,6 +211,13 @@ class CensusVerifyForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class CheckInForm(CensusVerifyForm):
+    """Staff check a resident in for paper voting with the identity number and birth year they show."""
+
+    PREFIX = "checkin"  # its fields sit on the kiosk page beside the code form's
+    submit = SubmitField(_l("Check in"))
+
+
 class AccountVerifyForm(FlaskForm):
     district = SelectField(_l("Your district"))
     submit = SubmitField(_l("Confirm"))

@@ -184,6 +184,19 @@ class VerificationConflict(Model):
     census_entry: Mapped[CensusEntry] = relationship()
 
 
+class CensusCheckIn(Model):
+    """The poll book of paper voting: staff checked this census entry's person in before handing them a
+    voting code from the pile. Once per entry (a constraint). No time and no link to a code or a ballot,
+    so the codes stay anonymous."""
+
+    __tablename__ = "census_check_in"
+    __table_args__ = (UniqueConstraint("census_entry_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
+    census_entry_id: Mapped[int] = mapped_column(ForeignKey("census_entry.id", ondelete="CASCADE"))
+
+
 class VotingCode(Model):
     """A one-time code for paper or in-person voting. Only its keyed hash is kept; the code itself is on
     the printed sheet. It is spent by the voter_roll rows it writes (unique per budget and code)."""

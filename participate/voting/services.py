@@ -30,6 +30,7 @@ from participate.voting import policy, secrecy
 from participate.voting.models import (
     Ballot,
     BallotType,
+    CensusCheckIn,
     DistrictScope,
     SealedBallot,
     VoteBudget,
@@ -81,6 +82,17 @@ def registration_of(user: User | None, process: Process) -> VoterRegistration | 
             VoterRegistration.process_id == process.id, VoterRegistration.user_id == user.id
         )
     ).scalar_one_or_none()
+
+
+def paper_vote_refusal(registration: VoterRegistration) -> str | None:
+    """Why this resident cannot vote online: staff checked them in to vote on paper (None if they can)."""
+    entry_id = registration.census_entry_id
+    if entry_id is None:
+        return None
+    query = select(CensusCheckIn.id).where(CensusCheckIn.census_entry_id == entry_id)
+    if db.session.execute(query).first() is None:
+        return None
+    return _("You were checked in to vote on paper at a polling station, so you cannot also vote online.")
 
 
 def budgets_for_district(process: Process, district_id: int | None) -> list[VoteBudget]:
@@ -191,6 +203,10 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
     registration = registration_of(actor, process)
     if registration is None:
         raise PermissionDenied(_("Confirm that you may vote in this process first."))
+    if registration.census_entry_id is not None:
+        # A paper check-in of the same person takes turns with this cast: one of them sees the other.
+        take_turns("census entry", registration.census_entry_id)
+    _refuse_unless(paper_vote_refusal(registration))
     if budget not in budgets_for_district(process, registration.district_id):
         raise PermissionDenied(_("This budget is not on your ballot."))
     canonical = check_choices(budget, choices)

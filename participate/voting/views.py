@@ -110,6 +110,11 @@ def _ballot_page(process: Any, form: BallotForm, ballots: list[BudgetBallot], st
     )
 
 
+def _refused(process: Any, refusal: str) -> Any:
+    page = render_template("voting/refused.html", process=process, refusal=refusal)
+    return page, 200 if request.method == "GET" else 403
+
+
 @bp.route("/processes/<slug>/vote", methods=["GET", "POST"])
 @login_required
 def ballot(slug: str):
@@ -117,12 +122,15 @@ def ballot(slug: str):
     actor, on = current_actor(), today()
     refusal = policy.vote_refusal(actor, process, services.settings_of(process), on)
     if refusal:
-        page = render_template("voting/refused.html", process=process, refusal=refusal)
-        return page, 200 if request.method == "GET" else 403
-    if services.registration_of(actor, process) is None:
+        return _refused(process, refusal)
+    registration = services.registration_of(actor, process)
+    if registration is None:
         return render_template(
             "voting/verify_first.html", process=process, verify_url=f"/processes/{slug}/vote/verify"
         )
+    refusal = services.paper_vote_refusal(registration)
+    if refusal:
+        return _refused(process, refusal)
     budgets = services.ballot_budgets(actor, process)
     if not budgets:
         refusal = _("There is no budget on your ballot in this process.")

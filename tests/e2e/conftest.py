@@ -46,14 +46,17 @@ def live_server(tmp_path_factory):
 
 
 def _demo_pages() -> dict[str, str]:
-    """The public page of each published demo process by its current phase: titles carry the year."""
+    """The public page of each published demo process by its current phase ("voting"), and its staff
+    screens ("voting_manage")."""
     from participate.core.clock import today
     from participate.processes.services import list_public_processes
 
-    return {
-        (process.current_phase(today()) or "upcoming"): f"/processes/{process.slug}"
-        for process in list_public_processes()
-    }
+    pages = {}
+    for process in list_public_processes():
+        phase = process.current_phase(today()) or "upcoming"
+        pages[phase] = f"/processes/{process.slug}"
+        pages[f"{phase}_manage"] = f"/manage/processes/{process.id}"
+    return pages
 
 
 @pytest.fixture(scope="session")
