@@ -12,7 +12,7 @@ from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.extensions import db
 from participate.processes.models import ProcessRole
-from participate.voting import eligibility, poll_book, services
+from participate.voting import eligibility, poll_book, services, setup
 from participate.voting.models import CensusCheckIn, SealedBallot, VoterRoll
 from tests.conftest import ON_POSTGRES, csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
@@ -99,7 +99,7 @@ def test_only_census_votes_keep_a_poll_book_and_only_kiosk_staff_check_in(app):
 
 
 def test_the_kiosk_checks_residents_in(vote, app, as_user):
-    process, staff, _budget, _proposals = vote
+    process, staff, budget, proposals = vote
     path = f"/manage/processes/{process.id}/vote/kiosk"
     resident_client = app.test_client()
     login(resident_client, make_user().email)
@@ -139,6 +139,12 @@ def test_the_kiosk_checks_residents_in(vote, app, as_user):
     again = post("19800101-1234", "1980")
     assert again.status_code == 400 and "already been checked in" in again.get_data(as_text=True)
     assert _checked_in() == 1
+    # codes used beyond the check-ins show that some were handed out without one
+    for code in setup.generate_codes(staff, process, 2, None, "Town hall"):
+        eligibility.kiosk_cast(staff, process, code, {budget.id: [proposals[0].id]}, today())
+    db.session.commit()
+    page = client.get(path).get_data(as_text=True)
+    assert "2 voting codes used." in page and "handed out without a check-in" in page
 
 
 @pytest.mark.skipif(
