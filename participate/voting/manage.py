@@ -77,7 +77,6 @@ def _settings_form(process: Process) -> VoteSettingsForm:
 
 def _overview(process: Process, form: VoteSettingsForm, delete: BudgetDeleteForm | None = None) -> str:
     settings = services.settings_of(process)
-    budgets = services.budgets_of(process)
     return render_section(
         process,
         "vote",
@@ -85,7 +84,7 @@ def _overview(process: Process, form: VoteSettingsForm, delete: BudgetDeleteForm
         form=form,
         delete=delete or BudgetDeleteForm(prefix="d"),
         settings=settings,
-        budgets=[(b, setup.budget_lock(b), services.turnout(b)) for b in budgets],
+        budgets=setup.budgets_with_locks(process),
         census=eligibility.census_counts(process),
         registrations=setup.registrations_count(process),
         conflicts=eligibility.open_conflict_count(process),

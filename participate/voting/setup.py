@@ -30,7 +30,7 @@ from participate.voting.models import (
     VoteSettings,
     VotingCode,
 )
-from participate.voting.services import settings_of
+from participate.voting.services import budgets_of, settings_of
 
 DEFAULT_RULE, DEFAULT_SAT, DEFAULT_COMPLETION = "mes", "cost-points", "add1u"
 # The rules staff may pick (the engine has more; these are the ones the issue asks for).
@@ -206,12 +206,30 @@ def has_votes(budget: VoteBudget) -> bool:
 
 def budget_lock(budget: VoteBudget) -> str | None:
     """Why this budget can no longer change, or None."""
-    settings = settings_of(budget.process)
+    return _lock(settings_of(budget.process), has_votes(budget))
+
+
+def _lock(settings: VoteSettings | None, voted: bool) -> str | None:
     if settings is not None and settings.closed_at is not None:
         return _("The vote has closed: its budgets can no longer change.")
-    if has_votes(budget):
+    if voted:
         return _("People have already voted on this budget, so it can no longer change or be deleted.")
     return None
+
+
+def budgets_with_locks(process: Process) -> list[tuple[VoteBudget, str | None, int]]:
+    """Each budget, why it can no longer change (or None) and how many have voted on it, for the Vote tab:
+    one grouped count instead of a lock and a turnout query per budget."""
+    budgets = budgets_of(process)
+    voters = dict(
+        db.session.execute(
+            select(VoterRoll.budget_id, func.count())
+            .where(VoterRoll.budget_id.in_([b.id for b in budgets]))
+            .group_by(VoterRoll.budget_id)
+        ).all()
+    )
+    settings = settings_of(process)
+    return [(b, _lock(settings, voters.get(b.id, 0) > 0), voters.get(b.id, 0)) for b in budgets]
 
 
 def _fill(budget: VoteBudget, data: BudgetInput) -> None:

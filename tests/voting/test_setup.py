@@ -140,8 +140,12 @@ def test_a_budget_is_frozen_once_someone_voted_or_the_vote_closed(app):
 
     fresh = setup.add_budget(staff, process, _budget(name="Second"))
     db.session.commit()
+    (voted, voted_lock, voters), (unvoted, unvoted_lock, nobody) = setup.budgets_with_locks(process)
+    assert (voted, voters, unvoted, unvoted_lock, nobody) == (budget, 1, fresh, None, 0)
+    assert "already voted" in voted_lock and voted_lock == setup.budget_lock(budget)
     services.close_vote(staff, process)
     db.session.commit()
+    assert all("closed" in lock for _budget, lock, _n in setup.budgets_with_locks(process))
     with pytest.raises(Conflict, match="closed"):
         setup.delete_budget(staff, fresh)
     with pytest.raises(Conflict, match="closed"):
