@@ -15,7 +15,7 @@ from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.processes.models import Phase, Process
 from participate.proposals.models import Proposal
-from participate.voting import secrecy, services
+from participate.voting import eligibility, secrecy, services
 from participate.voting.models import (
     CensusCheckIn,
     CensusEntry,
@@ -24,6 +24,7 @@ from participate.voting.models import (
     VoterRegistration,
     VoterRoll,
     VoteSettings,
+    VotingCode,
 )
 
 VOTERS_IN_CLOSED_VOTE = 2400
@@ -31,6 +32,8 @@ VOTERS_IN_CLOSED_VOTE = 2400
 SPARE_IDENTITIES = ("19900101-1234", "20050615-4321")
 # Residents of the census without an account whom staff checked in at a polling station to vote on paper.
 PAPER_VOTERS = ("19580214-3312", "19711030-2468", "19830707-9753")
+# A printed voting code nobody has used: README offers it to try the kiosk.
+SPARE_CODE = "PAPE-RVTE-2345"
 
 
 def seed_votes(staff: User, residents: list[User], demo_resident: User, password_hash: str) -> list[Process]:
@@ -55,7 +58,7 @@ def seed_votes(staff: User, residents: list[User], demo_resident: User, password
             _register(process, voters, rng)
             # Most demo residents have voted; the demo resident has not, so they can try it.
             _cast_in_bulk(process, budgets, residents[: len(residents) * 2 // 3], rng)
-            _check_in_paper_voters(process)
+            _paper_voting(process, staff, rng)
     db.session.flush()
     return closed
 
@@ -96,9 +99,20 @@ def _census(process: Process, people: list[User], rng: random.Random) -> None:
         )
 
 
-def _check_in_paper_voters(process: Process) -> None:
-    """The kiosk's poll book: census entries of people checked in to vote on paper (no account, no code)."""
+def _paper_voting(process: Process, staff: User, rng: random.Random) -> None:
+    """The polling station: residents of the census checked in (no account), each handed a code from the
+    printed pile and voting with it at the kiosk; one code of the pile is left unused."""
     districts: list[int | None] = [d.id for d in process.districts] or [None]
+    codes = [secrecy.new_code() for _ in PAPER_VOTERS] + [SPARE_CODE]
+    for code in codes:
+        db.session.add(
+            VotingCode(
+                process_id=process.id,
+                district_id=districts[0],
+                code_hash=secrecy.voting_code_hash(code),
+                batch="Central library",
+            )
+        )
     for n, identity in enumerate(PAPER_VOTERS):
         entry = CensusEntry(
             process_id=process.id,
@@ -109,6 +123,14 @@ def _check_in_paper_voters(process: Process) -> None:
         db.session.add(entry)
         db.session.flush()
         db.session.add(CensusCheckIn(process_id=process.id, census_entry_id=entry.id))
+    db.session.flush()
+    for code in codes[: len(PAPER_VOTERS)]:
+        ballots = {
+            budget.id: rng.sample(ids, min(3, len(ids)))
+            for budget in services.budgets_for_district(process, districts[0])
+            if (ids := [p.id for p in services.candidates(budget)])
+        }
+        eligibility.kiosk_cast(staff, process, code, ballots, today())
 
 
 def _crowd(process: Process, size: int, password_hash: str, rng: random.Random) -> list[User]:
