@@ -307,7 +307,8 @@ def _kiosk_page(process: Process, form: Any, check_in: CheckInForm | None = None
             "voting/manage/kiosk.html",
             form=form,
             refusal=policy.closed_refusal(process, services.settings_of(process), today()),
-            check_in=(check_in or CheckInForm(formdata=None, prefix=CheckInForm.PREFIX)) if poll else None,
+            # a refused check-in is shown with its message even where the process keeps no poll book
+            check_in=check_in or (CheckInForm(formdata=None, prefix=CheckInForm.PREFIX) if poll else None),
             checked_in=poll_book.checked_in_count(process) if poll else 0,
             codes_used=sum(batch.used for batch in setup.code_batches(process)) if poll else 0,
             **context,

@@ -96,6 +96,14 @@ def test_only_census_votes_keep_a_poll_book_and_only_kiosk_staff_check_in(app):
         poll_book.check_in(staff, process, "19800101-1234", 1980, today())
     with pytest.raises(PermissionDenied):
         poll_book.check_in(make_user(), process, "19800101-1234", 1980, today())
+    client = app.test_client()
+    login(client, staff.email)
+    path = f"/manage/processes/{process.id}/vote/kiosk"
+    assert "Check the resident in" not in client.get(path).get_data(as_text=True)
+    data = {"checkin-csrf_token": csrf_token(client, path), "checkin-identity_number": "19800101-1234",
+            "checkin-birth_year": "1980"}  # fmt: skip
+    refused = client.post(f"{path}/check-in", data=data)
+    assert refused.status_code == 400 and "does not check the census" in refused.get_data(as_text=True)
 
 
 def test_the_kiosk_checks_residents_in(vote, app, as_user):
