@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
 from participate.core.clock import today
-from participate.core.errors import NotFound, ServiceError
+from participate.core.errors import NotFound, ServiceError, ValidationFailed
 from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
@@ -20,6 +20,7 @@ from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section
 from participate.processes.models import Process
 from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
+from participate.voting.forms import read_ballot
 from participate.voting.manage_forms import (
     COMPLETION_LABELS,
     ELIGIBILITY_LABELS,
@@ -30,13 +31,11 @@ from participate.voting.manage_forms import (
     BudgetForm,
     CensusForm,
     CheckInForm,
-    ChoiceError,
     CodesForm,
     ConflictActionForm,
     KioskBallotForm,
     KioskCodeForm,
     VoteSettingsForm,
-    ballot_choices,
 )
 from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, VoteBudget
 
@@ -384,13 +383,10 @@ def kiosk_cast(process_id: int):
         code_form = KioskCodeForm(formdata=None)
         code_form.code.errors = [error.message]
         return _kiosk_page(process, code_form), 400
-    try:
-        ballots = {
-            b.id: ballot_choices(b.ballot_type, b.id, [p.id for p in services.candidates(b)], request.form)
-            for b in budgets
-        }
-    except ChoiceError as error:
-        return _ballot(process, form, budgets, str(error)), 400
+    try:  # the online ballot's reader: the same field names and messages
+        ballots = {b.id: read_ballot(b, services.candidates(b), request.form) for b in budgets}
+    except ValidationFailed as error:
+        return _ballot(process, form, budgets, error.message), 400
     receipts = attempt(lambda: eligibility.kiosk_cast(actor, process, form.code.data, ballots, on))
     if isinstance(receipts, ServiceError):
         return _ballot(process, form, budgets, receipts.message), 400

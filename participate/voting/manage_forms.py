@@ -3,7 +3,6 @@ validation only (the services check the rest)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -193,7 +192,8 @@ class KioskCodeForm(FlaskForm):
 
 
 class KioskBallotForm(FlaskForm):
-    """The code travels in a hidden field; the choices are read by `ballot_choices` from the raw form."""
+    """The code travels in a hidden field; the choices are read from the raw form by the online ballot's
+    reader (voting.forms.read_ballot), with its field names."""
 
     code = HiddenField(validators=[DataRequired(), Length(max=40)])
     submit = SubmitField(_l("Cast the ballot"))
@@ -230,40 +230,3 @@ class AccountVerifyForm(FlaskForm):
 
     def district_id(self) -> int | None:
         return _district_id(self.district.data)
-
-
-class ChoiceError(ValueError):
-    pass
-
-
-def ballot_choices(
-    ballot_type: str, budget_id: int, candidate_ids: Iterable[int], data: Mapping[str, Any]
-) -> list[Any]:
-    """A budget's choices from the kiosk's plain form. Ranked: `rank-<budget>-<proposal>` selects with a
-    rank or nothing; approval: `pick-<budget>` checkboxes; points: `points-<budget>-<proposal>` numbers."""
-    ids = list(candidate_ids)
-    if ballot_type == BallotType.APPROVAL.value:
-        picked = set(data.getlist(f"pick-{budget_id}") if hasattr(data, "getlist") else [])
-        return [pid for pid in ids if str(pid) in picked]
-    if ballot_type == BallotType.POINTS.value:
-        pairs = []
-        for pid in ids:
-            raw = (data.get(f"points-{budget_id}-{pid}") or "").strip()
-            if not raw:
-                continue
-            if not raw.isdigit() or len(raw) > 6:
-                raise ChoiceError(str(_l("Points must be whole numbers, 0 or more.")))
-            pairs.append([pid, int(raw)])
-        return pairs
-    ranked = []
-    for pid in ids:
-        raw = (data.get(f"rank-{budget_id}-{pid}") or "").strip()
-        if not raw:
-            continue
-        if not raw.isdigit() or len(raw) > 4:
-            raise ChoiceError(str(_l("Choose a rank from the list.")))
-        ranked.append((int(raw), pid))
-    ranks = [rank for rank, _pid in ranked]
-    if len(set(ranks)) != len(ranks):
-        raise ChoiceError(str(_l("Two proposals have the same rank: give each a different one.")))
-    return [pid for _rank, pid in sorted(ranked)]
