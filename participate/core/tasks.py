@@ -40,7 +40,9 @@ def _make_celery(app: Flask) -> Any:
     celery = Celery(app.import_name, broker=app.config["CELERY_BROKER_URL"], task_cls=AppContextTask)
     celery.conf.update(task_ignore_result=True, task_acks_late=True, broker_connection_retry_on_startup=True)
 
-    @celery.task(name="participate.run_task")
+    # Not shared: a shared task joins every Celery app made later in the process, so a second Flask app (the
+    # tests make many) would run this one's closure, in this app's context.
+    @celery.task(name="participate.run_task", shared=False)
     def run_task(name: str, *args: Any) -> object:
         return TASKS[name](*args)
 
