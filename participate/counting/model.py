@@ -87,7 +87,7 @@ class Ballots(Sequence[Ballot]):
         if isinstance(ballots, Ballots):
             return ballots
         made = tuple(ballots)
-        self = cls([b.voter_id for b in made], [b.projects for b in made])
+        self = cls([], [b.projects for b in made])  # no columns to make ballots from: they are made
         self._made = made
         return self
 

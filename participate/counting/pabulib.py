@@ -129,9 +129,9 @@ class _Parser:
         self.vote_columns: list[str] = []
         self.projects: list[Project] = []
         self.project_index: dict[str, Project] = {}
-        self.ballots: list[Ballot] = []  # row by row
-        self.bulk: Ballots | None = None  # or all at once (add_plain_ballots)
-        self.ballot_lines: Sequence[int] = []
+        self.ballots: list[Ballot] = []  # row by row, with the line of each
+        self.ballot_lines: list[int] = []
+        self.bulk: tuple[Ballots, range] | None = None  # or all at once (add_plain_ballots), with their lines
         self.seen_sections: list[str] = []
         self.section = ""
         self.header: list[str] | None = None
@@ -149,7 +149,7 @@ class _Parser:
         plain = plain_ballots(body, first_line, self.header, self.vote_type, self.project_index)
         if plain is None:
             return False
-        self.bulk, self.ballot_lines = plain
+        self.bulk = plain
         return True
 
     def feed(self, line: int, row: list[str]) -> None:
@@ -237,7 +237,6 @@ class _Parser:
                 raise PabulibFormatError(f"voter {voter_id} voted twice", line)
             self.voter_ids.add(voter_id)
         self.ballots.append(_ballot(cells, voter_id, self.vote_type, self.project_index, line))
-        assert isinstance(self.ballot_lines, list)
         self.ballot_lines.append(line)
 
     def finish(self, strict: bool) -> Election:
@@ -246,17 +245,16 @@ class _Parser:
             if missing:
                 raise PabulibFormatError(f"the file has no {missing[0]} section")
             raise PabulibFormatError("the VOTES section has no header")
+        ballots, lines = self.bulk or (Ballots.of(self.ballots), self.ballot_lines)
         election = Election(
             meta=self.meta,
             projects=tuple(self.projects),
-            ballots=self.bulk if self.bulk is not None else Ballots.of(self.ballots),
+            ballots=ballots,
             project_columns=tuple(self.project_columns),
             vote_columns=tuple(self.vote_columns),
         )
         _check_meta(election, self.meta_lines)
-        warnings = check_election(
-            election, meta_lines=self.meta_lines, ballot_lines=self.ballot_lines, strict=strict
-        )
+        warnings = check_election(election, meta_lines=self.meta_lines, ballot_lines=lines, strict=strict)
         if warnings:
             election = dataclasses.replace(election, warnings=tuple(warnings))
         return election

@@ -68,13 +68,11 @@ def _by_project(
         return _points_given(election)
     if sat == "borda":  # ballot length - position - 1
         descending = (range(n - 1, -1, -1) for n in map(len, rankings))
-        return _weighted(chain.from_iterable(map(zip, rankings, descending)))
+        return _weighted(Counter(chain.from_iterable(map(zip, rankings, descending))).items())
     k = points_k(election)  # points, cost-points: K - position
-    sums: dict[str, Points] = {}
-    for position, counts in enumerate(at_position):
-        for pid, n in counts.items():
-            sums[pid] = sums.get(pid, 0) + (k - position) * n
-    return sums
+    return _weighted(
+        ((pid, k - position), n) for position, counts in enumerate(at_position) for pid, n in counts.items()
+    )
 
 
 def _counts_at_positions(rankings: list[tuple[str, ...]]) -> list[Counter[str]]:
@@ -86,10 +84,10 @@ def _counts_at_positions(rankings: list[tuple[str, ...]]) -> list[Counter[str]]:
     return at_position
 
 
-def _weighted(pairs: Iterable[tuple[str, int]]) -> dict[str, Points]:
-    """Sum of values per project, from (project, value) pairs (counted in C, then multiplied)."""
+def _weighted(counted: Iterable[tuple[tuple[str, int], int]]) -> dict[str, Points]:
+    """Sum of values per project, from ((project, value), how many times) (counted in C, then multiplied)."""
     sums: dict[str, Points] = {}
-    for (pid, value), n in Counter(pairs).items():
+    for (pid, value), n in counted:
         sums[pid] = sums.get(pid, 0) + value * n
     return sums
 
