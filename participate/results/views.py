@@ -112,9 +112,10 @@ def ballots_pb(slug: str, budget_id: int):
     process = _published(slug)
     budget = _budget(process, budget_id)
     result = services.results_of(process).get(budget.id)
-    # counts made before the text was kept have none: the live export is the best there is
-    text = result.ballots_pb if result is not None and result.ballots_pb is not None else None
-    response = Response(text if text is not None else export_budget(budget).text, mimetype="text/plain")
+    text = result.ballots_pb if result is not None else None
+    if text is None:  # counts made before the text was kept have none: the live export is the best there is
+        text = export_budget(budget).text
+    response = Response(text, mimetype="text/plain")
     response.headers["Content-Disposition"] = f"attachment; filename={process.slug}-{budget.id}.pb"
     return _open(response)
 

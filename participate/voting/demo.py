@@ -15,9 +15,8 @@ from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.processes.models import Phase, Process
 from participate.proposals.models import Proposal
-from participate.voting import eligibility, secrecy, services
+from participate.voting import eligibility, poll_book, secrecy, services
 from participate.voting.models import (
-    CensusCheckIn,
     CensusEntry,
     SealedBallot,
     VoteBudget,
@@ -47,7 +46,7 @@ def seed_votes(staff: User, residents: list[User], demo_resident: User, password
         rng = random.Random(process.id)
         budgets = _set_up(process)
         voters = [demo_resident, *residents]
-        _census(process, voters, rng)
+        _census_entries(process, SPARE_IDENTITIES)
         if window.ends_on < today():
             crowd = _crowd(process, VOTERS_IN_CLOSED_VOTE, password_hash, rng)
             _register(process, voters + crowd, rng)
@@ -86,9 +85,10 @@ def _set_up(process: Process) -> list[VoteBudget]:
     return budgets
 
 
-def _census(process: Process, people: list[User], rng: random.Random) -> None:
+def _census_entries(process: Process, identities: tuple[str, ...]) -> None:
+    """Census entries without an account, one district after another; the birth year leads the number."""
     districts: list[int | None] = [d.id for d in process.districts] or [None]
-    for n, identity in enumerate(SPARE_IDENTITIES):
+    for n, identity in enumerate(identities):
         db.session.add(
             CensusEntry(
                 process_id=process.id,
@@ -102,32 +102,24 @@ def _census(process: Process, people: list[User], rng: random.Random) -> None:
 def _paper_voting(process: Process, staff: User, rng: random.Random) -> None:
     """The polling station: residents of the census checked in (no account), each handed a code from the
     printed pile and voting with it at the kiosk; one code of the pile is left unused."""
-    districts: list[int | None] = [d.id for d in process.districts] or [None]
+    district_id = process.districts[0].id if process.districts else None
     codes = [secrecy.new_code() for _ in PAPER_VOTERS] + [SPARE_CODE]
     for code in codes:
         db.session.add(
             VotingCode(
                 process_id=process.id,
-                district_id=districts[0],
+                district_id=district_id,
                 code_hash=secrecy.voting_code_hash(code),
                 batch="Central library",
             )
         )
-    for n, identity in enumerate(PAPER_VOTERS):
-        entry = CensusEntry(
-            process_id=process.id,
-            identity_hash=secrecy.census_hash(identity),
-            birth_year=int(identity[:4]),
-            district_id=districts[n % len(districts)],
-        )
-        db.session.add(entry)
-        db.session.flush()
-        db.session.add(CensusCheckIn(process_id=process.id, census_entry_id=entry.id))
-    db.session.flush()
+    _census_entries(process, PAPER_VOTERS)
+    for identity in PAPER_VOTERS:
+        poll_book.check_in(staff, process, identity, int(identity[:4]), today())
     for code in codes[: len(PAPER_VOTERS)]:
         ballots = {
             budget.id: rng.sample(ids, min(3, len(ids)))
-            for budget in services.budgets_for_district(process, districts[0])
+            for budget in services.budgets_for_district(process, district_id)
             if (ids := [p.id for p in services.candidates(budget)])
         }
         eligibility.kiosk_cast(staff, process, code, ballots, today())

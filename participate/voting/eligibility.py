@@ -380,7 +380,8 @@ def has_voted_in(user_id: int, process: Process) -> bool:
     )
 
 
-def _holder_registration(entry_id: int) -> VoterRegistration | None:
+def holder_registration(entry_id: int) -> VoterRegistration | None:
+    """The registration that holds this census entry (at most one: a constraint)."""
     return db.session.execute(
         select(VoterRegistration).where(VoterRegistration.census_entry_id == entry_id)
     ).scalar_one_or_none()
@@ -407,7 +408,7 @@ def open_conflicts(process: Process) -> list[ConflictView]:
     ).scalars()
     views = []
     for conflict in conflicts:
-        holding = _holder_registration(conflict.census_entry_id)
+        holding = holder_registration(conflict.census_entry_id)
         holder = db.session.get(User, holding.user_id) if holding else None
         views.append(
             ConflictView(
@@ -454,7 +455,7 @@ def transfer_conflict(actor: User, process: Process, conflict: VerificationConfl
     """Move the census entry to the account that claimed it second. Refused when the current holder has
     already voted: their ballot stands, and the entry cannot vote twice."""
     _open_conflict(actor, process, conflict)
-    holding = _holder_registration(conflict.census_entry_id)
+    holding = holder_registration(conflict.census_entry_id)
     if holding is not None and has_voted_in(holding.user_id, process):
         raise Conflict(
             _(

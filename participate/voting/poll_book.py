@@ -19,9 +19,9 @@ from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
-from participate.voting.eligibility import census_entry_of, has_voted_in, kiosk_refusal
-from participate.voting.models import CensusCheckIn, Eligibility, VoterRegistration
-from participate.voting.services import settings_of
+from participate.voting.eligibility import census_entry_of, has_voted_in, holder_registration, kiosk_refusal
+from participate.voting.models import CensusCheckIn, Eligibility
+from participate.voting.services import checked_in, settings_of
 
 
 def uses_poll_book(process: Process) -> bool:
@@ -47,12 +47,10 @@ def check_in(actor: User, process: Process, identity: str, birth_year: int, on: 
         raise ValidationFailed(_("This process does not check the census: hand out voting codes directly."))
     entry = census_entry_of(process, identity, birth_year)
     take_turns("census entry", entry.id)
-    if db.session.execute(select(CensusCheckIn.id).where(CensusCheckIn.census_entry_id == entry.id)).first():
+    if checked_in(entry.id):
         raise _already_checked_in()
-    holder = db.session.execute(
-        select(VoterRegistration.user_id).where(VoterRegistration.census_entry_id == entry.id)
-    ).scalar_one_or_none()
-    if holder is not None and has_voted_in(holder, process):
+    holder = holder_registration(entry.id)
+    if holder is not None and has_voted_in(holder.user_id, process):
         raise Conflict(
             _(
                 "This resident has already voted online. They cannot also vote on paper, but they can change "

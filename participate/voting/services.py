@@ -84,13 +84,15 @@ def registration_of(user: User | None, process: Process) -> VoterRegistration | 
     ).scalar_one_or_none()
 
 
+def checked_in(census_entry_id: int) -> bool:
+    """Whether staff checked this census entry's person in to vote on paper (voting.poll_book)."""
+    query = select(CensusCheckIn.id).where(CensusCheckIn.census_entry_id == census_entry_id)
+    return db.session.execute(query).first() is not None
+
+
 def paper_vote_refusal(registration: VoterRegistration) -> str | None:
     """Why this resident cannot vote online: staff checked them in to vote on paper (None if they can)."""
-    entry_id = registration.census_entry_id
-    if entry_id is None:
-        return None
-    query = select(CensusCheckIn.id).where(CensusCheckIn.census_entry_id == entry_id)
-    if db.session.execute(query).first() is None:
+    if registration.census_entry_id is None or not checked_in(registration.census_entry_id):
         return None
     return _("You were checked in to vote on paper at a polling station, so you cannot also vote online.")
 
