@@ -10,9 +10,10 @@ The walk (Carathéodory's proof, run on P): at a point x of the minimal face F o
 integer panel v in F and move from v through x to the boundary of F (a ratio test). x is the mix of v and
 the new point, which lies in a smaller face, so after at most dim P + 1 steps the walk ends at an integer
 panel. A panel of a face comes from a random vertex of the face when that is integral, else from a
-feasibility pump, else from a MIP (each cheaper way is kept only while it spares enough MIPs). Where P is wider than H the walk may leave H and reach a face without integer panels; it then backs
-up to an earlier point and decomposes that one by column generation over its face, whose free types are
-few (an LP with one row per free type). Backing up to the start and failing there proves nothing about H
+feasibility pump, else from a MIP (each cheaper way is kept only while it spares enough MIPs). Where P is
+wider than H the walk may leave H and reach a face without integer panels; it then backs up to an earlier
+point and decomposes that one by column generation over its face, whose free types are few (an LP with one
+row per free type). Backing up to the start and failing there proves nothing about H
 by itself: the caller then runs the general algorithm, seeded with the panels found here.
 
 Arithmetic: the walk keeps the unnormalised rest r = mass · x, so rounding errors do not grow as the mass
