@@ -55,6 +55,23 @@ def test_count_failure_is_one_line_on_stderr_and_nothing_on_stdout(tmp_path):
     assert len(res.stderr.strip().splitlines()) == 1 and "cannot open" in res.stderr
 
 
+def test_the_process_ends_with_all_it_printed_and_the_commands_exit_code(tmp_path):
+    """The script leaves through os._exit, without the interpreter's teardown: all it printed arrives (JSON
+    and table alike), and its exit code is the command's."""
+    from participate.counting import count, read_pabulib
+
+    path = sample("US_Stanford_Dataset_PB_Greensboro_District_4_2016_vote_approvals.pb")
+    done = participate("count", path, "--rule", "mes", "--format", "json")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert json.loads(done.stdout)["selected"] == list(count(read_pabulib(path), rule="mes").selected)
+    table = participate("count", path)
+    assert table.returncode == 0 and table.stdout.startswith("rule: greedy") and table.stdout.endswith("\n")
+    missing = participate("count", str(tmp_path / "nope.pb"))
+    assert missing.returncode == 1 and missing.stdout == "" and "cannot open" in missing.stderr
+    usage = participate("count", path, "--no-such-option")
+    assert usage.returncode == 1 and "no such option" in usage.stderr.lower()
+
+
 def test_other_subcommands_still_listed_and_reachable():
     res = participate("--help")
     assert res.returncode == 0

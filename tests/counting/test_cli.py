@@ -113,30 +113,3 @@ def test_bad_files_one_line(tmp_path):
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and "line 10: voter v1 voted for unknown project 2" in lines[0]
     assert "Traceback" not in res.output
-
-
-def test_the_console_script_answers_and_exits_with_the_commands_code(pabulib_dir, tmp_path):
-    """The installed `participate` in a fresh process, which ends without the interpreter's teardown: all it
-    printed arrives, and its exit code is the command's."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    script = Path(sys.executable).parent / "participate"
-    assert script.exists(), f"the console script is not installed next to {sys.executable}"
-
-    def console(*args):
-        return subprocess.run(
-            [str(script), "count", *map(str, args)], capture_output=True, text=True, check=False
-        )
-
-    path = pabulib_dir / GREENSBORO
-    done = console(path, "--rule", "mes", "--format", "json")
-    assert (done.returncode, done.stderr) == (0, "")
-    assert json.loads(done.stdout)["selected"] == list(count(read_pabulib(path), rule="mes").selected)
-    table = console(path)
-    assert table.returncode == 0 and table.stdout.startswith("rule: greedy") and table.stdout.endswith("\n")
-    missing = console(tmp_path / "nope.pb")
-    assert missing.returncode == 1 and missing.stdout == "" and "cannot open" in missing.stderr
-    usage = console(path, "--no-such-option")
-    assert usage.returncode == 1 and "no such option" in usage.stderr.lower()
