@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import delete, func, select
 
 from participate.accounts.models import User
@@ -171,9 +172,17 @@ def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
     if any(pid not in offered for pid in ids):
         raise ValidationFailed(_("One of your choices is not on this ballot."))
     if len(ids) < budget.min_choices:
-        raise ValidationFailed(_("Choose at least %(n)d proposals.", n=budget.min_choices))
+        raise ValidationFailed(
+            ngettext(
+                "Choose at least %(num)d proposal.", "Choose at least %(num)d proposals.", budget.min_choices
+            )
+        )
     if budget.max_choices is not None and len(ids) > budget.max_choices:
-        raise ValidationFailed(_("Choose at most %(n)d proposals.", n=budget.max_choices))
+        raise ValidationFailed(
+            ngettext(
+                "Choose at most %(num)d proposal.", "Choose at most %(num)d proposals.", budget.max_choices
+            )
+        )
     if budget.spending_cap and sum(offered[pid].effective_cost for pid in ids) > budget.budget_minor:
         raise ValidationFailed(_("Your choices cost more than the budget: leave some out."))
     if kind is BallotType.POINTS:

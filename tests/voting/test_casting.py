@@ -69,3 +69,21 @@ def test_bad_ballots_are_refused(vote):
     with pytest.raises(PermissionDenied):
         services.cast_ballot(make_user(), budget, [proposals[0].id], today())
     assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 0
+
+
+@pytest.mark.parametrize(
+    ("limits", "choices", "message"),
+    [
+        ({"min_choices": 1}, 0, "Choose at least 1 proposal."),
+        ({"min_choices": 2}, 1, "Choose at least 2 proposals."),
+        ({"max_choices": 1}, 2, "Choose at most 1 proposal."),
+        ({"max_choices": 2}, 3, "Choose at most 2 proposals."),
+    ],
+)
+def test_the_number_of_choices_is_refused_in_a_sentence_that_reads_right(vote, limits, choices, message):
+    _process, budget, proposals = vote
+    for name, value in limits.items():
+        setattr(budget, name, value)
+    with pytest.raises(ValidationFailed) as refused:
+        services.check_choices(budget, [p.id for p in proposals[:choices]])
+    assert str(refused.value) == message
