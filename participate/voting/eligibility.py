@@ -540,18 +540,27 @@ def usable_code(
 def kiosk_cast(
     actor: User, process: Process, code_text: str, ballots: Mapping[int, Sequence[Any]], on: date
 ) -> list[Receipt]:
-    """Cast the code's ballots on every budget of its district in one transaction: all or none. The code
-    is spent by the voter_roll rows (unique per budget and code)."""
+    """Cast the code's ballots in one transaction: all or none. A budget whose section the voter left blank
+    is not voted on, as online; the code is spent all the same, by the voter_roll rows of the others (unique
+    per budget and code), so a paper ballot is entered once."""
     code, budgets = usable_code(actor, process, code_text, on)
     take_turns("voting code", code.id)
     if code_used(code):
         raise Conflict(_("This voting code has already been used."))
     checked: list[tuple[VoteBudget, Choices]] = []
     for budget in budgets:
+        if not ballots.get(budget.id):
+            continue
         try:
-            checked.append((budget, check_choices(budget, ballots.get(budget.id, []))))
+            checked.append((budget, check_choices(budget, ballots[budget.id])))
         except ValidationFailed as error:
             raise ValidationFailed(f"{budget.name}: {error.message}") from error
+    if not checked:
+        raise ValidationFailed(
+            _(
+                "Every section of this paper ballot is blank: there is nothing to enter, and the code stays unused."
+            )
+        )
     receipts = [
         put_in_box(
             budget,

@@ -72,12 +72,34 @@ def test_a_code_casts_every_ballot_of_its_district_once(vote):
 
 def test_a_bad_ballot_writes_nothing_for_any_budget(vote):
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote
-    with pytest.raises(ValidationFailed, match="North"):
+    with pytest.raises(ValidationFailed, match="North: One of your choices is not on this ballot"):
         eligibility.kiosk_cast(
-            staff, process, code, {citywide_budget.id: [citywide[0].id], north_budget.id: []}, today()
+            staff,
+            process,
+            code,
+            {citywide_budget.id: [citywide[0].id], north_budget.id: [citywide[1].id]},
+            today(),
         )
     db.session.rollback()
     assert _count(VoterRoll) == 0 and _count(SealedBallot) == 0
+
+
+def test_a_section_left_blank_is_not_voted_on_and_the_code_is_spent(vote):
+    process, staff, code, (citywide_budget, north_budget), citywide, local = vote
+    with pytest.raises(ValidationFailed, match="blank"):
+        eligibility.kiosk_cast(staff, process, code, {citywide_budget.id: [], north_budget.id: []}, today())
+    db.session.rollback()
+    assert _count(VoterRoll) == 0 and _count(SealedBallot) == 0
+
+    (receipt,) = eligibility.kiosk_cast(staff, process, code, {north_budget.id: [local[1].id]}, today())
+    db.session.commit()
+    assert receipt.budget_id == north_budget.id
+    rolls = db.session.execute(select(VoterRoll)).scalars().all()
+    assert [r.budget_id for r in rolls] == [north_budget.id]
+    with pytest.raises(Conflict, match="already been used"):  # the blank city-wide section cannot follow
+        eligibility.kiosk_cast(staff, process, code, {citywide_budget.id: [citywide[0].id]}, today())
+    db.session.rollback()
+    assert _count(SealedBallot) == 1
 
 
 def test_the_roll_constraint_spends_a_code_once_per_budget(vote):
