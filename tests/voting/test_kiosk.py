@@ -180,6 +180,23 @@ def test_kiosk_screens_from_code_to_receipt(vote, as_user):
     assert _count(VoterRoll) == 2
 
 
+def test_the_kiosk_enters_a_paper_ballot_with_a_blank_section(vote, as_user):
+    process, staff, code, (citywide_budget, north_budget), citywide, local = vote
+    client = as_user(staff)
+    cast = f"/manage/processes/{process.id}/vote/kiosk/cast"
+    token = csrf_token(client, f"/manage/processes/{process.id}/vote/kiosk")
+    blank = client.post(cast, data={"csrf_token": token, "code": code})
+    assert blank.status_code == 400 and "is blank" in blank.get_data(as_text=True)
+    assert _count(VoterRoll) == 0
+    done = client.post(
+        cast, data={"csrf_token": token, "code": code, f"b{north_budget.id}-p{local[0].id}": "1"}
+    )
+    text = done.get_data(as_text=True)
+    assert done.status_code == 200 and "The ballot is cast" in text
+    assert re.findall(r"(City-wide|North): <code>", text) == ["North"]
+    assert [r.budget_id for r in db.session.execute(select(VoterRoll)).scalars()] == [north_budget.id]
+
+
 def test_residents_cannot_open_the_kiosk(vote, as_user):
     process, *_rest = vote
     client = as_user(make_user())
