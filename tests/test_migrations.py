@@ -26,3 +26,21 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(tmp_path):
         assert diff == [], diff
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+
+
+def test_codes_entered_before_voting_code_spent_existed_come_out_spent(tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/migrated.db")
+    with app.app_context():
+        upgrade(revision="370a99592d8a")
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # no process or budget rows needed here
+            conn.exec_driver_sql(
+                "INSERT INTO voting_code (id, process_id, code_hash, batch, created_at) "
+                "VALUES (1, 1, 'used', '', '2026-06-01'), (2, 1, 'unused', '', '2026-06-01')"
+            )
+            conn.exec_driver_sql("INSERT INTO voter_roll (budget_id, voting_code_id) VALUES (1, 1)")
+            conn.commit()
+        upgrade()
+        with db.engine.connect() as conn:
+            spent = conn.exec_driver_sql("SELECT code_hash, spent FROM voting_code ORDER BY id").all()
+        assert [(code, bool(flag)) for code, flag in spent] == [("used", True), ("unused", False)]

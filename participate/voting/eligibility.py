@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from participate.accounts.models import User
 from participate.accounts.policy import participation_refusal
@@ -506,11 +506,17 @@ def find_code(process: Process, code: str) -> VotingCode | None:
     ).scalar_one_or_none()
 
 
-def code_used(code: VotingCode) -> bool:
-    return (
-        db.session.execute(select(VoterRoll.id).where(VoterRoll.voting_code_id == code.id)).first()
-        is not None
+def _spend(code: VotingCode) -> None:
+    """Mark the code spent, or Conflict if it already is: of two requests entering it at once, the
+    database lets one update win (the other then finds it spent)."""
+    spent = db.session.execute(
+        update(VotingCode)
+        .where(VotingCode.id == code.id, VotingCode.spent.is_(False))
+        .values(spent=True)
+        .execution_options(synchronize_session=False)
     )
+    if getattr(spent, "rowcount", 0) != 1:
+        raise Conflict(_("This voting code has already been used."))
 
 
 def kiosk_refusal(actor: User | None, process: Process, on: date) -> str | None:
@@ -529,7 +535,7 @@ def usable_code(
         raise ValidationFailed(
             _("This code is not one of this process's voting codes. Check it and type it again.")
         )
-    if code_used(code):
+    if code.spent:
         raise Conflict(_("This voting code has already been used."))
     budgets = budgets_for_district(process, code.district_id)
     if not budgets:
@@ -541,12 +547,8 @@ def kiosk_cast(
     actor: User, process: Process, code_text: str, ballots: Mapping[int, Sequence[Any]], on: date
 ) -> list[Receipt]:
     """Cast the code's ballots in one transaction: all or none. A budget whose section the voter left blank
-    is not voted on, as online; the code is spent all the same, by the voter_roll rows of the others (unique
-    per budget and code), so a paper ballot is entered once."""
+    is not voted on, as online; the code is spent all the same, so a paper ballot is entered once."""
     code, budgets = usable_code(actor, process, code_text, on)
-    take_turns("voting code", code.id)
-    if code_used(code):
-        raise Conflict(_("This voting code has already been used."))
     checked: list[tuple[VoteBudget, Choices]] = []
     for budget in budgets:
         if not ballots.get(budget.id):
@@ -561,6 +563,7 @@ def kiosk_cast(
                 "Every section of this paper ballot is blank: there is nothing to enter, and the code stays unused."
             )
         )
+    _spend(code)
     receipts = [
         put_in_box(
             budget,

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -199,7 +200,9 @@ class CensusCheckIn(Model):
 
 class VotingCode(Model):
     """A one-time code for paper or in-person voting. Only its keyed hash is kept; the code itself is on
-    the printed sheet. It is spent by the voter_roll rows it writes (unique per budget and code)."""
+    the printed sheet. Entering its paper ballot spends it (`spent`, set by an update only one request can
+    win, since a ballot may leave budgets blank) and writes a voter_roll row per budget voted on (unique per
+    budget and code). No time is kept."""
 
     __tablename__ = "voting_code"
     __table_args__ = (UniqueConstraint("code_hash"),)
@@ -210,6 +213,7 @@ class VotingCode(Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     batch: Mapped[str] = mapped_column(String(80), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    spent: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     district: Mapped[District | None] = relationship(lazy="joined")
 

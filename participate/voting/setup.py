@@ -381,13 +381,12 @@ def code_batches(process: Process) -> list[CodeBatch]:
     """Each batch (and district) with how many of its codes have voted."""
     from participate.processes.models import District
 
-    used_codes = select(VoterRoll.voting_code_id).where(VoterRoll.voting_code_id.is_not(None))
     rows = db.session.execute(
         select(
             VotingCode.batch,
             District.name,
             func.count(VotingCode.id),
-            func.count(VotingCode.id).filter(VotingCode.id.in_(used_codes)),
+            func.count(VotingCode.id).filter(VotingCode.spent),
         )
         .outerjoin(District, District.id == VotingCode.district_id)
         .where(VotingCode.process_id == process.id)
