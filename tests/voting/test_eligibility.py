@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 from datetime import date
 
 import pytest
@@ -16,6 +15,7 @@ from participate.extensions import db
 from participate.processes.models import District
 from participate.voting import eligibility, secrecy, services, setup
 from participate.voting.models import CensusEntry, VerificationConflict, VoterRegistration
+from tests.concurrency import posts_at_once
 from tests.conftest import ON_POSTGRES, csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
@@ -357,23 +357,11 @@ def test_parallel_verifications_of_one_entry_make_one_registration(app):
         client = app.test_client()
         login(client, person.email)
         requests.append((client, csrf_token(client, path)))
-    start = threading.Barrier(len(requests))
-    statuses: dict[int, int] = {}
-
-    def verify(n, client, token):
-        with app.app_context():
-            start.wait()
-            statuses[n] = client.post(
-                path, data={"csrf_token": token, "identity_number": "198001011234", "birth_year": "1980"}
-            ).status_code
-
-    threads = [threading.Thread(target=verify, args=(n, *request)) for n, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(statuses.values()) == [200, 302], statuses  # one registered, one told staff will review
-    db.session.expire_all()
+    data = {"identity_number": "198001011234", "birth_year": "1980"}
+    statuses = posts_at_once(
+        app, [(client, path, {"csrf_token": token, **data}) for client, token in requests]
+    )
+    assert sorted(statuses) == [200, 302], statuses  # one registered, one told staff will review
     assert _count(VoterRegistration) == 1
     assert _count(VerificationConflict) == 1
     assert setup.registrations_count(process) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from participate.extensions import db
 from participate.processes.models import District, ProcessRole
 from participate.voting import eligibility, secrecy, services, setup
 from participate.voting.models import SealedBallot, VoterRoll, VotingCode
+from tests.concurrency import DONE, as_request, at_once
 from tests.conftest import ON_POSTGRES, csrf_token
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
@@ -204,35 +204,18 @@ def test_the_kiosk_enters_a_paper_ballot_with_a_blank_section(vote, as_user):
 def test_one_code_entered_at_two_desks_at_once_votes_once(vote, app):
     """Each desk fills in a different section, so the voter_roll constraint alone would let both in."""
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote
-    start = threading.Barrier(2)
-    outcomes: dict[int, str] = {}
     process_id, staff_id = process.id, staff.id
 
     def enter(budget_id: int, proposal_id: int) -> None:
         from participate.accounts.models import User
         from participate.processes.models import Process
 
-        with app.app_context():
-            start.wait()
-            try:
-                eligibility.kiosk_cast(db.session.get(User, staff_id), db.session.get(Process, process_id), code,
-                                       {budget_id: [proposal_id]}, today())  # fmt: skip
-                db.session.commit()
-                outcomes[budget_id] = "done"
-            except Conflict as refusal:
-                db.session.rollback()
-                outcomes[budget_id] = refusal.message
-            finally:
-                db.session.remove()
+        eligibility.kiosk_cast(db.session.get(User, staff_id), db.session.get(Process, process_id), code,
+                               {budget_id: [proposal_id]}, today())  # fmt: skip
 
     desks = [(citywide_budget.id, citywide[0].id), (north_budget.id, local[0].id)]
-    threads = [threading.Thread(target=enter, args=desk) for desk in desks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(outcomes.values()) == ["This voting code has already been used.", "done"], outcomes
-    db.session.expire_all()
+    outcomes = at_once(app, [as_request(lambda desk=desk: enter(*desk)) for desk in desks])
+    assert set(outcomes) == {DONE, "This voting code has already been used."}, outcomes
     assert _count(VoterRoll) == 1 and _count(SealedBallot) == 1
 
 

@@ -3,8 +3,6 @@ a resident votes online or on paper, never both."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +12,7 @@ from participate.extensions import db
 from participate.processes.models import ProcessRole
 from participate.voting import eligibility, poll_book, services, setup
 from participate.voting.models import CensusCheckIn, SealedBallot, VoterRoll
+from tests.concurrency import DONE, as_request, at_once
 from tests.conftest import ON_POSTGRES, csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
@@ -161,22 +160,6 @@ def test_the_kiosk_checks_residents_in(vote, app, as_user):
 def test_a_check_in_and_an_online_cast_at_once_let_one_through(vote, app):
     process, staff, budget, proposals = vote
     resident = _registered(process)
-    start = threading.Barrier(2)
-    outcomes: dict[str, str] = {}
-
-    def run(name, use_case):
-        with app.app_context():
-            start.wait()
-            try:
-                use_case()
-                db.session.commit()
-                outcomes[name] = "done"
-            except (Conflict, PermissionDenied) as refusal:
-                db.session.rollback()
-                outcomes[name] = refusal.message
-            finally:
-                db.session.remove()
-
     process_id, budget_id, resident_id, staff_id, choice = (
         process.id, budget.id, resident.id, staff.id, [proposals[0].id],
     )  # fmt: skip
@@ -195,12 +178,7 @@ def test_a_check_in_and_an_online_cast_at_once_let_one_through(vote, app):
         services.cast_ballot(db.session.get(User, resident_id), db.session.get(VoteBudget, budget_id), choice,
                              today())  # fmt: skip
 
-    threads = [threading.Thread(target=run, args=pair) for pair in (("check-in", check_in), ("cast", cast))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(outcomes.values()).count("done") == 1, outcomes
-    db.session.expire_all()
+    outcomes = at_once(app, [as_request(check_in), as_request(cast)])
+    assert outcomes.count(DONE) == 1, outcomes
     voted = db.session.scalar(select(func.count()).select_from(SealedBallot))
     assert (_checked_in(), voted) in ((1, 0), (0, 1)), outcomes

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import threading
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -18,6 +17,7 @@ from participate.core.clock import today
 from participate.extensions import db
 from participate.voting import secrecy, services
 from participate.voting.models import Ballot, SealedBallot, VoterRoll
+from tests.concurrency import DONE, as_request, at_once
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
 
@@ -136,33 +136,17 @@ def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
     register_voter(voter, process)
     voter_id, budget_id = voter.id, budget.id
     ballots = [list(seq) for seq in itertools.permutations(ids, 2)][:8]
-    start = threading.Barrier(len(ballots))
-    errors: list[BaseException] = []
 
     def cast(choices):
         from participate.accounts.models import User
         from participate.voting.models import VoteBudget
 
-        with app.app_context():
-            try:
-                start.wait()
-                services.cast_ballot(
-                    db.session.get(User, voter_id), db.session.get(VoteBudget, budget_id), choices, today()
-                )
-                db.session.commit()
-            except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
-                errors.append(exc)
-                db.session.rollback()
-            finally:
-                db.session.remove()
+        services.cast_ballot(
+            db.session.get(User, voter_id), db.session.get(VoteBudget, budget_id), choices, today()
+        )
 
-    threads = [threading.Thread(target=cast, args=(b,)) for b in ballots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    db.session.expire_all()
-    assert errors == []
+    outcomes = at_once(app, [as_request(lambda b=b: cast(b)) for b in ballots])
+    assert outcomes == [DONE] * len(ballots)
     assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 1
     assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
     assert services.current_choices(voter, budget) in ballots

@@ -1,13 +1,12 @@
 """Parallel requests against PostgreSQL: the audit chain takes every staff action, none is lost."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
 from participate.audit.models import AuditEntry
 from participate.audit.services import verify_chain
 from participate.extensions import db
+from tests.concurrency import posts_at_once
 from tests.conftest import ON_POSTGRES, csrf_token, login
 from tests.factories import make_process, make_user
 
@@ -25,46 +24,22 @@ def test_parallel_staff_actions_all_land_in_one_unbroken_chain(app):
         login(client, staff.email)
         path = f"/manage/processes/{process.id}/details"
         clients.append((client, path, csrf_token(client, path), n))
-    start = threading.Barrier(PARALLEL)
-    statuses = {}
-
-    def save(client, path, token, n):
-        with app.app_context():  # each thread is its own request, with its own session and connection
-            start.wait()
-            response = client.post(
-                path, data={"csrf_token": token, "title": f"Renamed {n}", "budget": "2000", "currency": "SEK"}
+    statuses = posts_at_once(
+        app,
+        [
+            (
+                client,
+                path,
+                {"csrf_token": token, "title": f"Renamed {n}", "budget": "2000", "currency": "SEK"},
             )
-            statuses[n] = response.status_code
-
-    threads = [threading.Thread(target=save, args=args) for args in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert statuses == dict.fromkeys(range(PARALLEL), 302)
-    db.session.expire_all()
+            for client, path, token, n in clients
+        ],
+    )
+    assert statuses == [302] * PARALLEL
     actions = db.session.execute(select(AuditEntry.action)).scalars().all()
     assert actions.count("process.updated") == PARALLEL
     report = verify_chain()
     assert report.ok and report.entries == len(actions)
-
-
-def _parallel_posts(app, requests):
-    """Send (client, path, token) posts at the same moment, each as its own request; return statuses."""
-    start = threading.Barrier(len(requests))
-    statuses = {}
-
-    def post(n, client, path, token):
-        with app.app_context():
-            start.wait()
-            statuses[n] = client.post(path, data={"csrf_token": token}).status_code
-
-    threads = [threading.Thread(target=post, args=(n, *request)) for n, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return statuses
 
 
 def test_parallel_supports_by_one_person_make_one_support(app):
@@ -80,12 +55,15 @@ def test_parallel_supports_by_one_person_make_one_support(app):
         client = app.test_client()
         login(client, person.email)
         requests.append(
-            (client, f"/proposals/{proposal.id}/support", csrf_token(client, f"/proposals/{proposal.id}"))
+            (
+                client,
+                f"/proposals/{proposal.id}/support",
+                {"csrf_token": csrf_token(client, f"/proposals/{proposal.id}")},
+            )
         )
-    statuses = _parallel_posts(app, requests)
-    assert sorted(statuses.values()).count(302) == 1, statuses
-    assert set(statuses.values()) <= {302, 400}
-    db.session.expire_all()
+    statuses = posts_at_once(app, requests)
+    assert sorted(statuses).count(302) == 1, statuses
+    assert set(statuses) <= {302, 400}
     assert db.session.scalar(select(func.count()).select_from(Support)) == 1
     assert db.session.get(Proposal, proposal.id).support_count == 1
 
@@ -105,10 +83,14 @@ def test_parallel_supports_never_exceed_the_limit_per_person(app):
         client = app.test_client()
         login(client, person.email)
         requests.append(
-            (client, f"/proposals/{proposal.id}/support", csrf_token(client, f"/proposals/{proposal.id}"))
+            (
+                client,
+                f"/proposals/{proposal.id}/support",
+                {"csrf_token": csrf_token(client, f"/proposals/{proposal.id}")},
+            )
         )
-    statuses = _parallel_posts(app, requests)
-    assert sorted(statuses.values()).count(302) == 2, statuses
+    statuses = posts_at_once(app, requests)
+    assert sorted(statuses).count(302) == 2, statuses
     assert db.session.scalar(select(func.count()).select_from(Support)) == 2
 
 
@@ -125,21 +107,10 @@ def test_parallel_reports_by_one_person_make_one_report(app):
         client = app.test_client()
         login(client, person.email)
         clients.append((client, csrf_token(client, path)))
-    start = threading.Barrier(PARALLEL)
-    statuses = {}
-
-    def send(n, client, token):
-        with app.app_context():
-            start.wait()
-            data = {"csrf_token": token, "reason": "spam", "text": ""}
-            statuses[n] = client.post(path, data=data).status_code
-
-    threads = [threading.Thread(target=send, args=(n, *pair)) for n, pair in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sorted(statuses.values()).count(302) == 1, statuses
-    assert set(statuses.values()) <= {302, 400}
-    db.session.expire_all()
+    data = {"reason": "spam", "text": ""}
+    statuses = posts_at_once(
+        app, [(client, path, {"csrf_token": token, **data}) for client, token in clients]
+    )
+    assert sorted(statuses).count(302) == 1, statuses
+    assert set(statuses) <= {302, 400}
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1

@@ -1,12 +1,11 @@
 """Parallel requests on PostgreSQL: one thread per subject, one vote per person, counts that add up."""
 
-import threading
-
 import pytest
 from sqlalchemy import func, select
 
 from participate.deliberation.models import Comment, CommentVote, Thread
 from participate.extensions import db
+from tests.concurrency import posts_at_once
 from tests.conftest import ON_POSTGRES, csrf_token, login
 from tests.factories import make_comment, make_process, make_user
 
@@ -14,25 +13,6 @@ pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
 )
 PARALLEL = 8
-
-
-def run_in_parallel(app, requests):
-    """`requests` are (client, path, data); each runs in its own thread and app context, all at once."""
-    start = threading.Barrier(len(requests))
-    statuses = {}
-
-    def send(n, client, path, data):
-        with app.app_context():
-            start.wait()
-            statuses[n] = client.post(path, data=data).status_code
-
-    threads = [threading.Thread(target=send, args=(n, *request)) for n, request in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    db.session.expire_all()
-    return statuses
 
 
 def logged_in_client(app, user, token_path):
@@ -51,10 +31,10 @@ def test_the_same_person_voting_in_parallel_makes_one_vote(app):
         requests.append(
             (client, f"/deliberation/comments/{comment.id}/vote", {"csrf_token": token, "direction": "up"})
         )
-    statuses = run_in_parallel(app, requests)
+    statuses = posts_at_once(app, requests)
     # The comment's row lock queues them (all 302); were two to meet at the unique constraint, the loser
     # would get run_form's page with "Your vote on this comment was already counted." (400).
-    assert set(statuses.values()) <= {302, 400} and 302 in statuses.values()
+    assert set(statuses) <= {302, 400} and 302 in statuses
     assert db.session.scalar(select(func.count()).select_from(CommentVote)) == 1
     db.session.refresh(comment)
     assert (comment.upvotes, comment.downvotes) == (1, 0)
@@ -70,7 +50,7 @@ def test_many_people_voting_at_once_all_count(app):
         requests.append(
             (client, f"/deliberation/comments/{comment.id}/vote", {"csrf_token": token, "direction": "up"})
         )
-    assert run_in_parallel(app, requests) == dict.fromkeys(range(PARALLEL), 302)
+    assert posts_at_once(app, requests) == [302] * PARALLEL
     db.session.refresh(comment)
     assert comment.upvotes == PARALLEL
 
@@ -84,7 +64,7 @@ def test_first_comments_in_parallel_make_one_thread_and_count_every_comment(app)
         stance = ("in_favour", "neutral", "against")[n % 3]
         data = {"csrf_token": token, "body": f"Comment {n}", "stance": stance}
         requests.append((client, f"/deliberation/process/{process.id}/comments", data))
-    assert run_in_parallel(app, requests) == dict.fromkeys(range(PARALLEL), 302)
+    assert posts_at_once(app, requests) == [302] * PARALLEL
     [thread] = db.session.execute(select(Thread)).scalars().all()
     assert db.session.scalar(select(func.count()).select_from(Comment)) == PARALLEL
     assert (thread.comment_count, thread.in_favour_count, thread.neutral_count, thread.against_count) == (
