@@ -64,6 +64,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(config_class)
     app.config.update(overrides)
+    from participate.core.numbers import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
     if config_class is ProductionConfig:
         app.config["DEV_OUTBOX"] = False  # the development outbox never exists in production
     elif app.debug:

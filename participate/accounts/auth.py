@@ -9,6 +9,7 @@ from participate.accounts import services
 from participate.accounts.models import User
 from participate.core.error_pages import render_error
 from participate.core.negotiation import wants_json
+from participate.core.numbers import whole_number
 from participate.extensions import db, login_manager
 
 login_manager.login_view = "accounts.login"
@@ -28,10 +29,11 @@ def load_user(session_id: str) -> User | None:
     if len(parts) != 3:
         return None
     user_id, version, token = parts
-    if not user_id.isdigit() or not version.isdigit() or not token:
+    row_id, session_version = whole_number(user_id), whole_number(version)
+    if row_id is None or session_version is None or not token:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    user = db.session.get(User, row_id)
+    if user is None or not user.is_active or user.session_version != session_version:
         return None
     login_session = services.find_login_session(user.id, token)
     if login_session is None:

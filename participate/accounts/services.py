@@ -18,6 +18,7 @@ from participate.audit.services import record
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.mail import send_email
+from participate.core.numbers import whole_number
 from participate.core.pagination import Page, escape_like, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -397,7 +398,8 @@ def list_users(query: str = "", *, page: int = 1, per_page: int = 50) -> Page[Us
 
 
 def find_user(user_id: int | str) -> User | None:
-    return db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    row_id = whole_number(user_id)
+    return db.session.get(User, row_id) if row_id is not None else None
 
 
 def get_user(user_id: int) -> User:

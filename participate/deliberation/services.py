@@ -24,6 +24,7 @@ from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.markdown import render_markdown
+from participate.core.numbers import whole_number
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.core.urls import site_path
@@ -65,7 +66,8 @@ def wilson_lower_bound(up: int, down: int, z: float = Z_95) -> float:
 
 
 def find_comment(comment_id: int | str) -> Comment | None:
-    return db.session.get(Comment, int(comment_id)) if str(comment_id).isdigit() else None
+    row_id = whole_number(comment_id)
+    return db.session.get(Comment, row_id) if row_id is not None else None
 
 
 def find_thread(subject_type: str, subject_id: int) -> Thread | None:

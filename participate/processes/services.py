@@ -17,6 +17,7 @@ from participate.audit.services import record_on_process
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.numbers import whole_number
 from participate.core.templating import format_day
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -255,7 +256,8 @@ def list_all_processes() -> list[Process]:
 
 
 def find_process(process_id: int | str) -> Process | None:
-    return db.session.get(Process, int(process_id)) if str(process_id).isdigit() else None
+    row_id = whole_number(process_id)
+    return db.session.get(Process, row_id) if row_id is not None else None
 
 
 def find_by_slug(slug: str) -> Process | None:

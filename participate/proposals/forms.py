@@ -11,12 +11,13 @@ from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from participate.core.forms import MoneyField
+from participate.core.numbers import whole_number
 from participate.proposals.models import ProposalStatus
 from participate.proposals.services import DECISIONS, ProposalInput
 
 
 def _optional_id(value: Any) -> int | None:
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    return whole_number(value)
 
 
 class ProposalForm(FlaskForm):

@@ -18,6 +18,7 @@ from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.locks import take_turns
+from participate.core.numbers import whole_number
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -457,4 +458,5 @@ def review_queue(process: Process, status: str | None, page: int = 1) -> Page[Pr
 
 
 def find_proposal(proposal_id: int | str) -> Proposal | None:
-    return db.session.get(Proposal, int(proposal_id)) if str(proposal_id).isdigit() else None
+    row_id = whole_number(proposal_id)
+    return db.session.get(Proposal, row_id) if row_id is not None else None

@@ -22,6 +22,7 @@ from participate.core.access import authorize, current_actor, load
 from participate.core.clock import today
 from participate.core.errors import PermissionDenied
 from participate.core.forms import ButtonForm
+from participate.core.numbers import whole_number
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
 from participate.moderation import policy as moderation_policy
@@ -57,8 +58,7 @@ def _process(slug: str) -> Any:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return whole_number(request.args.get(name, ""))
 
 
 def _filters(process: Any) -> services.Filters:

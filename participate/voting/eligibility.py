@@ -23,6 +23,7 @@ from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
+from participate.core.numbers import whole_number
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
@@ -150,7 +151,8 @@ def _parse_census(process: Process, raw: bytes, this_year: int) -> list[tuple[in
                 errors.append((line, _("the identity number is missing or too long")))
                 continue
             year_text = cells[where["birth_year"]].strip()
-            if not year_text.isdigit() or not 1880 <= int(year_text) <= this_year:
+            birth_year = whole_number(year_text, largest=this_year)
+            if birth_year is None or birth_year < 1880:
                 errors.append((line, _("the birth year must be a year such as 1984")))
                 continue
             district_name = cells[where["district"]].strip()
@@ -169,7 +171,7 @@ def _parse_census(process: Process, raw: bytes, this_year: int) -> list[tuple[in
                 )
                 continue
             first_line[digest] = line
-            rows.append((line, digest, int(year_text), district_id))
+            rows.append((line, digest, birth_year, district_id))
     except csv.Error as exc:
         errors.append((reader.line_num, _("it cannot be read as CSV (%(error)s)", error=str(exc))))
     if errors:

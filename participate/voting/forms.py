@@ -17,6 +17,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
 from participate.core.errors import ValidationFailed
+from participate.core.numbers import whole_number
 from participate.voting.models import BallotType
 
 REVIEW, CHANGE, CAST = "review", "change", "cast"
@@ -35,8 +36,7 @@ def field_name(budget: Any, proposal: Any) -> str:
 
 
 def _number(raw: str, largest: int) -> int | None:
-    raw = raw.strip()
-    return int(raw) if raw.isdigit() and len(raw) < 7 and int(raw) <= largest else None
+    return whole_number(raw.strip(), largest=largest)
 
 
 def read_ballot(budget: Any, proposals: Sequence[Any], data: Mapping[str, str]) -> list[Any]:
@@ -115,7 +115,7 @@ class BudgetBallot:
 
     @property
     def points_given(self) -> int:
-        return sum(int(line.value) for line in self.chosen if line.value.isdigit())
+        return sum(whole_number(line.value) or 0 for line in self.chosen)
 
     @property
     def over_cap(self) -> bool:
@@ -138,7 +138,7 @@ def budget_ballot(
     kind = BallotType(budget.ballot_type)
     chosen = [line for line in lines if line.value not in ("", "0")]
     if kind is BallotType.RANKED:
-        chosen.sort(key=lambda line: int(line.value) if line.value.isdigit() else 0)
+        chosen.sort(key=lambda line: whole_number(line.value) or 0)
     return BudgetBallot(budget, kind.value, lines, voted=voted, chosen=chosen)
 
 

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from participate.core.access import current_actor, load
 from participate.core.clock import today
 from participate.core.errors import NotFound, ServiceError, ValidationFailed
+from participate.core.numbers import whole_number
 from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
@@ -113,7 +114,8 @@ def save_settings(process_id: int):
 def _budget_or_none(process: Process, raw: Any) -> VoteBudget | None:
     if not raw:
         return None
-    budget = db.session.get(VoteBudget, int(raw)) if str(raw).isdigit() else None
+    row_id = whole_number(raw)
+    budget = db.session.get(VoteBudget, row_id) if row_id is not None else None
     if budget is None or budget.process_id != process.id:
         raise NotFound(_("No such budget."))
     return budget
@@ -215,15 +217,11 @@ def _decide_conflict(process_id: int, use_case: Any, message: str) -> Any:
     return run_form(
         form,
         lambda: use_case(
-            current_actor(), process, eligibility.find_conflict(process, _int(form.conflict_id.data))
+            current_actor(), process, eligibility.find_conflict(process, whole_number(form.conflict_id.data))
         ),
         done=lambda _r: (message, _to("conflicts", process)),
         render=lambda: _conflicts_page(process, form),
     )
-
-
-def _int(raw: Any) -> int | None:
-    return int(raw) if raw and str(raw).isdigit() else None
 
 
 @bp.post("/conflicts/transfer")

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from participate.core.forms import MoneyField
+from participate.core.numbers import whole_number
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS
 from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, DistrictScope, Eligibility
 from participate.voting.setup import MAX_CODES, OFFERED_RULES, BudgetInput, SettingsInput
@@ -60,7 +61,7 @@ def _district_choices(process: Any, none_label: Any) -> list[tuple[str, Any]]:
 
 
 def _district_id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return whole_number(value)
 
 
 class VoteSettingsForm(FlaskForm):

@@ -117,10 +117,10 @@ def test_an_empty_ballot_and_a_made_up_rank_are_refused(voter):
     process, budget, (a, *_rest) = _vote()
     _user, client = voter(process)
     assert "Choose at least one proposal" in _post(client, process, "review", {}).get_data(as_text=True)
-    response = _post(client, process, "cast", {_field(budget, a): "99"})
-    assert response.status_code == 400 and "Choose a rank from the list for Proposal A" in response.get_data(
-        as_text=True
-    )
+    for made_up in ("99", "²", "١", "9" * 30):  # a superscript and an Arabic-Indic digit pass str.isdigit()
+        response = _post(client, process, "cast", {_field(budget, a): made_up})
+        assert response.status_code == 400
+        assert "Choose a rank from the list for Proposal A" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 0
 
 

@@ -106,6 +106,8 @@ def test_a_bad_line_refuses_the_whole_file_and_names_the_lines(process):
         "id,year\n1,1980\n",
         "identity_number,birth_year,district\n",
         "identity_number,birth_year,district\n,1980,\n",
+        "identity_number,birth_year,district\n19800101-1234,198²,\n",  # str.isdigit() is True, int() fails
+        "identity_number,birth_year,district\n19800101-1234,3000,\n",
     ],
 )
 def test_malformed_files_are_refused(process, content):
