@@ -79,10 +79,12 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         import_module(module)
 
     from participate.core.error_pages import register_error_handlers
+    from participate.core.request_checks import register_request_checks
     from participate.core.security import register_security_headers
     from participate.core.templating import register_template_helpers
 
     register_error_handlers(app)
+    register_request_checks(app)
     register_security_headers(app)
     register_template_helpers(app)
 
