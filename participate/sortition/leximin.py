@@ -176,6 +176,21 @@ def _valid(model: TypeModel, panels: IntArray) -> bool:
     )
 
 
+def _forward_only(progress: Progress | None) -> Progress | None:
+    """`progress` as a bar that never moves back: a walk that hands over to the general way has built a
+    share of the lottery, while the general way counts the people whose level is proved, from 0 again."""
+    if progress is None:
+        return None
+    furthest = 0.0
+
+    def report(fraction: float, message: str) -> None:
+        nonlocal furthest
+        furthest = max(furthest, fraction)
+        progress(furthest, message)
+
+    return report
+
+
 def _walk_deadline(deadline: float | None) -> float | None:
     if deadline is None:
         return None
@@ -226,6 +241,7 @@ def optimise(
     each stage and every PROGRESS_ROUNDS rounds within one. `deadline` is a `time.monotonic()` value after
     which the best lottery so far is returned, marked not optimal.
     """
+    progress = _forward_only(progress)
     t = model.n_types
     if model.seats == 0 or t == 0:
         if model.seats > 0:

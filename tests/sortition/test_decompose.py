@@ -80,13 +80,33 @@ def test_a_walk_cut_short_by_the_deadline_hands_its_panels_on_and_leaves_nobody_
     pool = generate_pool(300, 5, 30, rng=random.Random(7), households=0.1)
     ticks = itertools.count()
     monkeypatch.setattr(time, "monotonic", lambda: float(next(ticks)))  # one second per look at the clock
-    selection = select_panel(pool, 30, deadline=40.0)
+    calls: list[float] = []
+    selection = select_panel(
+        pool, 30, deadline=40.0, progress=lambda fraction, _message: calls.append(fraction)
+    )
     monkeypatch.undo()
     assert selection.optimal is False
     assert "deadline" in selection.message and "no probability level is proved" in selection.message
+    assert calls == sorted(calls) and 0 < max(calls[:-1]) < 1  # the bar never moves back
     # the walk got its share of the time, then the general algorithm covered the types it had not reached
     assert selection.stats["way"] == "general" and selection.stats["rounds"] >= 1
     check_selection(pool, 30, selection)  # every panel meets the quotas; probabilities are the marginals
     full = select_panel(pool, 30)
     assert full.optimal and full.min_probability > 0
     assert 0 < selection.min_probability <= full.min_probability + 1e-9
+
+
+def test_the_progress_bar_never_moves_back_when_the_walk_hands_over():
+    from participate.sortition.leximin import _forward_only
+
+    heard: list[tuple[float, str]] = []
+    report = _forward_only(lambda fraction, message: heard.append((fraction, message)))
+    assert report is not None
+    for fraction, message in [
+        (0.4, "building the lottery"),
+        (0.0, "stage 1: level 0.1 so far"),
+        (0.7, "stage 2"),
+    ]:
+        report(fraction, message)
+    assert heard == [(0.4, "building the lottery"), (0.4, "stage 1: level 0.1 so far"), (0.7, "stage 2")]
+    assert _forward_only(None) is None
