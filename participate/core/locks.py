@@ -8,6 +8,7 @@ name and key waits until the first commits or rolls back. SQLite lets one writer
 from __future__ import annotations
 
 import zlib
+from typing import Any
 
 from sqlalchemy import text
 
@@ -23,3 +24,11 @@ def take_turns(name: str, key: int) -> None:
     db.session.execute(
         text("SELECT pg_advisory_xact_lock(:namespace, :key)"), {"namespace": namespace, "key": key}
     )
+
+
+def take_turns_on(row: Any, name: str) -> None:
+    """`take_turns` keyed on a row (`name` says what of it is guarded), then forget what this session had
+    read of the row: the turn before may have replaced its related rows, and what follows must start from
+    what that turn committed (PostgreSQL's statements see it once the lock is held)."""
+    take_turns(name, row.id)
+    db.session.expire(row)

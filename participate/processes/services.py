@@ -17,6 +17,7 @@ from participate.audit.services import record_on_process
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.locks import take_turns_on
 from participate.core.numbers import whole_number
 from participate.core.templating import format_day
 from participate.core.unique import add_unique
@@ -145,6 +146,7 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
 
 def set_districts(actor: User, process: Process, districts: list[DistrictInput]) -> None:
     _require(policy.can_manage(actor, process))
+    take_turns_on(process, "process configuration")
     names = [d.name.strip() for d in districts]
     if any(not name for name in names):
         raise ValidationFailed(_("Every district needs a name."))
@@ -172,6 +174,7 @@ def set_schedule(
 ) -> None:
     """Replace the phase dates. Phases may be skipped, must not overlap, and the process may not move back."""
     _require(policy.can_manage(actor, process))
+    take_turns_on(process, "process configuration")
     on = on or today()
     ordered = sorted(windows, key=lambda w: phase_index(w.phase))
     if len({w.phase for w in ordered}) != len(ordered):
@@ -289,6 +292,7 @@ def grant_process_role(actor: User, process: Process, email: str, role: str) -> 
 def revoke_process_role(actor: User, process: Process, grant_id: int) -> User:
     """Returns the person who lost the role."""
     _require(policy.can_manage(actor, process))
+    take_turns_on(process, "process configuration")
     grant = next((g for g in process.roles if g.id == grant_id), None)
     if grant is None:
         raise Conflict(_("This role had already been removed."))

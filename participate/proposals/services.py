@@ -17,7 +17,7 @@ from participate.core.after_commit import after_commit
 from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
-from participate.core.locks import take_turns
+from participate.core.locks import take_turns, take_turns_on
 from participate.core.numbers import whole_number
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
@@ -339,6 +339,7 @@ def set_proposal_settings(
 
     if not process_policy.can_manage(actor, process):
         raise PermissionDenied(_("Only council staff can change how proposals work."))
+    take_turns_on(process, "process configuration")
     names = [name.strip() for name in category_names if name.strip()]
     if len({name.casefold() for name in names}) != len(names):
         raise ValidationFailed(_("Two categories have the same name."))
