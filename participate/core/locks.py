@@ -8,11 +8,13 @@ name and key waits until the first commits or rolls back. SQLite lets one writer
 from __future__ import annotations
 
 import zlib
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from participate.extensions import db
+
+Row = TypeVar("Row")
 
 
 def take_turns(name: str, key: int) -> None:
@@ -32,3 +34,17 @@ def take_turns_on(row: Any, name: str) -> None:
     what that turn committed (PostgreSQL's statements see it once the lock is held)."""
     take_turns(name, row.id)
     db.session.expire(row)
+
+
+def locked(row: Row) -> Row:
+    """The row again, locked until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL) and with its
+    values as last committed: a count recomputed after this sees every change committed before it, where
+    one recomputed in a statement that merely waits for the row would miss them."""
+    model: Any = type(row)
+    fresh: Row = db.session.execute(
+        select(model)
+        .where(model.id == getattr(row, "id"))  # noqa: B009 - every model has an id; Row does not say so
+        .with_for_update(of=model)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    return fresh

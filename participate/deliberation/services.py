@@ -23,6 +23,7 @@ from participate.audit.services import record
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
+from participate.core.locks import locked
 from participate.core.markdown import render_markdown
 from participate.core.numbers import whole_number
 from participate.core.pagination import Page, paginate
@@ -88,15 +89,6 @@ def get_or_create_thread(subject_type: str, subject_id: int) -> Thread:
     if thread is None:
         raise Conflict(_("The discussion was busy. Try again."))
     return thread
-
-
-def _lock_thread(thread: Thread) -> Thread:
-    return db.session.execute(
-        select(Thread)
-        .where(Thread.id == thread.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
 
 
 def _permalink(comment: Comment) -> str:
@@ -219,7 +211,7 @@ def post_comment(actor: User | None, subject: Subject, body: str, stance: str | 
     if refusal or actor is None:
         raise PermissionDenied(refusal or _("Log in to take part in the discussion."))
     text, position = _clean_body(body), _clean_stance(stance, required=True)
-    thread = _lock_thread(get_or_create_thread(subject.type, subject.id))
+    thread = locked(get_or_create_thread(subject.type, subject.id))
     comment = Comment(thread_id=thread.id, author_id=actor.id, depth=0, body=text, stance=position)
     db.session.add(comment)
     db.session.flush()
@@ -241,7 +233,7 @@ def reply_to(actor: User | None, parent: Comment, body: str, stance: str | None)
     if refusal:
         raise ValidationFailed(refusal)
     text, position = _clean_body(body), _clean_stance(stance, required=False)
-    thread = _lock_thread(parent.thread)
+    thread = locked(parent.thread)
     comment = Comment(
         thread_id=thread.id,
         author_id=actor.id,
@@ -270,7 +262,7 @@ def edit_comment(actor: User | None, comment: Comment, body: str, stance: str | 
     text, position = _clean_body(body), _clean_stance(stance, required=comment.depth == 0)
     if text == comment.body and position == comment.stance:
         return comment
-    thread = _lock_thread(comment.thread)
+    thread = locked(comment.thread)
     comment.body, comment.stance, comment.edited_at = text, position, utcnow()
     db.session.flush()
     recount_thread(thread)
@@ -283,7 +275,7 @@ def delete_comment(actor: User | None, comment: Comment) -> Comment:
     """The author's own deletion: the text goes, a tombstone stays so that the replies keep their place."""
     if not policy.can_delete(actor, comment):
         raise PermissionDenied(_("You can only delete your own comments."))
-    thread = _lock_thread(comment.thread)
+    thread = locked(comment.thread)
     comment.deleted_at = utcnow()
     comment.body = ""
     db.session.flush()
@@ -300,12 +292,7 @@ def vote_on(actor: User | None, comment: Comment, direction: str) -> Comment:
     if direction not in VOTE_VALUES:
         raise ValidationFailed(_("Vote up, vote down, or take your vote back."))
     value = VOTE_VALUES[direction]
-    comment = db.session.execute(
-        select(Comment)
-        .where(Comment.id == comment.id)
-        .with_for_update(of=Comment)
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    comment = locked(comment)
     vote = db.session.execute(
         select(CommentVote).where(CommentVote.comment_id == comment.id, CommentVote.user_id == actor.id)
     ).scalar_one_or_none()
@@ -342,7 +329,7 @@ def pin_summary(actor: User | None, subject: Subject, summary: str) -> Thread:
                 n=len(text),
             )
         )
-    thread = _lock_thread(get_or_create_thread(subject.type, subject.id))
+    thread = locked(get_or_create_thread(subject.type, subject.id))
     thread.summary = text
     thread.summary_by_id = actor.id if text else None
     thread.summary_at = utcnow() if text else None

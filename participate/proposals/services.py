@@ -17,7 +17,7 @@ from participate.core.after_commit import after_commit
 from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
-from participate.core.locks import take_turns, take_turns_on
+from participate.core.locks import locked, take_turns, take_turns_on
 from participate.core.numbers import whole_number
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
@@ -190,6 +190,7 @@ def support_proposal(actor: User, proposal: Proposal, on: date | None = None) ->
     left = supports_left(actor, proposal.process)
     if left == 0:
         raise Conflict(_("You have used all your supports in this process. Withdraw one to support another."))
+    locked(proposal)  # before the row is added: the recount then sees every support committed before it
     if not add_unique(Support(proposal_id=proposal.id, user_id=actor.id, process_id=proposal.process_id)):
         raise Conflict(_("You already support this proposal."))
     _recount_supports(proposal)
@@ -197,6 +198,7 @@ def support_proposal(actor: User, proposal: Proposal, on: date | None = None) ->
 
 def withdraw_support(actor: User, proposal: Proposal, on: date | None = None) -> None:
     _refuse_unless(policy.support_refusal(actor, proposal, on or today()))
+    locked(proposal)
     removed = db.session.execute(
         delete(Support).where(Support.user_id == actor.id, Support.proposal_id == proposal.id)
     )
@@ -206,7 +208,8 @@ def withdraw_support(actor: User, proposal: Proposal, on: date | None = None) ->
 
 
 def _recount_supports(proposal: Proposal) -> None:
-    # Counted from the rows, not incremented, so two requests at once cannot leave a wrong total.
+    # Counted from the rows, not incremented, under the proposal's row lock (`locked`, taken by the callers):
+    # two requests at once cannot leave a wrong total.
     count = (
         select(func.count()).select_from(Support).where(Support.proposal_id == proposal.id).scalar_subquery()
     )

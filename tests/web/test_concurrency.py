@@ -114,3 +114,19 @@ def test_parallel_reports_by_one_person_make_one_report(app):
     assert sorted(statuses).count(302) == 1, statuses
     assert set(statuses) <= {302, 400}
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1
+
+
+def test_many_people_supporting_at_once_all_count(app):
+    """The total is recounted from the rows; each recount must see the supports committed before it."""
+    from participate.proposals.models import Proposal
+    from tests.factories import make_proposal
+
+    proposal = make_proposal(make_process())
+    requests = []
+    for _ in range(PARALLEL):
+        client = app.test_client()
+        login(client, make_user().email)
+        token = csrf_token(client, f"/proposals/{proposal.id}")
+        requests.append((client, f"/proposals/{proposal.id}/support", {"csrf_token": token}))
+    assert posts_at_once(app, requests) == [302] * PARALLEL
+    assert db.session.get(Proposal, proposal.id).support_count == PARALLEL
