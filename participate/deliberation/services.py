@@ -97,7 +97,10 @@ def _permalink(comment: Comment) -> str:
 
 
 def recount_thread(thread: Thread) -> None:
-    """Recompute the cached counts from the visible comments (moderation calls this after hiding)."""
+    """Recompute the cached counts from the visible comments (moderation calls this after hiding). The
+    thread's row is locked first, so the count sees every comment committed before it and no other
+    recount can overwrite it with an older one."""
+    thread = locked(thread)
 
     def stance_count(stance: Stance) -> Any:
         return func.coalesce(func.sum(case((Comment.stance == stance.value, 1), else_=0)), 0)

@@ -73,3 +73,29 @@ def test_first_comments_in_parallel_make_one_thread_and_count_every_comment(app)
         3,
         2,
     )
+
+
+def test_hiding_comments_while_others_are_posted_keeps_the_count_of_visible_ones(app):
+    process, staff = make_process(), make_user("staff")
+    old = [make_comment(make_user(), process, body=f"Old comment {n}") for n in range(PARALLEL // 2)]
+    page = f"/processes/{process.slug}"
+    queue = f"/manage/processes/{process.id}/moderation"
+    requests = []
+    for n in range(PARALLEL // 2):
+        client, token = logged_in_client(app, make_user(), page)
+        data = {"csrf_token": token, "body": f"New comment {n}", "stance": "neutral"}
+        requests.append((client, f"/deliberation/process/{process.id}/comments", data))
+    for comment in old:
+        client, token = logged_in_client(app, staff, queue)
+        prefix = f"hide-comment-{comment.id}-"
+        data = {f"{prefix}csrf_token": token, f"{prefix}reason": "Off topic"}
+        requests.append((client, f"{queue}/comment/{comment.id}/hide", data))
+    assert posts_at_once(app, requests) == [302] * PARALLEL
+    [thread] = db.session.execute(select(Thread)).scalars().all()
+    visible = db.session.scalar(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.thread_id == thread.id, Comment.hidden_at.is_(None))
+    )
+    assert visible == PARALLEL // 2
+    assert (thread.comment_count, thread.neutral_count) == (visible, visible)
