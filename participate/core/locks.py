@@ -17,15 +17,16 @@ from participate.extensions import db
 Row = TypeVar("Row")
 
 
-def take_turns(name: str, key: int) -> None:
-    """`name` says what is guarded ("supports in process 7"), `key` whose turn it is (a person's id)."""
+def take_turns(name: str, key: int, *, shared: bool = False) -> None:
+    """`name` says what is guarded ("supports in process 7"), `key` whose turn it is (a person's id).
+    `shared`: any number of requests hold it at once, all of them taking turns with one that takes it
+    unshared (ballots being cast, and the close that must wait for them)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
     # PostgreSQL's two-integer form: one namespace per name, so unrelated locks never share a key.
     namespace = zlib.crc32(name.encode()) % 2**31
-    db.session.execute(
-        text("SELECT pg_advisory_xact_lock(:namespace, :key)"), {"namespace": namespace, "key": key}
-    )
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    db.session.execute(text(f"SELECT {function}(:namespace, :key)"), {"namespace": namespace, "key": key})
 
 
 def take_turns_on(row: Any, name: str) -> None:

@@ -42,6 +42,8 @@ from participate.voting.models import (
 
 Choices = list[int] | list[list[int]]
 
+VOTE_CLOSE = "vote close"  # the lock a close takes alone and every cast shares
+
 
 def settings_of(process: Process) -> VoteSettings | None:
     return db.session.execute(
@@ -225,9 +227,21 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
     return put_in_box(budget, _voter(actor), canonical, roll)
 
 
+def _before_the_close(budget: VoteBudget) -> None:
+    """Casts share a lock that close_vote takes alone: a close waits for the casts under way, so their
+    ballots are in the box it opens, and a cast that waited for a close finds the vote closed."""
+    take_turns(VOTE_CLOSE, budget.process_id, shared=True)
+    settings = settings_of(budget.process)
+    if settings is not None:
+        db.session.refresh(settings)
+    if settings is None or settings.closed_at is not None:
+        raise PermissionDenied(_("The vote has closed."))
+
+
 def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
     """Write the voter_roll row (once) and replace the voter's sealed ballot. `voter` is "user:<id>" or
     "code:<id>"; `choices` must have passed check_choices. A voting code's second roll row is a Conflict."""
+    _before_the_close(budget)
     tag = secrecy.owner_tag(budget.id, voter)
     # Two submissions by one voter at once take turns, so the second replaces the first instead of
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
@@ -289,7 +303,7 @@ def close_vote(actor: User | None, process: Process, *, scheduled: bool = False)
     settings = settings_of(process)
     if settings is None:
         raise ValidationFailed(_("This process has no vote."))
-    take_turns("vote close", process.id)
+    take_turns(VOTE_CLOSE, process.id)
     db.session.refresh(settings)
     if settings.closed_at is not None:
         raise Conflict(_("The vote is already closed."))

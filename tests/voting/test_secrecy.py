@@ -150,3 +150,39 @@ def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
     assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 1
     assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
     assert services.current_choices(voter, budget) in ballots
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+def test_ballots_cast_while_the_vote_closes_are_counted_or_refused_never_left_sealed(vote, app):
+    """A close opens the box it sees: a cast under way must either finish before it, and be opened with
+    the others, or find the vote closed; a ballot left sealed after the close would be lost."""
+    process, budget, ids = vote
+    voters = [make_user() for _ in range(6)]
+    for voter in voters:
+        register_voter(voter, process)
+    staff = make_user("staff")
+    voter_ids, staff_id, budget_id, process_id = [v.id for v in voters], staff.id, budget.id, process.id
+
+    def cast(voter_id: int) -> None:
+        from participate.accounts.models import User
+        from participate.voting.models import VoteBudget
+
+        services.cast_ballot(db.session.get(User, voter_id), db.session.get(VoteBudget, budget_id), ids[:2],
+                             today())  # fmt: skip
+
+    def close() -> None:
+        from participate.accounts.models import User
+        from participate.processes.models import Process
+
+        services.close_vote(db.session.get(User, staff_id), db.session.get(Process, process_id))
+
+    calls = [as_request(lambda v=v: cast(v)) for v in voter_ids]
+    calls.insert(3, as_request(close))
+    outcomes = at_once(app, calls)
+    assert outcomes[3] == DONE, outcomes
+    cast_ok = [o for n, o in enumerate(outcomes) if n != 3 and o == DONE]
+    assert all(o in (DONE, "The vote has closed.") for o in outcomes), outcomes
+    assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 0
+    rolls = db.session.scalar(select(func.count()).select_from(VoterRoll))
+    counted = db.session.scalar(select(func.count()).select_from(Ballot))
+    assert rolls == counted == len(cast_ok), outcomes
