@@ -30,6 +30,7 @@ from participate.processes.models import Process
 from participate.processes.services import count_by_district
 from participate.voting import policy, secrecy
 from participate.voting.models import (
+    CensusCheckIn,
     CensusEntry,
     ConflictStatus,
     Eligibility,
@@ -77,6 +78,18 @@ def _open_settings(process: Process) -> VoteSettings:
 class CensusReport:
     added: int
     removed: int
+
+
+CENSUS_TURNS = "census"  # a replacement of the census takes it alone; verifications and check-ins share it
+
+
+def census_in_use(process: Process) -> bool:
+    """Whether residents have verified against the census or been checked in from it: replacing it would
+    take away their registration or the poll book's record of them."""
+    return bool(census_registrations(process)) or (
+        db.session.execute(select(CensusCheckIn.id).where(CensusCheckIn.process_id == process.id)).first()
+        is not None
+    )
 
 
 def census_registrations(process: Process) -> int:
@@ -188,14 +201,14 @@ def import_census(actor: User, process: Process, raw: bytes, *, replace: bool, o
     _require_manager(actor, process)
     _open_settings(process)
     rows = _parse_census(process, raw, on.year)
-    take_turns("census", process.id)
+    take_turns(CENSUS_TURNS, process.id)
     removed = 0
     if replace:
-        if census_registrations(process):
+        if census_in_use(process):
             raise Conflict(
                 _(
-                    "Residents have already verified against this census, and replacing it would take away "
-                    "their registration. Add the new people to it instead."
+                    "Residents have already verified against this census or been checked in to vote on paper, "
+                    "and replacing it would take away their registration. Add the new people to it instead."
                 )
             )
         removed = (
@@ -323,6 +336,7 @@ def verify_census(actor: User, process: Process, identity: str, birth_year: int,
         raise ValidationFailed(_("This process does not check the census: choose your district instead."))
     if registration_of(actor, process) is not None:
         raise _already_registered()
+    take_turns(CENSUS_TURNS, process.id, shared=True)  # the census is not replaced under this verification
     entry = census_entry_of(process, identity, birth_year)
     if settings.min_age is not None and on.year - entry.birth_year < settings.min_age:
         raise ValidationFailed(

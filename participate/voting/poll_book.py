@@ -19,7 +19,13 @@ from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
-from participate.voting.eligibility import census_entry_of, has_voted_in, holder_registration, kiosk_refusal
+from participate.voting.eligibility import (
+    CENSUS_TURNS,
+    census_entry_of,
+    has_voted_in,
+    holder_registration,
+    kiosk_refusal,
+)
 from participate.voting.models import CensusCheckIn, Eligibility
 from participate.voting.services import checked_in, settings_of
 
@@ -45,6 +51,7 @@ def check_in(actor: User, process: Process, identity: str, birth_year: int, on: 
         raise PermissionDenied(refusal)
     if not uses_poll_book(process):
         raise ValidationFailed(_("This process does not check the census: hand out voting codes directly."))
+    take_turns(CENSUS_TURNS, process.id, shared=True)  # the census is not replaced under this check-in
     entry = census_entry_of(process, identity, birth_year)
     take_turns("census entry", entry.id)
     if checked_in(entry.id):

@@ -11,7 +11,7 @@ from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.extensions import db
 from participate.processes.models import ProcessRole
 from participate.voting import eligibility, poll_book, services, setup
-from participate.voting.models import CensusCheckIn, SealedBallot, VoterRoll
+from participate.voting.models import CensusCheckIn, SealedBallot, VoterRegistration, VoterRoll
 from tests.concurrency import DONE, as_request, at_once
 from tests.conftest import ON_POSTGRES, csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
@@ -55,6 +55,65 @@ def test_a_resident_is_checked_in_once(vote):
             poll_book.check_in(staff, process, identity, year, today())
         db.session.rollback()
     assert _checked_in() == 1
+
+
+def test_the_census_is_not_replaced_once_someone_was_checked_in(vote):
+    process, staff, _budget, _proposals = vote
+    poll_book.check_in(staff, process, "19800101-1234", 1980, today())
+    db.session.commit()
+    with pytest.raises(Conflict, match="checked in to vote on paper"):
+        eligibility.import_census(staff, process, CENSUS, replace=True, on=today())
+    db.session.rollback()
+    assert _checked_in() == 1
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
+)
+def test_a_census_replaced_during_check_ins_and_verifications_keeps_every_one(vote, app):
+    """Each either happened first, and the replacement is refused, or after it, against the new census."""
+    process, staff, _budget, _proposals = vote
+    residents = [make_user() for _ in range(2)]
+    process_id, staff_id, resident_ids = process.id, staff.id, [r.id for r in residents]
+
+    def as_people():
+        from participate.accounts.models import User
+        from participate.processes.models import Process
+
+        return db.session.get(User, staff_id), db.session.get(Process, process_id)
+
+    def replace():
+        staff, process = as_people()
+        eligibility.import_census(staff, process, CENSUS, replace=True, on=today())
+
+    def check_in():
+        staff, process = as_people()
+        poll_book.check_in(staff, process, "19800101-1234", 1980, today())
+
+    def verify(resident_id: int):
+        from participate.accounts.models import User
+
+        _staff, process = as_people()
+        eligibility.verify_census(db.session.get(User, resident_id), process, "19900202-2345", 1990, today())
+
+    outcomes = at_once(
+        app,
+        [
+            as_request(replace),
+            as_request(check_in),
+            *(as_request(lambda r=r: verify(r)) for r in resident_ids),
+        ],
+    )
+    assert all(isinstance(outcome, str) for outcome in outcomes), outcomes  # no database error
+    checked, registered = (
+        _checked_in(),
+        db.session.scalar(select(func.count()).select_from(VoterRegistration)),
+    )
+    if outcomes[0] == DONE:  # replaced before the others: they ran against the new census
+        assert outcomes[1:] == [DONE] * 3 and (checked, registered) == (1, 1), outcomes
+    else:
+        assert "checked in to vote on paper" in outcomes[0] and checked + registered >= 1, outcomes
+    assert checked == (outcomes[1] == DONE)
 
 
 def test_a_resident_who_voted_online_is_not_checked_in(vote):
