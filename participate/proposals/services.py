@@ -305,7 +305,11 @@ def review_proposal(actor: User, proposal: Proposal, decision: Decision) -> Prop
 
 
 def _move_supporters_and_followers(source: Proposal, target: Proposal) -> None:
-    """Supporters of a merged proposal support the one it joined (once each); so do its followers."""
+    """Supporters of a merged proposal support the one it joined (once each); so do its followers. Both
+    rows are locked first (in id order, as every support locks its proposal): a support given meanwhile
+    is either moved or waits, never added twice."""
+    for proposal in sorted((source, target), key=lambda p: p.id):
+        locked(proposal)
     for model in (Support, Follow):
         already = select(model.user_id).where(model.proposal_id == target.id)
         moving = (

@@ -12,6 +12,7 @@ from participate.accounts.models import User
 from participate.audit.services import record_on_process
 from participate.core.after_commit import commit
 from participate.core.errors import ValidationFailed
+from participate.core.locks import take_turns_on
 from participate.counting import RULES, CountingError, CountResult, count, satisfactions_for
 from participate.extensions import db
 from participate.jobs.registry import Progress, job_kind
@@ -59,6 +60,7 @@ def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     if not is_closed(process):
         raise ValidationFailed("The vote is not closed yet.")
     actor = db.session.get(User, params["actor_id"]) if params.get("actor_id") else None
+    take_turns_on(process, "vote count")  # two counts at once would both store each budget's result
     budgets = voting.budgets_of(process)
     counted = []
     for index, budget in enumerate(budgets):

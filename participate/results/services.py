@@ -13,6 +13,7 @@ from participate.accounts.models import User
 from participate.audit.services import record, record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.core.locks import take_turns_on
 from participate.extensions import db
 from participate.jobs.models import Job
 from participate.jobs.services import latest_job, start_job
@@ -181,6 +182,7 @@ def set_tracking(actor: User, process: Process, proposal: Proposal, data: Tracki
         raise ValidationFailed(_("Choose one of the statuses."))
     if not 0 <= data.progress <= 100:
         raise ValidationFailed(_("Progress is a percentage from 0 to 100."))
+    take_turns_on(proposal, "project tracking")  # two first saves at once would both add the row
     tracking = tracking_of([proposal.id]).get(proposal.id)
     if tracking is None:
         tracking = ProjectTracking(proposal_id=proposal.id)

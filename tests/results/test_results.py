@@ -22,7 +22,8 @@ from participate.jobs.models import Job
 from participate.results import services
 from participate.results.models import BudgetResult, ProjectTracking
 from participate.voting import services as voting
-from tests.conftest import post_form
+from tests.concurrency import DONE, as_request, at_once
+from tests.conftest import ON_POSTGRES, post_form
 from tests.counting.pabu import CostPointsSat, as_points_profile, pabutools_points_k
 from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
 
@@ -422,3 +423,27 @@ def test_the_latest_count_of_a_process_is_found_behind_many_of_other_processes(a
     assert services.latest_count_job(process).id == ours.id
     assert services.latest_count_job(other).id > ours.id
     assert services.latest_count_job(make_process(days_in=VOTING)) is None
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+def test_two_first_tracking_saves_at_once_make_one_row(app):
+    process, _budget, _proposals = _vote(n_voters=10, n_proposals=4)
+    staff, _job = _count(process)
+    services.publish(staff, process)
+    db.session.commit()
+    funded = services.funded_proposals(process)[0][1]
+    staff_id, process_id, proposal_id = staff.id, process.id, funded.id
+
+    def save(status: str) -> None:
+        from participate.accounts.models import User
+        from participate.processes.models import Process
+        from participate.proposals.models import Proposal
+
+        services.set_tracking(db.session.get(User, staff_id), db.session.get(Process, process_id),
+                              db.session.get(Proposal, proposal_id), services.TrackingInput(status, 10))  # fmt: skip
+
+    assert (
+        at_once(app, [as_request(lambda: save("in_progress")), as_request(lambda: save("planned"))])
+        == [DONE] * 2
+    )
+    assert db.session.scalar(select(func.count()).select_from(ProjectTracking)) == 1

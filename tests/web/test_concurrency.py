@@ -130,3 +130,41 @@ def test_many_people_supporting_at_once_all_count(app):
         requests.append((client, f"/proposals/{proposal.id}/support", {"csrf_token": token}))
     assert posts_at_once(app, requests) == [302] * PARALLEL
     assert db.session.get(Proposal, proposal.id).support_count == PARALLEL
+
+
+def test_a_merge_and_a_support_of_its_target_at_once_leave_one_support_each(app):
+    """The merge moves the source's supporters to the target; one of them supports the target meanwhile."""
+    from participate.proposals import services
+    from participate.proposals.models import Proposal, Support
+    from tests.concurrency import DONE, as_request, at_once
+    from tests.factories import make_proposal
+
+    process = make_process()
+    source, target = make_proposal(process), make_proposal(process)
+    resident, staff = make_user(), make_user("staff")
+    services.support_proposal(resident, source)
+    db.session.commit()
+    ids = {"source": source.id, "target": target.id, "resident": resident.id, "staff": staff.id}
+
+    def merge() -> None:
+        from participate.accounts.models import User
+
+        decision = services.Decision(
+            status=services.ProposalStatus.MERGED, answer="Same idea", merged_into_id=ids["target"]
+        )
+        services.review_proposal(
+            db.session.get(User, ids["staff"]), db.session.get(Proposal, ids["source"]), decision
+        )
+
+    def support() -> None:
+        from participate.accounts.models import User
+
+        services.support_proposal(
+            db.session.get(User, ids["resident"]), db.session.get(Proposal, ids["target"])
+        )
+
+    outcomes = at_once(app, [as_request(merge), as_request(support)])
+    assert outcomes[0] == DONE and outcomes[1] in (DONE, "You already support this proposal."), outcomes
+    supports = db.session.execute(select(Support.proposal_id)).scalars().all()
+    assert supports == [ids["target"]]
+    assert db.session.get(Proposal, ids["target"]).support_count == 1
