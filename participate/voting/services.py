@@ -42,7 +42,7 @@ from participate.voting.models import (
 
 Choices = list[int] | list[list[int]]
 
-VOTE_CLOSE = "vote close"  # the lock a close takes alone and every cast shares
+VOTE_CLOSE = "vote close"  # the lock a close or a budget change takes alone and every cast shares
 
 
 def settings_of(process: Process) -> VoteSettings | None:
@@ -227,21 +227,24 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
     return put_in_box(budget, _voter(actor), canonical, roll)
 
 
-def _before_the_close(budget: VoteBudget) -> None:
-    """Casts share a lock that close_vote takes alone: a close waits for the casts under way, so their
-    ballots are in the box it opens, and a cast that waited for a close finds the vote closed."""
+def _while_the_box_is_open(budget: VoteBudget, choices: Choices) -> None:
+    """Casts share a lock that closing the vote and changing a budget take alone: a close waits for the
+    casts under way, so their ballots are in the box it opens; a cast that waited for a close finds the
+    vote closed, and one that waited for a budget change is checked against the budget as it is now."""
     take_turns(VOTE_CLOSE, budget.process_id, shared=True)
     settings = settings_of(budget.process)
     if settings is not None:
         db.session.refresh(settings)
     if settings is None or settings.closed_at is not None:
         raise PermissionDenied(_("The vote has closed."))
+    db.session.refresh(budget)
+    check_choices(budget, choices)
 
 
 def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
     """Write the voter_roll row (once) and replace the voter's sealed ballot. `voter` is "user:<id>" or
     "code:<id>"; `choices` must have passed check_choices. A voting code's second roll row is a Conflict."""
-    _before_the_close(budget)
+    _while_the_box_is_open(budget, choices)
     tag = secrecy.owner_tag(budget.id, voter)
     # Two submissions by one voter at once take turns, so the second replaces the first instead of
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.

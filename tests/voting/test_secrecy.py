@@ -186,3 +186,44 @@ def test_ballots_cast_while_the_vote_closes_are_counted_or_refused_never_left_se
     rolls = db.session.scalar(select(func.count()).select_from(VoterRoll))
     counted = db.session.scalar(select(func.count()).select_from(Ballot))
     assert rolls == counted == len(cast_ok), outcomes
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+def test_a_first_ballot_and_a_budget_change_at_once_never_leave_a_ballot_the_budget_refuses(vote, app):
+    """The change goes first and the ballot is checked against it, or the ballot goes first and the budget,
+    now voted on, can no longer change."""
+    from participate.voting import setup
+    from participate.voting.models import VoteBudget
+
+    process, budget, ids = vote
+    voter, staff = make_user(), make_user("staff")
+    register_voter(voter, process)
+    voter_id, staff_id, budget_id = voter.id, staff.id, budget.id
+    one_choice = setup.BudgetInput(name=budget.name, district_id=None, budget_minor=budget.budget_minor,
+                                   ballot_type="approval", max_choices=1, sat="cost")  # fmt: skip
+
+    def cast() -> None:
+        from participate.accounts.models import User
+
+        services.cast_ballot(
+            db.session.get(User, voter_id), db.session.get(VoteBudget, budget_id), ids[:2], today()
+        )
+
+    def change() -> None:
+        from participate.accounts.models import User
+
+        setup.update_budget(db.session.get(User, staff_id), db.session.get(VoteBudget, budget_id), one_choice)
+
+    for _ in range(3):
+        outcomes = at_once(app, [as_request(cast), as_request(change)])
+        assert outcomes in (
+            [DONE, "People have already voted on this budget, so it can no longer change or be deleted."],
+            ["Choose at most 1 proposal.", DONE],
+        ), outcomes
+        current = db.session.get(VoteBudget, budget_id)
+        sealed = db.session.scalar(select(func.count()).select_from(SealedBallot))
+        assert (current.ballot_type, sealed) in (("ranked", 1), ("approval", 0)), outcomes
+        if sealed:
+            return
+        current.ballot_type, current.max_choices = "ranked", None  # undo the change and race again
+        db.session.commit()
