@@ -187,6 +187,8 @@ def update_profile(user: User, *, display_name: str, email: str) -> bool:
         raise Conflict(_("Another account already uses this email address."))
     user.email = email
     user.email_confirmed_at = None
+    if not add_unique(user):  # another account took the address a moment ago
+        raise Conflict(_("Another account already uses this email address."))
     send_confirmation(user)
     return True
 

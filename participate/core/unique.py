@@ -8,8 +8,9 @@ from participate.extensions import db
 
 
 def add_unique(row: object) -> bool:
-    """Add the row in a savepoint. False when the constraint refused it: an equal row exists, perhaps
-    added a moment ago by a parallel request; the rest of the transaction goes on unharmed."""
+    """Add the row, or write its changes, in a savepoint. False when a constraint refused it: an equal row
+    exists, perhaps written a moment ago by a parallel request; the rest of the transaction goes on
+    unharmed."""
     try:
         with db.session.begin_nested():
             db.session.add(row)

@@ -168,3 +168,25 @@ def test_a_merge_and_a_support_of_its_target_at_once_leave_one_support_each(app)
     supports = db.session.execute(select(Support.proposal_id)).scalars().all()
     assert supports == [ids["target"]]
     assert db.session.get(Proposal, ids["target"]).support_count == 1
+
+
+def test_two_people_taking_one_email_address_at_once_leave_it_to_one(app):
+    from participate.accounts import services
+    from participate.accounts.models import User
+    from tests.concurrency import DONE, as_request, at_once
+
+    people = [make_user() for _ in range(2)]
+    ids = [person.id for person in people]
+
+    def take(user_id: int) -> None:
+        with app.test_request_context():  # the confirmation email links back to the site
+            services.update_profile(
+                db.session.get(User, user_id), display_name="Kim", email="kim@example.org"
+            )
+
+    outcomes = at_once(app, [as_request(lambda u=u: take(u)) for u in ids])
+    assert all(isinstance(outcome, str) for outcome in outcomes), outcomes  # no database error
+    assert sorted(outcomes) == sorted([DONE, "Another account already uses this email address."]), outcomes
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.email == "kim@example.org")) == 1
+    )
