@@ -12,7 +12,8 @@ pabutools' process above and, for ours, in a fresh interpreter that imports the 
 both given: the machine may be shared, so CPU is the steadier figure. Ours is the median of --repeat runs
 (default 3), pabutools one run (it takes minutes). e2e/read is our whole process over our in-process read
 (CPU): the target is 2x or less. The start-up floor below the table (processes that only start and import)
-shows what a whole process spends before it reads a byte, so (floor + read) / read bounds e2e/read from below.
+shows what a whole process spends before it reads a byte, so (floor + read) / read bounds e2e/read from below;
+then each whole count over a whole process that only reads the file.
 
 Rows: Kraków 2020 (42,280 ranked ballots, cost-points) and Warsaw 2026 (61,668 approval ballots, cost) x
 greedy, MES, MES add1u (pabutools does not finish add1 on these files in 5 minutes: not run). Then how our
@@ -188,9 +189,15 @@ def startup_floor(repeat: int) -> dict[str, float]:
     }
 
 
-def startup_table(repeat: int, reads: dict[str, list[float]]) -> None:
+def read_only_process(file: str, repeat: int) -> float:
+    """CPU seconds of a whole process that only reads the file with our reader (median of `repeat`)."""
+    code = f"from participate.counting import read_pabulib; read_pabulib({str(DATA / file)!r})"
+    return statistics.median(timed_process([sys.executable, "-c", code])[2] for _ in range(repeat))
+
+
+def startup_table(repeat: int, files: dict[str, str], reads: dict[str, list[float]], wholes: dict) -> None:
     """The start-up floor beside each file's read (median of all its reads above): whole / read cannot fall
-    below (floor + read) / read."""
+    below (floor + read) / read. Then each whole count over a whole process that only reads the file."""
     floor = startup_floor(repeat)
     print("\nStart-up floor (CPU, whole processes that only start and import; median of runs):")
     for label, cpu in floor.items():
@@ -202,6 +209,11 @@ def startup_table(repeat: int, reads: dict[str, list[float]]) -> None:
             f"  {name:<16} read {read:.3f} s: a whole MES process is at least {(mes_floor + read) / read:.1f}x "
             f"the read before it counts (greedy: {(floor[STARTUP_STEPS[1][0]] + read) / read:.1f}x)"
         )
+    print("\nWhole counts over a whole process that only reads the file (CPU, median of runs):")
+    for name, file in files.items():
+        only_reading = read_only_process(file, repeat)
+        ratios = ", ".join(f"{label} {cpu / only_reading:.1f}x" for label, cpu in wholes[name].items())
+        print(f"  {name:<16} reading only {only_reading:.3f} s: {ratios}")
 
 
 def counting_table(repeat: int, skip_pabutools: bool) -> None:
@@ -213,6 +225,8 @@ def counting_table(repeat: int, skip_pabutools: bool) -> None:
         f"{'ours read':>9} | {'e2e/read':>8} {'same':>5}"
     )
     reads: dict[str, list[float]] = {}
+    files: dict[str, str] = {}
+    wholes: dict[str, dict[str, float]] = {}
     for file, sat, rule, completion in CASES:
         e2e = [ours_end_to_end(file, sat, rule, completion) for _ in range(repeat)]
         inside = [job("ours", file, sat, rule, completion) for _ in range(repeat)]
@@ -228,6 +242,8 @@ def counting_table(repeat: int, skip_pabutools: bool) -> None:
         label = rule if completion == "none" else f"{rule} {completion}"
         name = file.split("_")[1] + " " + file.split("_")[2][:4]
         reads.setdefault(name, []).extend(run["read"]["cpu"] for run in inside)
+        files[name] = file
+        wholes.setdefault(name, {})[label] = ours_cpu
         print(
             f"{name:<16} {label:<12}| {pabu_wall:>9.2f} "
             f"{ours_wall:>9.3f} {_ratio(pabu_wall, ours_wall):>6} {pabu_cpu:>9.2f} {ours_cpu:>9.3f} "
@@ -239,7 +255,7 @@ def counting_table(repeat: int, skip_pabutools: bool) -> None:
         "\n(e2e/read: our whole process, CPU, over the CPU time our reader takes for the file in process;"
         "\n nan: pabutools not run - it does not finish MES with add1 on these files in 5 minutes)"
     )
-    startup_table(repeat, reads)
+    startup_table(repeat, files, reads, wholes)
 
 
 def growth_table(quick: bool) -> None:
