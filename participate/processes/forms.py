@@ -14,6 +14,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -24,6 +25,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from participate.core.forms import MoneyField
+from participate.core.numbers import whole_number
 from participate.processes.models import PHASE_ORDER, PROCESS_ROLE_LABELS
 from participate.processes.services import DistrictInput, ProcessInput, WindowInput
 
@@ -123,6 +125,7 @@ class ScheduleForm(FlaskForm):
 
 
 class DistrictForm(Form):
+    id = HiddenField()  # the district this row edits: a rename keeps what refers to it
     name = StringField(_l("District name"), validators=[Optional(), Length(max=120)])
     budget = MoneyField(_l("District budget"), validators=[Optional()])
 
@@ -155,7 +158,9 @@ class DistrictsForm(FlaskForm):
         while len(self.districts) > 0:
             self.districts.pop_entry()
         for district in districts:
-            self.districts.append_entry({"name": district.name, "budget": district.budget_minor})
+            self.districts.append_entry(
+                {"id": district.id, "name": district.name, "budget": district.budget_minor}
+            )
         for _blank in range(blanks):
             self.districts.append_entry()
         self.use_currency(currency)
@@ -166,7 +171,7 @@ class DistrictsForm(FlaskForm):
 
     def to_input(self) -> list[DistrictInput]:
         return [
-            DistrictInput(entry.form.name.data, entry.form.budget.data)
+            DistrictInput(entry.form.name.data, entry.form.budget.data, whole_number(entry.form.id.data))
             for entry in self.districts
             if entry.form.name.data
         ]

@@ -49,6 +49,7 @@ class ProcessInput:
 class DistrictInput:
     name: str
     budget_minor: int
+    id: int | None = None  # the district this edits; None: the one of the same name, else a new one
 
 
 @dataclass(frozen=True)
@@ -156,16 +157,64 @@ def set_districts(actor: User, process: Process, districts: list[DistrictInput])
         raise ValidationFailed(_("A district budget cannot be negative."))
     if sum(d.budget_minor for d in districts) > process.budget_minor:
         raise ValidationFailed(_("The districts' budgets together exceed the process budget."))
-    process.districts.clear()
-    db.session.flush()
-    for d in districts:
-        process.districts.append(District(name=d.name.strip(), budget_minor=d.budget_minor))
-    db.session.flush()
+    _edit_districts_in_place(process, districts)
     record_on_process(
         "process.districts_set",
         actor=actor,
         process_id=process.id,
         data={"districts": [{"name": d.name.strip(), "budget_minor": d.budget_minor} for d in districts]},
+    )
+
+
+def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -> None:
+    """Update each existing district (found by id, else by name), add the new ones, and remove the others,
+    unless something refers to them: proposals, budgets and census entries keep their district."""
+    existing = {d.id: d for d in process.districts}
+    by_name = {d.name.casefold(): d for d in process.districts}
+    kept: list[tuple[District, DistrictInput]] = []
+    added: list[DistrictInput] = []
+    for row in districts:
+        match = existing.get(row.id) if row.id is not None else by_name.get(row.name.strip().casefold())
+        if match is None or any(match is district for district, _row in kept):
+            added.append(row)
+        else:
+            kept.append((match, row))
+    removed = [d for d in process.districts if all(d is not district for district, _row in kept)]
+    for district in removed:
+        if _referenced(district):
+            raise ValidationFailed(
+                _(
+                    "%(name)s cannot be removed: proposals, budgets or census entries belong to it. "
+                    "Rename it instead.",
+                    name=district.name,
+                )
+            )
+    for district in removed:
+        process.districts.remove(district)
+    db.session.flush()
+    # names are unique per process: a swap of two names must not meet the constraint halfway
+    for district, row in kept:
+        if district.name != row.name.strip():
+            district.name = f"{district.id}\u2009(renaming)"
+    db.session.flush()
+    for district, row in kept:
+        district.name, district.budget_minor = row.name.strip(), row.budget_minor
+    for row in added:
+        process.districts.append(District(name=row.name.strip(), budget_minor=row.budget_minor))
+    db.session.flush()
+
+
+def _referenced(district: District) -> bool:
+    """Whether any row of another table refers to the district (found from the schema's foreign keys,
+    so that this domain need not know the others)."""
+    columns = [
+        key.parent
+        for table in db.metadata.sorted_tables
+        for key in table.foreign_keys
+        if key.column.table.name == District.__tablename__ and table.name != District.__tablename__
+    ]
+    return any(
+        db.session.execute(select(column).where(column == district.id).limit(1)).first() for column in columns
     )
 
 

@@ -260,3 +260,59 @@ def test_today_is_the_council_s_calendar_date(make_app, monkeypatch):
     assert timeutil.today() == date(2027, 1, 1)
     make_app(BABEL_DEFAULT_TIMEZONE="America/Lima")
     assert timeutil.today() == date(2026, 12, 31)
+
+
+def test_saving_the_districts_keeps_what_refers_to_them(client, as_user):
+    """Saving the page again, renaming and swapping names edit the districts in place: their proposals
+    and budgets keep them. Re-saving used to delete and re-create every district, which took the
+    district from every proposal and deleted the district budgets with their ballots."""
+    from participate.proposals.models import Proposal
+    from participate.voting.models import VoteBudget
+    from tests.factories import make_proposal, make_vote
+
+    staff = make_user("staff")
+    process = make_process(budget_minor=1000_00)
+    services.set_districts(
+        staff, process, [services.DistrictInput("North", 300_00), services.DistrictInput("South", 300_00)]
+    )
+    db.session.commit()
+    north, south = sorted(process.districts, key=lambda d: d.name)
+    proposal = make_proposal(process, district_id=north.id)
+    (budget,) = make_vote(
+        process, budgets=[{"name": "North", "budget_minor": 300_00, "district_id": north.id}]
+    )
+    client = as_user(staff)
+    path = f"/manage/processes/{process.id}/districts"
+    page = client.get(path).get_data(as_text=True)
+    assert f'name="districts-0-id" type="hidden" value="{north.id}"' in page
+
+    def save(rows):
+        data = {}
+        for n, (district_id, name, budget) in enumerate(rows):
+            data |= {
+                f"districts-{n}-id": district_id,
+                f"districts-{n}-name": name,
+                f"districts-{n}-budget": budget,
+            }
+        return post_form(client, path, data)
+
+    assert save([(north.id, "North", "300"), (south.id, "South", "300")]).status_code == 302
+    assert save([(north.id, "South", "300"), (south.id, "North", "250")]).status_code == 302  # a swap
+    assert (
+        save([(north.id, "South", "300"), (south.id, "North", "250"), ("", "East", "100")]).status_code == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).district_id == north.id
+    assert db.session.get(VoteBudget, budget.id).district_id == north.id
+    assert sorted((d.id, d.name, d.budget_minor) for d in process.districts) == sorted(
+        [
+            (north.id, "South", 300_00),
+            (south.id, "North", 250_00),
+            (max(d.id for d in process.districts), "East", 100_00),
+        ]
+    )
+    refused = save([(south.id, "North", "250")])  # "South" (north's row) holds a proposal and a budget
+    assert refused.status_code == 400 and "South cannot be removed" in refused.get_data(as_text=True)
+    assert save([(north.id, "South", "300"), (south.id, "North", "250")]).status_code == 302  # East goes
+    db.session.expire_all()
+    assert sorted(d.name for d in process.districts) == ["North", "South"]
