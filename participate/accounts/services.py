@@ -18,7 +18,7 @@ from participate.audit.services import record
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.mail import send_email
-from participate.core.numbers import whole_number
+from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, escape_like, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -400,8 +400,7 @@ def list_users(query: str = "", *, page: int = 1, per_page: int = 50) -> Page[Us
 
 
 def find_user(user_id: int | str) -> User | None:
-    row_id = whole_number(user_id)
-    return db.session.get(User, row_id) if row_id is not None else None
+    return row_by_id(User, user_id)
 
 
 def get_user(user_id: int) -> User:

@@ -7,9 +7,13 @@ plain ASCII digits count, and an id is at most the largest a row can have.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from werkzeug.routing import IntegerConverter
+
+from participate.extensions import db
+
+Row = TypeVar("Row")
 
 MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns (32-bit on PostgreSQL)
 
@@ -21,6 +25,12 @@ def whole_number(raw: object, *, largest: int = MAX_ROW_ID) -> int | None:
         return None
     number = int(text)
     return number if number <= largest else None
+
+
+def row_by_id(model: type[Row], raw: object) -> Row | None:
+    """The `model` row whose id `raw` names (text from a request, or an int), or None if it names none."""
+    row_id = whole_number(raw)
+    return db.session.get(model, row_id) if row_id is not None else None
 
 
 class RowIdConverter(IntegerConverter):

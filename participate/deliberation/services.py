@@ -25,7 +25,7 @@ from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.locks import locked
 from participate.core.markdown import render_markdown
-from participate.core.numbers import whole_number
+from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.core.urls import site_path
@@ -67,8 +67,7 @@ def wilson_lower_bound(up: int, down: int, z: float = Z_95) -> float:
 
 
 def find_comment(comment_id: int | str) -> Comment | None:
-    row_id = whole_number(comment_id)
-    return db.session.get(Comment, row_id) if row_id is not None else None
+    return row_by_id(Comment, comment_id)
 
 
 def find_thread(subject_type: str, subject_id: int) -> Thread | None:

@@ -18,7 +18,7 @@ from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.locks import take_turns_on
-from participate.core.numbers import whole_number
+from participate.core.numbers import row_by_id
 from participate.core.templating import format_day
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -308,8 +308,7 @@ def list_all_processes() -> list[Process]:
 
 
 def find_process(process_id: int | str) -> Process | None:
-    row_id = whole_number(process_id)
-    return db.session.get(Process, row_id) if row_id is not None else None
+    return row_by_id(Process, process_id)
 
 
 def find_by_slug(slug: str) -> Process | None:

@@ -16,17 +16,13 @@ from participate.proposals.models import ProposalStatus
 from participate.proposals.services import DECISIONS, ProposalInput
 
 
-def _optional_id(value: Any) -> int | None:
-    return whole_number(value)
-
-
 class ProposalForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=150)])
     summary = StringField(_l("Summary in one sentence"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
     cost = MoneyField(_l("Estimated cost"), validators=[InputRequired()])
-    district = SelectField(_l("District"), coerce=_optional_id, validate_choice=True)
-    category = SelectField(_l("Category"), coerce=_optional_id, validate_choice=True)
+    district = SelectField(_l("District"), coerce=whole_number, validate_choice=True)
+    category = SelectField(_l("Category"), coerce=whole_number, validate_choice=True)
     image = FileField(_l("Image (optional)"))
     latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)])
     longitude = FloatField(

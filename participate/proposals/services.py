@@ -18,7 +18,7 @@ from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
 from participate.core.locks import locked, take_turns, take_turns_on
-from participate.core.numbers import whole_number
+from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -466,5 +466,4 @@ def review_queue(process: Process, status: str | None, page: int = 1) -> Page[Pr
 
 
 def find_proposal(proposal_id: int | str) -> Proposal | None:
-    row_id = whole_number(proposal_id)
-    return db.session.get(Proposal, row_id) if row_id is not None else None
+    return row_by_id(Proposal, proposal_id)

@@ -12,11 +12,10 @@ from flask_babel import lazy_gettext as _l
 from participate.core.access import current_actor, load
 from participate.core.clock import today
 from participate.core.errors import NotFound, ServiceError, ValidationFailed
-from participate.core.numbers import whole_number
+from participate.core.numbers import row_by_id, whole_number
 from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
-from participate.extensions import db
 from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section
 from participate.processes.models import Process
@@ -114,8 +113,7 @@ def save_settings(process_id: int):
 def _budget_or_none(process: Process, raw: Any) -> VoteBudget | None:
     if not raw:
         return None
-    row_id = whole_number(raw)
-    budget = db.session.get(VoteBudget, row_id) if row_id is not None else None
+    budget = row_by_id(VoteBudget, raw)
     if budget is None or budget.process_id != process.id:
         raise NotFound(_("No such budget."))
     return budget

@@ -60,10 +60,6 @@ def _district_choices(process: Any, none_label: Any) -> list[tuple[str, Any]]:
     return [(NO_DISTRICT, none_label), *((str(d.id), d.name) for d in process.districts)]
 
 
-def _district_id(value: str | None) -> int | None:
-    return whole_number(value)
-
-
 class VoteSettingsForm(FlaskForm):
     eligibility = RadioField(
         _l("Who may vote"), choices=list(ELIGIBILITY_LABELS.items()), default=Eligibility.CENSUS.value
@@ -131,7 +127,7 @@ class BudgetForm(FlaskForm):
     def to_input(self) -> BudgetInput:
         return BudgetInput(
             name=self.name.data or "",
-            district_id=_district_id(self.district.data),
+            district_id=whole_number(self.district.data),
             budget_minor=self.amount.data or 0,
             ballot_type=self.ballot_type.data,
             min_choices=self.min_choices.data or 0,
@@ -182,7 +178,7 @@ class CodesForm(FlaskForm):
         return form
 
     def district_id(self) -> int | None:
-        return _district_id(self.district.data)
+        return whole_number(self.district.data)
 
 
 class KioskCodeForm(FlaskForm):
@@ -230,4 +226,4 @@ class AccountVerifyForm(FlaskForm):
         return form
 
     def district_id(self) -> int | None:
-        return _district_id(self.district.data)
+        return whole_number(self.district.data)
