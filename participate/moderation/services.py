@@ -19,7 +19,7 @@ from participate.audit.services import record, record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
-from participate.core.locks import take_turns, take_turns_on
+from participate.core.locks import take_turns
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
@@ -34,6 +34,7 @@ from participate.moderation.models import (
 )
 from participate.moderation.reportables import REPORTABLES, Reportable
 from participate.processes.models import Process
+from participate.processes.services import configure_in_turn
 
 HIDDEN_REASON_MAX = 500
 BLOCKED_REASON_MAX = 500
@@ -61,7 +62,7 @@ def hide_after(process: Process) -> int:
 
 def set_hide_after(actor: User, process: Process, reports: int) -> ModerationSettings:
     _require(policy.can_change_settings(actor, process))
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     if reports < 0:
         raise ValidationFailed(_("Write 0 or a positive number."))
     settings = settings_of(process)

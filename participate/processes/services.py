@@ -145,9 +145,16 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
     )
 
 
+def configure_in_turn(process: Process) -> None:
+    """Staff changing one process's configuration (its districts, phase dates, roles, and the other domains'
+    settings of it) take turns: each save reads what is there, then replaces or adds rows a unique
+    constraint allows once, and starts from what the save before it committed."""
+    take_turns_on(process, "process configuration")
+
+
 def set_districts(actor: User, process: Process, districts: list[DistrictInput]) -> None:
     _require(policy.can_manage(actor, process))
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     names = [d.name.strip() for d in districts]
     if any(not name for name in names):
         raise ValidationFailed(_("Every district needs a name."))
@@ -169,17 +176,17 @@ def set_districts(actor: User, process: Process, districts: list[DistrictInput])
 def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -> None:
     """Update each existing district (found by id, else by name), add the new ones, and remove the others,
     unless something refers to them: proposals, budgets and census entries keep their district."""
-    existing = {d.id: d for d in process.districts}
+    by_id = {d.id: d for d in process.districts}
     by_name = {d.name.casefold(): d for d in process.districts}
-    kept: list[tuple[District, DistrictInput]] = []
+    kept: dict[int, tuple[District, DistrictInput]] = {}  # by district id: each district edited once
     added: list[DistrictInput] = []
     for row in districts:
-        match = existing.get(row.id) if row.id is not None else by_name.get(row.name.strip().casefold())
-        if match is None or any(match is district for district, _row in kept):
+        match = by_id.get(row.id) if row.id is not None else by_name.get(row.name.strip().casefold())
+        if match is None or match.id in kept:
             added.append(row)
         else:
-            kept.append((match, row))
-    removed = [d for d in process.districts if all(d is not district for district, _row in kept)]
+            kept[match.id] = (match, row)
+    removed = [d for d in process.districts if d.id not in kept]
     for district in removed:
         if _referenced(district):
             raise ValidationFailed(
@@ -193,11 +200,11 @@ def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -
         process.districts.remove(district)
     db.session.flush()
     # names are unique per process: a swap of two names must not meet the constraint halfway
-    for district, row in kept:
+    for district, row in kept.values():
         if district.name != row.name.strip():
             district.name = f"{district.id}\u2009(renaming)"
     db.session.flush()
-    for district, row in kept:
+    for district, row in kept.values():
         district.name, district.budget_minor = row.name.strip(), row.budget_minor
     for row in added:
         process.districts.append(District(name=row.name.strip(), budget_minor=row.budget_minor))
@@ -223,7 +230,7 @@ def set_schedule(
 ) -> None:
     """Replace the phase dates. Phases may be skipped, must not overlap, and the process may not move back."""
     _require(policy.can_manage(actor, process))
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     on = on or today()
     ordered = sorted(windows, key=lambda w: phase_index(w.phase))
     if len({w.phase for w in ordered}) != len(ordered):
@@ -340,7 +347,7 @@ def grant_process_role(actor: User, process: Process, email: str, role: str) -> 
 def revoke_process_role(actor: User, process: Process, grant_id: int) -> User:
     """Returns the person who lost the role."""
     _require(policy.can_manage(actor, process))
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     grant = next((g for g in process.roles if g.id == grant_id), None)
     if grant is None:
         raise Conflict(_("This role had already been removed."))

@@ -17,12 +17,13 @@ from participate.core.after_commit import after_commit
 from participate.core.clock import today, utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.events import publish
-from participate.core.locks import locked, take_turns, take_turns_on
+from participate.core.locks import locked, take_turns
 from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, paginate
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
+from participate.processes.services import configure_in_turn
 from participate.proposals import policy, search
 from participate.proposals.images import prepare_image, save_image
 from participate.proposals.models import (
@@ -346,7 +347,7 @@ def set_proposal_settings(
 
     if not process_policy.can_manage(actor, process):
         raise PermissionDenied(_("Only council staff can change how proposals work."))
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     names = [name.strip() for name in category_names if name.strip()]
     if len({name.casefold() for name in names}) != len(names):
         raise ValidationFailed(_("Two categories have the same name."))

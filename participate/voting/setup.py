@@ -14,11 +14,12 @@ from sqlalchemy import func, null, select
 from participate.accounts.models import User
 from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
-from participate.core.locks import take_turns, take_turns_on
+from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, rules_for, satisfactions_for
 from participate.extensions import db
 from participate.processes.models import Process
+from participate.processes.services import configure_in_turn
 from participate.voting import policy, secrecy
 from participate.voting.models import (
     PABULIB_VOTE_TYPE,
@@ -58,7 +59,7 @@ class SettingsInput:
 
 def save_settings(actor: User, process: Process, data: SettingsInput) -> VoteSettings:
     _require_manager(actor, process)
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     if data.eligibility not in {e.value for e in Eligibility}:
         raise ValidationFailed(_("Choose how residents show they may vote."))
     if data.district_scope not in {s.value for s in DistrictScope}:
@@ -272,7 +273,7 @@ def _name_taken() -> Conflict:
 
 def add_budget(actor: User, process: Process, data: BudgetInput) -> VoteBudget:
     _require_manager(actor, process)
-    take_turns_on(process, "process configuration")
+    configure_in_turn(process)
     settings = settings_of(process)
     _refuse_when_closed(settings)
     checked = check_budget(process, data)
