@@ -180,19 +180,21 @@ STARTUP_STEPS = [
 ]
 
 
+def python_cpu(code: str, repeat: int) -> float:
+    """CPU seconds of a whole `python -c code` process (median of `repeat`)."""
+    return statistics.median(timed_process([sys.executable, "-c", code])[2] for _ in range(repeat))
+
+
 def startup_floor(repeat: int) -> dict[str, float]:
-    """CPU seconds of whole processes that only start and import (median of `repeat`): what a count
-    process spends before it reads a byte."""
-    return {
-        label: statistics.median(timed_process([sys.executable, "-c", code])[2] for _ in range(repeat))
-        for label, code in STARTUP_STEPS
-    }
+    """Whole processes that only start and import: what a count process spends before it reads a byte."""
+    return {label: python_cpu(code, repeat) for label, code in STARTUP_STEPS}
 
 
 def read_only_process(file: str, repeat: int) -> float:
-    """CPU seconds of a whole process that only reads the file with our reader (median of `repeat`)."""
-    code = f"from participate.counting import read_pabulib; read_pabulib({str(DATA / file)!r})"
-    return statistics.median(timed_process([sys.executable, "-c", code])[2] for _ in range(repeat))
+    """A whole process that only reads the file with our reader."""
+    return python_cpu(
+        f"from participate.counting import read_pabulib; read_pabulib({str(DATA / file)!r})", repeat
+    )
 
 
 def startup_table(repeat: int, files: dict[str, str], reads: dict[str, list[float]], wholes: dict) -> None:
