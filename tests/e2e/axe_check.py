@@ -12,9 +12,13 @@ _axe = Axe()
 _STYLED = "document.readyState === 'complete' && [...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet)"  # noqa: E501
 
 
-def assert_accessible(page) -> None:
+def wait_until_styled(page) -> None:
     page.wait_for_load_state("load")
     page.wait_for_function(_STYLED)
+
+
+def assert_accessible(page) -> None:
+    wait_until_styled(page)
     results = _axe.run(page, options={"runOnly": WCAG_AA})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 

@@ -1,0 +1,52 @@
+"""WCAG 2.2 AA 1.4.10 Reflow: at 320 CSS pixels wide (a phone, or 1280 px zoomed to 400%) no page of the demo
+scrolls sideways. Only a table or the tabs may scroll, inside their own box. axe-core does not check this."""
+
+import pytest
+
+from tests.conftest import login
+from tests.demo_pages import crawl
+from tests.e2e.axe_check import wait_until_styled
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+# Elements past the right edge, leaving out those inside a box that scrolls on its own.
+_OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  return [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".tabs, .table-scroll"))
+    .slice(0, 3)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 30)}"`);
+}"""
+# Boxes that scroll sideways but that a keyboard cannot reach (WCAG 2.1.1: neither the box nor anything in
+# it takes the focus, so the arrow keys cannot scroll it).
+_UNREACHABLE = """() => [...document.querySelectorAll(".tabs, .table-scroll")]
+  .filter(e => e.scrollWidth > e.clientWidth && e.tabIndex < 0 && !e.querySelector("a[href], button, input, select, textarea"))
+  .map(e => `${e.className} "${e.textContent.trim().slice(0, 30)}"`)"""
+
+
+@pytest.mark.parametrize("role", [None, "resident", "admin"], ids=lambda role: role or "visitor")
+def test_no_page_scrolls_sideways_on_a_narrow_screen(browser, live_server, role):
+    client = live_server.test_client()
+    context = browser.new_context(base_url=live_server.live_url, viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    if role:
+        email = f"{role}@demo.participate.example"
+        login(client, email, "demo-password-2026")
+        log_in(page, email)
+    pages, _, _ = crawl(client)
+    assert len(pages) > 20
+    overflowing, unreachable = {}, {}
+    for path in pages:
+        response = page.goto(path)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        wait_until_styled(page)
+        if found := page.evaluate(_OVERFLOWING):
+            overflowing[path] = found
+        if found := page.evaluate(_UNREACHABLE):
+            unreachable[path] = found
+    context.close()
+    assert overflowing == {}
+    assert unreachable == {}
