@@ -23,7 +23,7 @@ _OVERFLOWING = """() => {
   return [...document.querySelectorAll("body *")]
     .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".tabs, .table-scroll"))
     .slice(0, 3)
-    .map(e => `${e.tagName.toLowerCase()}.${e.className} "${(e.value || e.textContent).trim().slice(0, 30)}"`);
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} "${(e.tagName === "INPUT" ? e.value : e.textContent).trim().slice(0, 30)}"`);
 }"""
 # Boxes that scroll sideways but that a keyboard cannot reach (WCAG 2.1.1: neither the box nor anything in
 # it takes the focus, so the arrow keys cannot scroll it).
@@ -32,17 +32,24 @@ _UNREACHABLE = """() => [...document.querySelectorAll(".tabs, .table-scroll")]
   .map(e => `${e.className} "${e.textContent.trim().slice(0, 30)}"`)"""
 
 
-@pytest.mark.parametrize("role", [None, "resident", "admin"], ids=lambda role: role or "visitor")
-def test_no_page_scrolls_sideways_on_a_narrow_screen(browser, live_server, role):
+@pytest.mark.parametrize(
+    ("role", "language"),
+    [(None, "en"), ("resident", "en"), ("admin", "en"), ("resident", "sv")],  # Swedish words are longer
+    ids=lambda value: value or "visitor",
+)
+def test_no_page_scrolls_sideways_on_a_narrow_screen(browser, live_server, role, language):
     client = live_server.test_client()
     context = browser.new_context(
-        base_url=live_server.live_url, viewport={"width": 320, "height": 640}, bypass_csp=True
+        base_url=live_server.live_url,
+        viewport={"width": 320, "height": 640},
+        bypass_csp=True,
     )
     page = context.new_page()
     if role:
         email = f"{role}@demo.participate.example"
         login(client, email, "demo-password-2026")
         log_in(page, email)
+    context.set_extra_http_headers({"Accept-Language": language})
     pages, _, _ = crawl(client)
     assert len(pages) > 20
     overflowing, unreachable = {}, {}
