@@ -83,6 +83,12 @@ class CensusReport:
 CENSUS_TURNS = "census"  # a replacement of the census takes it alone; verifications and check-ins share it
 
 
+def census_kept(process: Process) -> None:
+    """The census is not replaced until the transaction ends (a verification or a check-in reads it): any
+    number of these hold it at once, and a replacement waits for them all."""
+    take_turns(CENSUS_TURNS, process.id, shared=True)
+
+
 def census_in_use(process: Process) -> bool:
     """Whether residents have verified against the census or been checked in from it: replacing it would
     take away their registration or the poll book's record of them."""
@@ -336,7 +342,7 @@ def verify_census(actor: User, process: Process, identity: str, birth_year: int,
         raise ValidationFailed(_("This process does not check the census: choose your district instead."))
     if registration_of(actor, process) is not None:
         raise _already_registered()
-    take_turns(CENSUS_TURNS, process.id, shared=True)  # the census is not replaced under this verification
+    census_kept(process)
     entry = census_entry_of(process, identity, birth_year)
     if settings.min_age is not None and on.year - entry.birth_year < settings.min_age:
         raise ValidationFailed(

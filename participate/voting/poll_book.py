@@ -20,8 +20,8 @@ from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Process
 from participate.voting.eligibility import (
-    CENSUS_TURNS,
     census_entry_of,
+    census_kept,
     has_voted_in,
     holder_registration,
     kiosk_refusal,
@@ -51,7 +51,7 @@ def check_in(actor: User, process: Process, identity: str, birth_year: int, on: 
         raise PermissionDenied(refusal)
     if not uses_poll_book(process):
         raise ValidationFailed(_("This process does not check the census: hand out voting codes directly."))
-    take_turns(CENSUS_TURNS, process.id, shared=True)  # the census is not replaced under this check-in
+    census_kept(process)
     entry = census_entry_of(process, identity, birth_year)
     take_turns("census entry", entry.id)
     if checked_in(entry.id):

@@ -45,6 +45,12 @@ Choices = list[int] | list[list[int]]
 VOTE_CLOSE = "vote close"  # the lock a close or a budget change takes alone and every cast shares
 
 
+def between_casts(process_id: int) -> None:
+    """Take the ballot box's lock alone until the transaction ends: the casts under way finish first, and
+    the ones that come after see what this transaction did (a close, a budget changed or deleted)."""
+    take_turns(VOTE_CLOSE, process_id)
+
+
 def settings_of(process: Process) -> VoteSettings | None:
     return db.session.execute(
         select(VoteSettings).where(VoteSettings.process_id == process.id)
@@ -306,7 +312,7 @@ def close_vote(actor: User | None, process: Process, *, scheduled: bool = False)
     settings = settings_of(process)
     if settings is None:
         raise ValidationFailed(_("This process has no vote."))
-    take_turns(VOTE_CLOSE, process.id)
+    between_casts(process.id)
     db.session.refresh(settings)
     if settings.closed_at is not None:
         raise Conflict(_("The vote is already closed."))

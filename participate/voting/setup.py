@@ -14,7 +14,6 @@ from sqlalchemy import func, null, select
 from participate.accounts.models import User
 from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
-from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, rules_for, satisfactions_for
 from participate.extensions import db
@@ -32,7 +31,7 @@ from participate.voting.models import (
     VoteSettings,
     VotingCode,
 )
-from participate.voting.services import VOTE_CLOSE, budgets_of, settings_of
+from participate.voting.services import between_casts, budgets_of, settings_of
 
 DEFAULT_RULE, DEFAULT_SAT, DEFAULT_COMPLETION = "mes", "cost-points", "add1u"
 # The rules staff may pick (the engine has more; these are the ones the issue asks for).
@@ -295,7 +294,7 @@ def add_budget(actor: User, process: Process, data: BudgetInput) -> VoteBudget:
 def update_budget(actor: User, budget: VoteBudget, data: BudgetInput) -> VoteBudget:
     process = budget.process
     _require_manager(actor, process)
-    take_turns(VOTE_CLOSE, process.id)  # a budget changes between casts, never under one
+    between_casts(process.id)
     lock = budget_lock(budget)
     if lock:
         raise Conflict(lock)
@@ -316,7 +315,7 @@ def update_budget(actor: User, budget: VoteBudget, data: BudgetInput) -> VoteBud
 def delete_budget(actor: User, budget: VoteBudget) -> str:
     process = budget.process
     _require_manager(actor, process)
-    take_turns(VOTE_CLOSE, process.id)  # a budget changes between casts, never under one
+    between_casts(process.id)
     lock = budget_lock(budget)
     if lock:
         raise Conflict(lock)
