@@ -187,15 +187,14 @@ def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -
         else:
             kept[match.id] = (match, row)
     removed = [d for d in process.districts if d.id not in kept]
-    for district in removed:
-        if _referenced(district):
-            raise ValidationFailed(
-                _(
-                    "%(name)s cannot be removed: proposals, budgets or census entries belong to it. "
-                    "Rename it instead.",
-                    name=district.name,
-                )
+    if (in_use := _first_referenced(removed)) is not None:
+        raise ValidationFailed(
+            _(
+                "%(name)s cannot be removed: proposals, budgets or census entries belong to it. "
+                "Rename it instead.",
+                name=in_use.name,
             )
+        )
     for district in removed:
         process.districts.remove(district)
     db.session.flush()
@@ -211,18 +210,18 @@ def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -
     db.session.flush()
 
 
-def _referenced(district: District) -> bool:
-    """Whether any row of another table refers to the district (found from the schema's foreign keys,
-    so that this domain need not know the others)."""
-    columns = [
-        key.parent
-        for table in db.metadata.sorted_tables
-        for key in table.foreign_keys
-        if key.column.table.name == District.__tablename__ and table.name != District.__tablename__
-    ]
-    return any(
-        db.session.execute(select(column).where(column == district.id).limit(1)).first() for column in columns
-    )
+def _first_referenced(districts: list[District]) -> District | None:
+    """The first of `districts` that a row of another table refers to, or None: one query per referring
+    column, found from the schema's foreign keys so that this domain need not know the others."""
+    ids = [d.id for d in districts]
+    if not ids:
+        return None
+    referred: set[int] = set()
+    for table in db.metadata.sorted_tables:
+        for key in table.foreign_keys:
+            if key.column.table.name == District.__tablename__ and table.name != District.__tablename__:
+                referred.update(db.session.scalars(select(key.parent).where(key.parent.in_(ids)).distinct()))
+    return next((d for d in districts if d.id in referred), None)
 
 
 def set_schedule(
