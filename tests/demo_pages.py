@@ -1,5 +1,6 @@
 """The demo council as a browser sees it: the pages reachable from the home page and the forms on them, for
-the tests that try every form (tests/web/test_bad_input_sweep.py, test_parallel_forms.py)."""
+the tests that try every form (tests/web/test_bad_input_sweep.py, test_parallel_forms.py) or every page
+(tests/e2e/test_reflow.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import html
 import re
 from collections import Counter, deque
 from urllib.parse import urljoin, urlsplit
+
+from participate.demo import DEMO_DOMAIN
+from tests.conftest import login
 
 Form = tuple[str, str, dict[str, tuple[str, str, str]]]  # page, action path, fields (name: tag, type, value)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -19,6 +23,11 @@ FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>")
 
 def attributes(tag: str) -> dict[str, str]:
     return {name.lower(): html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', tag)}
+
+
+def log_in_as(client, role: str) -> None:
+    """Log a test client in as the demo's `role` account (resident, facilitator, staff or admin)."""
+    login(client, f"{role}@{DEMO_DOMAIN}", client.application.config["SEED_DEMO_PASSWORD"])
 
 
 def kind_of(path: str) -> str:

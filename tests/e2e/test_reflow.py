@@ -4,8 +4,8 @@ may scroll, inside their own box, and a keyboard can reach it. axe-core checks n
 
 import pytest
 
-from tests.conftest import login
-from tests.demo_pages import crawl
+from participate.demo import DEMO_DOMAIN
+from tests.demo_pages import crawl, log_in_as
 from tests.e2e.axe_check import wait_until_styled
 from tests.e2e.conftest import log_in
 
@@ -46,9 +46,8 @@ def test_no_page_scrolls_sideways_on_a_narrow_screen(browser, live_server, role,
     )
     page = context.new_page()
     if role:
-        email = f"{role}@demo.participate.example"
-        login(client, email, "demo-password-2026")
-        log_in(page, email)
+        log_in_as(client, role)
+        log_in(page, f"{role}@{DEMO_DOMAIN}")
     context.set_extra_http_headers({"Accept-Language": language})
     pages, _, _ = crawl(client)
     assert len(pages) > 20

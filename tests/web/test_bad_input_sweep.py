@@ -10,10 +10,9 @@ import re
 
 import pytest
 
-from participate.demo import DEMO_DOMAIN, seed_demo
+from participate.demo import seed_demo
 from participate.extensions import db
-from tests.conftest import login
-from tests.demo_pages import NOT_POSTED, crawl, csrf_of
+from tests.demo_pages import NOT_POSTED, crawl, csrf_of, log_in_as
 
 ROLES = (None, "resident", "facilitator", "staff", "admin")
 ODD_TEXT = [
@@ -53,7 +52,7 @@ def test_no_page_and_no_form_of_the_demo_answers_with_a_500(app, role):
     db.session.commit()
     client = app.test_client()
     if role:
-        login(client, f"{role}@{DEMO_DOMAIN}", app.config["SEED_DEMO_PASSWORD"])
+        log_in_as(client, role)
     pages, forms, failures = crawl(client)
     assert len(pages) > 20
     for url in pages:

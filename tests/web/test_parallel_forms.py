@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from participate.demo import DEMO_DOMAIN, seed_demo
+from participate.demo import seed_demo
 from participate.extensions import db
 from tests.concurrency import posts_at_once
-from tests.conftest import ON_POSTGRES, login
-from tests.demo_pages import NOT_POSTED, crawl, csrf_of
+from tests.conftest import ON_POSTGRES
+from tests.demo_pages import NOT_POSTED, crawl, csrf_of, log_in_as
 
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
@@ -23,7 +23,7 @@ def test_every_form_sent_twice_at_once_answers_without_a_500(app, role):
     db.session.commit()
     browsers = [app.test_client() for _ in range(2)]
     for browser in browsers:
-        login(browser, f"{role}@{DEMO_DOMAIN}", app.config["SEED_DEMO_PASSWORD"])
+        log_in_as(browser, role)
     _pages, forms, failures = crawl(browsers[0])
     raced = 0
     for kind, found in forms.items():
