@@ -9,10 +9,17 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pytest
+
 from participate.core.errors import ServiceError
 from participate.extensions import db
+from tests.conftest import ON_POSTGRES
 
 DONE = "done"
+# Marks a race test (or a module of them): it runs where the race can happen.
+races_on_postgres = pytest.mark.skipif(
+    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
+)
 
 
 def at_once(app: Any, calls: Sequence[Callable[[], Any]]) -> list[Any]:

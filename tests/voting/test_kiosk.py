@@ -13,8 +13,8 @@ from participate.extensions import db
 from participate.processes.models import District, ProcessRole
 from participate.voting import eligibility, secrecy, services, setup
 from participate.voting.models import SealedBallot, VoterRoll, VotingCode
-from tests.concurrency import DONE, as_request, at_once
-from tests.conftest import ON_POSTGRES, csrf_token
+from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.conftest import csrf_token
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
 VOTING = 21
@@ -198,9 +198,7 @@ def test_the_kiosk_enters_a_paper_ballot_with_a_blank_section(vote, as_user):
     assert [r.budget_id for r in db.session.execute(select(VoterRoll)).scalars()] == [north_budget.id]
 
 
-@pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+@races_on_postgres
 def test_one_code_entered_at_two_desks_at_once_votes_once(vote, app):
     """Each desk fills in a different section, so the voter_roll constraint alone would let both in."""
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote

@@ -12,8 +12,8 @@ from participate.extensions import db
 from participate.processes.models import ProcessRole
 from participate.voting import eligibility, poll_book, services, setup
 from participate.voting.models import CensusCheckIn, SealedBallot, VoterRegistration, VoterRoll
-from tests.concurrency import DONE, as_request, at_once
-from tests.conftest import ON_POSTGRES, csrf_token, login
+from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
 VOTING = 21
@@ -67,9 +67,7 @@ def test_the_census_is_not_replaced_once_someone_was_checked_in(vote):
     assert _checked_in() == 1
 
 
-@pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+@races_on_postgres
 def test_a_census_replaced_during_check_ins_and_verifications_keeps_every_one(vote, app):
     """Each either happened first, and the replacement is refused, or after it, against the new census."""
     process, staff, _budget, _proposals = vote
@@ -213,9 +211,7 @@ def test_the_kiosk_checks_residents_in(vote, app, as_user):
     assert "2 voting codes used." in page and "handed out without a check-in" in page
 
 
-@pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+@races_on_postgres
 def test_a_check_in_and_an_online_cast_at_once_let_one_through(vote, app):
     process, staff, budget, proposals = vote
     resident = _registered(process)

@@ -17,7 +17,7 @@ from participate.core.clock import today
 from participate.extensions import db
 from participate.voting import secrecy, services
 from participate.voting.models import Ballot, SealedBallot, VoterRoll
-from tests.concurrency import DONE, as_request, at_once
+from tests.concurrency import DONE, as_request, at_once, races_on_postgres
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
 
@@ -129,7 +129,7 @@ def test_a_submission_that_fails_midway_leaves_the_old_ballot(vote, monkeypatch)
     assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+@races_on_postgres
 def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
     process, budget, ids = vote
     voter = make_user()
@@ -152,7 +152,7 @@ def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
     assert services.current_choices(voter, budget) in ballots
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+@races_on_postgres
 def test_ballots_cast_while_the_vote_closes_are_counted_or_refused_never_left_sealed(vote, app):
     """A close opens the box it sees: a cast under way must either finish before it, and be opened with
     the others, or find the vote closed; a ballot left sealed after the close would be lost."""
@@ -188,7 +188,7 @@ def test_ballots_cast_while_the_vote_closes_are_counted_or_refused_never_left_se
     assert rolls == counted == len(cast_ok), outcomes
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL")
+@races_on_postgres
 def test_a_first_ballot_and_a_budget_change_at_once_never_leave_a_ballot_the_budget_refuses(vote, app):
     """The change goes first and the ballot is checked against it, or the ballot goes first and the budget,
     now voted on, can no longer change."""

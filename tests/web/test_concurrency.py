@@ -1,18 +1,15 @@
 """Parallel requests against PostgreSQL: the audit chain takes every staff action, none is lost."""
 
-import pytest
 from sqlalchemy import func, select
 
 from participate.audit.models import AuditEntry
 from participate.audit.services import verify_chain
 from participate.extensions import db
-from tests.concurrency import posts_at_once
-from tests.conftest import ON_POSTGRES, csrf_token, login
+from tests.concurrency import posts_at_once, races_on_postgres
+from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_user
 
-pytestmark = pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+pytestmark = races_on_postgres
 PARALLEL = 8
 
 

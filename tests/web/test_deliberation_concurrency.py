@@ -1,17 +1,14 @@
 """Parallel requests on PostgreSQL: one thread per subject, one vote per person, counts that add up."""
 
-import pytest
 from sqlalchemy import func, select
 
 from participate.deliberation.models import Comment, CommentVote, Thread
 from participate.extensions import db
-from tests.concurrency import posts_at_once
-from tests.conftest import ON_POSTGRES, csrf_token, login
+from tests.concurrency import posts_at_once, races_on_postgres
+from tests.conftest import csrf_token, login
 from tests.factories import make_comment, make_process, make_user
 
-pytestmark = pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+pytestmark = races_on_postgres
 PARALLEL = 8
 
 

@@ -8,13 +8,10 @@ import pytest
 
 from participate.demo import seed_demo
 from participate.extensions import db
-from tests.concurrency import posts_at_once
-from tests.conftest import ON_POSTGRES
+from tests.concurrency import posts_at_once, races_on_postgres
 from tests.demo_pages import NOT_POSTED, crawl, csrf_of, log_in_as
 
-pytestmark = pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+pytestmark = races_on_postgres
 
 
 @pytest.mark.parametrize("role", ("resident", "facilitator", "staff"))
