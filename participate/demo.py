@@ -32,7 +32,7 @@ PHASE_LENGTHS = (
     (Phase.VOTING, 14),
     (Phase.RESULTS, 60),
 )
-FACILITATOR, MODERATOR, REVIEWER = ProcessRoleName
+FACILITATOR, MODERATOR, REVIEWER, POLL_WORKER = ProcessRoleName
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ many of its residents support.
         4_000_000,
         57,
         (("Centrum", 800_000), ("Husie", 800_000), ("Rosengård", 1_000_000)),
-        (("facilitator", FACILITATOR), ("resident4", REVIEWER)),
+        # the facilitator also works the polls: the kiosk's check-ins and paper ballots are theirs
+        (("facilitator", FACILITATOR), ("facilitator", POLL_WORKER), ("resident4", REVIEWER)),
     ),
     Plan(
         "Youth budget",

@@ -83,9 +83,12 @@ class FreshContextClient(FlaskClient):
 
 
 @pytest.fixture
-def make_app(database_url):
-    """Build an app with config overrides; the database is empty when each test starts."""
+def make_app(database_url, request, tmp_path):
+    """Build an app with config overrides; the database is empty when each test starts. A race test
+    (tests.concurrency.races) on SQLite gets a database file, which its threads' connections share."""
     created = []
+    if not ON_POSTGRES and request.node.get_closest_marker("races"):
+        database_url = f"sqlite:///{tmp_path / 'races.db'}"
 
     def factory(**overrides):
         own_database = "SQLALCHEMY_DATABASE_URI" not in overrides

@@ -44,3 +44,33 @@ def test_codes_entered_before_voting_code_spent_existed_come_out_spent(tmp_path)
         with db.engine.connect() as conn:
             spent = conn.exec_driver_sql("SELECT code_hash, spent FROM voting_code ORDER BY id").all()
         assert [(code, bool(flag)) for code, flag in spent] == [("used", True), ("unused", False)]
+
+
+def test_rows_of_an_open_vote_keep_their_values_under_random_ids(tmp_path):
+    """5ee79112bfb1: serial ids paired the Nth roll row with the Nth sealed ballot; the upgrade keeps each
+    row's values and gives it a random id."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/migrated.db")
+    with app.app_context():
+        upgrade(revision="fe44392a15a0")
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # no process, budget or user rows needed here
+            for n in range(1, 21):
+                conn.exec_driver_sql(f"INSERT INTO voter_roll (budget_id, user_id) VALUES (1, {n})")
+                conn.exec_driver_sql(
+                    "INSERT INTO sealed_ballot (budget_id, owner_tag, tracker, payload) "
+                    f"VALUES (1, 'owner{n}', 'tracker{n}', 'payload{n}')"
+                )
+            conn.commit()
+        upgrade()
+        with db.engine.connect() as conn:
+            roll = conn.exec_driver_sql("SELECT id, user_id FROM voter_roll ORDER BY id").all()
+            sealed = conn.exec_driver_sql(
+                "SELECT id, owner_tag, payload FROM sealed_ballot ORDER BY id"
+            ).all()
+        assert sorted(user for _id, user in roll) == list(range(1, 21))
+        assert sorted((tag, payload) for _id, tag, payload in sealed) == sorted(
+            (f"owner{n}", f"payload{n}") for n in range(1, 21)
+        )
+        # in id order, the rows no longer come in the order they were written
+        assert [user for _id, user in roll] != list(range(1, 21))
+        assert all(row_id > 2**32 for row_id, *_rest in roll + sealed)

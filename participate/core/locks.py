@@ -2,7 +2,10 @@
 automatic hide after N reports, the next link of the audit chain) is only safe one request at a time.
 
 On PostgreSQL `take_turns` takes a transaction-scoped advisory lock: a second request with the same
-name and key waits until the first commits or rolls back. SQLite lets one writer in at a time anyway.
+name and key waits until the first commits or rolls back. SQLite has one lock for the whole database:
+there `take_turns` (and `locked`) take SQLite's write lock before the count, so every such request takes
+its turn with every other writer (core.sqlite.take_writers_turn). Letting SQLite serialise the writes
+alone is not enough: both requests would count before either wrote.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 
+from participate.core.sqlite import take_writers_turn
 from participate.extensions import db
 
 Row = TypeVar("Row")
@@ -21,7 +25,7 @@ def take_turns(name: str, key: int, *, shared: bool = False) -> None:
     """`name` says what is guarded ("supports in process 7"), `key` whose turn it is (a person's id).
     `shared`: any number of requests hold it at once, all of them taking turns with one that takes it
     unshared (ballots being cast, and the close that must wait for them)."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    if take_writers_turn(db.session.connection()):
         return
     # PostgreSQL's two-integer form: one namespace per name, so unrelated locks never share a key.
     namespace = zlib.crc32(name.encode()) % 2**31
@@ -40,7 +44,8 @@ def take_turns_on(row: Any, name: str) -> None:
 def locked(row: Row) -> Row:
     """The row again, locked until the transaction ends (SELECT ... FOR UPDATE on PostgreSQL) and with its
     values as last committed: a count recomputed after this sees every change committed before it, where
-    one recomputed in a statement that merely waits for the row would miss them."""
+    one recomputed in a statement that merely waits for the row would miss them. On SQLite: the write lock."""
+    take_writers_turn(db.session.connection())
     model: Any = type(row)
     fresh: Row = db.session.execute(
         select(model)

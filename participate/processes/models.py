@@ -130,12 +130,15 @@ class ProcessRoleName(StrEnum):
     FACILITATOR = "facilitator"
     MODERATOR = "moderator"
     REVIEWER = "reviewer"
+    # Checks residents in against the census and enters paper ballots at the vote's kiosk.
+    POLL_WORKER = "poll_worker"
 
 
 PROCESS_ROLE_LABELS = {
     ProcessRoleName.FACILITATOR: _l("Facilitator"),
     ProcessRoleName.MODERATOR: _l("Moderator"),
     ProcessRoleName.REVIEWER: _l("Feasibility reviewer"),
+    ProcessRoleName.POLL_WORKER: _l("Poll worker"),
 }
 
 

@@ -1,7 +1,7 @@
 """Who may do what with a process. Plain functions: services, the view loader and templates ask them.
 
 `actor` is a User or None (a visitor). Council staff manage every process; per-process roles
-(ProcessRole) let a person facilitate, moderate or review feasibility in one process only.
+(ProcessRole) let a person facilitate, moderate, review feasibility or work the polls in one process only.
 """
 
 from __future__ import annotations
@@ -43,6 +43,11 @@ def can_review(actor: User | None, process: Process) -> bool:
     return has_process_role(actor, process, ProcessRoleName.REVIEWER)
 
 
+def can_work_the_polls(actor: User | None, process: Process) -> bool:
+    """The kiosk: a census check-in stops that person voting online, so it takes a role granted for it."""
+    return has_process_role(actor, process, ProcessRoleName.POLL_WORKER)
+
+
 def flags(actor: User | None, process: Process) -> dict[str, bool]:
     """What a page about this process may offer; templates read these and decide nothing."""
     return {
@@ -50,4 +55,5 @@ def flags(actor: User | None, process: Process) -> dict[str, bool]:
         "can_facilitate": can_facilitate(actor, process),
         "can_moderate": can_moderate(actor, process),
         "can_review": can_review(actor, process),
+        "can_work_the_polls": can_work_the_polls(actor, process),
     }

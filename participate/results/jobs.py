@@ -60,13 +60,15 @@ def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     if not is_closed(process):
         raise ValidationFailed("The vote is not closed yet.")
     actor = db.session.get(User, params["actor_id"]) if params.get("actor_id") else None
-    take_turns_on(process, "vote count")  # two counts at once would both store each budget's result
     budgets = voting.budgets_of(process)
     counted = []
     for index, budget in enumerate(budgets):
         progress(index / max(1, len(budgets)), f"Counting {budget.name}")
         counted.append((budget, *_count(budget, progress, index / len(budgets), 1 / len(budgets))))
     progress(0.95, "Storing the results")
+    # Two counts at once would both store each budget's result. The turn is taken only now, for storing:
+    # on SQLite it is the database's one write lock, which the progress reports above could not wait for.
+    take_turns_on(process, "vote count")
     db.session.execute(delete(BudgetResult).where(BudgetResult.budget_id.in_([b.id for b in budgets])))
     summary = {}
     for budget, exported, main, greedy in counted:

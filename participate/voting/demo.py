@@ -13,7 +13,7 @@ from sqlalchemy import select
 from participate.accounts.models import User
 from participate.core.clock import today, utcnow
 from participate.extensions import db
-from participate.processes.models import Phase, Process
+from participate.processes.models import Phase, Process, ProcessRole, ProcessRoleName
 from participate.proposals.models import Proposal
 from participate.voting import eligibility, poll_book, secrecy, services
 from participate.voting.models import (
@@ -100,8 +100,18 @@ def _census_entries(process: Process, identities: tuple[str, ...]) -> None:
 
 
 def _paper_voting(process: Process, staff: User, rng: random.Random) -> None:
-    """The polling station: residents of the census checked in (no account), each handed a code from the
-    printed pile and voting with it at the kiosk; one code of the pile is left unused."""
+    """The polling station: residents of the census checked in (no account) by the process's poll worker,
+    each handed a code from the printed pile and voting with it at the kiosk; one code is left unused."""
+    poll_worker = (
+        db.session.execute(
+            select(User)
+            .join(ProcessRole, ProcessRole.user_id == User.id)
+            .where(
+                ProcessRole.process_id == process.id, ProcessRole.role == ProcessRoleName.POLL_WORKER.value
+            )
+        ).scalar()
+        or staff
+    )
     district_id = process.districts[0].id if process.districts else None
     codes = [secrecy.new_code() for _ in PAPER_VOTERS] + [SPARE_CODE]
     for code in codes:
@@ -115,14 +125,14 @@ def _paper_voting(process: Process, staff: User, rng: random.Random) -> None:
         )
     _census_entries(process, PAPER_VOTERS)
     for identity in PAPER_VOTERS:
-        poll_book.check_in(staff, process, identity, int(identity[:4]), today())
+        poll_book.check_in(poll_worker, process, identity, int(identity[:4]), today())
     for code in codes[: len(PAPER_VOTERS)]:
         ballots = {
             budget.id: rng.sample(ids, min(3, len(ids)))
             for budget in services.budgets_for_district(process, district_id)
             if (ids := [p.id for p in services.candidates(budget)])
         }
-        eligibility.kiosk_cast(staff, process, code, ballots, today())
+        eligibility.kiosk_cast(poll_worker, process, code, ballots, today())
 
 
 def _crowd(process: Process, size: int, password_hash: str, rng: random.Random) -> list[User]:
@@ -203,7 +213,7 @@ def _cast_in_bulk(
                     budget_id=budget.id,
                     owner_tag=secrecy.owner_tag(budget.id, f"user:{voter.id}"),
                     tracker=secrecy.tracker(receipt),
-                    payload=secrecy.seal({"choices": choices, "receipt_hash": secrecy.receipt_hash(receipt)}),
+                    payload=services.seal_ballot(budget, choices, receipt, proposals),
                 )
             )
     db.session.flush()

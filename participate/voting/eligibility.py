@@ -543,7 +543,7 @@ def _spend(code: VotingCode) -> None:
 
 def kiosk_refusal(actor: User | None, process: Process, on: date) -> str | None:
     if not policy.can_run_kiosk(actor, process):
-        return _("Only staff and the process's facilitators can enter paper ballots.")
+        return _("Only staff and the process's poll workers can check residents in and enter paper ballots.")
     return policy.closed_refusal(process, settings_of(process), on)
 
 

@@ -7,10 +7,13 @@ Secrecy rests on three tables that never point at each other (docs/ballot-secrec
   open, found again by a keyed tag so that a changed ballot replaces the old one;
 - `ballots` is written only when the vote closes, all at once and in a shuffled order, from the
   sealed box (which is then emptied): no user, no time, a random key and no row id.
+The roll and the sealed box are written while the vote is open, so their rows take random ids too: a
+serial id would pair the Nth voter with the Nth sealed ballot in a copy of the database.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -20,6 +23,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,
@@ -218,9 +222,26 @@ class VotingCode(Model):
     district: Mapped[District | None] = relationship(lazy="joined")
 
 
+def random_row_id() -> int:
+    """A row id that says nothing of when the row was written: 63 random bits (a collision among a
+    million rows has odds of about one in 10^7)."""
+    return secrets.randbelow(2**63 - 1) + 1
+
+
+def _random_id_column() -> Mapped[int]:
+    # INTEGER on SQLite, so that the id is the table's rowid: any other type would leave SQLite a hidden
+    # rowid that counts up in the order rows were written.
+    return mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+        default=random_row_id,
+    )
+
+
 class VoterRoll(Model):
     """That someone voted on a budget: a person or a paper voting code, once per budget (constraints).
-    No time and no pointer to the ballot."""
+    No time, no pointer to the ballot, and a random id."""
 
     __tablename__ = "voter_roll"
     __table_args__ = (
@@ -229,7 +250,7 @@ class VoterRoll(Model):
         CheckConstraint("(user_id IS NULL) <> (voting_code_id IS NULL)", name="person_or_code"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = _random_id_column()
     budget_id: Mapped[int] = mapped_column(ForeignKey("vote_budget.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     voting_code_id: Mapped[int | None] = mapped_column(ForeignKey("voting_code.id", ondelete="CASCADE"))
@@ -240,12 +261,13 @@ class SealedBallot(Model):
     """A voter's current ballot while the vote is open, encrypted (AES-GCM) under the server's ballot-box
     key. `owner_tag` = HMAC(key, budget and voter) finds it again to replace it, and is unique per budget:
     one counted ballot per voter. `tracker` = HMAC(key, receipt) answers the receipt check before the
-    close. Emptied when the vote closes."""
+    close. `payload` is padded to one size per budget (voting.services.padded_size), so its length says
+    nothing of the choices; the id is random. Emptied when the vote closes."""
 
     __tablename__ = "sealed_ballot"
     __table_args__ = (UniqueConstraint("budget_id", "owner_tag"), UniqueConstraint("tracker"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = _random_id_column()
     budget_id: Mapped[int] = mapped_column(ForeignKey("vote_budget.id", ondelete="CASCADE"), index=True)
     owner_tag: Mapped[str] = mapped_column(String(64))
     tracker: Mapped[str] = mapped_column(String(64))

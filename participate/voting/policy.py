@@ -41,5 +41,5 @@ def vote_refusal(actor: User | None, process: Process, settings: VoteSettings | 
 
 
 def can_run_kiosk(actor: User | None, process: Process) -> bool:
-    """Entering paper ballots is staff's or a facilitator's work."""
-    return process_policy.can_facilitate(actor, process)
+    """Checking residents in and entering paper ballots is staff's or a poll worker's work."""
+    return process_policy.can_work_the_polls(actor, process)

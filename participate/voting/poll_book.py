@@ -3,8 +3,9 @@ pile, staff check them in against the census. A person is checked in once (a con
 account has voted online; once checked in, they cannot vote online (voting.services.paper_vote_refusal).
 A check-in and an online cast of the same person take turns, so they cannot both succeed.
 
-The codes stay anonymous: a check-in has no time and no link to a code or a ballot, and leaves no trace in
-the audit log, as casting leaves none (docs/ballot-secrecy.md)."""
+The codes stay anonymous: a check-in has no time and no link to a code or a ballot. Its audit entry says who
+checked which census entry in, and when, since a check-in stops that person voting online; it names no code,
+and entering a paper ballot writes no audit entry, as casting writes none (docs/ballot-secrecy.md)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from participate.accounts.models import User
+from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
 from participate.core.unique import add_unique
@@ -28,6 +30,8 @@ from participate.voting.eligibility import (
 )
 from participate.voting.models import CensusCheckIn, Eligibility
 from participate.voting.services import checked_in, settings_of
+
+CHECKED_IN = "vote.checked_in"
 
 
 def uses_poll_book(process: Process) -> bool:
@@ -67,4 +71,5 @@ def check_in(actor: User, process: Process, identity: str, birth_year: int, on: 
     row = CensusCheckIn(process_id=process.id, census_entry_id=entry.id)
     if not add_unique(row):  # checked in a moment ago at another kiosk
         raise _already_checked_in()
+    record_on_process(CHECKED_IN, actor=actor, process_id=process.id, data={"census_entry": entry.id})
     return row

@@ -78,10 +78,15 @@ def owner_tag(budget_id: int, voter: str) -> str:
     return _mac("owner", f"{budget_id}:{voter}")
 
 
-def seal(content: dict[str, Any]) -> str:
+def seal(content: dict[str, Any], padded_to: int) -> str:
+    """Encrypted, after padding the JSON with spaces (which JSON ignores) to `padded_to` bytes: every
+    sealed ballot of a budget is then as long as every other. A longer content is padded to the next
+    power of two instead; voting.services.padded_size makes that not happen for a ballot the budget
+    allows."""
     box = AESGCM(_key("ballot-box"))
     nonce = secrets.token_bytes(12)
     data = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    data = data.ljust(padded_to if len(data) <= padded_to else 1 << (len(data) - 1).bit_length(), b" ")
     return base64.b64encode(nonce + box.encrypt(nonce, data, None)).decode()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import random
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -103,7 +103,11 @@ def paper_vote_refusal(registration: VoterRegistration) -> str | None:
     """Why this resident cannot vote online: staff checked them in to vote on paper (None if they can)."""
     if registration.census_entry_id is None or not checked_in(registration.census_entry_id):
         return None
-    return _("You were checked in to vote on paper at a polling station, so you cannot also vote online.")
+    return _(
+        "You were checked in to vote on paper at a polling station, so you cannot also vote online. If you "
+        "did not vote on paper, ask the council staff who run this process: every check-in is recorded with "
+        "who made it and when, so they can find out what happened."
+    )
 
 
 def budgets_for_district(process: Process, district_id: int | None) -> list[VoteBudget]:
@@ -200,6 +204,39 @@ def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
     return ids
 
 
+# The smallest size a sealed ballot is padded to; budgets whose longest ballot is longer take the next
+# power of two. 1 KiB holds a ranking of 100 proposals with six-digit ids.
+SEALED_SIZE_FLOOR = 1024
+# What a points ballot's entry may hold when the budget sets no total (the ballot form's own limit).
+POINTS_WITHOUT_TOTAL = 999_999
+
+
+def padded_size(budget: VoteBudget, offered: Sequence[Proposal]) -> int:
+    """The size in bytes every sealed ballot of the budget is padded to, so that a sealed ballot's length
+    says nothing of its choices (docs/ballot-secrecy.md): the longest ballot the budget allows (the most
+    choices, of the longest ids, each with the most points) rounded up to a power of two, at least
+    SEALED_SIZE_FLOOR. It changes only if the candidates or the choice limit change during the vote so
+    much that the longest ballot crosses a power of two."""
+    ids = sorted((p.id for p in offered), key=lambda pid: len(str(pid)), reverse=True)
+    if budget.max_choices is not None:
+        ids = ids[: budget.max_choices]
+    longest: Choices = ids
+    if budget.ballot_type == BallotType.POINTS.value:
+        most = budget.points_total or POINTS_WITHOUT_TOTAL
+        longest = [[pid, most] for pid in ids]
+    length = len(json.dumps(_content(longest, "0" * 64), sort_keys=True, separators=(",", ":")))
+    return max(SEALED_SIZE_FLOOR, 1 << (length - 1).bit_length())
+
+
+def _content(choices: Choices, receipt_hash: str) -> dict[str, Any]:
+    return {"choices": choices, "receipt_hash": receipt_hash}
+
+
+def seal_ballot(budget: VoteBudget, choices: Choices, receipt: str, offered: Sequence[Proposal]) -> str:
+    """The sealed payload of a ballot with this receipt: encrypted and padded to the budget's size."""
+    return secrecy.seal(_content(choices, secrecy.receipt_hash(receipt)), padded_size(budget, offered))
+
+
 @dataclass(frozen=True)
 class Receipt:
     budget_id: int
@@ -259,13 +296,13 @@ def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll
     if not add_unique(roll) and roll.voting_code_id is not None:
         raise Conflict(_("This voting code has already been used."))
     receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
-    content = {"choices": choices, "receipt_hash": secrecy.receipt_hash(receipt)}
+    payload = seal_ballot(budget, choices, receipt, candidates(budget))
     sealed = _sealed(budget.id, tag)
     if sealed is None:
         sealed = SealedBallot(budget_id=budget.id, owner_tag=tag)
         db.session.add(sealed)
     sealed.tracker = secrecy.tracker(receipt)
-    sealed.payload = secrecy.seal(content)
+    sealed.payload = payload
     db.session.flush()
     return Receipt(budget_id=budget.id, code=receipt)
 

@@ -22,7 +22,7 @@ from participate.jobs.models import Job
 from participate.results import services
 from participate.results.models import BudgetResult, ProjectTracking
 from participate.voting import services as voting
-from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import post_form
 from tests.counting.pabu import CostPointsSat, as_points_profile, pabutools_points_k
 from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
@@ -425,7 +425,7 @@ def test_the_latest_count_of_a_process_is_found_behind_many_of_other_processes(a
     assert services.latest_count_job(make_process(days_in=VOTING)) is None
 
 
-@races_on_postgres
+@races
 def test_two_first_tracking_saves_at_once_make_one_row(app):
     process, _budget, _proposals = _vote(n_voters=10, n_proposals=4)
     staff, _job = _count(process)

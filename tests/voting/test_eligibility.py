@@ -15,7 +15,7 @@ from participate.extensions import db
 from participate.processes.models import District
 from participate.voting import eligibility, secrecy, services, setup
 from participate.voting.models import CensusEntry, VerificationConflict, VoterRegistration
-from tests.concurrency import posts_at_once, races_on_postgres
+from tests.concurrency import posts_at_once, races
 from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
@@ -337,7 +337,7 @@ def test_verification_is_rate_limited(make_app):
         assert [client.post(path, data=data).status_code for _ in range(3)] == [400, 400, 429]
 
 
-@races_on_postgres
+@races
 def test_parallel_verifications_of_one_entry_make_one_registration(app):
     process = make_process(days_in=VOTING)
     make_vote(process)

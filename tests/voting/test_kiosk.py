@@ -1,4 +1,4 @@
-"""The kiosk: staff or a facilitator enter a paper voting code and its ballots; a code votes once."""
+"""The kiosk: staff or a poll worker enter a paper voting code and its ballots; a code votes once."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from participate.extensions import db
 from participate.processes.models import District, ProcessRole
 from participate.voting import eligibility, secrecy, services, setup
 from participate.voting.models import SealedBallot, VoterRoll, VotingCode
-from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import csrf_token
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
@@ -126,10 +126,13 @@ def test_unknown_codes_residents_and_closed_votes_are_refused(vote):
         eligibility.usable_code(staff, process, "AAAA-BBBB-CCCC", today())
     with pytest.raises(PermissionDenied):
         eligibility.usable_code(make_user(), process, code, today())
-    facilitator = make_user()
+    facilitator, poll_worker = make_user(), make_user()
     db.session.add(ProcessRole(process_id=process.id, user_id=facilitator.id, role="facilitator"))
+    db.session.add(ProcessRole(process_id=process.id, user_id=poll_worker.id, role="poll_worker"))
     db.session.commit()
-    assert eligibility.usable_code(facilitator, process, code, today())[0] is not None
+    with pytest.raises(PermissionDenied, match="poll workers"):
+        eligibility.usable_code(facilitator, process, code, today())
+    assert eligibility.usable_code(poll_worker, process, code, today())[0] is not None
     services.close_vote(staff, process)
     db.session.commit()
     with pytest.raises(PermissionDenied, match="closed"):
@@ -198,7 +201,7 @@ def test_the_kiosk_enters_a_paper_ballot_with_a_blank_section(vote, as_user):
     assert [r.budget_id for r in db.session.execute(select(VoterRoll)).scalars()] == [north_budget.id]
 
 
-@races_on_postgres
+@races
 def test_one_code_entered_at_two_desks_at_once_votes_once(vote, app):
     """Each desk fills in a different section, so the voter_roll constraint alone would let both in."""
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote

@@ -1,18 +1,21 @@
-"""The poll book of paper voting: in a census vote, staff check a resident in before handing them a code;
-a resident votes online or on paper, never both."""
+"""The poll book of paper voting: in a census vote, staff or a poll worker check a resident in before
+handing them a code; a resident votes online or on paper, never both; every check-in is audited."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 from sqlalchemy import func, select
 
+from participate.audit.models import AuditEntry
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.extensions import db
 from participate.processes.models import ProcessRole
 from participate.voting import eligibility, poll_book, services, setup
 from participate.voting.models import CensusCheckIn, SealedBallot, VoterRegistration, VoterRoll
-from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
 
@@ -67,7 +70,7 @@ def test_the_census_is_not_replaced_once_someone_was_checked_in(vote):
     assert _checked_in() == 1
 
 
-@races_on_postgres
+@races
 def test_a_census_replaced_during_check_ins_and_verifications_keeps_every_one(vote, app):
     """Each either happened first, and the replacement is refused, or after it, against the new census."""
     process, staff, _budget, _proposals = vote
@@ -144,6 +147,73 @@ def test_a_resident_checked_in_cannot_vote_online(vote, app):
     assert "rank-" not in page.get_data(as_text=True)  # no ballot to fill in
 
 
+def test_only_a_poll_worker_checks_in_and_each_check_in_is_audited_without_a_code(vote, app, as_user):
+    """A facilitator used to be able to check anyone in, which silently stops their online vote."""
+    process, staff, budget, proposals = vote
+    facilitator, poll_worker = make_user(), make_user()
+    db.session.add_all(
+        [
+            ProcessRole(process_id=process.id, user_id=facilitator.id, role="facilitator"),
+            ProcessRole(process_id=process.id, user_id=poll_worker.id, role="poll_worker"),
+        ]
+    )
+    db.session.commit()
+    with pytest.raises(PermissionDenied, match="poll workers"):
+        poll_book.check_in(facilitator, process, "19800101-1234", 1980, today())
+    db.session.rollback()
+    path = f"/manage/processes/{process.id}/vote/kiosk"
+    client = as_user(facilitator)
+    assert client.get(path).status_code == 403
+    assert "Kiosk for paper voting" not in client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert _checked_in() == 0
+
+    resident = _registered(process)
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    entry = poll_book.check_in(poll_worker, process, "19800101-1234", 1980, today())
+    db.session.commit()
+    (audit,) = db.session.execute(select(AuditEntry).order_by(AuditEntry.id).offset(before)).scalars()
+    assert (audit.action, audit.actor_id, audit.subject_id) == (
+        "vote.checked_in",
+        poll_worker.id,
+        str(process.id),
+    )
+    # who was checked in, by whom and when; no voting code, so no paper ballot, can be named from it
+    assert json.loads(audit.data) == {"census_entry": entry.census_entry_id}
+    (code,) = setup.generate_codes(staff, process, 1, None, "Library")
+    db.session.commit()
+    audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    eligibility.kiosk_cast(poll_worker, process, code, {budget.id: [proposals[0].id]}, today())
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audited  # a paper ballot: none
+
+    # the resident whose online vote is refused learns why and whom to ask
+    client = app.test_client()
+    login(client, resident.email)
+    page = client.get(f"/processes/{process.slug}/vote").get_data(as_text=True)
+    assert "checked in to vote on paper" in page and "ask the council staff who run this process" in page
+    client = app.test_client()
+    login(client, poll_worker.email)
+    process_page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert f'href="{path}"' in process_page and "Kiosk for paper voting" in process_page
+
+
+def test_staff_grant_the_poll_worker_role_on_the_people_screen(vote, as_user):
+    process, staff, _budget, _proposals = vote
+    person = make_user()
+    client = as_user(staff)
+    path = f"/manage/processes/{process.id}/people"
+    page = client.get(path).get_data(as_text=True)
+    assert 'value="poll_worker"' in page and "Poll worker" in page
+    done = client.post(
+        path, data={"csrf_token": csrf_token(client, path), "email": person.email, "role": "poll_worker"}
+    )
+    assert done.status_code == 302
+    assert client.get(path).get_data(as_text=True).count("is now poll worker in this process") == 1
+    client.post("/language", data={"csrf_token": csrf_token(client, path), "locale": "sv", "next": path})
+    assert "Röstmottagare" in client.get(path).get_data(as_text=True)
+    poll_book.check_in(person, process, "19800101-1234", 1980, today())
+
+
 def test_only_census_votes_keep_a_poll_book_and_only_kiosk_staff_check_in(app):
     process = make_process(days_in=VOTING)
     make_vote(process, eligibility="account")
@@ -178,10 +248,10 @@ def test_the_kiosk_checks_residents_in(vote, app, as_user):
     )
     assert refused.status_code == 403 and _checked_in() == 0
 
-    facilitator = make_user()
-    db.session.add(ProcessRole(process_id=process.id, user_id=facilitator.id, role="facilitator"))
+    poll_worker = make_user()
+    db.session.add(ProcessRole(process_id=process.id, user_id=poll_worker.id, role="poll_worker"))
     db.session.commit()
-    client = as_user(facilitator)
+    client = as_user(poll_worker)
     page = client.get(path).get_data(as_text=True)
     assert "1. Check the resident in" in page and "0 residents checked in so far." in page
     token = csrf_token(client, path)
@@ -211,7 +281,7 @@ def test_the_kiosk_checks_residents_in(vote, app, as_user):
     assert "2 voting codes used." in page and "handed out without a check-in" in page
 
 
-@races_on_postgres
+@races
 def test_a_check_in_and_an_online_cast_at_once_let_one_through(vote, app):
     process, staff, budget, proposals = vote
     resident = _registered(process)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import random
+from collections import defaultdict
 
 import pytest
 from sqlalchemy import func, inspect, select, text
@@ -17,7 +19,7 @@ from participate.core.clock import today
 from participate.extensions import db
 from participate.voting import secrecy, services
 from participate.voting.models import Ballot, SealedBallot, VoterRoll
-from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import ON_POSTGRES
 from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
 
@@ -90,6 +92,116 @@ def test_published_ballots_hold_nothing_that_pairs_them_with_the_roll(vote):
     assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 0
 
 
+def _consistent_ballots(sealed_length: dict[int, int], published: list[str]) -> dict[int, int]:
+    """The attack on a copy taken during the vote: each voter's sealed ballot (paired with the voter) has a
+    length, and a sealed ballot's length grows with its plaintext's, which is the published `choices` plus
+    fixed-length fields. So the voters sorted by sealed length and the published ballots sorted by length
+    of `choices` line up: a voter can hold only the ballots whose rank range among the published meets the
+    rank range of the voter's length among the sealed. Returns, per voter, how many published ballots
+    remain possible: the voter's anonymity set."""
+    n = len(published)
+    assert len(sealed_length) == n
+
+    def rank_ranges(lengths: list[int]) -> list[tuple[int, int]]:
+        ordered = sorted(lengths)
+        return [(ordered.index(x), n - ordered[::-1].index(x)) for x in lengths]
+
+    voters = list(sealed_length)
+    voter_range = dict(zip(voters, rank_ranges([sealed_length[v] for v in voters]), strict=True))
+    ballot_ranges = rank_ranges([len(c) for c in published])
+    return {
+        voter: sum(1 for b_lo, b_hi in ballot_ranges if b_lo < hi and lo < b_hi)
+        for voter, (lo, hi) in voter_range.items()
+    }
+
+
+def test_a_copy_taken_during_the_vote_narrows_no_voter_down_beyond_the_published_ballots(app):
+    """Issue 17: a copy of the database taken while the vote was open, paired roll and sealed rows by id
+    (and xmin on PostgreSQL), then matched each sealed ballot's length to the published ballots' choices:
+    5 of 58 demo voters were named. From such a copy plus the published ballots, no voter's anonymity
+    set may be smaller than the published ballots alone give: every ballot of the voter's budget."""
+    process = make_process(days_in=21)
+    # twelve proposals: one- and two-digit ids, as ids of other widths leaked more
+    ids = [make_proposal(process, status="feasible", cost_minor=10_000_00).id for _ in range(12)]
+    ranked, points = make_vote(
+        process,
+        budgets=[
+            {"name": "Ranked", "budget_minor": 500_000_00},
+            {"name": "Points", "budget_minor": 500_000_00, "ballot_type": "points", "points_total": 100},
+        ],
+    )
+    rng = random.Random(17)
+    voters = [make_user() for _ in range(30)]
+    for voter in voters:
+        register_voter(voter, process)
+
+    def ballot_for(budget):
+        chosen = rng.sample(ids, rng.randint(1, 6))
+        if budget is ranked:
+            return chosen
+        return [[pid, rng.randint(1, 100 // len(chosen))] for pid in chosen]
+
+    cast_order = []
+    for voter in voters:
+        for budget in (ranked, points):
+            services.cast_ballot(voter, budget, ballot_for(budget), today())
+        db.session.commit()
+        cast_order.append(voter.id)
+    for voter in rng.sample(voters, 8):  # some change their minds
+        services.cast_ballot(voter, ranked, ballot_for(ranked), today())
+        db.session.commit()
+
+    # The copy, taken while the vote is open.
+    extra = ", xmin::text AS xmin" if ON_POSTGRES else ", rowid AS xmin"
+    roll = db.session.execute(text(f"SELECT id, budget_id, user_id{extra} FROM voter_roll")).all()
+    sealed = db.session.execute(
+        text(f"SELECT id, budget_id, owner_tag, payload{extra} FROM sealed_ballot")
+    ).all()
+    if not ON_POSTGRES:  # the id is the rowid itself: no hidden row number follows the order of writing
+        assert all(row.id == row.xmin for row in roll + sealed)
+    # Ids carry no order: neither table's id order follows the order of casting.
+    position = {user_id: n for n, user_id in enumerate(cast_order)}
+    for budget in (ranked, points):
+        by_id = sorted((row for row in roll if row.budget_id == budget.id), key=lambda row: row.id)
+        assert abs(_kendall_tau([position[row.user_id] for row in by_id])) < 0.6
+    owner = {secrecy.owner_tag(b.id, f"user:{v.id}"): v.id for v in voters for b in (ranked, points)}
+    for budget in (ranked, points):
+        by_id = sorted((row for row in sealed if row.budget_id == budget.id), key=lambda row: row.id)
+        assert abs(_kendall_tau([position[owner[row.owner_tag]] for row in by_id])) < 0.6
+
+    services.close_vote(make_user("staff"), process)
+    db.session.commit()
+    published = defaultdict(list)
+    for budget_id, choices in db.session.execute(select(Ballot.budget_id, Ballot.choices)):
+        published[budget_id].append(choices)
+
+    for budget in (ranked, points):
+        rolls = sorted((row for row in roll if row.budget_id == budget.id), key=lambda row: row.id)
+        boxes = sorted((row for row in sealed if row.budget_id == budget.id), key=lambda row: row.id)
+        pairings = {
+            # the Nth roll row with the Nth sealed row, as serial ids allowed
+            "id order": {r.user_id: len(s.payload) for r, s in zip(rolls, boxes, strict=True)},
+            # the true pairing, which the copy holder may get from xmin on PostgreSQL (one transaction
+            # writes a first cast's roll row and sealed row): the strongest attacker
+            "true": {owner[s.owner_tag]: len(s.payload) for s in boxes},
+        }
+        if ON_POSTGRES:
+            # xmin pairs the voters who have not changed their ballot; the rest get the rows left, by id
+            by_xmin = {s.xmin: s for s in boxes}
+            paired = {r.user_id: by_xmin[r.xmin] for r in rolls if r.xmin in by_xmin}
+            unpaired = [r.user_id for r in rolls if r.user_id not in paired]
+            left = [s for s in boxes if s not in paired.values()]
+            paired.update(zip(unpaired, left, strict=True))
+            pairings["xmin"] = {user_id: len(s.payload) for user_id, s in paired.items()}
+        everyone = len(published[budget.id])
+        assert everyone == len(voters)
+        for name, pairing in pairings.items():
+            sets = _consistent_ballots(pairing, published[budget.id])
+            assert min(sets.values()) == everyone, (budget.name, name, sorted(sets.values()))
+        # one size per budget: nothing else to match on
+        assert len({len(s.payload) for s in boxes}) == 1
+
+
 def test_the_sealed_box_is_unreadable_without_the_server_key(vote, app):
     process, budget, ids = vote
     voter = make_user()
@@ -112,7 +224,7 @@ def test_a_submission_that_fails_midway_leaves_the_old_ballot(vote, monkeypatch)
     services.cast_ballot(voter, budget, [ids[0]], today())
     db.session.commit()
 
-    def crash(content):
+    def crash(*_args):
         raise RuntimeError("the server died here")
 
     monkeypatch.setattr(secrecy, "seal", crash)
@@ -129,7 +241,7 @@ def test_a_submission_that_fails_midway_leaves_the_old_ballot(vote, monkeypatch)
     assert db.session.scalar(select(func.count()).select_from(SealedBallot)) == 1
 
 
-@races_on_postgres
+@races
 def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
     process, budget, ids = vote
     voter = make_user()
@@ -152,7 +264,7 @@ def test_parallel_submissions_by_one_voter_leave_one_ballot(vote, app):
     assert services.current_choices(voter, budget) in ballots
 
 
-@races_on_postgres
+@races
 def test_ballots_cast_while_the_vote_closes_are_counted_or_refused_never_left_sealed(vote, app):
     """A close opens the box it sees: a cast under way must either finish before it, and be opened with
     the others, or find the vote closed; a ballot left sealed after the close would be lost."""
@@ -188,7 +300,7 @@ def test_ballots_cast_while_the_vote_closes_are_counted_or_refused_never_left_se
     assert rolls == counted == len(cast_ok), outcomes
 
 
-@races_on_postgres
+@races
 def test_a_first_ballot_and_a_budget_change_at_once_never_leave_a_ballot_the_budget_refuses(vote, app):
     """The change goes first and the ballot is checked against it, or the ballot goes first and the budget,
     now voted on, can no longer change."""

@@ -5,11 +5,11 @@ from sqlalchemy import func, select
 from participate.audit.models import AuditEntry
 from participate.audit.services import verify_chain
 from participate.extensions import db
-from tests.concurrency import posts_at_once, races_on_postgres
+from tests.concurrency import posts_at_once, races
 from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_user
 
-pytestmark = races_on_postgres
+pytestmark = races
 PARALLEL = 8
 
 

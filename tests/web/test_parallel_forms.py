@@ -8,10 +8,10 @@ import pytest
 
 from participate.demo import seed_demo
 from participate.extensions import db
-from tests.concurrency import posts_at_once, races_on_postgres
+from tests.concurrency import posts_at_once, races
 from tests.demo_pages import NOT_POSTED, crawl, csrf_of, log_in_as
 
-pytestmark = races_on_postgres
+pytestmark = races
 
 
 @pytest.mark.parametrize("role", ("resident", "facilitator", "staff"))

@@ -25,6 +25,7 @@ def test_a_process_role_holds_in_its_own_process_only(app):
         "can_facilitate": False,
         "can_moderate": True,
         "can_review": False,
+        "can_work_the_polls": False,
     }
     assert all(policy.flags(staff, other).values())
     assert not any(policy.flags(None, other).values())
