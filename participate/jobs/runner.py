@@ -2,7 +2,8 @@
 
 This is the background counterpart of a view: it owns its transactions. The work itself computes; the
 runner commits the job's state around it, and progress is written through a separate session so a
-half-done piece of work is never committed with it.
+half-done piece of work is never committed with it. So a job takes its turns (core.locks) only after its
+last progress report: on SQLite a turn is the database's one write lock, which that session would wait for.
 """
 
 from __future__ import annotations
