@@ -17,7 +17,6 @@ from .progress import Progress, Watch
 from .registry import COMPLETIONS, RULES, RuleInfo
 from .satisfaction import check_satisfaction, default_satisfaction
 from .ties import TieBreaking, lexicographic
-from .what_it_takes import what_it_takes as figures_to_win
 
 META_THRESHOLD = "meta"
 
@@ -99,6 +98,8 @@ def count(
     cost = {p.id: p.cost for p in election.projects}
     takes = None
     if what_it_takes:
+        # imported only when asked: it loads MES and numpy, which a plain greedy count never needs
+        from .what_it_takes import what_it_takes as figures_to_win
 
         def recount(changed: Election) -> tuple[str, ...]:
             with collector_paused():
