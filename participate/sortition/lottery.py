@@ -186,13 +186,17 @@ def _loss(dist: TypeDistribution, seats: FloatArray, size: int) -> float:
 def _herd(dist: TypeDistribution, size: int) -> FloatArray:
     """M type panels from the distribution's support, one at a time, each the one that best serves the
     types furthest behind their share so far (herding): (M, types) counts."""
-    share = dist.counts / dist.model.sizes  # (panels, types)
+    share = dist.counts / dist.model.sizes  # (panels, types), mostly zeros
     pi = dist.type_probabilities()
+    # sparse scores, summed in a fixed order: quicker than a dense product and the same on every machine
+    # (a multi-threaded BLAS may sum in another order and so break a tie between two panels differently)
+    panel_of, type_of = np.nonzero(share)
+    values = share[panel_of, type_of]
     taken = np.zeros(share.shape[1])
     rows = np.empty(size, dtype=int)
     for s in range(size):
         behind = np.maximum((s + 1) * pi - taken + 0.5, 0.0) ** 2
-        j = int(np.argmax(share @ behind))
+        j = int(np.argmax(np.bincount(panel_of, weights=values * behind[type_of], minlength=len(share))))
         rows[s] = j
         taken += share[j]
     panels: FloatArray = dist.counts[rows].astype(float)
@@ -262,7 +266,7 @@ def round_lottery(
     *,
     size: int = 1000,
     time_limit: float = 0.05,
-    promise_time_limit: float = 30.0,
+    promise_time_limit: float = 120.0,
 ) -> Lottery:
     """Uniform lottery over `size` panels (or more, see below) close to `dist` that keeps the LEXIMIN's
     promise: every person's share of the panels is at least their probability minus 2/M.
