@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE :=
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages clean
+.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes clean
 
 # Every install takes its exact versions from the lock (`make lock` refreshes it); pyproject.toml keeps
 # the loose bounds the code allows.
@@ -72,7 +72,7 @@ format: install-test
 test: install-test lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-bench: bench-counting bench-sortition bench-pages
+bench: bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes
 
 bench-counting: install-test
 	$(BIN)/python bench/counting.py
@@ -84,6 +84,12 @@ bench-pages: install-test
 
 bench-sortition: install-test
 	$(BIN)/python bench/sortition.py
+
+bench-alternates: install-test
+	$(BIN)/python bench/alternates.py
+
+bench-what-it-takes: install-test
+	$(BIN)/python bench/what_it_takes.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/participate.db .pytest_cache .ruff_cache

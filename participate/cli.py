@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "count": "participate.cli_counting:count_command",
     "select": "participate.cli_sortition:select_command",
     "verify-draw": "participate.cli_sortition:verify_draw_command",
+    "alternates": "participate.cli_sortition:alternates_command",
 }
 
 

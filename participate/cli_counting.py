@@ -46,6 +46,11 @@ class _OneLineErrors(click.Command):
     metavar="SECONDS",
     help="give up (exit 1, no outcome) if the count has not finished after SECONDS",
 )
+@click.option(
+    "--what-it-takes",
+    is_flag=True,
+    help="for each unfunded project: the largest cost and the fewest extra supporters that would fund it",
+)
 def count_command(
     file: str,
     rule: str,
@@ -54,13 +59,14 @@ def count_command(
     threshold: str | None,
     fmt: str,
     time_limit: float | None,
+    what_it_takes: bool,
 ) -> None:
     """Count the ballots of a pabulib FILE.pb with a participatory budgeting rule."""
     deadline = time.monotonic() + time_limit if time_limit is not None else None
     if fmt not in ("json", "table"):
         raise click.ClickException(f"unknown format {fmt!r} (choose json or table)")
     with collector_paused():  # the whole command: reading, counting and writing the explanation
-        _count_and_print(file, rule, sat, completion, threshold, fmt, deadline)
+        _count_and_print(file, rule, sat, completion, threshold, fmt, deadline, what_it_takes)
 
 
 def _count_and_print(
@@ -71,11 +77,18 @@ def _count_and_print(
     threshold: str | None,
     fmt: str,
     deadline: float | None,
+    what_it_takes: bool = False,
 ) -> None:
     try:
         election = read_pabulib(file)
         result = count(
-            election, rule=rule, sat=sat, completion=completion, threshold=threshold, deadline=deadline
+            election,
+            rule=rule,
+            sat=sat,
+            completion=completion,
+            threshold=threshold,
+            deadline=deadline,
+            what_it_takes=what_it_takes,
         )
         # The explanation is computed when first asked for: inside the guard, so it cannot escape as a
         # traceback either.
@@ -106,3 +119,13 @@ def _count_and_print(
     for i, pid in enumerate(result.selected, start=1):
         p = names[pid]
         click.echo(f"{i:>3}  {pid:<12} {p.cost:>12}  {p.name[:70]}")
+    if result.what_it_takes:
+        click.echo("")
+        click.echo(f"{'unfunded':<12} {'cost':>12} {'funded at':>12} {'+supporters':>12}")
+        for pid, figures in result.what_it_takes.items():
+            at_most = figures["max_cost"]
+            more = figures["more_supporters"]
+            click.echo(
+                f"{pid:<12} {names[pid].cost:>12} {'-' if at_most is None else f'<= {at_most}':>12}"
+                f" {'-' if more is None else more:>12}"
+            )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
@@ -31,11 +31,16 @@ class CountResult:
     total_cost: int
     threshold: int | Fraction | None = None
     run: RuleRun | None = field(default=None, repr=False, compare=False)
+    # per unfunded project: {"max_cost": int | None, "more_supporters": int | None} (what_it_takes.py)
+    what_it_takes: dict[str, dict[str, int | None]] | None = field(default=None, compare=False)
 
     @cached_property
     def explanation(self) -> Explanation:
         """The contract's explanation, computed on first use (a table print never needs it)."""
-        return self.run.explain() if self.run is not None else {}
+        explanation = self.run.explain() if self.run is not None else {}
+        if self.what_it_takes is not None:
+            explanation = {**explanation, "what_it_takes": self.what_it_takes}
+        return explanation
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of `participate count --format json`."""
@@ -63,6 +68,7 @@ def count(
     tie_breaking: TieBreaking = lexicographic,
     progress: Progress | None = None,
     deadline: float | None = None,
+    what_it_takes: bool = False,
 ) -> CountResult:
     """Count `election` with `rule`. `sat` defaults to the ballot type's measure; `completion` (MES only)
     is none/add1/add1u; `threshold` (greedy only) is a number or "meta" for META min_project_score_threshold,
@@ -71,7 +77,10 @@ def count(
 
     `progress(fraction, message)` is told how far the count is (0.0 to 1.0, throttled to every 0.1 s);
     `deadline` is a `time.monotonic()` reading in seconds: a count still running then raises DeadlineReached
-    (see participate.counting.progress). Raises UnsupportedOptionError for an impossible combination."""
+    (see participate.counting.progress). Raises UnsupportedOptionError for an impossible combination.
+
+    `what_it_takes=True` also computes, for every unfunded project, the largest cost and the fewest extra
+    supporters that would have funded it (participate.counting.what_it_takes; explanation["what_it_takes"])."""
     info = _rule(rule, election.vote_type)
     completion = _completion(rule, completion)
     if threshold is not None and rule != "greedy":
@@ -87,6 +96,26 @@ def count(
     with collector_paused():
         run = info.count(election, options)
     cost = {p.id: p.cost for p in election.projects}
+    takes = None
+    if what_it_takes:
+        # imported only when asked: it loads MES and numpy, which a plain greedy count never needs
+        from .what_it_takes import what_it_takes as figures_to_win
+
+        def recount(changed: Election) -> tuple[str, ...]:
+            with collector_paused():
+                return info.count(changed, replace(options, watch=Watch(None, deadline))).selected
+
+        takes = figures_to_win(
+            election,
+            run.selected,
+            recount,
+            rule=rule,
+            sat=options.sat,
+            threshold=options.threshold,
+            tie_breaking=tie_breaking,
+            completion=options.completion,
+            watch=options.watch,
+        )
     return CountResult(
         rule=rule,
         sat=options.sat or None,
@@ -96,6 +125,7 @@ def count(
         total_cost=sum(cost[pid] for pid in run.selected),
         threshold=options.threshold,
         run=run,
+        what_it_takes=takes,
     )
 
 

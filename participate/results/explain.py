@@ -18,6 +18,7 @@ class Reason:
     id: str
     funded: bool
     sentences: list[str] = field(default_factory=list)
+    takes: str = ""  # what would have funded it (unfunded proposals, when the count computed it)
 
 
 def number(value: Any) -> Fraction:
@@ -31,7 +32,31 @@ def shown(value: Any) -> str:
 
 
 def reasons(explanation: dict[str, Any], money: Money) -> tuple[list[str], dict[str, Reason]]:
-    """An introduction and, per proposal id, whether the rule funded it and why."""
+    """An introduction and, per proposal id, whether the rule funded it, why, and what would have funded it."""
+    intro, found = _reasons(explanation, money)
+    for pid, figures in (explanation.get("what_it_takes") or {}).items():
+        reason = found.setdefault(pid, Reason(pid, False, [_("Not funded.")]))
+        reason.takes = what_it_takes(figures, money)
+    return intro, found
+
+
+def what_it_takes(figures: dict[str, Any], money: Money) -> str:
+    """'It would have been funded if it had cost X or less, or had N more supporters.' (or one half)."""
+    cost, more = figures.get("max_cost"), figures.get("more_supporters")
+    if cost is not None and more is not None:
+        return _(
+            "It would have been funded if it had cost %(cost)s or less, or had %(more)d more supporters.",
+            cost=money(number(cost)),
+            more=more,
+        )
+    if cost is not None:
+        return _("It would have been funded if it had cost %(cost)s or less.", cost=money(number(cost)))
+    if more is not None:
+        return _("It would have been funded with %(more)d more supporters.", more=more)
+    return ""
+
+
+def _reasons(explanation: dict[str, Any], money: Money) -> tuple[list[str], dict[str, Reason]]:
     kind = explanation.get("kind")
     if kind == "mes":
         return _mes(explanation, money)

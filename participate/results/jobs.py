@@ -45,7 +45,9 @@ def _count(budget: VoteBudget, progress: Progress, start: float, share: float) -
         progress(start + share * 0.8 * fraction, f"{budget.name}: {message}")
 
     try:
-        main: CountResult = count(election, progress=report, **_options(budget, budget.rule))
+        main: CountResult = count(
+            election, progress=report, what_it_takes=True, **_options(budget, budget.rule)
+        )
         greedy: CountResult = count(election, **_options(budget, "greedy"))
     except CountingError as error:
         raise ValidationFailed(f"Counting {budget.name} failed: {error}") from error

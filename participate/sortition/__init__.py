@@ -10,6 +10,11 @@ Public API (see ../shared/docs/sortition.md):
     verify_draw(published_json, seed)                                    # -> Draw (recomputed)
     reserves = reserve_list(pool, drawn.panel, seed=seed)
     replace_dropouts(pool, panel_size, drawn.panel, dropouts, reserves=reserves)   # -> Replacement
+    chosen = select_alternates(pool, drawn.panel, dropout_rates, count, seed=seed)   # -> Alternates
+    replace_from_alternates(pool, drawn.panel, dropouts, chosen.alternates)        # -> Outcome
+
+`dropout_rates` maps (feature, value) to a rate in 0..1 (parse_dropout_rates reads them from a CSV
+feature,value,rate; estimate_dropout_rates from past confirmation records); see alternates.py.
 
 `progress(fraction, message)` is called as the optimisation advances (fraction of the pool whose
 probability is settled, in [0, 1]); `deadline` is an absolute time.monotonic() value (deadline_after(s)
@@ -20,6 +25,14 @@ Errors: SortitionError > InputError, InfeasibleQuotas (conflicting quotas + sugg
 LotteryError; every message is safe to show to facilitators.
 """
 
+from participate.sortition.alternates import (
+    Alternates,
+    Outcome,
+    estimate_dropout_rates,
+    parse_dropout_rates,
+    replace_from_alternates,
+    select_alternates,
+)
 from participate.sortition.errors import (
     InfeasibleQuotas,
     InputError,
@@ -35,6 +48,12 @@ from participate.sortition.selection import ALGORITHMS, Panel, Selection, deadli
 
 __all__ = [
     "ALGORITHMS",
+    "Alternates",
+    "Outcome",
+    "estimate_dropout_rates",
+    "parse_dropout_rates",
+    "replace_from_alternates",
+    "select_alternates",
     "Draw",
     "Feature",
     "InfeasibleQuotas",

@@ -59,6 +59,12 @@ def test_select_json_has_the_contract_keys(fixture_run):
     assert data["algorithm"] == "leximin" and data["panel_size"] == 22
     assert set(data["lottery"]) >= {"size", "sha256", "panels"}
     assert data["lottery"]["size"] == len(data["lottery"]["panels"]) == 500
+    # the lottery keeps the LEXIMIN's promise, person by person, and says so
+    lottery = data["lottery"]
+    assert set(lottery["shares"]) == set(data["probabilities"])
+    losses = [p - lottery["shares"][pid] for pid, p in data["probabilities"].items()]
+    assert lottery["worst_loss"] == pytest.approx(max(0.0, *losses), abs=1e-12)
+    assert lottery["worst_loss"] <= 2 / 500 and lottery["size_reason"]
     assert set(data["draw"]) >= {"seed", "index", "panel"}
     assert data["draw"]["panel"] == data["lottery"]["panels"][data["draw"]["index"]]
     assert data["min_probability"] == pytest.approx(1 / 11, abs=1e-6)
