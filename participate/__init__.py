@@ -108,7 +108,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from participate.accounts import auth  # noqa: F401  (registers the user loader)
+    from participate.accounts import auth  # registers the user loader
+
+    auth.renew_remember_cookie_on_use(app)
     from participate.core import mail, tasks
     from participate.core.after_commit import run_committed_effects
 

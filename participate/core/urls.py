@@ -5,8 +5,12 @@ from flask import current_app, has_request_context, request, url_for
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only same-site paths are followed after login, so a link cannot bounce people elsewhere."""
-    if not target:
+    """Only same-site paths are followed after login, so a link cannot bounce people elsewhere.
+
+    Control characters are refused (a newline cannot go into a Location header), and so is a backslash:
+    browsers read "/\\evil.example" as "//evil.example", another site.
+    """
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7F or char == "\\" for char in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):

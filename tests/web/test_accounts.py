@@ -501,3 +501,50 @@ def test_an_expired_reset_link_is_refused_on_get(make_app):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "This reset link is not valid or has expired" in html and "has expired. Ask for a new one." in html
+
+
+@pytest.mark.parametrize("target", ["/accounts/profile\n", "/x\r\nSet-Cookie: a=b", "/\t", "/\\evil.example"])
+def test_next_with_control_characters_or_a_backslash_is_ignored_not_a_500(client, target):
+    user = make_user()
+    posted = post_form(
+        client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD, "next": target}
+    )
+    assert (posted.status_code, posted.headers["Location"]) == (302, "/")
+    logged_in_get = client.get("/accounts/login", query_string={"next": target})
+    assert (logged_in_get.status_code, logged_in_get.headers["Location"]) == (302, "/")
+    language = post_form(client, "/language", {"locale": "sv", "next": target})
+    assert (language.status_code, language.headers["Location"]) == (302, "/")
+
+
+def _remember_cookie_days(response) -> float | None:
+    """Days until the remember-me cookie this response sets expires, or None when it sets none."""
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    for header in response.headers.getlist("Set-Cookie"):
+        if header.startswith("remember_token="):
+            expires = re.search(r"Expires=([^;]+)", header).group(1)
+            return (parsedate_to_datetime(expires) - datetime.now(UTC)).total_seconds() / 86400
+    return None
+
+
+def test_remember_me_lasts_30_days_and_is_renewed_whenever_it_is_used(app, client):
+    user = make_user()
+    logged_in = post_form(
+        client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD, "remember": "y"}
+    )
+    assert 29.9 < _remember_cookie_days(logged_in) <= 30
+    later = app.test_client()  # the browser was closed: only the remember-me cookie is left
+    later.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    used = later.get("/accounts/profile")
+    assert used.status_code == 200
+    assert 29.9 < _remember_cookie_days(used) <= 30
+    assert 29.9 < _remember_cookie_days(later.get("/")) <= 30
+
+
+def test_no_remember_me_cookie_for_who_did_not_ask_for_one(client):
+    user = make_user()
+    logged_in = post_form(client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD})
+    assert _remember_cookie_days(logged_in) is None
+    assert _remember_cookie_days(client.get("/accounts/profile")) is None
+    assert client.get_cookie("remember_token") is None
