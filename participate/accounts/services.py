@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
@@ -21,6 +21,7 @@ from participate.core.mail import send_email
 from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, escape_like, paginate
 from participate.core.unique import add_unique
+from participate.core.urls import external_url
 from participate.extensions import db
 
 
@@ -81,14 +82,14 @@ def _warn_owner_of_taken_address(email: str) -> None:
         "one here:\n%(forgot)s\n\nIf it was not you, you can ignore this message; your account is "
         "unchanged.",
         name=owner.display_name,
-        login=url_for("accounts.login", _external=True),
-        forgot=url_for("accounts.forgot_password", _external=True),
+        login=external_url("accounts.login"),
+        forgot=external_url("accounts.forgot_password"),
     )
     send_email(owner.email, _("Someone tried to register with your email address"), body)
 
 
 def send_confirmation(user: User) -> None:
-    link = url_for("accounts.confirm_email", token=tokens.make_confirm_token(user), _external=True)
+    link = external_url("accounts.confirm_email", token=tokens.make_confirm_token(user))
     body = _(
         "Hello %(name)s,\n\nPlease confirm your email address by opening this link:\n%(link)s\n\n"
         "The link works for 48 hours. If you did not register, you can ignore this message.",
@@ -126,7 +127,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    link = url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=tokens.make_reset_token(user))
     body = _(
         "Hello %(name)s,\n\nSomeone asked to reset the password of your account. To choose a new password, "
         "open this link within one hour:\n%(link)s\n\nIf it was not you, ignore this message; "

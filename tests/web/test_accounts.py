@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 from participate.accounts.models import LoginSession, User
 from participate.audit.models import AuditEntry
 from participate.extensions import db
-from tests.conftest import login, post_form
+from tests.conftest import CSRF_RE, login, post_form
 from tests.factories import DEFAULT_PASSWORD, make_process, make_user
 
 STRONG = "violet tractor 19 umbrella"
 
 
 def _link(outbox, path: str) -> str:
-    match = re.search(rf"http://localhost({path}/[\w.\-]+)", outbox[-1].body)
+    match = re.search(rf"http://localhost:5000({path}/[\w.\-]+)", outbox[-1].body)
     assert match, outbox[-1].body
     return match.group(1)
 
@@ -80,8 +80,8 @@ def test_registering_a_taken_address_answers_like_a_new_one_and_warns_the_owner(
     warning = outbox[-1]
     assert warning.to == "ada@example.org"
     assert "tried to create a new account" in warning.body
-    assert "http://localhost/accounts/login" in warning.body
-    assert "http://localhost/accounts/forgot" in warning.body
+    assert "http://localhost:5000/accounts/login" in warning.body
+    assert "http://localhost:5000/accounts/forgot" in warning.body
     assert taken_visitor.get("/accounts/profile").status_code == 302
 
 
@@ -548,3 +548,38 @@ def test_no_remember_me_cookie_for_who_did_not_ask_for_one(client):
     assert _remember_cookie_days(logged_in) is None
     assert _remember_cookie_days(client.get("/accounts/profile")) is None
     assert client.get_cookie("remember_token") is None
+
+
+def test_links_in_emails_use_the_configured_address_whatever_host_the_request_names(app, outbox):
+    """A forged Host header must not put the sender's server into a reset or confirmation link."""
+    owner = make_user(email="victim@example.org", confirmed=False)
+
+    def forged_post(client, path: str, data: dict, *, token_from: str):
+        page = client.get(token_from, base_url="http://evil.example").get_data(as_text=True)
+        token = CSRF_RE.search(page)
+        data = {"csrf_token": token.group(1) or token.group(2), **data}
+        return client.post(path, data=data, base_url="http://evil.example")
+
+    attacker = app.test_client()
+    forged_post(attacker, "/accounts/forgot", {"email": owner.email}, token_from="/accounts/forgot")
+    for email in ("victim@example.org", "new@example.org"):  # the taken-address warning, a confirmation
+        fields = {"email": email, "display_name": "Eve Example", "password": STRONG, "confirm": STRONG}
+        forged_post(app.test_client(), "/accounts/register", fields, token_from="/accounts/register")
+    owner_client = app.test_client()
+    forged_post(
+        owner_client,
+        "/accounts/login",
+        {"email": owner.email, "password": DEFAULT_PASSWORD},
+        token_from="/accounts/login",
+    )
+    forged_post(owner_client, "/accounts/confirm/resend", {}, token_from="/accounts/profile")
+    subjects = [message.subject for message in outbox]
+    assert subjects == [
+        "Reset your password",
+        "Someone tried to register with your email address",
+        "Confirm your email address",
+        "Confirm your email address",
+    ]
+    for message in outbox:
+        assert "evil.example" not in message.body
+        assert re.search(r"http://localhost:5000/accounts/(reset|confirm|login)", message.body), message.body
