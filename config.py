@@ -108,6 +108,8 @@ class Config:
 
     CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
+    # How long the old address's "this was not me" link works after an email change.
+    EMAIL_UNDO_MAX_AGE = 60 * 60 * 24 * 14
 
     # Background jobs: Celery when a broker is configured, a local thread otherwise.
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
