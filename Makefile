@@ -58,7 +58,7 @@ seed: migrate
 
 run: seed
 	@echo "Serving http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)}" $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
 	$(BIN)/ruff check .

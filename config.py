@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
@@ -29,6 +31,11 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _names(name: str) -> list[str] | None:
+    names = [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+    return names or None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
     # Keys the census hashes, voting codes and the sealed ballot box (docs/ballot-secrecy.md). Keep it out
@@ -45,6 +52,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me logged in" lasts 30 days from the last visit: the cookie is renewed whenever it is used
+    # (accounts.auth), so an unused device falls out after a month.
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
 
     # Largest request body accepted (bytes); bigger ones get 413 before any form is read. An upload
@@ -81,8 +91,15 @@ class Config:
     MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "participate <no-reply@localhost>")
 
-    # The site's address for links in emails sent outside a request (the nightly command, a worker).
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # The site's address, the only one links in emails are built from (core.urls.external_url): never the
+    # request's Host header, which whoever sends the request chooses. Required in production.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    # Host names requests may carry (Flask answers others 400). Production defaults to PUBLIC_BASE_URL's.
+    TRUSTED_HOSTS = _names("TRUSTED_HOSTS")
+    # How many reverse proxies stand in front of the app, each adding itself to X-Forwarded-For and
+    # X-Forwarded-Proto (werkzeug's ProxyFix). 0 trusts no such header: the client address is the
+    # connection's, and the rate limits are per address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
     # Development only: print emails on the console, list them at /dev/outbox and for `flask outbox`.
     # Never on in production, whatever is set.
@@ -91,6 +108,8 @@ class Config:
 
     CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 48
     RESET_TOKEN_MAX_AGE = 60 * 60
+    # How long the old address's "this was not me" link works after an email change.
+    EMAIL_UNDO_MAX_AGE = 60 * 60 * 24 * 14
 
     # Background jobs: Celery when a broker is configured, a local thread otherwise.
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL")
@@ -111,8 +130,14 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     JOBS_RUN_INLINE = True
     CELERY_BROKER_URL = None
+    PUBLIC_BASE_URL = "http://localhost:5000"
     # argon2 is deliberately slow; tests hash hundreds of passwords.
     PASSWORD_HASH_FAST = True
+
+
+def is_site_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.hostname) and not (parts.query or parts.fragment)
 
 
 class ProductionConfig(Config):
@@ -123,6 +148,8 @@ class ProductionConfig(Config):
     @classmethod
     def validate(cls, environ: os._Environ | dict) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not environ.get(name)]
+        if not is_site_address(environ.get("PUBLIC_BASE_URL", "")):
+            missing.append("PUBLIC_BASE_URL (the site's address, such as https://participate.example.org)")
         if not (environ.get("CELERY_BROKER_URL") or environ.get("REDIS_URL")):
             # Counts and draws run for minutes; a web worker's thread is no place for them in production.
             missing.append("CELERY_BROKER_URL (or REDIS_URL)")

@@ -6,6 +6,7 @@ import os
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # the `participate count` console script imports this package: keep Flask out of it
     from flask import Flask
@@ -69,10 +70,17 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     if config_class is ProductionConfig:
         app.config["DEV_OUTBOX"] = False  # the development outbox never exists in production
+        if not app.config.get("TRUSTED_HOSTS"):
+            app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["PUBLIC_BASE_URL"]).hostname]
     elif app.debug:
         app.config["DEV_OUTBOX"] = True
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
     for module in TASK_MODULES:
@@ -108,7 +116,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from participate.accounts import auth  # noqa: F401  (registers the user loader)
+    from participate.accounts import auth  # registers the user loader
+
+    auth.renew_remember_cookie_on_use(app)
     from participate.core import mail, tasks
     from participate.core.after_commit import run_committed_effects
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import Flask, Response, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from participate.accounts import services
 from participate.accounts.models import User
@@ -48,3 +49,24 @@ def unauthorized():
     if wants_json():
         return render_error(403, "Authentication required.")
     return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def renew_remember_cookie_on_use(app: Flask) -> None:
+    """A remember-me cookie that opened this request is set again for another REMEMBER_COOKIE_DURATION.
+
+    Flask-Login's REMEMBER_COOKIE_REFRESH_EACH_REQUEST would also give a cookie to everyone who did not
+    tick "Keep me logged in"; this renews only the cookies people asked for. Registered after
+    Flask-Login, so it runs before Flask-Login's own after-request step, which then writes the cookie.
+    """
+
+    @app.after_request
+    def _renew(response: Response) -> Response:
+        cookie_name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+        if (
+            cookie_name in request.cookies
+            and "_remember" not in session
+            and "_user_id" in session
+            and current_user.is_authenticated
+        ):
+            session["_remember"] = "set"
+        return response

@@ -61,6 +61,7 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = display_name_field()
     email = EmailField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    current_password = PasswordField(_l("Current password (only to change the email address)"))
     submit = SubmitField(_l("Save profile"))
 
 
@@ -83,6 +84,10 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired()],
     )
     submit = SubmitField(_l("Delete my account"))
+
+
+class UndoEmailChangeForm(FlaskForm):
+    submit = SubmitField(_l("It was not me: undo the change"))
 
 
 class ResendConfirmationForm(FlaskForm):

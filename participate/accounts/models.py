@@ -40,6 +40,8 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     email_confirmed_at: Mapped[datetime | None]
+    # A new address asked for on the profile: the account moves to it only when its link is opened.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
     deleted_at: Mapped[datetime | None]
     # Bumped on password change and logout-everywhere, so older sessions and reset links stop working.
     session_version: Mapped[int] = mapped_column(default=1)

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
@@ -21,6 +21,7 @@ from participate.core.mail import send_email
 from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, escape_like, paginate
 from participate.core.unique import add_unique
+from participate.core.urls import external_url
 from participate.extensions import db
 
 
@@ -81,14 +82,14 @@ def _warn_owner_of_taken_address(email: str) -> None:
         "one here:\n%(forgot)s\n\nIf it was not you, you can ignore this message; your account is "
         "unchanged.",
         name=owner.display_name,
-        login=url_for("accounts.login", _external=True),
-        forgot=url_for("accounts.forgot_password", _external=True),
+        login=external_url("accounts.login"),
+        forgot=external_url("accounts.forgot_password"),
     )
     send_email(owner.email, _("Someone tried to register with your email address"), body)
 
 
 def send_confirmation(user: User) -> None:
-    link = url_for("accounts.confirm_email", token=tokens.make_confirm_token(user), _external=True)
+    link = external_url("accounts.confirm_email", token=tokens.make_confirm_token(user))
     body = _(
         "Hello %(name)s,\n\nPlease confirm your email address by opening this link:\n%(link)s\n\n"
         "The link works for 48 hours. If you did not register, you can ignore this message.",
@@ -126,7 +127,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    link = url_for("accounts.reset_password", token=tokens.make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=tokens.make_reset_token(user))
     body = _(
         "Hello %(name)s,\n\nSomeone asked to reset the password of your account. To choose a new password, "
         "open this link within one hour:\n%(link)s\n\nIf it was not you, ignore this message; "
@@ -176,21 +177,129 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
     end_login_sessions(user, keep_token=user.login_token)
 
 
-def update_profile(user: User, *, display_name: str, email: str) -> bool:
-    """Returns True when the email changed and must be confirmed again."""
+def update_profile(user: User, *, display_name: str, email: str, current_password: str = "") -> bool:
+    """Saves the name; returns True when a change of email address was asked for.
+
+    The address does not change here: the new one gets a confirmation link (or, when another account uses
+    it, a notice instead, and the answer is the same, so the form tells nobody who has an account), the
+    old one a notice with a link to undo. A change needs the current password: a session left open on a
+    shared computer must not be enough to move the account, and with it its password resets, elsewhere.
+    """
     email = normalise_email(email)
     user.display_name = clean_display_name(display_name)
     if email == user.email:
         return False
-    other = find_user_by_email(email)
-    if other is not None and other.id != user.id:
-        raise Conflict(_("Another account already uses this email address."))
-    user.email = email
-    user.email_confirmed_at = None
-    if not add_unique(user):  # another account took the address a moment ago
-        raise Conflict(_("Another account already uses this email address."))
-    send_confirmation(user)
+    if not verify_password(user.password_hash, current_password or ""):
+        raise ValidationFailed(_("To change your email address, enter your current password."))
+    owner = find_user_by_email(email)
+    if owner is not None:
+        _tell_owner_of_address_asked_for(owner)
+        return True
+    user.pending_email = email
+    _send_change_confirmation(user, email)
+    _tell_old_address_of_change(user, email)
     return True
+
+
+def _send_change_confirmation(user: User, new_email: str) -> None:
+    link = external_url("accounts.confirm_email_change", token=tokens.make_change_token(user, new_email))
+    body = _(
+        "Hello %(name)s,\n\nTo use this address for your account, open this link within 48 hours:\n%(link)s"
+        "\n\nUntil then your account keeps its old address. If you did not ask for this, ignore this "
+        "message.",
+        name=user.display_name,
+        link=link,
+    )
+    send_email(new_email, _("Confirm your new email address"), body)
+
+
+def _tell_old_address_of_change(user: User, new_email: str) -> None:
+    link = external_url(
+        "accounts.undo_email_change", token=tokens.make_undo_change_token(user, user.email, new_email)
+    )
+    body = _(
+        "Hello %(name)s,\n\nSomeone logged in to your account asked to change its email address to "
+        "%(new)s. The change happens only when the link sent to that address is opened.\n\n"
+        "If it was you, there is nothing to do.\n\nIf it was not you, open this link: it cancels the change "
+        "(or moves the account back to this address if it already happened) and logs out every device. "
+        "It works for 14 days:\n%(link)s",
+        name=user.display_name,
+        new=new_email,
+        link=link,
+    )
+    send_email(user.email, _("Your email address is about to change"), body)
+
+
+def _tell_owner_of_address_asked_for(owner: User) -> None:
+    if not owner.is_active:
+        return
+    body = _(
+        "Hello %(name)s,\n\nSomeone with another account tried to change its email address to yours. "
+        "An address belongs to one account only, so nothing was changed, and your account is unchanged."
+        "\n\nIf you have forgotten your password, choose a new one here:\n%(forgot)s",
+        name=owner.display_name,
+        forgot=external_url("accounts.forgot_password"),
+    )
+    send_email(owner.email, _("Someone tried to use your email address"), body)
+
+
+def confirm_email_change(token: str) -> User:
+    """The account moves to the address its link was sent to, if that is still the one asked for."""
+    invalid = _("This confirmation link is not valid or has already been used.")
+    try:
+        data = tokens.read_token(token, tokens.CHANGE_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    except tokens.TokenInvalid as exc:
+        if exc.expired:
+            raise ValidationFailed(
+                _("This confirmation link has expired. Ask for the change again.")
+            ) from exc
+        raise ValidationFailed(invalid) from exc
+    user = db.session.get(User, data["uid"])
+    if user is None or not user.is_active or user.pending_email is None:
+        raise ValidationFailed(invalid)
+    if user.pending_email != data.get("email"):
+        raise ValidationFailed(invalid)
+    user.email, user.pending_email, user.email_confirmed_at = user.pending_email, None, utcnow()
+    if not add_unique(user):  # another account took the address since the change was asked for
+        raise Conflict(_("Another account now uses this email address, so yours was not changed."))
+    # No address in the audit chain: it is kept for ever, and an erased account must leave none there.
+    record("account.email_changed", actor=user, subject_type="user", subject_id=user.id, data={})
+    return user
+
+
+def check_undo_email_change(token: str) -> tuple[User, str, str]:
+    """The account, its old and its new address, while the change can still be undone."""
+    invalid = _("This link is not valid, or the change has already been undone.")
+    try:
+        data = tokens.read_token(token, tokens.UNDO_CHANGE_SALT, current_app.config["EMAIL_UNDO_MAX_AGE"])
+    except tokens.TokenInvalid as exc:
+        if exc.expired:
+            raise ValidationFailed(_("This link has expired.")) from exc
+        raise ValidationFailed(invalid) from exc
+    user = db.session.get(User, data["uid"])
+    old, new = data.get("old"), data.get("new")
+    if user is None or not user.is_active or not isinstance(old, str) or not isinstance(new, str):
+        raise ValidationFailed(invalid)
+    if not (user.pending_email == new or user.email == new):
+        raise ValidationFailed(invalid)
+    return user, old, new
+
+
+def undo_email_change(token: str) -> User:
+    """The owner of the old address says it was not them: the change is cancelled (or reversed), every
+    device is logged out and the password stops working, so whoever made the change is out; the owner
+    then chooses a new password through "Forgot your password" at their own address."""
+    user, old, new = check_undo_email_change(token)
+    user.pending_email = None
+    if user.email == new:
+        user.email = old
+        if not add_unique(user):
+            raise Conflict(_("Another account now uses your old address. Please contact the council."))
+    user.password_hash = "!email-change-undone"
+    user.session_version += 1
+    end_login_sessions(user)
+    record("account.email_change_undone", actor=None, subject_type="user", subject_id=user.id, data={})
+    return user
 
 
 def delete_account(user: User, *, password: str) -> None:
@@ -205,6 +314,7 @@ def delete_account(user: User, *, password: str) -> None:
     user.display_name = "Deleted user"
     user.password_hash = "!deleted"
     user.email_confirmed_at = None
+    user.pending_email = None
     user.deleted_at = utcnow()
     user.session_version += 1
     user.roles.clear()

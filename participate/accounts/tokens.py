@@ -15,6 +15,8 @@ from participate.accounts.models import User
 
 CONFIRM_SALT = "participate.confirm-email"
 RESET_SALT = "participate.reset-password"
+CHANGE_SALT = "participate.change-email"
+UNDO_CHANGE_SALT = "participate.undo-email-change"
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
@@ -31,6 +33,16 @@ def make_confirm_token(user: User) -> str:
 
 def make_reset_token(user: User) -> str:
     return _serializer(RESET_SALT).dumps({"uid": user.id, "fp": _fingerprint(user)})
+
+
+def make_change_token(user: User, new_email: str) -> str:
+    """For the new address: opening it proves the address, and only then does the account move to it."""
+    return _serializer(CHANGE_SALT).dumps({"uid": user.id, "email": new_email})
+
+
+def make_undo_change_token(user: User, old_email: str, new_email: str) -> str:
+    """For the old address: its owner can cancel the change, or take the account back if it went through."""
+    return _serializer(UNDO_CHANGE_SALT).dumps({"uid": user.id, "old": old_email, "new": new_email})
 
 
 class TokenInvalid(Exception):

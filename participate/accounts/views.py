@@ -14,6 +14,7 @@ from participate.accounts.forms import (
     RegisterForm,
     ResendConfirmationForm,
     ResetPasswordForm,
+    UndoEmailChangeForm,
 )
 from participate.accounts.models import role_label
 from participate.core.access import current_actor
@@ -152,9 +153,16 @@ def reset_password(token: str):
     )
 
 
-def _profile_saved(email_changed: bool) -> tuple[str, str]:
-    if email_changed:
-        flash(_("Please confirm your new email address: we have sent you a link."), "info")
+def _profile_saved(email_change_asked: bool) -> tuple[str, str]:
+    if email_change_asked:
+        # The same words whether the address was free or taken: the form tells nobody who has an account.
+        flash(
+            _(
+                "We have sent a confirmation link to the new address. Your account keeps its current "
+                "address until that link is opened."
+            ),
+            "info",
+        )
     return _("Your profile is saved."), url_for("accounts.profile")
 
 
@@ -166,11 +174,51 @@ def profile():
     return run_form(
         form,
         lambda: services.update_profile(
-            current_actor(), display_name=form.display_name.data, email=form.email.data
+            current_actor(),
+            display_name=form.display_name.data,
+            email=form.email.data,
+            current_password=form.current_password.data or "",
         ),
         done=_profile_saved,
         render=lambda: _render_profile(form, password_form),
-        error_field=lambda _error: form.email,
+    )
+
+
+@bp.get("/confirm-change/<token>")
+def confirm_email_change(token: str):
+    try:
+        services.confirm_email_change(token)
+    except ServiceError as error:
+        rollback()
+        flash(error.message, "error")
+        return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+    commit()
+    flash(_("Thank you: your account now uses its new email address."), "success")
+    return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+
+
+def _change_undone(_user) -> tuple[str, str]:
+    logout_user()
+    return _(
+        "The change is undone and every device is logged out. Choose a new password to log in again."
+    ), url_for("accounts.forgot_password")
+
+
+@bp.route("/undo-change/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def undo_email_change(token: str):
+    # A page with a button, not an action on GET: mail scanners open links by themselves.
+    try:
+        _user, _old, new = services.check_undo_email_change(token)
+    except ServiceError as error:
+        rollback()
+        return render_template("accounts/undo_change.html", message=error.message), 400
+    form = UndoEmailChangeForm()
+    return run_form(
+        form,
+        lambda: services.undo_email_change(token),
+        done=_change_undone,
+        render=lambda: render_template("accounts/undo_change.html", form=form, new=new),
     )
 
 

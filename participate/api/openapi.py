@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 PAGE_PARAMETERS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1},
+    },
     {
         "name": "per_page",
         "in": "query",
@@ -17,6 +21,20 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _answers(ok: dict[str, Any], *, not_found: str | None = None) -> dict[str, Any]:
+    """Every operation may also answer 400 (a malformed request: a bad query parameter, a null
+    character) and 429 (the rate limit, with Retry-After); those that name a process, 404."""
+    return {
+        "200": ok,
+        **({"404": _json(ERROR, not_found)} if not_found else {}),
+        "400": _json(ERROR, "A malformed request, such as a query parameter out of range"),
+        "429": {
+            **_json(ERROR, "Too many requests from this address: wait and try again"),
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+        },
+    }
 
 
 def document(server: str) -> dict[str, Any]:
@@ -34,8 +52,8 @@ def document(server: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "listProcesses",
                     "summary": "Published processes, newest first",
-                    "responses": {
-                        "200": _json(
+                    "responses": _answers(
+                        _json(
                             {
                                 "type": "object",
                                 "required": ["processes"],
@@ -48,7 +66,7 @@ def document(server: str) -> dict[str, Any]:
                             },
                             "The processes",
                         )
-                    },
+                    ),
                 }
             },
             "/processes/{process_id}/proposals": {
@@ -59,8 +77,8 @@ def document(server: str) -> dict[str, Any]:
                         {"name": "process_id", "in": "path", "required": True, "schema": {"type": "integer"}},
                         *PAGE_PARAMETERS,
                     ],
-                    "responses": {
-                        "200": _json(
+                    "responses": _answers(
+                        _json(
                             {
                                 "type": "object",
                                 "required": ["proposals", "next"],
@@ -76,8 +94,8 @@ def document(server: str) -> dict[str, Any]:
                             },
                             "One page of proposals; `next` links to the following page",
                         ),
-                        "404": _json(ERROR, "No such published process"),
-                    },
+                        not_found="No such published process",
+                    ),
                 }
             },
             "/processes/{process_id}/results": {
@@ -87,8 +105,8 @@ def document(server: str) -> dict[str, Any]:
                     "parameters": [
                         {"name": "process_id", "in": "path", "required": True, "schema": {"type": "integer"}}
                     ],
-                    "responses": {
-                        "200": _json(
+                    "responses": _answers(
+                        _json(
                             {
                                 "type": "object",
                                 "required": ["budgets"],
@@ -101,15 +119,15 @@ def document(server: str) -> dict[str, Any]:
                             },
                             "The results of each budget",
                         ),
-                        "404": _json(ERROR, "No such published process, or its results are not published"),
-                    },
+                        not_found="No such published process, or its results are not published",
+                    ),
                 }
             },
             "/openapi.json": {
                 "get": {
                     "operationId": "openapi",
                     "summary": "This document",
-                    "responses": {"200": {"description": "OpenAPI 3.1 document"}},
+                    "responses": _answers({"description": "OpenAPI 3.1 document"}),
                 }
             },
         },

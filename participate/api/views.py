@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, make_response, request, url_for
 
 from participate.core.clock import today
+from participate.core.error_pages import render_error
+from participate.core.numbers import whole_number
 from participate.extensions import csrf, limiter
 from participate.processes import policy as process_policy
 from participate.processes import services as processes
@@ -17,6 +19,7 @@ from participate.proposals.models import Proposal
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000
 
 
 def _api_limit() -> str:
@@ -35,10 +38,22 @@ def open_to_every_origin(response: Response) -> Response:
     return response
 
 
+def _query_number(name: str, default: int, largest: int) -> int:
+    """A whole number from 1 to `largest` given once in the query, or its default when absent; anything
+    else (negative, a fraction, 4.68e-96, text, given twice) is answered 400 with a JSON message rather
+    than silently clamped, so a client learns that its request was not what it thought."""
+    values = request.args.getlist(name)
+    if not values:
+        return default
+    number = whole_number(values[0], largest=largest) if len(values) == 1 else None
+    if number is None or number < 1:
+        message = f"{name} must be a whole number from 1 to {largest}, given once."
+        abort(make_response(render_error(400, message)))
+    return number
+
+
 def _page_args() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = request.args.get("per_page", 50, type=int) or 50
-    return max(1, min(page, 10**6)), max(1, min(per_page, MAX_PER_PAGE))
+    return _query_number("page", 1, MAX_PAGE), _query_number("per_page", 50, MAX_PER_PAGE)
 
 
 def _process_document(process: Process) -> dict[str, Any]:

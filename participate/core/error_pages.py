@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template
+from flask import Flask, Response, jsonify, make_response, render_template
+from flask.globals import request_ctx
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,6 +39,10 @@ MESSAGES = {
 def render_error(code: int, message: str | None = None):
     title = TITLES.get(code, TITLES[500])
     message = message or str(MESSAGES.get(code, MESSAGES[500]))
+    if request_ctx.url_adapter is None:
+        # The request named a host outside TRUSTED_HOSTS: no page of this site can be linked to.
+        with force_locale("en"):
+            return Response(f"{title}\n", mimetype="text/plain"), code
     if wants_json():
         # The "error" field is a stable English name that API clients can match on; the message is translated.
         with force_locale("en"):
@@ -61,7 +66,13 @@ def register_error_handlers(app: Flask) -> None:
         code = error.code or 500
         if code >= 500:
             rollback()
-        return render_error(code)
+        body, status = render_error(code)
+        response = make_response(body, status)
+        # What the error itself says in headers stays: Allow on a 405, Retry-After on a 429.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

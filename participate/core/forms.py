@@ -1,4 +1,4 @@
-"""Form pieces every domain shares: the language switch and the money field."""
+"""Form pieces every domain shares: the language switch, the money field and one-line text."""
 
 from __future__ import annotations
 
@@ -11,10 +11,21 @@ from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import StopValidation
 
 from participate.core.money import amount_input, format_money, minor_units_per_major, to_minor
+from participate.core.text import single_line_problem, trim_invisible
 
 AMOUNT_PATTERN = re.compile(r"^[0-9][0-9 \u00a0]*([.,][0-9]{1,3})?$")
 # Well beyond any council budget, and far inside a 64-bit column whatever the currency's decimals.
 MAX_MAJOR_UNITS = 1_000_000_000_000
+
+
+def one_line(form: Any, field: Any) -> None:
+    """The validator of every one-line text (titles, names, labels, reasons; core.text): trims invisible
+    ends, refuses line breaks and other control characters, direction overrides and invisible-only text.
+    Put it after DataRequired/Optional and before Length, which then counts the trimmed text."""
+    field.data = trim_invisible(field.data or "")
+    problem = single_line_problem(field.data)
+    if problem:
+        raise StopValidation(problem)
 
 
 class ButtonForm(FlaskForm):

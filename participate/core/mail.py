@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import smtplib
 import sys
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -18,6 +19,7 @@ from flask import Flask, current_app
 
 from participate.core.after_commit import after_commit
 from participate.core.tasks import dispatch, task
+from participate.core.text import CONTROL_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -102,8 +104,17 @@ def deliver(to: str, subject: str, body: str, headers: dict[str, str] | None = N
     mailer().send(Message(to=to, subject=subject, body=body, headers=dict(headers or {})))
 
 
+def one_line_subject(subject: str) -> str:
+    """A subject header cannot hold a line break (SMTP refuses the message): a title stored before
+    titles refused them (core.forms.one_line) still gets its email, on one line."""
+    return " ".join(
+        "".join(" " if unicodedata.category(c) in CONTROL_CATEGORIES else c for c in subject).split()
+    )
+
+
 def send_email(to: str, subject: str, body: str, headers: dict[str, str] | None = None) -> None:
     """Sent once the request's transaction commits; never for a change that was rolled back."""
+    subject = one_line_subject(subject)
     if headers:
         after_commit(dispatch, "mail.deliver", to, subject, body, dict(headers))
     else:

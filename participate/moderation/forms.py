@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from participate.core.forms import one_line
 from participate.moderation.models import REASON_LABELS, REPORT_TEXT_MAX
 from participate.moderation.services import BLOCKED_REASON_MAX, HIDDEN_REASON_MAX
 
@@ -26,14 +27,15 @@ class ReportForm(FlaskForm):
 
 class HideForm(FlaskForm):
     reason = StringField(
-        _l("Reason shown to the public"), validators=[DataRequired(), Length(max=HIDDEN_REASON_MAX)]
+        _l("Reason shown to the public"), validators=[DataRequired(), one_line, Length(max=HIDDEN_REASON_MAX)]
     )
     submit = SubmitField(_l("Hide"))
 
 
 class BlockForm(FlaskForm):
     reason = StringField(
-        _l("Reason shown to the person"), validators=[DataRequired(), Length(max=BLOCKED_REASON_MAX)]
+        _l("Reason shown to the person"),
+        validators=[DataRequired(), one_line, Length(max=BLOCKED_REASON_MAX)],
     )
     submit = SubmitField(_l("Block the author"))
 

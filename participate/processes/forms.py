@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from participate.core.forms import MoneyField
+from participate.core.forms import MoneyField, one_line
 from participate.core.numbers import whole_number
 from participate.processes.models import PHASE_ORDER, PROCESS_ROLE_LABELS
 from participate.processes.services import DistrictInput, ProcessInput, WindowInput
@@ -34,8 +34,8 @@ EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
 
 
 class ProcessForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), one_line, Length(max=200)])
+    summary = StringField(_l("One-line summary"), validators=[Optional(), one_line, Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=50_000)])
     budget = MoneyField(_l("Total budget"), validators=[InputRequired()], currency_field="currency")
     currency = SelectField(_l("Currency"), choices=CURRENCIES, default="SEK")
@@ -126,7 +126,7 @@ class ScheduleForm(FlaskForm):
 
 class DistrictForm(Form):
     id = HiddenField()  # the district this row edits: a rename keeps what refers to it
-    name = StringField(_l("District name"), validators=[Optional(), Length(max=120)])
+    name = StringField(_l("District name"), validators=[Optional(), one_line, Length(max=120)])
     budget = MoneyField(_l("District budget"), validators=[Optional()])
 
     def validate(self, extra_validators: Any = None) -> bool:

@@ -10,15 +10,17 @@ from flask_wtf.file import FileField
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from participate.core.forms import MoneyField
+from participate.core.forms import MoneyField, one_line
 from participate.core.numbers import whole_number
 from participate.proposals.models import ProposalStatus
 from participate.proposals.services import DECISIONS, ProposalInput
 
 
 class ProposalForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=150)])
-    summary = StringField(_l("Summary in one sentence"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired(), one_line, Length(min=5, max=150)])
+    summary = StringField(
+        _l("Summary in one sentence"), validators=[DataRequired(), one_line, Length(max=300)]
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20_000)])
     cost = MoneyField(_l("Estimated cost"), validators=[InputRequired()])
     district = SelectField(_l("District"), coerce=whole_number, validate_choice=True)

@@ -37,6 +37,8 @@ from participate.proposals.models import (
 )
 
 MAX_CATEGORIES = 30
+# Drafts one person may keep in a process: plenty for real work, and a bound on what a script can store.
+MAX_DRAFTS_PER_PERSON = 10
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def _check(process: Process, data: ProposalInput) -> None:
         raise ValidationFailed(_("Give both latitude and longitude, or neither."))
 
 
-def _apply(proposal: Proposal, data: ProposalInput, image_folder: Path) -> None:
+def _apply(actor: User, proposal: Proposal, data: ProposalInput, image_folder: Path) -> None:
     proposal.title = data.title.strip()
     proposal.summary = data.summary.strip()
     proposal.description = data.description
@@ -81,7 +83,7 @@ def _apply(proposal: Proposal, data: ProposalInput, image_folder: Path) -> None:
     proposal.category_id = data.category_id
     proposal.latitude, proposal.longitude = data.latitude, data.longitude
     if data.image:
-        name, jpeg = prepare_image(data.image)
+        name, jpeg = prepare_image(data.image, person_id=actor.id)
         proposal.image_filename = name
         after_commit(save_image, image_folder, name, jpeg)
 
@@ -97,8 +99,10 @@ def create_proposal(
 ) -> Proposal:
     _refuse_unless(policy.submit_refusal(actor, process, on or today()))
     _check(process, data)
+    if not publish_now:
+        _refuse_beyond_draft_limit(actor, process)
     proposal = Proposal(process=process, author_id=actor.id, language=process.language)
-    _apply(proposal, data, image_folder)
+    _apply(actor, proposal, data, image_folder)
     db.session.add(proposal)
     db.session.flush()
     if publish_now:
@@ -107,6 +111,28 @@ def create_proposal(
     db.session.add(Follow(proposal_id=proposal.id, user_id=actor.id))
     db.session.flush()
     return proposal
+
+
+def _refuse_beyond_draft_limit(actor: User, process: Process) -> None:
+    # Counted, then a row is added: two requests at once could both pass the count.
+    take_turns(f"drafts in process {process.id}", actor.id)
+    drafts = db.session.scalar(
+        select(func.count())
+        .select_from(Proposal)
+        .where(
+            Proposal.process_id == process.id,
+            Proposal.author_id == actor.id,
+            Proposal.status == ProposalStatus.DRAFT.value,
+        )
+    )
+    if (drafts or 0) >= MAX_DRAFTS_PER_PERSON:
+        raise ValidationFailed(
+            _(
+                "You already have %(count)d drafts in this process, the most one person can keep. Publish "
+                "or withdraw one of them before saving another.",
+                count=MAX_DRAFTS_PER_PERSON,
+            )
+        )
 
 
 def _publish(proposal: Proposal) -> None:
@@ -126,7 +152,7 @@ def update_proposal(
 ) -> Proposal:
     _refuse_unless(policy.edit_refusal(actor, proposal, on or today()))
     _check(proposal.process, data)
-    _apply(proposal, data, image_folder)
+    _apply(actor, proposal, data, image_folder)
     if publish_now and proposal.status == ProposalStatus.DRAFT:
         _publish(proposal)
     db.session.flush()

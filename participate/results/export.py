@@ -7,12 +7,11 @@ minor units: 100 for SEK or EUR, 1 for JPY), else in minor units. The unit is wr
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from dataclasses import dataclass
 from typing import Any
 
+from participate.core.csv_export import csv_text
 from participate.core.money import minor_units_per_major
 from participate.counting import Ballot, Ballots, Election, Project, election_to_pabulib
 from participate.voting import services as voting
@@ -138,11 +137,9 @@ def comparison(election: Election, selected: list[str], greedy: list[str]) -> di
 
 def results_csv(rows: list[dict[str, Any]]) -> str:
     """One line per candidate: id, name, cost (minor units), support, funded, order chosen."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["proposal_id", "name", "cost_minor", "support", "funded", "order", "greedy_funded"])
-    for row in rows:
-        writer.writerow(
+    return csv_text(
+        ["proposal_id", "name", "cost_minor", "support", "funded", "order", "greedy_funded"],
+        (
             [
                 row["id"],
                 row["name"],
@@ -152,5 +149,6 @@ def results_csv(rows: list[dict[str, Any]]) -> str:
                 row["order"] or "",
                 "yes" if row["greedy_funded"] else "no",
             ]
-        )
-    return out.getvalue()
+            for row in rows
+        ),
+    )

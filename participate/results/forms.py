@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from participate.core.forms import one_line
 from participate.results.models import TRACKING_LABELS
 
 
@@ -26,6 +27,6 @@ class MilestoneForm(FlaskForm):
     on = DateField(_l("Date"), validators=[InputRequired(_l("Give the date."))])
     text = StringField(
         _l("What happened"),
-        validators=[InputRequired(_l("Say what happened.")), Length(max=500)],
+        validators=[InputRequired(_l("Say what happened.")), one_line, Length(max=500)],
     )
     submit = SubmitField(_l("Add milestone"))

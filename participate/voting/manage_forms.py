@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from participate.core.forms import MoneyField
+from participate.core.forms import MoneyField, one_line
 from participate.core.numbers import whole_number
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS
 from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, DistrictScope, Eligibility
@@ -78,7 +78,7 @@ class VoteSettingsForm(FlaskForm):
 
 class BudgetForm(FlaskForm):
     budget_id = HiddenField()
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), one_line, Length(max=120)])
     district = SelectField(_l("District"))
     amount = MoneyField(_l("Budget"), validators=[InputRequired()])
     ballot_type = RadioField(
@@ -168,7 +168,7 @@ class CodesForm(FlaskForm):
         _l("How many codes"), default=100, validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES)]
     )
     district = SelectField(_l("District"))
-    batch = StringField(_l("Batch label"), validators=[DataRequired(), Length(max=80)])
+    batch = StringField(_l("Batch label"), validators=[DataRequired(), one_line, Length(max=80)])
     submit = SubmitField(_l("Make the codes"))
 
     @classmethod

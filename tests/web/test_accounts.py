@@ -6,14 +6,14 @@ from sqlalchemy import func, select
 from participate.accounts.models import LoginSession, User
 from participate.audit.models import AuditEntry
 from participate.extensions import db
-from tests.conftest import login, post_form
+from tests.conftest import CSRF_RE, login, post_form
 from tests.factories import DEFAULT_PASSWORD, make_process, make_user
 
 STRONG = "violet tractor 19 umbrella"
 
 
 def _link(outbox, path: str) -> str:
-    match = re.search(rf"http://localhost({path}/[\w.\-]+)", outbox[-1].body)
+    match = re.search(rf"http://localhost:5000({path}/[\w.\-]+)", outbox[-1].body)
     assert match, outbox[-1].body
     return match.group(1)
 
@@ -80,8 +80,8 @@ def test_registering_a_taken_address_answers_like_a_new_one_and_warns_the_owner(
     warning = outbox[-1]
     assert warning.to == "ada@example.org"
     assert "tried to create a new account" in warning.body
-    assert "http://localhost/accounts/login" in warning.body
-    assert "http://localhost/accounts/forgot" in warning.body
+    assert "http://localhost:5000/accounts/login" in warning.body
+    assert "http://localhost:5000/accounts/forgot" in warning.body
     assert taken_visitor.get("/accounts/profile").status_code == 302
 
 
@@ -208,21 +208,118 @@ def test_reset_request_does_not_reveal_whether_an_account_exists(client, outbox)
     assert message in known.get_data(as_text=True) and message in unknown.get_data(as_text=True)
 
 
-def test_profile_edit_and_email_change_needs_reconfirmation(client, as_user, outbox):
+def _change_email(client, email: str, password: str = DEFAULT_PASSWORD, name: str = "Edwin"):
+    fields = {"display_name": name, "email": email, "current_password": password, "submit": "1"}
+    return post_form(client, "/accounts/profile", fields, token_from="/accounts/profile")
+
+
+def _flashes(client, response) -> list[str]:
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    return [m.strip() for m in re.findall(r'<p class="flash flash-\w+">(.*?)</p>', page, re.S)]
+
+
+def test_an_email_change_needs_the_current_password(client, as_user, outbox):
     user = make_user(email="ed@example.org")
-    make_user(email="taken@example.org")
     as_user(user)
-    taken = post_form(
-        client, "/accounts/profile", {"display_name": "Ed", "email": "taken@example.org", "submit": "1"}
-    )
-    assert taken.status_code == 400
-    response = post_form(
-        client, "/accounts/profile", {"display_name": "Edwin", "email": "new@example.org", "submit": "1"}
-    )
-    assert response.status_code == 302
+    for password in ("", "not the password at all"):
+        refused = _change_email(client, "mallory@evil.example", password=password)
+        assert refused.status_code == 400
+        assert "enter your current password" in refused.get_data(as_text=True)
     db.session.refresh(user)
-    assert (user.display_name, user.email, user.is_confirmed) == ("Edwin", "new@example.org", False)
-    assert outbox[-1].to == "new@example.org"
+    assert (user.email, user.pending_email, outbox) == ("ed@example.org", None, [])
+    # The name alone changes without the password.
+    renamed = post_form(client, "/accounts/profile", {"display_name": "Edwin", "email": "ed@example.org"})
+    assert renamed.status_code == 302
+    db.session.refresh(user)
+    assert user.display_name == "Edwin"
+
+
+def test_the_old_address_stays_until_the_new_one_is_confirmed_and_is_told(app, client, as_user, outbox):
+    user = make_user(email="ed@example.org")
+    as_user(user)
+    assert _change_email(client, "new@example.org").status_code == 302
+    db.session.refresh(user)
+    assert (user.email, user.pending_email, user.is_confirmed) == ("ed@example.org", "new@example.org", True)
+    confirmation, notice = outbox
+    assert confirmation.to == "new@example.org" and "/accounts/confirm-change/" in confirmation.body
+    assert notice.to == "ed@example.org" and "new@example.org" in notice.body
+    assert "/accounts/undo-change/" in notice.body
+    page = client.get("/accounts/profile").get_data(as_text=True)
+    assert "Waiting for confirmation: new@example.org" in page
+    # Until then a reset asked for at the new address goes nowhere: the session alone takes nothing.
+    post_form(app.test_client(), "/accounts/forgot", {"email": "new@example.org"})
+    assert len(outbox) == 2
+    link = re.search(r"http://localhost:5000(/accounts/confirm-change/\S+)", confirmation.body).group(1)
+    assert app.test_client().get(link).status_code == 302
+    db.session.refresh(user)
+    assert (user.email, user.pending_email, user.is_confirmed) == ("new@example.org", None, True)
+    assert app.test_client().get(link).status_code == 302  # used: refused, nothing changes
+    db.session.refresh(user)
+    assert user.email == "new@example.org"
+
+
+def test_a_taken_address_is_answered_like_a_free_one_and_its_owner_is_told(app, as_user, outbox):
+    owner = make_user(email="taken@example.org")
+    answers = []
+    for email in ("free@example.org", "taken@example.org"):
+        user = make_user(email=f"asker-{email}")
+        client = app.test_client()
+        login(client, user.email)
+        response = _change_email(client, email)
+        answers.append((response.status_code, response.headers["Location"], _flashes(client, response)))
+    assert answers[0] == answers[1]
+    assert "sent a confirmation link to the new address" in answers[0][2][0]
+    assert (
+        outbox[-1].to == "taken@example.org"
+        and "tried to change its email address to yours" in outbox[-1].body
+    )
+    db.session.expire_all()
+    assert db.session.get(User, owner.id).email == "taken@example.org"
+    assert (
+        db.session.scalar(select(User.pending_email).where(User.email == "asker-taken@example.org")) is None
+    )
+
+
+def test_the_old_address_can_undo_a_change_even_after_it_went_through(app, client, as_user, outbox):
+    user = make_user(email="ed@example.org")
+    as_user(user)
+    _change_email(client, "mallory@evil.example")
+    confirmation, notice = outbox
+    confirm = re.search(r"http://localhost:5000(/accounts/confirm-change/\S+)", confirmation.body).group(1)
+    client.get(confirm)
+    db.session.refresh(user)
+    assert user.email == "mallory@evil.example"
+    undo = re.search(r"http://localhost:5000(/accounts/undo-change/\S+)", notice.body).group(1)
+    owner = app.test_client()
+    page = owner.get(undo)
+    assert page.status_code == 200 and "mallory@evil.example" in page.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.email == "mallory@evil.example"  # opening the link (a mail scanner) changes nothing
+    done = post_form(owner, undo, {}, token_from=undo)
+    assert done.headers["Location"] == "/accounts/forgot"
+    db.session.refresh(user)
+    assert (user.email, user.pending_email) == ("ed@example.org", None)
+    assert client.get("/accounts/profile").status_code == 302  # the changer's session is over
+    wrong = post_form(
+        app.test_client(), "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD}
+    )
+    assert wrong.status_code == 401  # and the password it knew no longer opens the account
+    assert owner.get(undo).status_code == 400  # done once
+    post_form(app.test_client(), "/accounts/forgot", {"email": "ed@example.org"})
+    assert outbox[-1].to == "ed@example.org" and "/accounts/reset/" in outbox[-1].body
+
+
+def test_a_pending_change_is_cancelled_by_the_old_address(app, client, as_user, outbox):
+    user = make_user(email="ed@example.org")
+    as_user(user)
+    _change_email(client, "mallory@evil.example")
+    confirmation, notice = outbox
+    undo = re.search(r"http://localhost:5000(/accounts/undo-change/\S+)", notice.body).group(1)
+    post_form(app.test_client(), undo, {}, token_from=undo)
+    confirm = re.search(r"http://localhost:5000(/accounts/confirm-change/\S+)", confirmation.body).group(1)
+    app.test_client().get(confirm)
+    db.session.refresh(user)
+    assert (user.email, user.pending_email) == ("ed@example.org", None)
 
 
 def test_password_change_logs_out_other_sessions(app, as_user):
@@ -501,3 +598,85 @@ def test_an_expired_reset_link_is_refused_on_get(make_app):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "This reset link is not valid or has expired" in html and "has expired. Ask for a new one." in html
+
+
+@pytest.mark.parametrize("target", ["/accounts/profile\n", "/x\r\nSet-Cookie: a=b", "/\t", "/\\evil.example"])
+def test_next_with_control_characters_or_a_backslash_is_ignored_not_a_500(client, target):
+    user = make_user()
+    posted = post_form(
+        client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD, "next": target}
+    )
+    assert (posted.status_code, posted.headers["Location"]) == (302, "/")
+    logged_in_get = client.get("/accounts/login", query_string={"next": target})
+    assert (logged_in_get.status_code, logged_in_get.headers["Location"]) == (302, "/")
+    language = post_form(client, "/language", {"locale": "sv", "next": target})
+    assert (language.status_code, language.headers["Location"]) == (302, "/")
+
+
+def _remember_cookie_days(response) -> float | None:
+    """Days until the remember-me cookie this response sets expires, or None when it sets none."""
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    for header in response.headers.getlist("Set-Cookie"):
+        if header.startswith("remember_token="):
+            expires = re.search(r"Expires=([^;]+)", header).group(1)
+            return (parsedate_to_datetime(expires) - datetime.now(UTC)).total_seconds() / 86400
+    return None
+
+
+def test_remember_me_lasts_30_days_and_is_renewed_whenever_it_is_used(app, client):
+    user = make_user()
+    logged_in = post_form(
+        client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD, "remember": "y"}
+    )
+    assert 29.9 < _remember_cookie_days(logged_in) <= 30
+    later = app.test_client()  # the browser was closed: only the remember-me cookie is left
+    later.set_cookie("remember_token", client.get_cookie("remember_token").value)
+    used = later.get("/accounts/profile")
+    assert used.status_code == 200
+    assert 29.9 < _remember_cookie_days(used) <= 30
+    assert 29.9 < _remember_cookie_days(later.get("/")) <= 30
+
+
+def test_no_remember_me_cookie_for_who_did_not_ask_for_one(client):
+    user = make_user()
+    logged_in = post_form(client, "/accounts/login", {"email": user.email, "password": DEFAULT_PASSWORD})
+    assert _remember_cookie_days(logged_in) is None
+    assert _remember_cookie_days(client.get("/accounts/profile")) is None
+    assert client.get_cookie("remember_token") is None
+
+
+def test_links_in_emails_use_the_configured_address_whatever_host_the_request_names(app, outbox):
+    """A forged Host header must not put the sender's server into a reset or confirmation link."""
+    owner = make_user(email="victim@example.org", confirmed=False)
+
+    def forged_post(client, path: str, data: dict, *, token_from: str):
+        page = client.get(token_from, base_url="http://evil.example").get_data(as_text=True)
+        token = CSRF_RE.search(page)
+        data = {"csrf_token": token.group(1) or token.group(2), **data}
+        return client.post(path, data=data, base_url="http://evil.example")
+
+    attacker = app.test_client()
+    forged_post(attacker, "/accounts/forgot", {"email": owner.email}, token_from="/accounts/forgot")
+    for email in ("victim@example.org", "new@example.org"):  # the taken-address warning, a confirmation
+        fields = {"email": email, "display_name": "Eve Example", "password": STRONG, "confirm": STRONG}
+        forged_post(app.test_client(), "/accounts/register", fields, token_from="/accounts/register")
+    owner_client = app.test_client()
+    forged_post(
+        owner_client,
+        "/accounts/login",
+        {"email": owner.email, "password": DEFAULT_PASSWORD},
+        token_from="/accounts/login",
+    )
+    forged_post(owner_client, "/accounts/confirm/resend", {}, token_from="/accounts/profile")
+    subjects = [message.subject for message in outbox]
+    assert subjects == [
+        "Reset your password",
+        "Someone tried to register with your email address",
+        "Confirm your email address",
+        "Confirm your email address",
+    ]
+    for message in outbox:
+        assert "evil.example" not in message.body
+        assert re.search(r"http://localhost:5000/accounts/(reset|confirm|login)", message.body), message.body

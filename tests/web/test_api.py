@@ -89,3 +89,29 @@ def test_proposal_documents_use_the_reviewed_cost(client):
     db.session.commit()
     document = client.get(f"/api/v1/processes/{process.id}/proposals").get_json()["proposals"][0]
     assert document["cost"] == 80_00
+
+
+def test_bad_paging_is_answered_400_in_json_not_clamped(client):
+    process = make_process()
+    base = f"/api/v1/processes/{process.id}/proposals"
+    for query in (
+        "page=-17342829857311&per_page=4.68e-96",
+        "page=0",
+        "per_page=101",
+        "page=x",
+        "page=1&page=2",
+    ):
+        response = client.get(f"{base}?{query}")
+        assert response.status_code == 400, query
+        assert (
+            response.get_json()["error"] == "Bad request" and "whole number" in response.get_json()["message"]
+        )
+    assert client.get(f"{base}?page=2&per_page=100").status_code == 200
+
+
+def test_a_wrong_method_gets_405_with_allow_and_errors_are_documented(client):
+    response = client.post("/api/v1/processes")
+    assert response.status_code == 405 and set(response.headers["Allow"].split(", ")) >= {"GET"}
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path in document["paths"].values():
+        assert {"400", "429"} <= set(path["get"]["responses"])

@@ -28,14 +28,49 @@ def test_production_refuses_to_start_without_a_job_broker(monkeypatch, tmp_path)
         create_app("production")
 
 
-def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+def _production_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://participate.example.org")
+
+
+def test_production_starts_with_secrets_and_secure_cookies(monkeypatch, tmp_path):
+    _production_environment(monkeypatch, tmp_path)
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert not app.debug
+
+
+@pytest.mark.parametrize("address", [None, "", "participate.example.org", "https://", "javascript:alert(1)"])
+def test_production_refuses_to_start_without_its_public_address(monkeypatch, tmp_path, address):
+    _production_environment(monkeypatch, tmp_path)
+    if address is None:
+        monkeypatch.delenv("PUBLIC_BASE_URL")
+    else:
+        monkeypatch.setenv("PUBLIC_BASE_URL", address)
+    with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        create_app("production")
+
+
+def test_production_answers_only_its_own_host_names(monkeypatch, tmp_path):
+    _production_environment(monkeypatch, tmp_path)
+    app = create_app(
+        "production", PUBLIC_BASE_URL="https://participate.example.org", SQLALCHEMY_DATABASE_URI="sqlite://"
+    )
+    assert app.config["TRUSTED_HOSTS"] == ["participate.example.org"]
+    client = app.test_client()
+    with app.app_context():
+        db.create_all()
+        assert client.get("/", base_url="https://participate.example.org").status_code == 200
+        assert client.get("/", base_url="https://evil.example").status_code == 400
+        forged = client.post(
+            "/accounts/forgot", base_url="https://participate.example.org", headers={"Host": "evil.example"}
+        )
+        assert forged.status_code == 400
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_unknown_environment_is_refused():

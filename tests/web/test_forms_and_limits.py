@@ -104,3 +104,32 @@ def test_a_huge_url_encoded_form_gets_413_not_a_csrf_400(client):
 
 def test_the_request_size_limit_is_configurable(make_app):
     assert make_app().config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+
+
+def test_every_one_line_text_field_of_the_site_uses_the_one_line_validator(app):
+    """Titles, names, labels and reasons end up in listings and email subjects: one validator for all."""
+    from wtforms import StringField
+
+    from participate.core.forms import one_line
+    from participate.moderation.forms import BlockForm, HideForm
+    from participate.processes.forms import DistrictForm, ProcessForm
+    from participate.proposals.forms import ProposalForm
+    from participate.results.forms import MilestoneForm
+    from participate.voting.manage_forms import BudgetForm, CodesForm
+
+    one_line_fields = {
+        ProposalForm: ("title", "summary"),
+        ProcessForm: ("title", "summary"),
+        DistrictForm: ("name",),
+        HideForm: ("reason",),
+        BlockForm: ("reason",),
+        MilestoneForm: ("text",),
+        CodesForm: ("batch",),
+        BudgetForm: ("name",),
+    }
+    with app.test_request_context():
+        for form_class, names in one_line_fields.items():
+            form = form_class(meta={"csrf": False})
+            for name in names:
+                assert isinstance(form[name], StringField)
+                assert one_line in form[name].validators, (form_class.__name__, name)

@@ -68,3 +68,19 @@ def test_smtp_mailer_sends_a_real_message(make_app, smtp_server):
 def test_unknown_mail_backend_is_refused(make_app):
     with pytest.raises(RuntimeError, match="MAIL_BACKEND"):
         make_app(MAIL_BACKEND="pigeon")
+
+
+def test_a_subject_with_a_line_break_is_sent_on_one_line(make_app, smtp_server):
+    """A proposal titled before titles refused line breaks must not make its notification unsendable."""
+    from participate.core.after_commit import commit
+    from participate.core.mail import send_email
+
+    make_app(MAIL_BACKEND="smtp", MAIL_PORT=smtp_server.server_address[1], MAIL_SERVER="127.0.0.1")
+    send_email(
+        "resident@example.org", "New comment on: Benches\r\nBcc: all@example.org\u2028 by the lake", "Hej"
+    )
+    commit()
+    (sent,) = smtp_server.messages
+    parsed = email.message_from_bytes(sent, policy=email.policy.default)
+    assert parsed["Subject"] == "New comment on: Benches Bcc: all@example.org by the lake"
+    assert parsed["Bcc"] is None

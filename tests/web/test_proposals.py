@@ -80,6 +80,11 @@ def test_a_draft_is_seen_by_its_author_only_until_published(app, client, as_user
         ("cost", "2 000 000", "more than the budget"),
         ("cost", "-5", "Write an amount"),
         ("title", "x" * 151, "Field must be between"),
+        ("title", "Benches\nat the lake", "must be on one line"),
+        ("title", "Benches\u2028at the lake", "must be on one line"),
+        ("title", "\u200b\u200b\u200b\u200b\u200b\u200b", "no visible characters"),
+        ("title", "Benches \u202eekal eht ta", "change the direction"),
+        ("summary", "Rest\r\nBcc: everyone@example.org", "must be on one line"),
         ("summary", "", "This field is required"),
         ("district", "99999", "Not a valid choice"),
         ("latitude", "91", "Number must be between"),
@@ -411,3 +416,98 @@ def test_the_image_file_is_written_only_when_the_proposal_commits(app, open_proc
     name = kept.image_filename
     commit()
     assert [path.name for path in tmp_path.iterdir()] == [name]
+
+
+def _one_bit_png(side: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (side, side)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_a_pixel_flood_is_refused_before_it_is_decoded(client, as_user, open_process, monkeypatch):
+    from participate.proposals import images
+
+    flood = _one_bit_png(6320)  # 4.9 KB, 40 megapixels: passed the old limit, then became 160 MB of RGB
+    assert len(flood) < 6000 and images.MAX_PIXELS < 6320 * 6320
+    monkeypatch.setattr(images.Image.Image, "load", lambda *a: pytest.fail("decoded a refused picture"))
+    as_user(make_user())
+    response = submit(
+        client, open_process, publish="", save_draft="Save as draft", image=(io.BytesIO(flood), "f.png")
+    )
+    assert response.status_code == 400 and "too many pixels" in response.get_data(as_text=True)
+    assert count(Proposal) == 0
+
+
+@pytest.mark.parametrize(
+    ("mode", "size", "kind"),
+    [
+        ("RGB", (6000, 4000), "JPEG"),
+        ("1", (4800, 4800), "PNG"),
+        ("P", (4000, 4000), "GIF"),
+        ("RGB", (4000, 100), "PNG"),
+    ],
+)
+def test_a_large_picture_is_decoded_reduced_and_never_converted_at_full_size(monkeypatch, mode, size, kind):
+    from participate.proposals import images
+
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, kind)
+    from PIL.JpegImagePlugin import JpegImageFile
+
+    converted, drafts, original_convert, original_draft = [], [], Image.Image.convert, JpegImageFile.draft
+
+    def spy_convert(image, *args, **kwargs):
+        converted.append(image.size)
+        return original_convert(image, *args, **kwargs)
+
+    def spy_draft(image, *args, **kwargs):
+        drafts.append(args)
+        return original_draft(image, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "convert", spy_convert)
+    monkeypatch.setattr(JpegImageFile, "draft", spy_draft)
+    picture = images.decode_reduced(buffer.getvalue())
+    bound = 2 * images.LONGEST_SIDE
+    assert picture.mode == "RGB" and max(picture.size) <= bound
+    assert converted and all(max(side) <= bound for side in converted)
+    assert bool(drafts) == (kind == "JPEG")  # a JPEG is decoded already scaled down
+
+
+def test_image_work_is_one_picture_per_person_and_a_few_per_process(app, monkeypatch):
+    from participate.core.errors import Conflict
+    from participate.proposals import images
+
+    picture = _png(exif=False)
+    with images.decode_turn(person_id=1):
+        with pytest.raises(Conflict, match="previous image is still being processed"):
+            images.prepare_image(picture, person_id=1)
+        assert images.prepare_image(picture, person_id=2)[0].endswith(".jpg")
+    monkeypatch.setattr(images, "WAIT_FOR_A_TURN_SECONDS", 0)
+    held = [images.decode_turn(person_id=100 + n) for n in range(images.PARALLEL_DECODES)]
+    for turn in held:
+        turn.__enter__()
+    try:
+        with pytest.raises(Conflict, match="Many images are being processed"):
+            images.prepare_image(picture, person_id=3)
+    finally:
+        for turn in held:
+            turn.__exit__(None, None, None)
+    assert images.prepare_image(picture, person_id=3)[0].endswith(".jpg")
+
+
+def test_drafts_per_person_are_capped_with_a_clear_message(client, as_user, open_process):
+    from participate.proposals.services import MAX_DRAFTS_PER_PERSON
+
+    author = make_user()
+    as_user(author)
+    for n in range(MAX_DRAFTS_PER_PERSON):
+        assert (
+            submit(
+                client, open_process, title=f"Draft number {n}", publish="", save_draft="Save as draft"
+            ).status_code
+            == 302
+        )
+    refused = submit(client, open_process, title="One draft too many", publish="", save_draft="Save as draft")
+    assert refused.status_code == 400 and "the most one person can keep" in refused.get_data(as_text=True)
+    assert count(Proposal) == MAX_DRAFTS_PER_PERSON
+    assert submit(client, open_process, title="Published straight away").status_code == 302
