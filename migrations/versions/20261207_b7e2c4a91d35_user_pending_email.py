@@ -1,7 +1,7 @@
 """user pending email: a new address waits for its confirmation link before the account moves to it
 
 Revision ID: b7e2c4a91d35
-Revises: fe44392a15a0
+Revises: 5ee79112bfb1
 Create Date: 2026-12-07 18:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7e2c4a91d35'
-down_revision = 'fe44392a15a0'
+down_revision = '5ee79112bfb1'
 branch_labels = None
 depends_on = None
 
