@@ -85,6 +85,7 @@ def can_support(actor: User | None, proposal: Proposal, on: date) -> bool:
 def flags(actor: User | None, proposal: Proposal, on: date) -> dict[str, bool]:
     return {
         "can_edit": can_edit(actor, proposal, on),
+        "can_publish": proposal.status == ProposalStatus.DRAFT and can_edit(actor, proposal, on),
         "can_withdraw": can_withdraw(actor, proposal),
         "can_support": can_support(actor, proposal, on),
         "can_review": can_review(actor, proposal),

@@ -110,15 +110,7 @@ def similar(slug: str):
 
 
 def _form(process: Any, proposal: Proposal | None = None) -> ProposalForm:
-    if proposal is None:
-        form = ProposalForm()
-    else:
-        form = ProposalForm(
-            obj=proposal,
-            cost=proposal.cost_minor,
-            district=proposal.district_id,
-            category=proposal.category_id,
-        )
+    form = ProposalForm() if proposal is None else ProposalForm.editing(proposal)
     return form.for_process(process, services.categories(process))
 
 
@@ -238,6 +230,12 @@ def support(proposal_id: int):
 @login_required
 def unsupport(proposal_id: int):
     return _button(proposal_id, services.withdraw_support, _("Your support is withdrawn."))
+
+
+@bp.post("/proposals/<int:proposal_id>/publish")
+@login_required
+def publish(proposal_id: int):
+    return _button(proposal_id, services.publish_draft, _("Your proposal is published. Thank you!"))
 
 
 @bp.post("/proposals/<int:proposal_id>/follow")

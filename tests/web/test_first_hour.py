@@ -1,0 +1,138 @@
+"""What a council meets in its first hour (issue 18): each test walks a path that was broken."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from participate.extensions import db
+from participate.processes.models import District
+from participate.proposals.models import Category, Proposal
+from tests.conftest import post_form
+from tests.factories import make_process, make_user
+
+
+def selected(page: str, name: str) -> str | None:
+    """The value of the selected option of the select called `name`."""
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select {name}"
+    option = re.search(r"<option([^>]*)selected([^>]*)>", select.group(1))
+    if option is None:
+        return None
+    return re.search(r'value="([^"]*)"', option.group(1) + option.group(2)).group(1)
+
+
+@pytest.fixture
+def malmo(app):
+    process = make_process(budget_minor=2_000_000_00)
+    hyllie = District(process_id=process.id, name="Hyllie", budget_minor=500_000_00)
+    green = Category(process_id=process.id, name="Green spaces")
+    db.session.add_all([hyllie, green])
+    db.session.commit()
+    return process, hyllie, green
+
+
+def _draft(client, process, hyllie, green) -> Proposal:
+    response = post_form(
+        client,
+        f"/processes/{process.slug}/proposals/new",
+        {
+            "title": "Trees along Hyllie boulevard",
+            "summary": "Shade and birds.",
+            "description": "Forty lindens.",
+            "cost": "120 000",
+            "district": str(hyllie.id),
+            "category": str(green.id),
+            "latitude": "55.56",
+            "longitude": "12.97",
+            "save_draft": "Save as draft",
+        },
+    )
+    assert response.status_code == 302
+    return db.session.query(Proposal).one()
+
+
+def test_editing_a_proposal_keeps_its_district_category_and_every_field(client, as_user, malmo):
+    process, hyllie, green = malmo
+    as_user(make_user())
+    draft = _draft(client, process, hyllie, green)
+    page = client.get(f"/proposals/{draft.id}/edit").get_data(as_text=True)
+    assert selected(page, "district") == str(hyllie.id)
+    assert selected(page, "category") == str(green.id)
+    for shown in ("Trees along Hyllie boulevard", "Shade and birds.", "Forty lindens.", "120000", "55.56"):
+        assert shown in page, shown
+    # Publishing from the edit form without touching anything keeps every field.
+    fields = dict(re.findall(r'<(?:input|textarea)[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    fields.update(district=selected(page, "district"), category=selected(page, "category"))
+    fields.update(description="Forty lindens.", publish="Publish")
+    fields.pop("csrf_token", None)
+    fields.pop("save_draft", None)
+    response = post_form(client, f"/proposals/{draft.id}/edit", fields)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(draft)
+    assert (draft.status, draft.district_id, draft.category_id) == ("submitted", hyllie.id, green.id)
+    assert (draft.cost_minor, draft.latitude, draft.longitude) == (120_000_00, 55.56, 12.97)
+
+
+def test_a_draft_is_published_from_its_own_page(client, as_user, malmo):
+    process, hyllie, green = malmo
+    author = make_user()
+    as_user(author)
+    draft = _draft(client, process, hyllie, green)
+    page = client.get(f"/proposals/{draft.id}").get_data(as_text=True)
+    assert f'action="/proposals/{draft.id}/publish"' in page
+    response = post_form(client, f"/proposals/{draft.id}/publish", token_from=f"/proposals/{draft.id}")
+    assert response.status_code == 302
+    db.session.refresh(draft)
+    assert (draft.status, draft.district_id, draft.category_id) == ("submitted", hyllie.id, green.id)
+    assert draft.published_at is not None
+    page = client.get(f"/proposals/{draft.id}").get_data(as_text=True)
+    assert f'action="/proposals/{draft.id}/publish"' not in page
+    # Publishing twice is refused with a message, not a 500.
+    again = post_form(client, f"/proposals/{draft.id}/publish", token_from=f"/proposals/{draft.id}")
+    assert again.status_code in (400, 403)
+
+
+def test_every_staff_edit_form_shows_what_was_saved(client, as_user, malmo):
+    """The same object-versus-id class of defect, in the other forms that edit a saved row."""
+    from tests.factories import make_proposal, make_vote
+
+    process, hyllie, _green = malmo
+    as_user(make_user("staff"))
+    (budget,) = make_vote(
+        process,
+        budgets=[
+            {
+                "name": "Hyllie",
+                "district_id": hyllie.id,
+                "budget_minor": 400_000_00,
+                "ballot_type": "approval",
+                "min_choices": 2,
+                "max_choices": 3,
+                "spending_cap": True,
+                "rule": "greedy",
+                "sat": None,
+            }
+        ],
+    )
+    page = client.get(f"/manage/processes/{process.id}/vote/budget?budget_id={budget.id}").get_data(
+        as_text=True
+    )
+    assert selected(page, "district") == str(hyllie.id)
+    assert selected(page, "rule") == "greedy"
+    assert re.search(r'<input checked[^>]*value="approval"', page)
+    assert re.search(r'name="max_choices"[^>]*value="3"', page) and re.search(
+        r'name="min_choices"[^>]*value="2"', page
+    )
+    assert re.search(r'<input checked[^>]*name="spending_cap"', page) and 'value="400000"' in page
+
+    details = client.get(f"/manage/processes/{process.id}/details").get_data(as_text=True)
+    assert process.title in details and 'value="2000000"' in details
+    assert selected(details, "currency") == "SEK"
+
+    target = make_proposal(process)
+    merged = make_proposal(process, status="merged", merged_into_id=target.id, answer="Joined.")
+    review = client.get(f"/manage/proposals/{merged.id}/review").get_data(as_text=True)
+    assert re.search(rf'name="merged_into"[^>]*value="{target.id}"', review)
+    assert selected(review, "decision") == "merged"
