@@ -25,7 +25,6 @@ from participate.core.forms import ButtonForm
 from participate.core.numbers import whole_number
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
-from participate.moderation import policy as moderation_policy
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
@@ -161,7 +160,6 @@ def detail(proposal_id: int):
         following=services.is_following(actor, proposal),
         supports_left=services.supports_left(actor, proposal.process) if actor else None,
         button=ButtonForm(),
-        can_report=moderation_policy.can_report(actor, "proposal", proposal),
     )
 
 

@@ -136,3 +136,37 @@ def test_every_staff_edit_form_shows_what_was_saved(client, as_user, malmo):
     review = client.get(f"/manage/proposals/{merged.id}/review").get_data(as_text=True)
     assert re.search(rf'name="merged_into"[^>]*value="{target.id}"', review)
     assert selected(review, "decision") == "merged"
+
+
+def test_every_comment_can_be_reported_by_others_without_javascript(client, as_user):
+    from participate.moderation.models import Report
+    from tests.conftest import login
+    from tests.factories import make_comment, make_proposal
+
+    process = make_process()
+    writer, reader = make_user(), make_user()
+    on_process = make_comment(writer, process, "A comment on the process.")
+    proposal = make_proposal(process)
+    from participate.deliberation import services as deliberation
+    from participate.deliberation.subjects import resolve
+
+    on_proposal = deliberation.post_comment(
+        writer, resolve("proposal", proposal.id), "On the idea.", "in_favour"
+    )
+    db.session.commit()
+    link = '/moderation/report/comment/{}"'
+    # A visitor is not offered it; the author is not offered it for their own comment.
+    assert link.format(on_process.id) not in client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    as_user(writer)
+    assert link.format(on_process.id) not in client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    client = client.application.test_client()
+    login(client, reader.email)
+    assert link.format(on_process.id) in client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    page = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert link.format(on_proposal.id) in page
+    report_page = f"/moderation/report/comment/{on_proposal.id}"
+    assert client.get(report_page).status_code == 200
+    response = post_form(client, report_page, {"reason": "spam"}, token_from=report_page)
+    assert response.status_code == 302
+    row = db.session.query(Report).one()
+    assert (row.item_type, row.item_id, row.reporter_id) == ("comment", on_proposal.id, reader.id)
