@@ -65,13 +65,25 @@ def render_section(process: Process, section: str, template: str, **context: Any
         process=process,
         section=section,
         sections=SECTIONS,
-        current_label=phase_label(process.current_phase(today())),
+        current_label=services.phase_now(process).summary,
         **context,
     )
 
 
 def _back_to(section: str, process: Process) -> str:
     return url_for(f"process_manage.{section}", process_id=process.id)
+
+
+@bp.get("/")
+@requires(policy.can_create)
+def index():
+    """The README's entry to the staff screens: every process, drafts included."""
+    listed = services.list_all_processes()
+    return render_template(
+        "processes/manage/index.html",
+        processes=listed,
+        phases={process.id: services.phase_now(process) for process in listed},
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

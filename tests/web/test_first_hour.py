@@ -170,3 +170,59 @@ def test_every_comment_can_be_reported_by_others_without_javascript(client, as_u
     assert response.status_code == 302
     row = db.session.query(Report).one()
     assert (row.item_type, row.item_id, row.reporter_id) == ("comment", on_proposal.id, reader.id)
+
+
+def _timeline(page: str) -> dict[str, str]:
+    """Phase name → its badge on the page's timeline."""
+    items = re.findall(
+        r'<span class="phase-name">([^<]+)</span>.*?<span class="badge[^"]*">\s*([^<]+?)\s*</span>',
+        page,
+        re.S,
+    )
+    return dict(items)
+
+
+def test_a_vote_closed_early_is_closed_everywhere(client, as_user):
+    from participate.core.clock import utcnow
+    from participate.voting.models import VoteSettings
+    from tests.factories import make_vote
+
+    process = make_process(days_in=22)  # the voting phase began yesterday and runs six more days
+    make_vote(process)
+    page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert "Voting is open until" in page and "The vote is open." in page
+    db.session.query(VoteSettings).one().closed_at = utcnow()
+    db.session.commit()
+    for path in (f"/processes/{process.slug}", "/", "/processes/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Voting is open until" not in page, path
+        assert "The voting phase ended on" in page and "Voting (ended)" in page, path
+    page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert "Results will be published on" in page
+    assert "The vote has closed." in page and "The vote is open." not in page
+    assert "Voting (ended)" in page
+    assert _timeline(page)["Voting"] == "Ended early" and _timeline(page)["Results"] == "Coming"
+    as_user(make_user("staff"))
+    manage = client.get(f"/manage/processes/{process.id}").get_data(as_text=True)
+    assert "Voting (ended)" in manage and _timeline(manage)["Voting"] == "Ended early"
+    api = next(p for p in client.get("/api/v1/processes").get_json()["processes"] if p["id"] == process.id)
+    assert (api["phase"], api["phase_ended"]) == ("voting", True)
+
+
+def test_moving_a_process_forward_shows_what_was_cut_short_and_what_started_early(client, as_user):
+    process = make_process(days_in=1)  # proposals began yesterday
+    as_user(make_user("staff"))
+    from participate.processes import services
+
+    services.advance_phase(make_user("staff"), process, "voting")
+    db.session.commit()
+    page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    steps = _timeline(page)
+    assert steps == {
+        "Proposals": "Ended early",
+        "Deliberation": "Skipped",
+        "Citizen panel": "Skipped",
+        "Voting": "Now, ahead of its dates",
+        "Results": "Coming",
+    }
+    assert "Finished" not in steps.values()
