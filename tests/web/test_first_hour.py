@@ -226,3 +226,48 @@ def test_moving_a_process_forward_shows_what_was_cut_short_and_what_started_earl
         "Results": "Coming",
     }
     assert "Finished" not in steps.values()
+
+
+def _post_forms(page: str) -> list[str]:
+    return re.findall(r'<form method="post" action="([^"]+)"', page)
+
+
+def test_irreversible_staff_actions_ask_on_a_page_of_their_own_first(client, as_user):
+    from participate.core.clock import today
+    from participate.jobs.models import Job
+    from participate.processes.models import Process
+    from participate.results.models import BudgetResult
+    from participate.voting.models import VoteSettings
+    from tests.factories import make_vote
+
+    process = make_process(days_in=1)
+    make_vote(process)
+    as_user(make_user("staff"))
+    base = f"/manage/processes/{process.id}"
+    overview = client.get(base).get_data(as_text=True)
+    assert f"{base}/advance" not in _post_forms(overview)
+    # Move now: the overview's choice leads to a page that says what happens, and nothing moves yet.
+    page = client.get(f"{base}/advance?a-phase=voting").get_data(as_text=True)
+    assert "This cannot be undone." in page and "never moves back" in page
+    assert "Skipped, never to take place: deliberation, citizen panel." in page
+    assert f"{base}/advance" in _post_forms(page) and 'name="a-phase" value="voting"' in page
+    assert db.session.get(Process, process.id).current_phase(today()).value == "proposals"
+    assert client.get(f"{base}/advance?a-phase=proposals").status_code == 400
+    response = post_form(
+        client, f"{base}/advance", {"a-phase": "voting"}, token_from=f"{base}/advance?a-phase=voting"
+    )
+    assert response.status_code == 302
+    assert db.session.get(Process, process.id).current_phase(today()).value == "voting"
+
+    results = f"{base}/results"
+    tab = client.get(results).get_data(as_text=True)
+    assert f"{results}/close" not in _post_forms(tab) and f'href="{results}/close"' in tab
+    page = client.get(f"{results}/close").get_data(as_text=True)
+    assert "A closed vote cannot be opened again." in page and f"{results}/close" in _post_forms(page)
+    assert db.session.query(VoteSettings).one().closed_at is None and db.session.query(Job).count() == 0
+    assert post_form(client, f"{results}/close", token_from=f"{results}/close").status_code == 302
+    assert db.session.query(VoteSettings).one().closed_at is not None
+
+    page = client.get(f"{results}/publish").get_data(as_text=True)
+    assert "Published results cannot be withdrawn" in page and f"{results}/publish" in _post_forms(page)
+    assert all(r.status != "published" for r in db.session.query(BudgetResult))
