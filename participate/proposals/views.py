@@ -113,6 +113,15 @@ def _form(process: Any, proposal: Proposal | None = None) -> ProposalForm:
     return form.for_process(process, services.categories(process))
 
 
+def _page(process: Any, form: ProposalForm, proposal: Proposal | None) -> str:
+    """The form, filled as sent; after "Check for similar proposals first", with the similar ones."""
+    checking = form.is_submitted() and "check_similar" in request.form
+    similar = services.similar_proposals(process, form.title.data or "") if checking else None
+    return render_template(
+        "proposals/form.html", process=process, form=form, proposal=proposal, similar=similar
+    )
+
+
 def _saved(proposal: Proposal) -> tuple[str, str]:
     message = (
         _("Your proposal is published. Thank you!")
@@ -132,13 +141,15 @@ def new(slug: str):
     if refusal:
         raise PermissionDenied(refusal)
     form = _form(process)
+    if "check_similar" in request.form:
+        return _page(process, form, None)
     return run_form(
         form,
         lambda: services.create_proposal(
             actor, process, form.to_input(), publish_now=bool(form.publish.data), image_folder=image_folder()
         ),
         done=_saved,
-        render=lambda: render_template("proposals/form.html", process=process, form=form, proposal=None),
+        render=lambda: _page(process, form, None),
     )
 
 
@@ -172,6 +183,8 @@ def edit(proposal_id: int):
     if refusal:
         raise PermissionDenied(refusal)
     form = _form(proposal.process, proposal)
+    if "check_similar" in request.form:
+        return _page(proposal.process, form, proposal)
     return run_form(
         form,
         lambda: services.update_proposal(
@@ -182,9 +195,7 @@ def edit(proposal_id: int):
             image_folder=image_folder(),
         ),
         done=_saved,
-        render=lambda: render_template(
-            "proposals/form.html", process=proposal.process, form=form, proposal=proposal
-        ),
+        render=lambda: _page(proposal.process, form, proposal),
     )
 
 

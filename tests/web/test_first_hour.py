@@ -271,3 +271,33 @@ def test_irreversible_staff_actions_ask_on_a_page_of_their_own_first(client, as_
     page = client.get(f"{results}/publish").get_data(as_text=True)
     assert "Published results cannot be withdrawn" in page and f"{results}/publish" in _post_forms(page)
     assert all(r.status != "published" for r in db.session.query(BudgetResult))
+
+
+def test_checking_for_similar_proposals_keeps_what_was_typed(client, as_user, malmo):
+    from tests.factories import make_proposal
+
+    process, hyllie, green = malmo
+    make_proposal(process, title="Trees along the boulevard in Hyllie")
+    as_user(make_user())
+    new = f"/processes/{process.slug}/proposals/new"
+    form = client.get(new).get_data(as_text=True)
+    assert (
+        'name="check_similar"' in form and f'href="/processes/{process.slug}/proposals/similar"' not in form
+    )
+    typed = {
+        "title": "Trees along Hyllie boulevard",
+        "summary": "Shade and birds.",
+        "description": "Forty lindens, please.",
+        "cost": "120 000",
+        "district": str(hyllie.id),
+        "category": str(green.id),
+        "check_similar": "1",
+    }
+    response = post_form(client, new, typed, token_from=new)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and db.session.query(Proposal).count() == 1
+    assert "Trees along the boulevard in Hyllie" in page  # the similar one
+    for value in ("Trees along Hyllie boulevard", "Shade and birds.", "Forty lindens, please.", "120 000"):
+        assert value in page, value
+    assert selected(page, "district") == str(hyllie.id) and selected(page, "category") == str(green.id)
+    assert "error" not in re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page).split("<main", 1)[1].lower()
