@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, current_app
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from participate.core.markdown import render_markdown
 from participate.core.money import format_money
@@ -14,6 +14,11 @@ from participate.core.money import format_money
 def format_day(value: date) -> str:
     """A date as people read it in the page's language ("23 Nov 2026", "23 nov. 2026")."""
     return str(format_date(value, "medium"))
+
+
+def format_number(value: int | float) -> str:
+    """A count the reader's way, grouped in thousands: "12,345" in English, "12 345" in Swedish."""
+    return str(format_decimal(value))
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -25,6 +30,7 @@ def register_template_helpers(app: Flask) -> None:
         return format_money(minor, currency, str(get_locale() or "en"))
 
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_number, "number")
 
     @app.template_filter("moment")
     def moment_filter(value) -> str:

@@ -301,3 +301,30 @@ def test_checking_for_similar_proposals_keeps_what_was_typed(client, as_user, ma
         assert value in page, value
     assert selected(page, "district") == str(hyllie.id) and selected(page, "category") == str(green.id)
     assert "error" not in re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page).split("<main", 1)[1].lower()
+
+
+def test_every_job_page_reads_as_sentences_and_leads_back(client, as_user, app):
+    from participate.jobs.registry import JOB_KINDS
+    from participate.jobs.services import start_job
+    from participate.results.services import close_and_count
+    from tests.factories import make_proposal, make_vote
+
+    staff = make_user("staff")
+    process = make_process(days_in=22)
+    make_vote(process, budgets=[{"name": "City-wide", "budget_minor": 1_500_000_00}])
+    make_proposal(process, status="feasible", cost_minor=400_000_00)
+    count = close_and_count(staff, process)
+    check = start_job(staff, "audit.verify_chain")
+    from participate.core.after_commit import commit
+
+    commit()
+    as_user(staff)
+    for job, back in ((count, f"/manage/processes/{process.id}/results"), (check, "/admin/audit")):
+        page = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+        assert "{'" not in page and "True" not in page and "None" not in page, page
+        assert "first_broken_id" not in page and "ballots_sha256" not in page
+        assert f'href="{back}"' in page
+    shown = client.get(f"/jobs/{count.id}").get_data(as_text=True)
+    assert "City-wide" in shown
+    assert "The audit log is intact" in client.get(f"/jobs/{check.id}").get_data(as_text=True)
+    assert all(kind.template and kind.back for kind in JOB_KINDS.values())
