@@ -9,6 +9,7 @@ from participate.admin import policy
 from participate.admin.forms import RoleForm, VerifyChainForm
 from participate.audit import services as audit
 from participate.audit.jobs import VERIFY_CHAIN
+from participate.audit.labels import action_label
 from participate.core.access import current_actor, requires
 from participate.core.transaction import run_form
 from participate.jobs import services as jobs
@@ -87,6 +88,7 @@ def _render_audit(form: VerifyChainForm) -> str:
         listing=audit.entries_page(page),
         last_check=jobs.latest_job(VERIFY_CHAIN),
         describe=audit.describe_subject,
+        action_label=action_label,
         form=form,
     )
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
 
 from participate.core.markdown import render_markdown
 from participate.core.money import format_money
@@ -21,6 +23,14 @@ def format_number(value: int | float) -> str:
     return str(format_decimal(value))
 
 
+def person_name(user: Any) -> str:
+    """The name a person is shown by; an erased account reads "Deleted user" in the page's language (its
+    stored name is a placeholder)."""
+    if user is None or getattr(user, "deleted_at", None) is not None:
+        return _("Deleted user")
+    return str(user.display_name)
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["markdown"] = render_markdown
@@ -31,6 +41,7 @@ def register_template_helpers(app: Flask) -> None:
 
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(person_name, "person")
 
     @app.template_filter("moment")
     def moment_filter(value) -> str:

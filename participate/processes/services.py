@@ -423,6 +423,12 @@ def phase_now(process: Process, on: date | None = None) -> PhaseNow:
     return PhaseNow(current, window, ended_on, later[0] if later else None)
 
 
+def in_phase(process: Process, phase: Phase, on: date | None = None) -> bool:
+    """The process is in `phase` and the phase is still running (not ended by its dates or closed)."""
+    now = phase_now(process, on)
+    return now.phase is phase and now.running
+
+
 def _step(window: PhaseWindow, now: PhaseNow, on: date) -> TimelineStep:
     index, current = phase_index(window.phase), phase_index(now.phase)
     note = None

@@ -77,6 +77,13 @@ def _filters(process: Any) -> services.Filters:
     )
 
 
+def _supports_left(actor: Any, process: Any) -> int | None:
+    """How many more supports the person may give, said only while supports can be given."""
+    if actor is None or not policy.supports_open(process, today()):
+        return None
+    return services.supports_left(actor, process)
+
+
 @bp.get("/processes/<slug>/proposals/")
 def index(slug: str):
     process = _process(slug)
@@ -90,7 +97,7 @@ def index(slug: str):
         categories=services.categories(process),
         statuses=[(status, STATUS_LABELS[ProposalStatus(status)]) for status in PUBLIC_STATUSES],
         submit_refusal=policy.submit_refusal(actor, process, today()),
-        supports_left=services.supports_left(actor, process) if actor else None,
+        supports_left=_supports_left(actor, process),
     )
 
 
@@ -169,7 +176,7 @@ def detail(proposal_id: int):
         support_refusal=policy.support_refusal(actor, proposal, on),
         supported=services.has_supported(actor, proposal),
         following=services.is_following(actor, proposal),
-        supports_left=services.supports_left(actor, proposal.process) if actor else None,
+        supports_left=_supports_left(actor, proposal.process),
         button=ButtonForm(),
     )
 

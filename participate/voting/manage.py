@@ -20,7 +20,7 @@ from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section
 from participate.processes.models import Process
 from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
-from participate.voting.forms import field_name, read_ballot
+from participate.voting.forms import field_name, ranks_offered, read_ballot
 from participate.voting.manage_forms import (
     COMPLETION_LABELS,
     ELIGIBILITY_LABELS,
@@ -324,7 +324,7 @@ def _ballot(
         for budget in budgets
     ]
     for entry in entries:
-        entry["ranks"] = list(range(1, len(entry["candidates"]) + 1))
+        entry["ranks"] = ranks_offered(entry["budget"], len(entry["candidates"]))
         # the online ballot's field names, which read_ballot reads back
         entry["names"] = {p.id: field_name(entry["budget"], p) for p in entry["candidates"]}
     return _kiosk_page(process, form, ballots=entries, error=error, posted=request.form)

@@ -328,3 +328,123 @@ def test_every_job_page_reads_as_sentences_and_leads_back(client, as_user, app):
     assert "City-wide" in shown
     assert "The audit log is intact" in client.get(f"/jobs/{check.id}").get_data(as_text=True)
     assert all(kind.template and kind.back for kind in JOB_KINDS.values())
+
+
+def _options(page: str, name_contains: str) -> list[list[str]]:
+    """The option values of each select whose name contains `name_contains`."""
+    return [
+        re.findall(r'<option value="([^"]*)"', body)
+        for body in re.findall(
+            rf'<select[^>]*name="[^"]*{name_contains}[^"]*"[^>]*>(.*?)</select>', page, re.S
+        )
+    ]
+
+
+def test_ranked_ballots_offer_no_more_ranks_than_may_be_chosen(client, as_user):
+    from participate.voting import secrecy, setup
+    from tests.factories import make_proposal, make_vote, register_voter
+
+    process = make_process(days_in=21)
+    for _ in range(7):
+        make_proposal(process, status="feasible", cost_minor=10_000_00)
+    make_vote(
+        process,
+        eligibility="account",
+        budgets=[{"name": "City-wide", "budget_minor": 1_000_000_00, "max_choices": 5}],
+    )
+    voter = make_user()
+    register_voter(voter, process)
+    as_user(voter)
+    ballot = client.get(f"/processes/{process.slug}/vote").get_data(as_text=True)
+    assert _options(ballot, "-p") and all(o == ["", "1", "2", "3", "4", "5"] for o in _options(ballot, "-p"))
+    staff = make_user("staff")
+    (code,) = setup.generate_codes(staff, process, 1, None, "Library")
+    db.session.commit()
+    kiosk = client.application.test_client()
+    as_staff = kiosk
+    from tests.conftest import login
+
+    login(as_staff, staff.email)
+    path = f"/manage/processes/{process.id}/vote/kiosk"
+    page = post_form(as_staff, path, {"code": secrecy.shown_code(code)}, token_from=path).get_data(
+        as_text=True
+    )
+    assert _options(page, "-p") and all(o == ["", "1", "2", "3", "4", "5"] for o in _options(page, "-p"))
+
+
+def test_no_supports_left_is_announced_where_supports_are_closed(client, as_user):
+    from participate.proposals.models import ProposalSettings
+    from tests.factories import make_proposal
+
+    process = make_process(days_in=8)  # deliberation: supports are closed
+    db.session.add(ProposalSettings(process_id=process.id, supports_per_person=5))
+    db.session.commit()
+    proposal = make_proposal(process)
+    as_user(make_user())
+    for path in (f"/proposals/{proposal.id}", f"/processes/{process.slug}/proposals/"):
+        assert "more supports in this process" not in client.get(path).get_data(as_text=True), path
+    open_process = make_process()
+    db.session.add(ProposalSettings(process_id=open_process.id, supports_per_person=5))
+    db.session.commit()
+    page = client.get(f"/processes/{open_process.slug}/proposals/").get_data(as_text=True)
+    assert "You can give 5 more supports in this process." in page
+
+
+def test_a_deleted_author_reads_in_the_pages_language(client):
+    from participate.core.clock import utcnow
+    from tests.factories import make_proposal
+
+    author = make_user()
+    proposal = make_proposal(make_process(), author)
+    author.display_name, author.deleted_at = "Deleted user", utcnow()
+    db.session.commit()
+    page = client.get(f"/proposals/{proposal.id}", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "Borttagen användare" in page and "Deleted user" not in page
+
+
+def test_every_audit_action_has_a_label_and_the_log_shows_it(client, as_user):
+    import ast
+    from pathlib import Path
+
+    from participate.audit.labels import ACTION_LABELS
+    from participate.voting.models import ConflictStatus
+
+    recorded = set()
+    for path in Path("participate").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            call = getattr(node, "func", None)
+            if isinstance(node, ast.Call) and getattr(call, "id", getattr(call, "attr", None)) in (
+                "record",
+                "record_on_process",
+            ):
+                for value in ast.walk(node.args[0]) if node.args else ():
+                    if (
+                        isinstance(value, ast.Constant)
+                        and isinstance(value.value, str)
+                        and "." in value.value
+                        and not value.value.endswith("_")
+                    ):
+                        recorded.add(value.value)
+    recorded |= {f"vote.conflict_{s.value}" for s in ConflictStatus if s is not ConflictStatus.OPEN}
+    assert {"role.granted", "process.published", "process.unpublished", "thread.summary_removed"} <= recorded
+    assert recorded - set(ACTION_LABELS) == set()
+    admin = make_user("admin")
+    as_user(admin)
+    person = make_user()
+    from participate.accounts import services as accounts
+
+    accounts.grant_role(admin, person, "staff")
+    db.session.commit()
+    log = client.get("/admin/audit").get_data(as_text=True)
+    assert "Role granted" in log and "role.granted" not in log
+    swedish = client.get("/admin/audit", headers={"Accept-Language": "sv"}).get_data(as_text=True)
+    assert "role.granted" not in swedish and "Role granted" not in swedish
+
+
+def test_the_move_to_phase_choices_read_as_words(client, as_user):
+    process = make_process(days_in=1)
+    as_user(make_user("staff"))
+    page = client.get(f"/manage/processes/{process.id}").get_data(as_text=True)
+    (choices,) = re.findall(r'<select[^>]*name="a-phase"[^>]*>(.*?)</select>', page, re.S)
+    options = re.findall(r"<option[^>]*>([^<]+)</option>", choices)
+    assert options and all(o[0].isupper() and "planned from" in o for o in options), options
