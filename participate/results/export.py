@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from participate.core.money import minor_units_per_major
+from participate.core.money import amount_input, minor_units_per_major
 from participate.counting import Ballot, Ballots, Election, Project, election_to_pabulib
 from participate.voting import services as voting
 from participate.voting.models import BallotType, VoteBudget
@@ -136,16 +136,20 @@ def comparison(election: Election, selected: list[str], greedy: list[str]) -> di
     }
 
 
-def results_csv(rows: list[dict[str, Any]]) -> str:
-    """One line per candidate: id, name, cost (minor units), support, funded, order chosen."""
+def results_csv(rows: list[dict[str, Any]], currency: str) -> str:
+    """One line per candidate: id, name, cost (in the currency, and in its minor units, each header saying
+    which), support, funded, order chosen."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["proposal_id", "name", "cost_minor", "support", "funded", "order", "greedy_funded"])
+    per_major = minor_units_per_major(currency)
+    cost_headers = [f"cost_{currency}", f"cost_{currency}_minor_units_1/{per_major}"]
+    writer.writerow(["proposal_id", "name", *cost_headers, "support", "funded", "order", "greedy_funded"])
     for row in rows:
         writer.writerow(
             [
                 row["id"],
                 row["name"],
+                amount_input(row["cost_minor"], currency),
                 row["cost_minor"],
                 row["support"],
                 "yes" if row["funded"] else "no",

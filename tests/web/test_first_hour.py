@@ -448,3 +448,40 @@ def test_the_move_to_phase_choices_read_as_words(client, as_user):
     (choices,) = re.findall(r'<select[^>]*name="a-phase"[^>]*>(.*?)</select>', page, re.S)
     options = re.findall(r"<option[^>]*>([^<]+)</option>", choices)
     assert options and all(o[0].isupper() and "planned from" in o for o in options), options
+
+
+def test_times_dates_and_counts_read_the_councils_way_in_both_languages(client, as_user):
+    from datetime import datetime
+
+    from tests.factories import make_comment, make_proposal
+
+    process = make_process()
+    comment = make_comment(make_user(), process, "Seen at tea time.")
+    comment.created_at = datetime(2026, 12, 7, 15, 54, 59)  # UTC; 16:54 in Stockholm
+    make_proposal(process, title="A much supported idea", support_count=12_345)
+    db.session.commit()
+    english = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+    assert "Dec 7, 2026, 4:54\u202fPM" in english and "12/7/26" not in english and "4:54:59" not in english
+    swedish = client.get(f"/processes/{process.slug}", headers={"Accept-Language": "sv"}).get_data(
+        as_text=True
+    )
+    assert "7 dec. 2026 16:54" in swedish
+    listing = client.get(f"/processes/{process.slug}/proposals/").get_data(as_text=True)
+    assert "12,345 supports" in listing
+    listing = client.get(f"/processes/{process.slug}/proposals/", headers={"Accept-Language": "sv"})
+    assert "12\u00a0345 stöd" in listing.get_data(as_text=True)
+    as_user(make_user("staff"))
+    schedule = client.get(f"/manage/processes/{process.id}/schedule").get_data(as_text=True)
+    assert "YYYY-MM-DD" not in schedule and 'type="date"' in schedule
+    for path in ("/admin/audit", "/notifications/"):
+        assert "UTC" not in client.get(path).get_data(as_text=True), path
+
+
+def test_the_councils_time_zone_is_a_setting(make_app):
+    from datetime import datetime
+
+    from participate.core.templating import format_moment
+
+    app = make_app(BABEL_DEFAULT_TIMEZONE="Europe/Helsinki")
+    with app.test_request_context("/"):
+        assert format_moment(datetime(2026, 12, 7, 15, 54)) == "Dec 7, 2026, 5:54\u202fPM"
