@@ -485,3 +485,21 @@ def test_the_councils_time_zone_is_a_setting(make_app):
     app = make_app(BABEL_DEFAULT_TIMEZONE="Europe/Helsinki")
     with app.test_request_context("/"):
         assert format_moment(datetime(2026, 12, 7, 15, 54)) == "Dec 7, 2026, 5:54\u202fPM"
+
+
+def test_the_readmes_staff_entry_and_the_icon_answer(client, as_user):
+    draft = make_process(published=False, title="A draft for later")
+    assert client.get("/favicon.ico").status_code in (301, 308)
+    icon = client.get("/favicon.ico", follow_redirects=True)
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert 'rel="icon"' in client.get("/").get_data(as_text=True)
+    assert client.get("/manage/processes/").status_code in (302, 401, 403)
+    as_user(make_user("staff"))
+    assert client.get("/manage/processes").status_code in (301, 308)
+    page = client.get("/manage/processes/").get_data(as_text=True)
+    assert "A draft for later" in page and f"/manage/processes/{draft.id}" in page
+    from tests.conftest import login
+
+    resident = client.application.test_client()
+    login(resident, make_user().email)
+    assert resident.get("/manage/processes/").status_code == 403
