@@ -72,14 +72,19 @@ def _button(
     With `confirm`, the button's URL first shows what will happen (the action cannot be undone)."""
     process = _load(process_id)
     form = ButtonForm()
-    steps: dict[str, Any] = {
-        "use_case": lambda: use_case(current_actor(), process),
-        "done": lambda result: done(result, process),
-        "render": lambda: _overview(process, **{form_name: form}),
-    }
+
+    def act() -> Any:
+        return use_case(current_actor(), process)
+
+    def finish(result: Any) -> tuple[str, str]:
+        return done(result, process)
+
+    def render() -> str:
+        return _overview(process, **{form_name: form})
+
     if confirm is None:
-        return run_form(form, steps.pop("use_case"), **steps)
-    return confirm_then_run(lambda: confirm(process), form, steps.pop("use_case"), **steps)
+        return run_form(form, act, done=finish, render=render)
+    return confirm_then_run(lambda: confirm(process), form, act, done=finish, render=render)
 
 
 def _closing(process: Process) -> Confirmation:
