@@ -170,7 +170,7 @@ def advance(process_id: int):
     if request.method == "GET" and request.args.get("a-phase") not in legal:
         form.phase.errors = [_("Choose one of the phases the process can move to.")]
         return _overview(process, form, publish), 400
-    form.phase.choices = [(p.value, phase_label(p)) for p in Phase]
+    form.phase.choices = [_phase_choice(process, p) for p in Phase]
     return confirm_then_run(
         lambda: _advancing(process, Phase(request.args["a-phase"])),
         form,
