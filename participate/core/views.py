@@ -22,7 +22,7 @@ def healthz():
 @bp.get("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico whatever the page's link says; send them to the icon."""
-    return redirect(url_for("static", filename="favicon.svg"), 301)
+    return redirect(url_for("static", filename="favicon.svg"))
 
 
 @bp.post("/language")

@@ -167,7 +167,9 @@ def advance(process_id: int):
     process = _load(process_id)
     form, publish = _overview_forms(process)
     legal = {p.value for p in process.legal_next_phases(today())}
-    if request.method == "GET" and request.args.get("a-phase") not in legal:
+    if request.method == "GET" and "a-phase" not in request.args:
+        return _overview(process, form, publish)  # nothing chosen yet: the choice is on the overview
+    if request.method == "GET" and request.args["a-phase"] not in legal:
         form.phase.errors = [_("Choose one of the phases the process can move to.")]
         return _overview(process, form, publish), 400
     form.phase.choices = [_phase_choice(process, p) for p in Phase]

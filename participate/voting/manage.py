@@ -252,6 +252,8 @@ def _transferring(process: Process) -> Confirmation:
 
 @bp.route("/conflicts/transfer", methods=["GET", "POST"])
 def transfer_conflict(process_id: int):
+    if request.method == "GET" and "conflict_id" not in request.args:
+        return conflicts(process_id)  # nothing chosen yet: the choice is on the queue
     return _decide_conflict(
         process_id,
         eligibility.transfer_conflict,

@@ -377,12 +377,16 @@ def test_a_transfer_asks_on_a_page_of_its_own_first(process, client):
     login(client, staff.email)
     base = f"/manage/processes/{process.id}/vote/conflicts"
     queue = client.get(base).get_data(as_text=True)
-    assert f'action="{base}/transfer"' not in queue and f"{base}/transfer?conflict_id={view.conflict.id}" in queue
+    assert (
+        f'action="{base}/transfer"' not in queue
+        and f"{base}/transfer?conflict_id={view.conflict.id}" in queue
+    )
     page = client.get(f"{base}/transfer?conflict_id={view.conflict.id}").get_data(as_text=True)
     assert "This cannot be undone." in page and f'value="{view.conflict.id}"' in page
     assert eligibility.open_conflict_count(process) == 1
     assert client.get(f"{base}/transfer?conflict_id=999999").status_code == 404
     response = client.post(
-        f"{base}/transfer", data={"csrf_token": csrf_token(client, base), "conflict_id": str(view.conflict.id)}
+        f"{base}/transfer",
+        data={"csrf_token": csrf_token(client, base), "conflict_id": str(view.conflict.id)},
     )
     assert response.status_code == 302 and eligibility.open_conflict_count(process) == 0

@@ -489,7 +489,7 @@ def test_the_councils_time_zone_is_a_setting(make_app):
 
 def test_the_readmes_staff_entry_and_the_icon_answer(client, as_user):
     draft = make_process(published=False, title="A draft for later")
-    assert client.get("/favicon.ico").status_code in (301, 308)
+    assert client.get("/favicon.ico").status_code == 302
     icon = client.get("/favicon.ico", follow_redirects=True)
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     assert 'rel="icon"' in client.get("/").get_data(as_text=True)
