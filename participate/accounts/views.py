@@ -1,6 +1,6 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from participate.accounts import services
@@ -20,6 +20,7 @@ from participate.accounts.models import role_label
 from participate.core.access import current_actor
 from participate.core.after_commit import commit, rollback
 from participate.core.errors import ServiceError
+from participate.core.templating import format_moment
 from participate.core.transaction import run_form
 from participate.core.urls import safe_next
 from participate.extensions import limiter
@@ -227,8 +228,8 @@ def _render_profile(form: ProfileForm, password_form: ChangePasswordForm) -> str
     devices = [
         {
             "label": row.user_agent,
-            "since": format_datetime(row.created_at, "short"),
-            "last_seen": format_datetime(row.last_seen_at, "short"),
+            "since": format_moment(row.created_at),
+            "last_seen": format_moment(row.last_seen_at),
             "current": services.is_current_login_session(actor, row),
         }
         for row in services.list_login_sessions(actor)

@@ -9,12 +9,11 @@ from participate.admin import policy
 from participate.admin.forms import RoleForm, VerifyChainForm
 from participate.audit import services as audit
 from participate.audit.jobs import VERIFY_CHAIN
+from participate.audit.labels import action_label
 from participate.core.access import current_actor, requires
-from participate.core.clock import today
 from participate.core.transaction import run_form
 from participate.jobs import services as jobs
 from participate.processes import services as processes
-from participate.processes.models import phase_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -27,11 +26,11 @@ def navigation_flags() -> dict[str, bool]:
 @bp.get("/")
 @requires(policy.can_open_dashboard)
 def dashboard():
+    listed = processes.list_all_processes()
     return render_template(
         "admin/dashboard.html",
-        processes=processes.list_all_processes(),
-        today=today(),
-        phase_label=phase_label,
+        processes=listed,
+        phases={process.id: processes.phase_now(process) for process in listed},
         can_manage_users=policy.can_manage_users(current_actor()),
     )
 
@@ -89,6 +88,7 @@ def _render_audit(form: VerifyChainForm) -> str:
         listing=audit.entries_page(page),
         last_check=jobs.latest_job(VERIFY_CHAIN),
         describe=audit.describe_subject,
+        action_label=action_label,
         form=form,
     )
 

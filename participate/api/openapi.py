@@ -145,6 +145,11 @@ def document(server: str) -> dict[str, Any]:
                             "type": ["string", "null"],
                             "enum": ["proposals", "deliberation", "panel", "voting", "results", None],
                         },
+                        "phase_ended": {
+                            "type": "boolean",
+                            "description": "The current phase has ended (its last day passed or it was "
+                            "closed early); the next one has not begun",
+                        },
                         "budget": {"type": "integer", "description": "In minor units (öre, cents)"},
                         "currency": {"type": "string"},
                         "districts": {

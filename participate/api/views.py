@@ -57,13 +57,14 @@ def _page_args() -> tuple[int, int]:
 
 
 def _process_document(process: Process) -> dict[str, Any]:
-    phase = process.current_phase(today())
+    now = processes.phase_now(process, today())
     return {
         "id": process.id,
         "slug": process.slug,
         "title": process.title,
         "summary": process.summary,
-        "phase": phase.value if phase else None,
+        "phase": now.phase.value if now.phase else None,
+        "phase_ended": now.ended_on is not None,
         "budget": process.budget_minor,
         "currency": process.currency,
         "districts": [{"id": d.id, "name": d.name, "budget": d.budget_minor} for d in process.districts],

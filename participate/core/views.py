@@ -19,6 +19,12 @@ def healthz():
     return jsonify({"status": "ok", "database": "ok"})
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page's link says; send them to the icon."""
+    return redirect(url_for("static", filename="favicon.svg"))
+
+
 @bp.post("/language")
 def set_language():
     form = LanguageForm()

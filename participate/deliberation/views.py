@@ -8,12 +8,10 @@ the thread where it shows. A refusal a person can fix comes back on a page of it
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -109,12 +107,6 @@ def _thread_context(subject: Subject, sort: str | None, page: int) -> dict[str, 
         else None,
         "next_url": thread_link(subject, sort=view.sort, page=view.page.next) if view.page.next else None,
     }
-
-
-@bp.app_template_filter("when")
-def when(value: datetime) -> str:
-    """Stored as naive UTC; shown in the council's time zone, in the reader's language."""
-    return format_datetime(value, "short")
 
 
 def _requested_page() -> int:

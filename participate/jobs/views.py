@@ -15,11 +15,20 @@ REFRESH_SECONDS = 2
 @login_required
 def detail(job_id: int):
     job = load(Job, job_id, see=policy.can_view)
+    kind = JOB_KINDS.get(job.kind)
+    result = job.result or {}
+    shown = {}
+    if kind is not None and kind.present is not None and job.result is not None:
+        shown = kind.present(job.params or {}, result)
     return render_template(
         "jobs/detail.html",
         job=job,
-        label=JOB_KINDS[job.kind].label if job.kind in JOB_KINDS else job.kind,
+        label=kind.label if kind else job.kind,
+        result_template=kind.template if kind else None,
+        result=result,
+        back=kind.back(job.params or {}) if kind and kind.back else None,
         refresh_seconds=None if job.finished else REFRESH_SECONDS,
+        **shown,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -23,6 +23,15 @@ def _reported(kind_name: str, item_id: int) -> tuple[Reportable, Any]:
     if kind is None:
         abort(404)
     return kind, authorize(kind.load(item_id), see=kind.can_view)
+
+
+@bp.app_template_global("report_url")
+def report_url(kind: str, item: Any) -> str | None:
+    """Where the current person reports `item` (a proposal, a comment), or None when they may not: every
+    page offers "Report" through this one check."""
+    if not policy.can_report(current_actor(), kind, item):
+        return None
+    return url_for("moderation.report", kind=kind, item_id=item.id)
 
 
 @bp.route("/report/<kind>/<int:item_id>", methods=["GET", "POST"])

@@ -50,7 +50,17 @@ class ProcessForm(FlaskForm):
 
     @classmethod
     def for_process(cls, process: Any) -> ProcessForm:
-        return cls(obj=process, budget=process.budget_minor)
+        # Values named one by one, never `obj=`: a field named like a relationship would get an object.
+        return cls(
+            data={
+                "title": process.title,
+                "summary": process.summary,
+                "description": process.description,
+                "budget": process.budget_minor,
+                "currency": process.currency,
+                "language": process.language,
+            }
+        )
 
     def to_input(self) -> ProcessInput:
         return ProcessInput(

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.audit import services as audit
 from participate.core.access import current_actor, load, requires
 from participate.core.clock import today
+from participate.core.confirm import Confirmation, confirm_then_run
+from participate.core.templating import format_day
 from participate.core.transaction import run_form
 from participate.processes import policy, services
 from participate.processes.forms import (
@@ -22,7 +24,7 @@ from participate.processes.forms import (
     RevokeProcessRoleForm,
     ScheduleForm,
 )
-from participate.processes.models import Phase, Process, phase_label, process_role_label
+from participate.processes.models import Phase, Process, phase_index, phase_label, process_role_label
 
 # (key, label, endpoint). Other domains add their own management sections with `add_section`.
 SECTIONS: list[tuple[str, Any, str]] = [
@@ -65,13 +67,25 @@ def render_section(process: Process, section: str, template: str, **context: Any
         process=process,
         section=section,
         sections=SECTIONS,
-        current_label=phase_label(process.current_phase(today())),
+        current_label=services.phase_now(process).summary,
         **context,
     )
 
 
 def _back_to(section: str, process: Process) -> str:
     return url_for(f"process_manage.{section}", process_id=process.id)
+
+
+@bp.get("/")
+@requires(policy.can_create)
+def index():
+    """The README's entry to the staff screens: every process, drafts included."""
+    listed = services.list_all_processes()
+    return render_template(
+        "processes/manage/index.html",
+        processes=listed,
+        phases={process.id: services.phase_now(process) for process in listed},
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -89,9 +103,17 @@ def new():
     )
 
 
+def _phase_choice(process: Process, phase: Phase) -> tuple[str, str]:
+    window = process.window(phase)
+    label = phase_label(phase).capitalize()
+    if window is None:
+        return phase.value, label
+    return phase.value, _("%(phase)s (planned from %(date)s)", phase=label, date=format_day(window.starts_on))
+
+
 def _overview_forms(process: Process) -> tuple[AdvancePhaseForm, PublishForm]:
     advance = AdvancePhaseForm(prefix="a")
-    advance.phase.choices = [(p.value, phase_label(p)) for p in process.legal_next_phases(today())]
+    advance.phase.choices = [_phase_choice(process, p) for p in process.legal_next_phases(today())]
     return advance, PublishForm(prefix="pub")
 
 
@@ -105,12 +127,54 @@ def overview(process_id: int):
     return _overview(process, *_overview_forms(process))
 
 
-@bp.post("/<int:process_id>/advance")
+def _advancing(process: Process, target: Phase) -> Confirmation:
+    on = today()
+    current = process.current_phase(on)
+    window = process.window(target)
+    skipped = [
+        phase_label(p)
+        for p in process.enabled_phases()
+        if phase_index(current) < phase_index(p) < phase_index(target)
+    ]
+    happens = [
+        _(
+            "The process moves to the %(phase)s phase today, ahead of its dates (planned from %(date)s).",
+            phase=phase_label(target),
+            date=format_day(window.starts_on) if window else "—",
+        )
+    ]
+    if current is Phase.PROPOSALS:
+        happens.append(_("Residents can no longer submit, change or support proposals."))
+    if skipped:
+        happens.append(_("Skipped, never to take place: %(phases)s.", phases=", ".join(skipped)))
+    if target is Phase.VOTING:
+        happens.append(_("The vote opens now for everyone eligible."))
+    if target is Phase.RESULTS:
+        happens.append(_("Nobody can vote any more, online or on paper."))
+    happens.append(_("The people who follow the process are told."))
+    return Confirmation(
+        title=_("Move %(title)s to the %(phase)s phase now?", title=process.title, phase=phase_label(target)),
+        happens=happens,
+        cannot_undo=_("A process never moves back to an earlier phase, whatever its dates say."),
+        button=_("Move now"),
+        back=_back_to("overview", process),
+        hidden={"a-phase": target.value},
+    )
+
+
+@bp.route("/<int:process_id>/advance", methods=["GET", "POST"])
 def advance(process_id: int):
     process = _load(process_id)
     form, publish = _overview_forms(process)
-    form.phase.choices = [(p.value, phase_label(p)) for p in Phase]
-    return run_form(
+    legal = {p.value for p in process.legal_next_phases(today())}
+    if request.method == "GET" and "a-phase" not in request.args:
+        return _overview(process, form, publish)  # nothing chosen yet: the choice is on the overview
+    if request.method == "GET" and request.args["a-phase"] not in legal:
+        form.phase.errors = [_("Choose one of the phases the process can move to.")]
+        return _overview(process, form, publish), 400
+    form.phase.choices = [_phase_choice(process, p) for p in Phase]
+    return confirm_then_run(
+        lambda: _advancing(process, Phase(request.args["a-phase"])),
         form,
         lambda: services.advance_phase(current_actor(), process, form.phase.data),
         done=lambda _r: (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -66,6 +67,9 @@ class TimelineStep:
     starts_on: date
     ends_on: date
     state: str  # "done", "current" or "upcoming"
+    # Why the state differs from the dates: "ended_early" (closed, or moved past, before its last day),
+    # "skipped" (moved past before it began), "started_early" (moved to before its first day); or None.
+    note: str | None = None
 
 
 def _require(allowed: bool) -> None:
@@ -361,19 +365,92 @@ def revoke_process_role(actor: User, process: Process, grant_id: int) -> User:
     return grant.user
 
 
+# A phase may end before its window's last day: staff close a vote early. The domain that owns the phase
+# says when (voting registers its vote's closing); the processes domain cannot know it otherwise.
+PHASE_ENDINGS: dict[Phase, Callable[[Process], date | None]] = {}
+
+
+def add_phase_ending(phase: Phase, ended_on: Callable[[Process], date | None]) -> None:
+    PHASE_ENDINGS[phase] = ended_on
+
+
+@dataclass(frozen=True)
+class PhaseNow:
+    """What is happening in a process now: the one answer the process page, the cards, the timeline,
+    the staff screens and the API all show.
+
+    `phase` is the current phase (None before the first); `ended_on` the day it ended when it has (its
+    last day passed, or it was closed early), None while it runs; `following` the next enabled phase.
+    """
+
+    phase: Phase | None
+    window: PhaseWindow | None
+    ended_on: date | None
+    following: PhaseWindow | None
+
+    @property
+    def running(self) -> bool:
+        return self.phase is not None and self.ended_on is None
+
+    @property
+    def label(self) -> str:
+        return phase_label(self.phase)
+
+    @property
+    def summary(self) -> str:
+        """The phase in a few words: "voting", "voting (ended)"."""
+        if self.phase is None or self.running:
+            return self.label
+        return _("%(phase)s (ended)", phase=self.label)
+
+
+def phase_now(process: Process, on: date | None = None) -> PhaseNow:
+    on = on or today()
+    current = process.current_phase(on)
+    if current is None:
+        return PhaseNow(None, None, None, process.windows()[0] if process.phases else None)
+    window = process.window(current)
+    assert window is not None, "a process is only ever in one of its enabled phases"
+    later = [w for w in process.windows() if phase_index(w.phase) > phase_index(current)]
+    ended_on = None
+    if current is not Phase.RESULTS:
+        ending = PHASE_ENDINGS.get(current)
+        closed_on = ending(process) if ending else None
+        if closed_on is not None and closed_on <= on:
+            ended_on = min(closed_on, window.ends_on)
+        elif on > window.ends_on:
+            ended_on = window.ends_on
+    return PhaseNow(current, window, ended_on, later[0] if later else None)
+
+
+def in_phase(process: Process, phase: Phase, on: date | None = None) -> bool:
+    """The process is in `phase` and the phase is still running (not ended by its dates or closed)."""
+    now = phase_now(process, on)
+    return now.phase is phase and now.running
+
+
+def _step(window: PhaseWindow, now: PhaseNow, on: date) -> TimelineStep:
+    index, current = phase_index(window.phase), phase_index(now.phase)
+    note = None
+    if index < current or (index == current and not now.running):
+        state = "done"
+        if window.starts_on > on:
+            note = "skipped"
+        elif window.ends_on > on:
+            note = "ended_early"
+    elif index == current:
+        state, note = "current", ("started_early" if window.starts_on > on else None)
+    else:
+        state = "upcoming"
+    return TimelineStep(
+        Phase(window.phase), phase_label(window.phase), window.starts_on, window.ends_on, state, note
+    )
+
+
 def timeline(process: Process, on: date | None = None) -> list[TimelineStep]:
     on = on or today()
-    current = phase_index(process.current_phase(on))
-    steps = []
-    for window in process.windows():
-        index = phase_index(window.phase)
-        state = "current" if index == current else ("done" if index < current else "upcoming")
-        steps.append(
-            TimelineStep(
-                Phase(window.phase), phase_label(window.phase), window.starts_on, window.ends_on, state
-            )
-        )
-    return steps
+    now = phase_now(process, on)
+    return [_step(window, now, on) for window in process.windows()]
 
 
 @dataclass(frozen=True)
@@ -414,12 +491,12 @@ _TAKES_PART_ONLINE = {Phase.PROPOSALS, Phase.DELIBERATION, Phase.VOTING}
 def next_step(process: Process, actor: User | None, on: date | None = None) -> NextStep:
     """The call to action for the current phase: what is happening, until when, and what comes next."""
     on = on or today()
-    windows = process.windows()
-    current = process.current_phase(on)
+    now = phase_now(process, on)
+    current = now.phase
     if current is None:
-        if not windows:
+        first = now.following
+        if first is None:
             return NextStep("upcoming", phase_label(None), _("The dates of this process are not set yet."))
-        first = windows[0]
         return NextStep(
             "upcoming",
             phase_label(None),
@@ -428,26 +505,24 @@ def next_step(process: Process, actor: User | None, on: date | None = None) -> N
             starts_on=first.starts_on,
             ends_on=first.ends_on,
         )
-    window = process.window(current)
-    assert window is not None, "a process is only ever in one of its enabled phases"
-    later = [w for w in windows if phase_index(w.phase) > phase_index(current)]
-    following = later[0] if later else None
+    window, following = now.window, now.following
+    assert window is not None
     detail = _opening(following) if following else None
     label = phase_label(current)
-    if current is not Phase.RESULTS and following is not None and on > window.ends_on:
+    if now.ended_on is not None and following is not None:
         return NextStep(
             "between",
-            label,
-            _("The %(phase)s phase ended on %(date)s.", phase=label, date=format_day(window.ends_on)),
+            now.summary,
+            _("The %(phase)s phase ended on %(date)s.", phase=label, date=format_day(now.ended_on)),
             detail=detail,
             starts_on=following.starts_on,
             ends_on=following.ends_on,
         )
-    if current is not Phase.RESULTS and on > window.ends_on:
+    if now.ended_on is not None:
         return NextStep(
             "closed",
-            label,
-            _("This process ended on %(date)s.", date=format_day(window.ends_on)),
+            now.summary,
+            _("This process ended on %(date)s.", date=format_day(now.ended_on)),
             starts_on=window.starts_on,
             ends_on=window.ends_on,
         )

@@ -6,7 +6,6 @@ from flask import Blueprint, render_template
 from participate.core.access import authorize, current_actor
 from participate.core.clock import today
 from participate.processes import policy, services
-from participate.processes.models import phase_label
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 # Other domains add a part to a process's public page: (template, context(process, actor, on) -> dict).
@@ -34,7 +33,7 @@ def detail(slug: str):
         "processes/detail.html",
         process=process,
         timeline=services.timeline(process, on),
-        current_label=phase_label(process.current_phase(on)),
+        current_label=services.phase_now(process, on).summary,
         next_step=services.next_step(process, actor, on),
         can=policy.flags(actor, process),
         parts=[(template, context(process, actor, on)) for template, context in PAGE_PARTS],

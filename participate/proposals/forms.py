@@ -33,6 +33,23 @@ class ProposalForm(FlaskForm):
     save_draft = SubmitField(_l("Save as draft"))
     publish = SubmitField(_l("Publish"))
 
+    @classmethod
+    def editing(cls, proposal: Any) -> ProposalForm:
+        """The form filled from a saved proposal. Its values are named one by one (never `obj=`): the
+        selects hold ids, and `obj=` would hand them the related objects and lose the choice."""
+        return cls(
+            data={
+                "title": proposal.title,
+                "summary": proposal.summary,
+                "description": proposal.description,
+                "cost": proposal.cost_minor,
+                "district": proposal.district_id,
+                "category": proposal.category_id,
+                "latitude": proposal.latitude,
+                "longitude": proposal.longitude,
+            }
+        )
+
     def for_process(self, process: Any, categories: list[Any]) -> ProposalForm:
         self.cost.currency = process.currency
         self.district.choices = [(None, _l("The whole city"))] + [(d.id, d.name) for d in process.districts]

@@ -96,6 +96,7 @@ def review(proposal_id: int):
         )
         form.answer.data = proposal.answer
         form.adjusted_cost.data = proposal.adjusted_cost_minor
+        form.merged_into.data = proposal.merged_into_id
     return run_form(
         form,
         lambda: services.review_proposal(

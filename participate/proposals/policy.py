@@ -10,6 +10,7 @@ from participate.accounts.models import User
 from participate.accounts.policy import participation_refusal
 from participate.processes import policy as process_policy
 from participate.processes.models import Phase, Process
+from participate.processes.services import in_phase
 from participate.proposals.models import OPEN_STATUSES, Proposal, ProposalStatus
 
 SUPPORTABLE = (
@@ -41,7 +42,7 @@ def _participation_refusal(actor: User | None) -> str | None:
 def submit_refusal(actor: User | None, process: Process, on: date) -> str | None:
     if not process.published:
         return _("This process is not open yet.")
-    if process.current_phase(on) is not Phase.PROPOSALS:
+    if not in_phase(process, Phase.PROPOSALS, on):
         return _("Proposals can be submitted only while the process is in its proposals phase.")
     return _participation_refusal(actor)
 
@@ -57,7 +58,7 @@ def edit_refusal(actor: User | None, proposal: Proposal, on: date) -> str | None
         return _participation_refusal(actor)
     if proposal.status not in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED):
         return _("Staff have answered this proposal, so it can no longer be changed.")
-    if proposal.process.current_phase(on) is not Phase.PROPOSALS:
+    if not in_phase(proposal.process, Phase.PROPOSALS, on):
         return _("The proposals phase has ended, so proposals can no longer be changed.")
     return None
 
@@ -73,9 +74,13 @@ def can_withdraw(actor: User | None, proposal: Proposal) -> bool:
 def support_refusal(actor: User | None, proposal: Proposal, on: date) -> str | None:
     if proposal.status not in SUPPORTABLE or proposal.is_hidden:
         return _("This proposal cannot be supported.")
-    if proposal.process.current_phase(on) is not Phase.PROPOSALS:
+    if not supports_open(proposal.process, on):
         return _("Supports can be given or withdrawn only during the proposals phase.")
     return _participation_refusal(actor)
+
+
+def supports_open(process: Process, on: date) -> bool:
+    return in_phase(process, Phase.PROPOSALS, on)
 
 
 def can_support(actor: User | None, proposal: Proposal, on: date) -> bool:
@@ -85,6 +90,7 @@ def can_support(actor: User | None, proposal: Proposal, on: date) -> bool:
 def flags(actor: User | None, proposal: Proposal, on: date) -> dict[str, bool]:
     return {
         "can_edit": can_edit(actor, proposal, on),
+        "can_publish": proposal.status == ProposalStatus.DRAFT and can_edit(actor, proposal, on),
         "can_withdraw": can_withdraw(actor, proposal),
         "can_support": can_support(actor, proposal, on),
         "can_review": can_review(actor, proposal),

@@ -160,6 +160,29 @@ def update_proposal(
     return proposal
 
 
+def publish_draft(actor: User, proposal: Proposal, on: date | None = None) -> Proposal:
+    """Publish a draft as it was saved, with the same checks as the form's Publish button."""
+    _refuse_unless(policy.edit_refusal(actor, proposal, on or today()))
+    if proposal.status != ProposalStatus.DRAFT:
+        raise Conflict(_("This proposal is already published."))
+    _check(
+        proposal.process,
+        ProposalInput(
+            title=proposal.title,
+            summary=proposal.summary,
+            description=proposal.description,
+            cost_minor=proposal.cost_minor,
+            district_id=proposal.district_id,
+            category_id=proposal.category_id,
+            latitude=proposal.latitude,
+            longitude=proposal.longitude,
+        ),
+    )
+    _publish(proposal)
+    search.index_proposal(proposal)
+    return proposal
+
+
 def withdraw_proposal(actor: User, proposal: Proposal, reason: str) -> Proposal:
     if not policy.can_withdraw(actor, proposal):
         raise PermissionDenied(_("Only the author can withdraw an open proposal."))

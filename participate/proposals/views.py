@@ -25,7 +25,6 @@ from participate.core.forms import ButtonForm
 from participate.core.numbers import whole_number
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
-from participate.moderation import policy as moderation_policy
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
@@ -78,6 +77,13 @@ def _filters(process: Any) -> services.Filters:
     )
 
 
+def _supports_left(actor: Any, process: Any) -> int | None:
+    """How many more supports the person may give, said only while supports can be given."""
+    if actor is None or not policy.supports_open(process, today()):
+        return None
+    return services.supports_left(actor, process)
+
+
 @bp.get("/processes/<slug>/proposals/")
 def index(slug: str):
     process = _process(slug)
@@ -91,7 +97,7 @@ def index(slug: str):
         categories=services.categories(process),
         statuses=[(status, STATUS_LABELS[ProposalStatus(status)]) for status in PUBLIC_STATUSES],
         submit_refusal=policy.submit_refusal(actor, process, today()),
-        supports_left=services.supports_left(actor, process) if actor else None,
+        supports_left=_supports_left(actor, process),
     )
 
 
@@ -110,16 +116,17 @@ def similar(slug: str):
 
 
 def _form(process: Any, proposal: Proposal | None = None) -> ProposalForm:
-    if proposal is None:
-        form = ProposalForm()
-    else:
-        form = ProposalForm(
-            obj=proposal,
-            cost=proposal.cost_minor,
-            district=proposal.district_id,
-            category=proposal.category_id,
-        )
+    form = ProposalForm() if proposal is None else ProposalForm.editing(proposal)
     return form.for_process(process, services.categories(process))
+
+
+def _page(process: Any, form: ProposalForm, proposal: Proposal | None) -> str:
+    """The form, filled as sent; after "Check for similar proposals first", with the similar ones."""
+    checking = form.is_submitted() and "check_similar" in request.form
+    similar = services.similar_proposals(process, form.title.data or "") if checking else None
+    return render_template(
+        "proposals/form.html", process=process, form=form, proposal=proposal, similar=similar
+    )
 
 
 def _saved(proposal: Proposal) -> tuple[str, str]:
@@ -141,13 +148,15 @@ def new(slug: str):
     if refusal:
         raise PermissionDenied(refusal)
     form = _form(process)
+    if "check_similar" in request.form:
+        return _page(process, form, None)
     return run_form(
         form,
         lambda: services.create_proposal(
             actor, process, form.to_input(), publish_now=bool(form.publish.data), image_folder=image_folder()
         ),
         done=_saved,
-        render=lambda: render_template("proposals/form.html", process=process, form=form, proposal=None),
+        render=lambda: _page(process, form, None),
     )
 
 
@@ -167,9 +176,8 @@ def detail(proposal_id: int):
         support_refusal=policy.support_refusal(actor, proposal, on),
         supported=services.has_supported(actor, proposal),
         following=services.is_following(actor, proposal),
-        supports_left=services.supports_left(actor, proposal.process) if actor else None,
+        supports_left=_supports_left(actor, proposal.process),
         button=ButtonForm(),
-        can_report=moderation_policy.can_report(actor, "proposal", proposal),
     )
 
 
@@ -182,6 +190,8 @@ def edit(proposal_id: int):
     if refusal:
         raise PermissionDenied(refusal)
     form = _form(proposal.process, proposal)
+    if "check_similar" in request.form:
+        return _page(proposal.process, form, proposal)
     return run_form(
         form,
         lambda: services.update_proposal(
@@ -192,9 +202,7 @@ def edit(proposal_id: int):
             image_folder=image_folder(),
         ),
         done=_saved,
-        render=lambda: render_template(
-            "proposals/form.html", process=proposal.process, form=form, proposal=proposal
-        ),
+        render=lambda: _page(proposal.process, form, proposal),
     )
 
 
@@ -238,6 +246,12 @@ def support(proposal_id: int):
 @login_required
 def unsupport(proposal_id: int):
     return _button(proposal_id, services.withdraw_support, _("Your support is withdrawn."))
+
+
+@bp.post("/proposals/<int:proposal_id>/publish")
+@login_required
+def publish(proposal_id: int):
+    return _button(proposal_id, services.publish_draft, _("Your proposal is published. Thank you!"))
 
 
 @bp.post("/proposals/<int:proposal_id>/follow")

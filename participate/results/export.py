@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from participate.core.csv_export import csv_text
-from participate.core.money import minor_units_per_major
+from participate.core.money import amount_input, minor_units_per_major
 from participate.counting import Ballot, Ballots, Election, Project, election_to_pabulib
 from participate.voting import services as voting
 from participate.voting.models import BallotType, VoteBudget
@@ -135,14 +135,18 @@ def comparison(election: Election, selected: list[str], greedy: list[str]) -> di
     }
 
 
-def results_csv(rows: list[dict[str, Any]]) -> str:
-    """One line per candidate: id, name, cost (minor units), support, funded, order chosen."""
+def results_csv(rows: list[dict[str, Any]], currency: str) -> str:
+    """One line per candidate: id, name, cost (in the currency, and in its minor units, each header saying
+    which), support, funded, order chosen."""
+    per_major = minor_units_per_major(currency)
+    cost_headers = [f"cost_{currency}", f"cost_{currency}_minor_units_1/{per_major}"]
     return csv_text(
-        ["proposal_id", "name", "cost_minor", "support", "funded", "order", "greedy_funded"],
+        ["proposal_id", "name", *cost_headers, "support", "funded", "order", "greedy_funded"],
         (
             [
                 row["id"],
                 row["name"],
+                amount_input(row["cost_minor"], currency),
                 row["cost_minor"],
                 row["support"],
                 "yes" if row["funded"] else "no",

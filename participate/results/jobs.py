@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
@@ -17,10 +19,11 @@ from participate.counting import RULES, CountingError, CountResult, count, satis
 from participate.extensions import db
 from participate.jobs.registry import Progress, job_kind
 from participate.processes.models import Process
-from participate.results.export import comparison, export_budget
+from participate.results.export import comparison, export_budget, unit_factor
 from participate.results.models import BudgetResult, ResultStatus
 from participate.results.services import COUNT_JOB, is_closed
 from participate.voting import services as voting
+from participate.voting.manage_forms import RULE_LABELS
 from participate.voting.models import VoteBudget
 
 
@@ -54,7 +57,36 @@ def _count(budget: VoteBudget, progress: Progress, start: float, share: float) -
     return exported, main, greedy
 
 
-@job_kind(COUNT_JOB, label=_l("Count the vote"))
+def _back(params: dict[str, Any]) -> tuple[str, str]:
+    return _("Back to the results"), url_for("results_manage.overview", process_id=params["process_id"])
+
+
+def _present(params: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """Each budget's count in words and money: the stored summary keeps units and rule names."""
+    process = db.session.get(Process, int(params["process_id"]))
+    currency = process.currency if process else "SEK"
+    budgets = [
+        {
+            "name": counted["name"],
+            "voters": counted["voters"],
+            "funded": len(counted["selected"]),
+            "spent_minor": counted["total_cost"] * unit_factor(counted["unit"], currency),
+            "budget_minor": counted["budget"] * unit_factor(counted["unit"], currency),
+            "rule": RULE_LABELS.get(counted["rule"], counted["rule"]),
+            "sha256": counted["ballots_sha256"],
+        }
+        for counted in result.get("budgets", {}).values()
+    ]
+    return {"count": {"currency": currency, "budgets": budgets}}
+
+
+@job_kind(
+    COUNT_JOB,
+    label=_l("Count the vote"),
+    template="results/_count_job.html",
+    back=_back,
+    present=_present,
+)
 def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     process = db.session.get(Process, int(params["process_id"]))
     if process is None:

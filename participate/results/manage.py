@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
+from participate.core.confirm import Confirmation, confirm_then_run
 from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
 from participate.extensions import db
@@ -60,21 +61,66 @@ def overview(process_id: int):
     return _overview(_load(process_id))
 
 
-def _button(process_id: int, use_case: Callable[[Any, Process], Any], done: Callable, form_name: str):
-    """One of the tab's buttons: a use case on the process, then where to go; refused: the tab again."""
+def _button(
+    process_id: int,
+    use_case: Callable[[Any, Process], Any],
+    done: Callable,
+    form_name: str,
+    confirm: Callable[[Process], Confirmation] | None = None,
+):
+    """One of the tab's buttons: a use case on the process, then where to go; refused: the tab again.
+    With `confirm`, the button's URL first shows what will happen (the action cannot be undone)."""
     process = _load(process_id)
     form = ButtonForm()
-    return run_form(
-        form,
-        lambda: use_case(current_actor(), process),
-        done=lambda result: done(result, process),
-        render=lambda: _overview(process, **{form_name: form}),
+
+    def act() -> Any:
+        return use_case(current_actor(), process)
+
+    def finish(result: Any) -> tuple[str, str]:
+        return done(result, process)
+
+    def render() -> str:
+        return _overview(process, **{form_name: form})
+
+    if confirm is None:
+        return run_form(form, act, done=finish, render=render)
+    return confirm_then_run(lambda: confirm(process), form, act, done=finish, render=render)
+
+
+def _closing(process: Process) -> Confirmation:
+    return Confirmation(
+        title=_("Close the vote of %(title)s and count it?", title=process.title),
+        happens=[
+            _(
+                "The vote closes now, before the end of its phase: nobody can vote any more, online or on paper."
+            ),
+            _("The sealed ballot box is opened and every budget is counted; this takes a minute or two."),
+            _("The results stay visible to staff only until you publish them."),
+        ],
+        cannot_undo=_("A closed vote cannot be opened again."),
+        button=_("Close the vote and count"),
+        back=url_for("results_manage.overview", process_id=process.id),
     )
 
 
-@bp.post("/<int:process_id>/results/close")
+def _publishing(process: Process) -> Confirmation:
+    return Confirmation(
+        title=_("Publish the results of %(title)s?", title=process.title),
+        happens=[
+            _("Everyone can see the results page: the funded proposals, the totals and the reasons."),
+            _("The process page, the open data and the API show the results."),
+        ],
+        cannot_undo=_("Published results cannot be withdrawn; a recount would have to be published again."),
+        button=_("Publish results"),
+        back=url_for("results_manage.overview", process_id=process.id),
+    )
+
+
+@bp.route("/<int:process_id>/results/close", methods=["GET", "POST"])
 def close(process_id: int):
-    return _button(process_id, services.close_and_count, lambda job, _p: _to_job(job), "close_form")
+    return _button(
+        process_id, services.close_and_count, lambda job, _p: _to_job(job), "close_form", confirm=_closing
+    )
 
 
 @bp.post("/<int:process_id>/results/recount")
@@ -82,7 +128,7 @@ def recount(process_id: int):
     return _button(process_id, services.recount, lambda job, _p: _to_job(job), "recount_form")
 
 
-@bp.post("/<int:process_id>/results/publish")
+@bp.route("/<int:process_id>/results/publish", methods=["GET", "POST"])
 def publish(process_id: int):
     return _button(
         process_id,
@@ -92,6 +138,7 @@ def publish(process_id: int):
             url_for("results_manage.overview", process_id=process.id),
         ),
         "publish_form",
+        confirm=_publishing,
     )
 
 

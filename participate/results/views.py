@@ -125,7 +125,7 @@ def results_csv_download(slug: str, budget_id: int):
     process = _published(slug)
     budget = _budget(process, budget_id)
     view = present.budget_view(budget, services.results_of(process)[budget.id], _locale())
-    response = Response(results_csv(present.csv_rows(view)), mimetype="text/csv")
+    response = Response(results_csv(present.csv_rows(view), process.currency), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename={process.slug}-{budget.id}-results.csv"
     return _open(response)
 

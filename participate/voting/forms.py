@@ -118,8 +118,18 @@ class BudgetBallot:
         return sum(whole_number(line.value) or 0 for line in self.chosen)
 
     @property
+    def ranks(self) -> list[int]:
+        return ranks_offered(self.budget, len(self.lines))
+
+    @property
     def over_cap(self) -> bool:
         return bool(self.budget.spending_cap) and self.cost_chosen > self.budget.budget_minor
+
+
+def ranks_offered(budget: Any, candidates: int) -> list[int]:
+    """The ranks a ranked ballot offers: no more than there are proposals, nor than may be chosen."""
+    most = candidates if budget.max_choices is None else min(candidates, budget.max_choices)
+    return list(range(1, most + 1))
 
 
 def budget_ballot(

@@ -3,6 +3,7 @@ conflicts queue, paper voting codes and the kiosk where paper ballots are entere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, request, url_for
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
 from participate.core.clock import today
+from participate.core.confirm import Confirmation, confirm_then_run
 from participate.core.errors import NotFound, ServiceError, ValidationFailed
 from participate.core.numbers import row_by_id, whole_number
 from participate.core.security import no_store
@@ -20,7 +22,7 @@ from participate.processes import policy as process_policy
 from participate.processes.manage import add_section, render_section
 from participate.processes.models import Process
 from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
-from participate.voting.forms import field_name, read_ballot
+from participate.voting.forms import field_name, ranks_offered, read_ballot
 from participate.voting.manage_forms import (
     COMPLETION_LABELS,
     ELIGIBILITY_LABELS,
@@ -209,25 +211,54 @@ def conflicts(process_id: int):
     return _conflicts_page(process, ConflictActionForm())
 
 
-def _decide_conflict(process_id: int, use_case: Any, message: str) -> Any:
+def _decide_conflict(
+    process_id: int, use_case: Any, message: str, confirm: Callable[[Process], Confirmation] | None = None
+) -> Any:
+    """A decision on a conflict; with `confirm`, its URL first says what it does (it cannot be undone)."""
     process = _load(process_id)
     form = ConflictActionForm()
-    return run_form(
-        form,
-        lambda: use_case(
-            current_actor(), process, eligibility.find_conflict(process, whole_number(form.conflict_id.data))
+
+    def decide() -> Any:
+        conflict = eligibility.find_conflict(process, whole_number(form.conflict_id.data))
+        return use_case(current_actor(), process, conflict)
+
+    def done(_result: Any) -> tuple[str, str]:
+        return message, _to("conflicts", process)
+
+    def render() -> str:
+        return _conflicts_page(process, form)
+
+    if confirm is None:
+        return run_form(form, decide, done=done, render=render)
+    return confirm_then_run(lambda: confirm(process), form, decide, done=done, render=render)
+
+
+def _transferring(process: Process) -> Confirmation:
+    conflict = eligibility.find_conflict(process, whole_number(request.args.get("conflict_id", "")))
+    return Confirmation(
+        title=_("Move census entry %(id)d to the new account?", id=conflict.census_entry_id),
+        happens=[
+            _("The account that claimed the entry may vote with it."),
+            _("The account that held it loses it and can no longer vote in this process with it."),
+        ],
+        cannot_undo=_(
+            "The entry does not go back by itself: its former holder would have to claim it again."
         ),
-        done=lambda _r: (message, _to("conflicts", process)),
-        render=lambda: _conflicts_page(process, form),
+        button=_("Transfer to the new account"),
+        back=_to("conflicts", process),
+        hidden={"conflict_id": str(conflict.id)},
     )
 
 
-@bp.post("/conflicts/transfer")
+@bp.route("/conflicts/transfer", methods=["GET", "POST"])
 def transfer_conflict(process_id: int):
+    if request.method == "GET" and "conflict_id" not in request.args:
+        return conflicts(process_id)  # nothing chosen yet: the choice is on the queue
     return _decide_conflict(
         process_id,
         eligibility.transfer_conflict,
         _("The census entry now belongs to the new account."),
+        confirm=_transferring,
     )
 
 
@@ -324,7 +355,7 @@ def _ballot(
         for budget in budgets
     ]
     for entry in entries:
-        entry["ranks"] = list(range(1, len(entry["candidates"]) + 1))
+        entry["ranks"] = ranks_offered(entry["budget"], len(entry["candidates"]))
         # the online ballot's field names, which read_ballot reads back
         entry["names"] = {p.id: field_name(entry["budget"], p) for p in entry["candidates"]}
     return _kiosk_page(process, form, ballots=entries, error=error, posted=request.form)

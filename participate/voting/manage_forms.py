@@ -114,15 +114,28 @@ class BudgetForm(FlaskForm):
 
     @classmethod
     def for_process(cls, process: Any, budget: Any = None) -> BudgetForm:
-        form = cls(obj=budget) if budget is not None else cls()
+        # Values named one by one, never `obj=`: `budget.district` is an object, the select holds an id.
+        form = cls() if budget is None else cls(data=cls._values(budget))
         form.district.choices = _district_choices(process, _l("None: city-wide"))
         form.amount.currency = process.currency
-        if budget is not None and not form.is_submitted():
-            form.budget_id.data = str(budget.id)
-            form.district.data = str(budget.district_id) if budget.district_id else NO_DISTRICT
-            form.amount.data = budget.budget_minor
-            form.sat.data = budget.sat or ""
         return form
+
+    @staticmethod
+    def _values(budget: Any) -> dict[str, Any]:
+        return {
+            "budget_id": str(budget.id),
+            "name": budget.name,
+            "district": str(budget.district_id) if budget.district_id else NO_DISTRICT,
+            "amount": budget.budget_minor,
+            "ballot_type": budget.ballot_type,
+            "min_choices": budget.min_choices,
+            "max_choices": budget.max_choices,
+            "spending_cap": budget.spending_cap,
+            "points_total": budget.points_total,
+            "rule": budget.rule,
+            "sat": budget.sat or "",
+            "completion": budget.completion,
+        }
 
     def to_input(self) -> BudgetInput:
         return BudgetInput(

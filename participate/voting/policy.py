@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from participate.accounts.models import User
 from participate.accounts.policy import participation_refusal
 from participate.processes import policy as process_policy
-from participate.processes.models import Phase, Process
+from participate.processes.models import Phase, Process, phase_index
+from participate.processes.services import phase_now
 from participate.voting.models import VoteSettings
 
 
@@ -27,12 +28,12 @@ def closed_refusal(process: Process, settings: VoteSettings | None, on: date) ->
         return _("This process has no vote.")
     if settings.closed_at is not None:
         return _("The vote has closed.")
-    phase = process.current_phase(on)
-    if phase is Phase.RESULTS and process.window(Phase.VOTING) is not None:
+    now = phase_now(process, on)
+    if now.phase is Phase.VOTING and now.running:
+        return None
+    if phase_index(now.phase) >= phase_index(Phase.VOTING) and process.window(Phase.VOTING) is not None:
         return _("The vote has closed.")
-    if phase is not Phase.VOTING:
-        return _("The vote is not open.")
-    return None
+    return _("The vote is not open.")
 
 
 def vote_refusal(actor: User | None, process: Process, settings: VoteSettings | None, on: date) -> str | None:

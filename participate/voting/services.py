@@ -26,6 +26,7 @@ from participate.core.locks import take_turns
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.processes.models import Phase, Process
+from participate.processes.services import add_phase_ending
 from participate.proposals.models import Proposal, ProposalStatus
 from participate.voting import policy, secrecy
 from participate.voting.models import (
@@ -55,6 +56,14 @@ def settings_of(process: Process) -> VoteSettings | None:
     return db.session.execute(
         select(VoteSettings).where(VoteSettings.process_id == process.id)
     ).scalar_one_or_none()
+
+
+def _closed_on(process: Process) -> date | None:
+    settings = settings_of(process)
+    return settings.closed_at.date() if settings is not None and settings.closed_at is not None else None
+
+
+add_phase_ending(Phase.VOTING, _closed_on)  # a vote closed early ends the voting phase
 
 
 def budgets_of(process: Process) -> list[VoteBudget]:

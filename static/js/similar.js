@@ -1,27 +1,33 @@
 // While a resident types a proposal's title, list up to five similar proposals below it.
-// Without JavaScript the same list is one link away (the "Check for similar proposals first" link).
+// Without JavaScript the "Check for similar proposals first" button sends the form, which comes back
+// filled as it was with the list; with it, the button shows the same list in place.
 document.addEventListener("DOMContentLoaded", () => {
-  const link = document.querySelector("[data-similar-for]");
+  const trigger = document.querySelector("[data-similar-for]");
   const output = document.getElementById("similar-proposals");
-  if (!link || !output) return;
-  const title = document.getElementById(link.dataset.similarFor);
+  if (!trigger || !output) return;
+  const title = document.getElementById(trigger.dataset.similarFor);
   let timer = null;
   let latest = 0;
+  const show = async (always) => {
+    const text = title.value.trim();
+    if (text.length < 4 && !always) {
+      output.replaceChildren();
+      return;
+    }
+    const ask = ++latest;
+    const url = `${trigger.dataset.similarUrl}?fragment=1&title=${encodeURIComponent(text)}`;
+    const response = await fetch(url, { headers: { Accept: "text/html" } });
+    if (!response.ok || ask !== latest) return;
+    // The server renders the list with Jinja's escaping; parse it instead of trusting innerHTML.
+    const fragment = new DOMParser().parseFromString(await response.text(), "text/html").body;
+    output.replaceChildren(...fragment.childNodes);
+  };
   title.addEventListener("input", () => {
     window.clearTimeout(timer);
-    timer = window.setTimeout(async () => {
-      const text = title.value.trim();
-      if (text.length < 4) {
-        output.replaceChildren();
-        return;
-      }
-      const ask = ++latest;
-      const url = `${link.dataset.similarUrl}?fragment=1&title=${encodeURIComponent(text)}`;
-      const response = await fetch(url, { headers: { Accept: "text/html" } });
-      if (!response.ok || ask !== latest) return;
-      // The server renders the list with Jinja's escaping; parse it instead of trusting innerHTML.
-      const fragment = new DOMParser().parseFromString(await response.text(), "text/html").body;
-      output.replaceChildren(...fragment.childNodes);
-    }, 350);
+    timer = window.setTimeout(() => show(false), 350);
+  });
+  trigger.addEventListener("click", (event) => {
+    event.preventDefault();
+    show(true);
   });
 });

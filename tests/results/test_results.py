@@ -193,7 +193,11 @@ def test_public_page_chart_table_downloads_and_bulletin(app, client, monkeypatch
             )
         )
     )
-    assert rows[0] == ["proposal_id", "name", "cost_minor", "support", "funded", "order", "greedy_funded"]
+    assert rows[0] == [
+        "proposal_id", "name", "cost_SEK", "cost_SEK_minor_units_1/100", "support", "funded", "order",
+        "greedy_funded",
+    ]  # fmt: skip
+    assert all(int(row[3]) == 100 * int(row[2]) for row in rows[1:])  # whole kronor, and the same in öre
     assert len(rows) == 1 + len(proposals)
     document = client.get(f"/processes/{process.slug}/results.json").get_json()
     assert document["budgets"][0]["selected"] == result.selected

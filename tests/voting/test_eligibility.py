@@ -365,3 +365,28 @@ def test_parallel_verifications_of_one_entry_make_one_registration(app):
     assert _count(VoterRegistration) == 1
     assert _count(VerificationConflict) == 1
     assert setup.registrations_count(process) == 1
+
+
+def test_a_transfer_asks_on_a_page_of_its_own_first(process, client):
+    _import(process)
+    holder, newcomer, staff = make_user(), make_user(), make_user("staff")
+    for person in (holder, newcomer):
+        eligibility.verify_census(person, process, "19800101-1234", 1980, ON)
+        db.session.commit()
+    (view,) = eligibility.open_conflicts(process)
+    login(client, staff.email)
+    base = f"/manage/processes/{process.id}/vote/conflicts"
+    queue = client.get(base).get_data(as_text=True)
+    assert (
+        f'action="{base}/transfer"' not in queue
+        and f"{base}/transfer?conflict_id={view.conflict.id}" in queue
+    )
+    page = client.get(f"{base}/transfer?conflict_id={view.conflict.id}").get_data(as_text=True)
+    assert "This cannot be undone." in page and f'value="{view.conflict.id}"' in page
+    assert eligibility.open_conflict_count(process) == 1
+    assert client.get(f"{base}/transfer?conflict_id=999999").status_code == 404
+    response = client.post(
+        f"{base}/transfer",
+        data={"csrf_token": csrf_token(client, base), "conflict_id": str(view.conflict.id)},
+    )
+    assert response.status_code == 302 and eligibility.open_conflict_count(process) == 0

@@ -11,7 +11,7 @@ from tests.factories import make_comment, make_process, make_proposal, make_user
 
 # Endpoints anyone may use. Everything else must refuse anonymous visitors.
 PUBLIC = {
-    "static", "home.index", "core.healthz", "core.set_language", "processes.index", "processes.detail",
+    "static", "home.index", "core.healthz", "core.set_language", "core.favicon", "processes.index", "processes.detail",
     "accounts.register", "accounts.login", "accounts.logout", "accounts.confirm_email",
     "accounts.forgot_password", "accounts.reset_password", "accounts.confirm_email_change", "accounts.undo_email_change",
     "proposals.index", "proposals.detail", "proposals.similar", "proposals.image",
@@ -24,7 +24,7 @@ PUBLIC = {
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
-    "proposals.new", "proposals.support", "proposals.unsupport", "proposals.follow", "proposals.unfollow",
+    "proposals.new", "proposals.publish", "proposals.support", "proposals.unsupport", "proposals.follow", "proposals.unfollow",
     "deliberation.post", "deliberation.reply", "deliberation.vote",
     "notifications.index", "notifications.mark_all_read", "notifications.preferences", "notifications.follow",
     "notifications.unfollow",
