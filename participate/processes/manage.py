@@ -12,7 +12,7 @@ from participate.audit import services as audit
 from participate.core.access import current_actor, load, requires
 from participate.core.clock import today
 from participate.core.transaction import run_form
-from participate.processes import policy, services
+from participate.processes import checks, policy, services
 from participate.processes.forms import (
     AdvancePhaseForm,
     DistrictsForm,
@@ -96,7 +96,15 @@ def _overview_forms(process: Process) -> tuple[AdvancePhaseForm, PublishForm]:
 
 
 def _overview(process: Process, advance: AdvancePhaseForm, publish: PublishForm) -> str:
-    return _page(process, "overview", advance=advance, publish=publish, timeline=services.timeline(process))
+    return _page(
+        process,
+        "overview",
+        advance=advance,
+        publish=publish,
+        timeline=services.timeline(process),
+        checklist=checks.checklist(process, today()),
+        fix_at={key: (label, url_for(endpoint, process_id=process.id)) for key, label, endpoint in SECTIONS},
+    )
 
 
 @bp.get("/<int:process_id>")
