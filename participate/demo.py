@@ -211,7 +211,8 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
         for email, role in plan.roles:
             processes.grant_process_role(staff, process, f"{email}@{DEMO_DOMAIN}", role.value)
         if plan.published:
-            processes.set_published(staff, process, True)
+            # Published when it opened, as the council did; its vote is set up later (voting.demo).
+            processes.set_published(staff, process, True, on=first_day)
         seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
     seed_threads(staff)
     seed_proposal_discussions(residents)
