@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from faker import Faker
@@ -187,7 +187,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     db.session.flush()
 
     start = today()
-    for plan in reversed(PLANS):  # the list shows the newest first: the open processes lead
+    for n, plan in enumerate(reversed(PLANS)):  # the list shows the newest first: the open processes lead
         first_day = start - timedelta(days=plan.days_in)
         process = processes.create_process(
             staff,
@@ -199,6 +199,11 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
                 currency="SEK",
             ),
         )
+        # Prepared a fortnight before it opened; one that opens later was prepared well ahead (and listed
+        # after the open ones, which lead: the list shows the newest first).
+        prepared = datetime.combine(first_day - timedelta(days=14), time(9))
+        process.created_at = prepared if prepared < utcnow() else utcnow() - timedelta(days=150 - n)
+        db.session.flush()  # before the schedule's turn re-reads the process
         windows, cursor = [], first_day
         for phase, length in PHASE_LENGTHS:
             windows.append(processes.WindowInput(phase, cursor, cursor + timedelta(days=length - 1)))
