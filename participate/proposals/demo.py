@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import colorsys
+import io
 import random
 import re
 from datetime import date, datetime, time, timedelta
@@ -455,6 +457,36 @@ def _district_for(n: int, text: str, districts: list[District]) -> District | No
     return districts[(n - n // 3 - 1) % len(districts)] if districts and n % 3 else None
 
 
+def picture(seed: int, category: str | None) -> bytes:
+    """A simple illustration for a demo proposal (sky, hills and a sun in the category's colours), drawn
+    here so that the demo ships no image files; the upload path re-encodes it like any photo."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    hue = sum(map(ord, category or "")) % 360
+    sky = _rgb(hue, 0.35, 0.85)
+    ground = _rgb((hue + 90) % 360, 0.45, 0.55)
+    image = Image.new("RGB", (480, 320), sky)
+    draw = ImageDraw.Draw(image)
+    sun_x = rng.randint(60, 420)
+    draw.ellipse((sun_x - 30, 40, sun_x + 30, 100), fill=(250, 214, 92))
+    for layer in range(3):
+        top = 170 + 40 * layer + rng.randint(-20, 20)
+        shade = _rgb((hue + 90) % 360, 0.45, 0.55 - 0.1 * layer)
+        draw.polygon(
+            [(0, 320), (0, top), (rng.randint(120, 360), top - 50), (480, top + 10), (480, 320)], fill=shade
+        )
+    draw.rectangle((0, 300, 480, 320), fill=ground)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _rgb(hue: int, saturation: float, value: float) -> tuple[int, int, int]:
+    red, green, blue = colorsys.hsv_to_rgb(hue / 360, saturation, value)
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
 THEME_BY_WORD = {"Parks": "Parks", "bike": "Bike", "Climate": "Climate", "Youth": "Youth"}
 
 
@@ -490,6 +522,7 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
             cost_minor=min(cost * 100, (budget or process.budget_minor) * 8 // 10),
             district_id=district.id if district else None,
             category_id=categories[category].id if category else None,
+            image=picture(process.id * 100 + n, category) if n % 4 != 1 else None,  # some have no photo
         )
         author = people[(n * 7 + process.id) % len(people)]
         on = window.starts_on + timedelta(days=span * n // len(ideas))

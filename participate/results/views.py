@@ -100,6 +100,7 @@ def page(slug: str):
         "results/page.html",
         process=process,
         views=views,
+        summary=present.summary(process, views) if views else None,
         published=published,
         points=points,
         points_json=json.dumps(points),

@@ -116,3 +116,22 @@ def test_published_demo_processes_pass_their_checklist(demo):
     for process in list_public_processes():
         opening = checks.opens_vote(process, today())
         assert not checks.blocking(process, today(), opening_vote=opening), process.title
+
+
+def test_the_demo_results_answer_first_with_images(demo):
+    from participate.processes.services import list_public_processes
+    from participate.results import present
+    from participate.results import services as results
+
+    published = [p for p in list_public_processes() if results.is_published(p)]
+    assert published
+    client = demo.test_client()
+    for process in published:
+        views = present.process_views(process, "en")
+        summary = present.summary(process, views)
+        assert summary.funded and summary.voters >= max(v.result.voters for v in views)
+        page = client.get(f"/processes/{process.slug}/results").get_data(as_text=True)
+        head = page[page.index('id="summary-title"') : page.index('id="details-title"')]
+        assert f"{len(summary.funded)} proposals are funded" in head
+        assert f"{summary.voters:,}" in head
+        assert head.count('alt="Image for the proposal') >= 1 and 'loading="lazy"' in head
