@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -162,6 +163,16 @@ meeting rooms in the city's branch libraries.
 )
 
 
+BOUNDARIES = Path(__file__).with_name("demo_districts.geojson")  # simple outlines of Malmö-like districts
+
+
+def demo_boundaries(names: list[str]) -> bytes:
+    """The demo's outlines of these districts, as a GeoJSON file a council would upload."""
+    document = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+    document["features"] = [f for f in document["features"] if f["properties"]["name"] in names]
+    return json.dumps(document).encode()
+
+
 def _user(fake: Faker, email: str, password_hash: str, roles: tuple[Role, ...] = ()) -> User:
     user = User(
         email=email, display_name=fake.name(), password_hash=password_hash, email_confirmed_at=utcnow()
@@ -213,6 +224,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
             processes.set_districts(
                 staff, process, [processes.DistrictInput(name, sek * 100) for name, sek in plan.districts]
             )
+            processes.set_boundaries(staff, process, demo_boundaries([name for name, _sek in plan.districts]))
         for email, role in plan.roles:
             processes.grant_process_role(staff, process, f"{email}@{DEMO_DOMAIN}", role.value)
         if plan.published:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from participate.core.numbers import row_by_id
 from participate.core.templating import format_day
 from participate.core.unique import add_unique
 from participate.extensions import db
-from participate.processes import checks, policy
+from participate.processes import checks, geo, policy
 from participate.processes.models import (
     District,
     Phase,
@@ -213,6 +214,33 @@ def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -
     for row in added:
         process.districts.append(District(name=row.name.strip(), budget_minor=row.budget_minor))
     db.session.flush()
+
+
+def set_boundaries(actor: User, process: Process, raw: bytes) -> list[str]:
+    """Give the districts a GeoJSON file names their outlines, all of them or none (processes.geo checks
+    the whole file first). Returns the names of the districts given an outline."""
+    _require(policy.can_manage(actor, process))
+    configure_in_turn(process)
+    if not process.districts:
+        raise ValidationFailed(_("Add the districts first: the file's features are matched to them by name."))
+    found = geo.read_boundaries(raw, [d.name for d in process.districts])
+    for district in process.districts:
+        if district.name in found:
+            district.boundary = json.dumps(found[district.name], separators=(",", ":"))
+    db.session.flush()
+    record_on_process(
+        "process.boundaries_set", actor=actor, process_id=process.id, data={"districts": sorted(found)}
+    )
+    return sorted(found)
+
+
+def district_areas(process: Process, url: Any = None) -> list[geo.Area]:
+    """The districts that have an outline, for geo.draw_map; `url(district)` makes each a link."""
+    return [
+        geo.Area(d.name, url(d) if url else None, geo.polygons_of(d.boundary), d.id)
+        for d in process.districts
+        if d.boundary
+    ]
 
 
 def _first_referenced(districts: list[District]) -> District | None:

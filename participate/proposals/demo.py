@@ -17,6 +17,7 @@ from participate.deliberation import policy as deliberation_policy
 from participate.deliberation import services as deliberation
 from participate.deliberation.subjects import resolve
 from participate.extensions import db
+from participate.processes import geo
 from participate.processes.models import District, Phase, Process
 from participate.proposals import services
 from participate.proposals.models import Proposal, ProposalStatus
@@ -487,6 +488,19 @@ def _rgb(hue: int, saturation: float, value: float) -> tuple[int, int, int]:
     return round(red * 255), round(green * 255), round(blue * 255)
 
 
+def _somewhere_in(district: District | None, rng: random.Random) -> dict[str, float]:
+    """A point inside the district's outline, near its middle (none for a city-wide idea)."""
+    polygons = geo.polygons_of(district.boundary) if district else []
+    if not polygons:
+        return {}
+    lon, lat = geo.label_point(polygons)
+    for _try in range(20):
+        point = (lon + rng.uniform(-0.008, 0.008), lat + rng.uniform(-0.005, 0.005))
+        if geo.contains(polygons, *point):
+            return {"longitude": round(point[0], 6), "latitude": round(point[1], 6)}
+    return {"longitude": round(lon, 6), "latitude": round(lat, 6)}
+
+
 THEME_BY_WORD = {"Parks": "Parks", "bike": "Bike", "Climate": "Climate", "Youth": "Youth"}
 
 
@@ -523,6 +537,7 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
             district_id=district.id if district else None,
             category_id=categories[category].id if category else None,
             image=picture(process.id * 100 + n, category) if n % 4 != 1 else None,  # some have no photo
+            **_somewhere_in(district, rng),  # type: ignore[arg-type]
         )
         author = people[(n * 7 + process.id) % len(people)]
         on = window.starts_on + timedelta(days=span * n // len(ideas))

@@ -50,6 +50,7 @@ class ProposalInput:
     latitude: float | None = None
     longitude: float | None = None
     image: bytes | None = None
+    address: str = ""
 
 
 def _refuse_unless(refusal: str | None) -> None:
@@ -80,6 +81,7 @@ def _apply(proposal: Proposal, data: ProposalInput, image_folder: Path) -> None:
     proposal.district_id = data.district_id
     proposal.category_id = data.category_id
     proposal.latitude, proposal.longitude = data.latitude, data.longitude
+    proposal.address = data.address.strip()[:200]
     if data.image:
         name, jpeg = prepare_image(data.image)
         proposal.image_filename = name

@@ -135,3 +135,21 @@ def test_the_demo_results_answer_first_with_images(demo):
         assert f"{len(summary.funded)} proposals are funded" in head
         assert f"{summary.voters:,}" in head
         assert head.count('alt="Image for the proposal') >= 1 and 'loading="lazy"' in head
+
+
+def test_the_demo_draws_its_district_map_on_the_process_page_and_the_results(demo):
+    from participate.processes.services import list_public_processes
+    from participate.results import services as results
+
+    client = demo.test_client()
+    with_districts = [p for p in list_public_processes() if p.districts]
+    assert with_districts and all(d.boundary for p in with_districts for d in p.districts)
+    for process in with_districts:
+        page = client.get(f"/processes/{process.slug}").get_data(as_text=True)
+        assert '<svg class="district-map"' in page and page.count('class="district-shape') == len(
+            process.districts
+        )
+    published = next(p for p in with_districts if results.is_published(p))
+    page = client.get(f"/processes/{published.slug}/results").get_data(as_text=True)
+    svg = page[page.index('<svg class="district-map"') : page.index("</svg>")]
+    assert svg.count('class="map-marker"') >= 1
