@@ -97,6 +97,14 @@ def _overview_forms(process: Process) -> tuple[AdvancePhaseForm, PublishForm]:
     return advance, PublishForm(prefix="pub")
 
 
+def checklist_context(process: Process) -> dict[str, Any]:
+    """What processes/manage/_checklist.html shows: the findings, and the tab where each is fixed."""
+    return {
+        "checklist": checks.checklist(process, today()),
+        "fix_at": {key: (label, url_for(endpoint, process_id=process.id)) for key, label, endpoint in SECTIONS},
+    }
+
+
 def _overview(process: Process, advance: AdvancePhaseForm, publish: PublishForm) -> str:
     return _page(
         process,
@@ -104,8 +112,7 @@ def _overview(process: Process, advance: AdvancePhaseForm, publish: PublishForm)
         advance=advance,
         publish=publish,
         timeline=services.timeline(process),
-        checklist=checks.checklist(process, today()),
-        fix_at={key: (label, url_for(endpoint, process_id=process.id)) for key, label, endpoint in SECTIONS},
+        **checklist_context(process),
     )
 
 

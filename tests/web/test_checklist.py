@@ -231,3 +231,11 @@ def test_the_overview_shows_the_checklist_and_publish_refuses_with_the_reason(ap
     assert refused.status_code == 400 and "cannot be published" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert not process.published
+
+
+def test_the_vote_tab_shows_the_checklist_before_the_vote_opens(app, as_user):
+    process = make_process(budget_minor=1_500_000 * SEK, phases=three_phases())
+    make_vote(process, budgets=[{"name": "Ballot", "budget_minor": 1_500_000 * SEK}])
+    make_proposal(process, title="Skatepark", cost_minor=1_600_000 * SEK, status="feasible")
+    page = as_user(make_user("staff")).get(f"/manage/processes/{process.id}/vote").get_data(as_text=True)
+    assert "Blocks the vote" in page and "Skatepark" in page and "no census is loaded" in page
