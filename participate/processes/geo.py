@@ -239,10 +239,8 @@ def draw_map(
         f'<desc id="{map_id}-desc">{escape(description)}</desc>',
     ]
     for n, area in enumerate(drawn):
-        shape = (
-            f'<path class="district-shape district-shade-{n % 6}" d="{_path(projection, area.polygons)}"'
-            f"{f' data-district-id={chr(34)}{area.district_id}{chr(34)}' if area.district_id else ''}/>"
-        )
+        district = f' data-district-id="{area.district_id}"' if area.district_id else ""
+        shape = f'<path class="district-shape district-shade-{n % 6}" d="{_path(projection, area.polygons)}"{district}/>'
         x, y = projection.point(*label_point(area.polygons))
         label = f'<text class="district-label" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(area.name)}</text>'
         if area.url:
