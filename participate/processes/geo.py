@@ -249,7 +249,7 @@ def draw_map(
             out.append(f'<g role="img" aria-label="{escape(area.name)}">{shape}{label}</g>')
     for marker in markers:
         x, y = projection.point(marker.longitude, marker.latitude)
-        dot = f'<circle class="map-marker" cx="{x:.1f}" cy="{y:.1f}" r="7"><title>{escape(marker.title)}</title></circle>'
+        dot = f'<circle class="map-marker" cx="{x:.1f}" cy="{y:.1f}" r="9"><title>{escape(marker.title)}</title></circle>'
         if marker.url:
             out.append(f'<a href="{escape(marker.url)}" aria-label="{escape(marker.title)}">{dot}</a>')
         else:

@@ -23,7 +23,7 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!marker) {
         marker = document.createElementNS("http://www.w3.org/2000/svg", "circle");
         marker.setAttribute("class", "map-marker");
-        marker.setAttribute("r", "7");
+        marker.setAttribute("r", "9");
         svg.append(marker);
       }
       marker.setAttribute("cx", point.x.toFixed(1));
