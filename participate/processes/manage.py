@@ -101,7 +101,9 @@ def checklist_context(process: Process) -> dict[str, Any]:
     """What processes/manage/_checklist.html shows: the findings, and the tab where each is fixed."""
     return {
         "checklist": checks.checklist(process, today()),
-        "fix_at": {key: (label, url_for(endpoint, process_id=process.id)) for key, label, endpoint in SECTIONS},
+        "fix_at": {
+            key: (label, url_for(endpoint, process_id=process.id)) for key, label, endpoint in SECTIONS
+        },
     }
 
 
