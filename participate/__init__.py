@@ -34,7 +34,8 @@ BLUEPRINT_MODULES = (
     "participate.voting.manage",
     "participate.voting.verify",
 )
-# Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
+# Modules that register background tasks, job kinds and checklist items when imported (`@task`,
+# `@job_kind`, `@add_check`).
 TASK_MODULES = (
     "participate.core.mail",
     "participate.jobs.runner",
@@ -42,6 +43,7 @@ TASK_MODULES = (
     "participate.notifications.subscribers",
     "participate.notifications.tasks",
     "participate.results.jobs",
+    "participate.voting.checks",
 )
 
 

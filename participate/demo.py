@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from faker import Faker
@@ -163,6 +164,16 @@ meeting rooms in the city's branch libraries.
 )
 
 
+BOUNDARIES = Path(__file__).with_name("demo_districts.geojson")  # simple outlines of Malmö-like districts
+
+
+def demo_boundaries(names: list[str]) -> bytes:
+    """The demo's outlines of these districts, as a GeoJSON file a council would upload."""
+    document = json.loads(BOUNDARIES.read_text(encoding="utf-8"))
+    document["features"] = [f for f in document["features"] if f["properties"]["name"] in names]
+    return json.dumps(document).encode()
+
+
 def _user(fake: Faker, email: str, password_hash: str, roles: tuple[Role, ...] = ()) -> User:
     user = User(
         email=email, display_name=fake.name(), password_hash=password_hash, email_confirmed_at=utcnow()
@@ -188,7 +199,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     db.session.flush()
 
     start = today()
-    for plan in reversed(PLANS):  # the list shows the newest first: the open processes lead
+    for n, plan in enumerate(reversed(PLANS)):  # the list shows the newest first: the open processes lead
         first_day = start - timedelta(days=plan.days_in)
         process = processes.create_process(
             staff,
@@ -200,6 +211,11 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
                 currency="SEK",
             ),
         )
+        # Prepared a fortnight before it opened; one that opens later was prepared well ahead (and listed
+        # after the open ones, which lead: the list shows the newest first).
+        prepared = datetime.combine(first_day - timedelta(days=14), time(9))
+        process.created_at = prepared if prepared < utcnow() else utcnow() - timedelta(days=150 - n)
+        db.session.flush()  # before the schedule's turn re-reads the process
         windows, cursor = [], first_day
         for phase, length in PHASE_LENGTHS:
             windows.append(processes.WindowInput(phase, cursor, cursor + timedelta(days=length - 1)))
@@ -209,10 +225,12 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
             processes.set_districts(
                 staff, process, [processes.DistrictInput(name, sek * 100) for name, sek in plan.districts]
             )
+            processes.set_boundaries(staff, process, demo_boundaries([name for name, _sek in plan.districts]))
         for email, role in plan.roles:
             processes.grant_process_role(staff, process, f"{email}@{DEMO_DOMAIN}", role.value)
         if plan.published:
-            processes.set_published(staff, process, True)
+            # Published when it opened, as the council did; its vote is set up later (voting.demo).
+            processes.set_published(staff, process, True, on=first_day)
         seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
     seed_threads(staff)
     seed_proposal_discussions(residents)

@@ -141,6 +141,14 @@ def make_vote(process, *, budgets: list[dict] | None = None, **settings):
     return made
 
 
+def make_ready_vote(process):
+    """A vote that passes the checklist before it opens (processes.checks): one city-wide budget, votes by
+    account, and one affordable feasible proposal on its ballot. Returns the budgets."""
+    budgets = make_vote(process, eligibility="account")
+    make_proposal(process, cost_minor=min(process.budget_minor, 50_000_00), status="feasible")
+    return budgets
+
+
 def register_voter(user, process, district=None):
     """Make `user` eligible in `process` (as verification against the census would)."""
     from participate.voting.models import VoterRegistration

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     EmailField,
@@ -212,3 +213,10 @@ class RevokeProcessRoleForm(FlaskForm):
         widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=2**31 - 1)]
     )
     submit = SubmitField(_l("Remove"))
+
+
+class BoundariesForm(FlaskForm):
+    file = FileField(
+        _l("District outlines (GeoJSON)"), validators=[FileRequired(_l("Choose a GeoJSON file."))]
+    )
+    submit = SubmitField(_l("Upload outlines"))

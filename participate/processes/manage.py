@@ -14,9 +14,11 @@ from participate.core.clock import today
 from participate.core.confirm import Confirmation, confirm_then_run
 from participate.core.templating import format_day
 from participate.core.transaction import run_form
-from participate.processes import policy, services
+from participate.core.uploads import accepts_uploads
+from participate.processes import checks, geo, policy, services
 from participate.processes.forms import (
     AdvancePhaseForm,
+    BoundariesForm,
     DistrictsForm,
     ProcessForm,
     ProcessRoleForm,
@@ -117,8 +119,25 @@ def _overview_forms(process: Process) -> tuple[AdvancePhaseForm, PublishForm]:
     return advance, PublishForm(prefix="pub")
 
 
+def checklist_context(process: Process) -> dict[str, Any]:
+    """What processes/manage/_checklist.html shows: the findings, and the tab where each is fixed."""
+    return {
+        "checklist": checks.checklist(process, today()),
+        "fix_at": {
+            key: (label, url_for(endpoint, process_id=process.id)) for key, label, endpoint in SECTIONS
+        },
+    }
+
+
 def _overview(process: Process, advance: AdvancePhaseForm, publish: PublishForm) -> str:
-    return _page(process, "overview", advance=advance, publish=publish, timeline=services.timeline(process))
+    return _page(
+        process,
+        "overview",
+        advance=advance,
+        publish=publish,
+        timeline=services.timeline(process),
+        **checklist_context(process),
+    )
 
 
 @bp.get("/<int:process_id>")
@@ -227,10 +246,52 @@ def schedule(process_id: int) -> Any:
     )
 
 
+def _districts_page(process: Process, form: Any, boundaries: BoundariesForm) -> str:
+    areas = services.district_areas(process)
+    district_map = geo.draw_map(
+        areas,
+        [],
+        map_id="districts-map",
+        title=_("Map of the districts of %(process)s", process=process.title),
+        description=_("The districts' outlines as uploaded; the list below names the same districts."),
+    )
+    return _page(
+        process, "districts", form=form, boundaries=boundaries, district_map=district_map, areas=areas
+    )
+
+
 @bp.route("/<int:process_id>/districts", methods=["GET", "POST"])
 def districts(process_id: int) -> Any:
-    return _edit_section(
-        process_id, "districts", DistrictsForm, services.set_districts, _("The districts are saved.")
+    process = _load(process_id)
+    form = DistrictsForm.for_process(process)
+    return run_form(
+        form,
+        lambda: services.set_districts(current_actor(), process, form.to_input()),
+        done=lambda _r: (_("The districts are saved."), _back_to("districts", process)),
+        render=lambda: _districts_page(process, form, BoundariesForm(prefix="map", formdata=None)),
+    )
+
+
+def _filled_districts(process: Process) -> DistrictsForm:
+    form = DistrictsForm(formdata=None)
+    form.fill(process.districts, process.currency)
+    return form
+
+
+@bp.post("/<int:process_id>/boundaries")
+@accepts_uploads
+def boundaries(process_id: int) -> Any:
+    process = _load(process_id)
+    form = BoundariesForm(prefix="map")
+    return run_form(
+        form,
+        lambda: services.set_boundaries(current_actor(), process, form.file.data.read()),
+        done=lambda names: (
+            _("Outlines saved for %(districts)s.", districts=", ".join(names)),
+            _back_to("districts", process),
+        ),
+        render=lambda: _districts_page(process, _filled_districts(process), form),
+        error_field=lambda _error: form.file,
     )
 
 

@@ -179,6 +179,8 @@ class District(Model):
     process_id: Mapped[int] = mapped_column(ForeignKey("process.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     budget_minor: Mapped[int] = mapped_column(BigInteger)
+    # Its outline for the map drawn on the server: a GeoJSON Polygon or MultiPolygon (processes.geo).
+    boundary: Mapped[str | None] = mapped_column(Text)
 
     process: Mapped[Process] = relationship(back_populates="districts")
 

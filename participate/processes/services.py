@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable
@@ -23,7 +24,7 @@ from participate.core.numbers import row_by_id
 from participate.core.templating import format_day
 from participate.core.unique import add_unique
 from participate.extensions import db
-from participate.processes import policy
+from participate.processes import checks, geo, policy
 from participate.processes.models import (
     District,
     Phase,
@@ -132,6 +133,7 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
     _validate_details(data)
     if data.budget_minor < process.district_budget_total:
         raise ValidationFailed(_("The total budget cannot be smaller than the districts' budgets together."))
+    blocked = checks.blocking_now(process, today())
     before = {"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency}
     process.title = data.title.strip()
     process.summary = data.summary.strip()
@@ -140,6 +142,7 @@ def update_process(actor: User, process: Process, data: ProcessInput) -> None:
     process.currency = data.currency
     process.language = data.language
     db.session.flush()
+    checks.refuse_new_blocks(process, today(), blocked)
     after = {"title": process.title, "budget_minor": process.budget_minor, "currency": process.currency}
     record_on_process(
         "process.updated",
@@ -168,7 +171,10 @@ def set_districts(actor: User, process: Process, districts: list[DistrictInput])
         raise ValidationFailed(_("A district budget cannot be negative."))
     if sum(d.budget_minor for d in districts) > process.budget_minor:
         raise ValidationFailed(_("The districts' budgets together exceed the process budget."))
+    blocked = checks.blocking_now(process, today())
     _edit_districts_in_place(process, districts)
+    db.session.expire(process, ["districts"])
+    checks.refuse_new_blocks(process, today(), blocked)
     record_on_process(
         "process.districts_set",
         actor=actor,
@@ -214,6 +220,33 @@ def _edit_districts_in_place(process: Process, districts: list[DistrictInput]) -
     db.session.flush()
 
 
+def set_boundaries(actor: User, process: Process, raw: bytes) -> list[str]:
+    """Give the districts a GeoJSON file names their outlines, all of them or none (processes.geo checks
+    the whole file first). Returns the names of the districts given an outline."""
+    _require(policy.can_manage(actor, process))
+    configure_in_turn(process)
+    if not process.districts:
+        raise ValidationFailed(_("Add the districts first: the file's features are matched to them by name."))
+    found = geo.read_boundaries(raw, [d.name for d in process.districts])
+    for district in process.districts:
+        if district.name in found:
+            district.boundary = json.dumps(found[district.name], separators=(",", ":"))
+    db.session.flush()
+    record_on_process(
+        "process.boundaries_set", actor=actor, process_id=process.id, data={"districts": sorted(found)}
+    )
+    return sorted(found)
+
+
+def district_areas(process: Process, url: Any = None) -> list[geo.Area]:
+    """The districts that have an outline, for geo.draw_map; `url(district)` makes each a link."""
+    return [
+        geo.Area(d.name, url(d) if url else None, geo.polygons_of(d.boundary), d.id)
+        for d in process.districts
+        if d.boundary
+    ]
+
+
 def _first_referenced(districts: list[District]) -> District | None:
     """The first of `districts` that a row of another table refers to, or None: one query per referring
     column, found from the schema's foreign keys so that this domain need not know the others."""
@@ -257,6 +290,7 @@ def set_schedule(
     if process.phase_override and Phase(process.phase_override) not in enabled_after:
         raise ValidationFailed(_("The process is in a phase that this schedule would remove."))
     old = [(w.phase, w.starts_on, w.ends_on) for w in process.windows()]
+    blocked = checks.blocking_now(process, on)
     process.phases.clear()
     db.session.flush()
     for w in ordered:
@@ -266,6 +300,7 @@ def set_schedule(
         raise ValidationFailed(
             _("These dates would move the process back from the %(phase)s phase.", phase=phase_label(before))
         )
+    checks.refuse_new_blocks(process, on, blocked)
     record_on_process(
         "process.schedule_set",
         actor=actor,
@@ -281,6 +316,8 @@ def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date
     _require(policy.can_manage(actor, process))
     on = on or today()
     before = process.current_phase(on)
+    if process.published and Phase(phase) is Phase.VOTING:
+        checks.refuse_if_blocked(process, on, opening_vote=True, action=_("The vote cannot open"))
     process.advance_to(phase, on)
     db.session.flush()
     record_on_process(
@@ -292,10 +329,16 @@ def advance_phase(actor: User, process: Process, phase: Phase | str, *, on: date
     publish("process.phase_changed", process=process, phase=Phase(phase))
 
 
-def set_published(actor: User, process: Process, published: bool) -> None:
+def set_published(actor: User, process: Process, published: bool, *, on: date | None = None) -> None:
     _require(policy.can_manage(actor, process))
-    if published and not process.phases:
-        raise ValidationFailed(_("Add at least one phase with dates before publishing."))
+    on = on or today()
+    if published:
+        checks.refuse_if_blocked(
+            process,
+            on,
+            opening_vote=checks.opens_vote(process, on),
+            action=_("The process cannot be published"),
+        )
     process.published = published
     db.session.flush()
     record_on_process(

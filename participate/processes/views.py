@@ -1,11 +1,13 @@
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
 
 from participate.core.access import authorize, current_actor
 from participate.core.clock import today
-from participate.processes import policy, services
+from participate.processes import geo, policy, services
+from participate.processes.models import District
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 # Other domains add a part to a process's public page: (template, context(process, actor, on) -> dict).
@@ -37,4 +39,16 @@ def detail(slug: str):
         next_step=services.next_step(process, actor, on),
         can=policy.flags(actor, process),
         parts=[(template, context(process, actor, on)) for template, context in PAGE_PARTS],
+        district_map=geo.draw_map(
+            services.district_areas(process, _proposals_of),
+            [],
+            map_id="process-map",
+            title=_("Map of the districts of %(process)s", process=process.title),
+            description=_("Each district links to its proposals; the table below lists the same districts."),
+        ),
+        district_url=_proposals_of,
     )
+
+
+def _proposals_of(district: District) -> str:
+    return url_for("proposals.index", slug=district.process.slug, district=district.id)

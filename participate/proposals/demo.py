@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
+import colorsys
+import io
 import random
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from participate.accounts.models import User
-from participate.core.clock import today
+from participate.core.clock import today, utcnow
 from participate.deliberation import policy as deliberation_policy
 from participate.deliberation import services as deliberation
 from participate.deliberation.subjects import resolve
 from participate.extensions import db
-from participate.processes.models import Phase, Process
+from participate.processes import geo
+from participate.processes.models import District, Phase, Process
 from participate.proposals import services
 from participate.proposals.models import Proposal, ProposalStatus
 
 # Per theme: categories, then ideas as (title, summary, description, cost in SEK).
 IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {
     "Parks": (
-        ("Play", "Green spaces", "Safety"),
+        ("Safety", "Places to rest", "Green spaces", "Play and exercise"),
         (
             (
                 "A splash pad in Hyllie park",
@@ -86,7 +90,7 @@ IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] 
         ),
     ),
     "Bike": (
-        ("Safety", "Parking", "Routes"),
+        ("Safety", "Parking", "Routes", "Service"),
         (
             (
                 "Protected lane on Amiralsgatan",
@@ -121,7 +125,7 @@ IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] 
         ),
     ),
     "Climate": (
-        ("Energy", "Nature", "Food"),
+        ("Energy", "Travel", "Food", "Reuse", "Nature and water", "Heat and health"),
         (
             (
                 "Solar panels on the sports hall",
@@ -209,7 +213,7 @@ IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] 
             ),
             (
                 "A climate walk for schools",
-                "See what the city does for the climate",
+                "Rain gardens, solar roofs and recycling, seen on foot",
                 "A signposted walk with stops at the rain gardens, solar roofs and recycling centre.",
                 70_000,
             ),
@@ -264,7 +268,7 @@ IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] 
         ),
     ),
     "Youth": (
-        ("Sport", "Culture", "Places to meet"),
+        ("Sport", "Culture", "School and work", "Places to meet"),
         (
             (
                 "A covered skate spot",
@@ -407,6 +411,96 @@ IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] 
         ),
     ),
 }
+# What a proposal's title or summary must say to be filed under each category (whole words, any case):
+# the demo files each idea under the first of its theme's categories whose words it uses.
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "Safety": ("safe", "safer", "dark", "lighting", "lights", "crossing", "kerb", "protected"),
+    "Places to rest": ("bench", "benches", "rest", "picnic", "drinking", "eat"),
+    "Green spaces": ("tree", "trees", "meadow", "bees", "dog", "dogs", "shade", "green"),
+    "Play and exercise": ("play", "playground", "gym", "exercise"),
+    "Parking": ("parking", "racks"),
+    "Routes": ("route", "routes", "lane", "path"),
+    "Service": ("repair", "pump", "tools"),
+    "Energy": ("solar", "energy", "electricity", "heat pump", "heating", "led"),
+    "Travel": ("bike", "bikes", "cycle", "cycling", "car"),
+    "Food": ("food", "vegetables", "compost"),
+    "Reuse": ("borrow", "tool", "repair", "mend", "swap", "clothes", "second-hand", "furniture"),
+    "Nature and water": ("rain", "rainwater", "flooding", "tree", "trees", "bees", "pollinators", "plants"),
+    "Heat and health": ("heatwave", "hot days", "cool", "cooler"),
+    "Sport": (
+        "skate", "football", "climbing", "bouldering", "swim", "swimming", "basketball", "table tennis",
+        "padel", "sports",
+    ),
+    "Culture": ("music", "songs", "film", "films", "dance", "art", "graffiti", "podcast", "radio", "concerts", "bands"),
+    "School and work": ("homework", "maths", "driving", "licence", "jobs", "work", "class"),
+    "Places to meet": ("place to", "somewhere to go", "hang out", "play together", "café", "square"),
+}  # fmt: skip
+
+
+def uses_words(text: str, words: tuple[str, ...]) -> bool:
+    return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) for word in words)
+
+
+def category_for(title: str, summary: str, names: tuple[str, ...]) -> str | None:
+    return next((name for name in names if uses_words(f"{title}. {summary}", CATEGORY_WORDS[name])), None)
+
+
+def districts_named(text: str, districts: list[District]) -> list[District]:
+    return [d for d in districts if uses_words(text, (d.name,))]
+
+
+def _district_for(n: int, text: str, districts: list[District]) -> District | None:
+    """The district an idea names; none if it names several (it is city-wide); else, for two ideas in
+    three, the districts in turn so that every district has some."""
+    named = districts_named(text, districts)
+    if named:
+        return named[0] if len(named) == 1 else None
+    return districts[(n - n // 3 - 1) % len(districts)] if districts and n % 3 else None
+
+
+def picture(seed: int, category: str | None) -> bytes:
+    """A simple illustration for a demo proposal (sky, hills and a sun in the category's colours), drawn
+    here so that the demo ships no image files; the upload path re-encodes it like any photo."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    hue = sum(map(ord, category or "")) % 360
+    sky = _rgb(hue, 0.35, 0.85)
+    ground = _rgb((hue + 90) % 360, 0.45, 0.55)
+    image = Image.new("RGB", (480, 320), sky)
+    draw = ImageDraw.Draw(image)
+    sun_x = rng.randint(60, 420)
+    draw.ellipse((sun_x - 30, 40, sun_x + 30, 100), fill=(250, 214, 92))
+    for layer in range(3):
+        top = 170 + 40 * layer + rng.randint(-20, 20)
+        shade = _rgb((hue + 90) % 360, 0.45, 0.55 - 0.1 * layer)
+        draw.polygon(
+            [(0, 320), (0, top), (rng.randint(120, 360), top - 50), (480, top + 10), (480, 320)], fill=shade
+        )
+    draw.rectangle((0, 300, 480, 320), fill=ground)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _rgb(hue: int, saturation: float, value: float) -> tuple[int, int, int]:
+    red, green, blue = colorsys.hsv_to_rgb(hue / 360, saturation, value)
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
+def _somewhere_in(district: District | None, rng: random.Random) -> dict[str, float]:
+    """A point inside the district's outline, near its middle (none for a city-wide idea)."""
+    polygons = geo.polygons_of(district.boundary) if district else []
+    if not polygons:
+        return {}
+    lon, lat = geo.label_point(polygons)
+    for _try in range(20):
+        point = (lon + rng.uniform(-0.008, 0.008), lat + rng.uniform(-0.005, 0.005))
+        if geo.contains(polygons, *point):
+            return {"longitude": round(point[0], 6), "latitude": round(point[1], 6)}
+    return {"longitude": round(lon, 6), "latitude": round(lat, 6)}
+
+
 THEME_BY_WORD = {"Parks": "Parks", "bike": "Bike", "Climate": "Climate", "Youth": "Youth"}
 
 
@@ -423,28 +517,37 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
     rng = random.Random(process.id)
     category_names, ideas = IDEAS[theme]
     services.set_proposal_settings(staff, process, list(category_names), supports_per_person=5)
-    categories = services.categories(process)
+    categories = {c.name: c for c in services.categories(process)}
     districts = process.districts
+    # Sent in over the part of the phase that has passed, never later than today.
+    last_day = min(window.ends_on, today())
+    span = (last_day - window.starts_on).days
     created = []
     for n, (title, summary, description, cost) in enumerate(ideas):
-        # Two ideas in three belong to a district, taken in turn so that every district has some.
-        district = districts[(n - n // 3 - 1) % len(districts)] if districts and n % 3 else None
-        budget = district.budget_minor if district else process.budget_minor
+        district = _district_for(n, f"{title}. {summary}. {description}", districts)
+        budget = district.budget_minor if district else process.budget_minor - process.district_budget_total
+        category = category_for(title, summary, category_names)
         data = services.ProposalInput(
             title=title,
             summary=summary,
             description=description,
-            cost_minor=min(cost * 100, budget),
+            # Within its ballot's budget with room for the review's cost adjustment (the checklist blocks
+            # a vote with a proposal that costs more than its ballot).
+            cost_minor=min(cost * 100, (budget or process.budget_minor) * 8 // 10),
             district_id=district.id if district else None,
-            category_id=categories[n % len(categories)].id,
+            category_id=categories[category].id if category else None,
+            image=picture(process.id * 100 + n, category) if n % 4 != 1 else None,  # some have no photo
+            **_somewhere_in(district, rng),  # type: ignore[arg-type]
         )
         author = people[(n * 7 + process.id) % len(people)]
-        on = window.starts_on + timedelta(days=min(n, (window.ends_on - window.starts_on).days))
+        on = window.starts_on + timedelta(days=span * n // len(ideas))
         proposal = services.create_proposal(
             author, process, data, publish_now=n != 3, image_folder=image_folder, on=on
         )
-        # Dated as if sent in during the phase, not when the demo was seeded.
-        proposal.created_at = datetime.combine(on, time(9, 30)) + timedelta(minutes=17 * n)
+        # Dated as if sent in during the phase, not when the demo was seeded, and never in the future.
+        proposal.created_at = min(
+            datetime.combine(on, time(9, 30)) + timedelta(minutes=17 * n), utcnow() - timedelta(minutes=n + 1)
+        )
         if proposal.published_at is not None:
             proposal.published_at = proposal.created_at
         created.append((proposal, on))

@@ -30,6 +30,7 @@ class ProposalForm(FlaskForm):
     longitude = FloatField(
         _l("Longitude (optional)"), validators=[Optional(), NumberRange(min=-180, max=180)]
     )
+    address = StringField(_l("Street address (optional)"), validators=[Optional(), Length(max=200)])
     save_draft = SubmitField(_l("Save as draft"))
     publish = SubmitField(_l("Publish"))
 
@@ -67,6 +68,7 @@ class ProposalForm(FlaskForm):
             category_id=self.category.data,
             latitude=self.latitude.data,
             longitude=self.longitude.data,
+            address=(self.address.data or "").strip(),
             image=upload.read() if upload and getattr(upload, "filename", "") else None,
         )
 

@@ -101,6 +101,8 @@ class Proposal(Model):
     image_filename: Mapped[str | None] = mapped_column(String(80))
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
+    # Where it is, in words (for those who place it without the map): shown beside the district.
+    address: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # The search language, copied from the process when the proposal is created.
     language: Mapped[str] = mapped_column(String(2), default="en")
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.DRAFT.value)

@@ -52,6 +52,7 @@ class ProposalInput:
     latitude: float | None = None
     longitude: float | None = None
     image: bytes | None = None
+    address: str = ""
 
 
 def _refuse_unless(refusal: str | None) -> None:
@@ -82,6 +83,7 @@ def _apply(actor: User, proposal: Proposal, data: ProposalInput, image_folder: P
     proposal.district_id = data.district_id
     proposal.category_id = data.category_id
     proposal.latitude, proposal.longitude = data.latitude, data.longitude
+    proposal.address = data.address.strip()[:200]
     if data.image:
         name, jpeg = prepare_image(data.image, person_id=actor.id)
         proposal.image_filename = name

@@ -25,8 +25,9 @@ from participate.core.forms import ButtonForm
 from participate.core.numbers import whole_number
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
+from participate.processes import geo
 from participate.processes import policy as process_policy
-from participate.processes.services import find_by_slug
+from participate.processes.services import district_areas, find_by_slug
 from participate.processes.views import add_page_part
 from participate.proposals import discussion, policy, services  # noqa: F401  (discussion registers the subject)
 from participate.proposals.forms import ProposalForm, WithdrawForm
@@ -38,7 +39,29 @@ bp = Blueprint("proposals", __name__)
 @bp.context_processor
 def map_settings() -> dict[str, Any]:
     config = current_app.config
-    return {"map": {"tiles": config.get("MAP_TILE_URL"), "attribution": config.get("MAP_ATTRIBUTION", "")}}
+    return {
+        "map": {"tiles": config.get("MAP_TILE_URL"), "attribution": config.get("MAP_ATTRIBUTION", "")},
+        "location_picker": _location_picker,
+    }
+
+
+def _location_picker(process: Any, latitude: float | None, longitude: float | None) -> Any:
+    """The districts' map on the proposal form: the script places the proposal where it is clicked."""
+    marker = (
+        []
+        if latitude is None or longitude is None
+        else [geo.Marker(_("The proposal"), None, longitude, latitude)]
+    )
+    return geo.draw_map(
+        district_areas(process),
+        marker,
+        map_id="location-picker",
+        title=_("Map of the districts: click to place the proposal"),
+        description=_(
+            "Clicking fills in the latitude, longitude and district below; "
+            "you can also choose the district and type the street address."
+        ),
+    )
 
 
 def _process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:

@@ -120,7 +120,11 @@ def _mes(ex: dict[str, Any], money: Money) -> tuple[list[str], dict[str, Reason]
             )
         if item.get("gave_all"):
             reason.sentences.append(
-                _("Supporters who gave all the money they had left: %(n)d.", n=item["gave_all"])
+                _(
+                    "%(n)d of these %(payers)d gave all the money they had left.",
+                    n=item["gave_all"],
+                    payers=item["payers"],
+                )
             )
         found[reason.id] = reason
     for item in ex.get("not_funded", []):

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from participate.core.money import format_money
 from participate.extensions import db
@@ -22,7 +22,14 @@ from participate.results.explain import Reason, reasons
 from participate.results.export import unit_factor
 from participate.results.models import BudgetResult, ProjectMilestone, ProjectTracking
 from participate.voting import services as voting
-from participate.voting.models import BallotType, VoteBudget, VoterRoll
+from participate.voting.models import (
+    BallotType,
+    CensusEntry,
+    Eligibility,
+    VoteBudget,
+    VoterRoll,
+    VoteSettings,
+)
 
 
 @dataclass
@@ -188,3 +195,85 @@ def csv_rows(view: BudgetView) -> list[dict[str, Any]]:
         }
         for r in view.rows
     ]
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """The process whose vote closed last before this one's, with published results: turnout's yardstick."""
+
+    process: Process
+    voters: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The answer in one screen, above the details: what was funded, for how much, and how many voted."""
+
+    funded: list[tuple[Row, VoteBudget]]
+    spent_minor: int
+    budget_minor: int
+    voters: int
+    census: int | None  # people who may vote, when they come from a census
+    earlier: Earlier | None
+
+    @property
+    def turnout_percent(self) -> float | None:
+        return 100 * self.voters / self.census if self.census else None
+
+    @property
+    def change(self) -> int | None:
+        return None if self.earlier is None else self.voters - self.earlier.voters
+
+
+def voters_in(process: Process) -> int:
+    """People who voted on any of the process's budgets: each account once, and each paper voting code once
+    (a voter of a district and the city-wide budget is on the roll of both)."""
+
+    def distinct(column: Any) -> int:
+        return int(
+            db.session.scalar(
+                select(func.count(func.distinct(column)))
+                .select_from(VoterRoll)
+                .join(VoteBudget, VoteBudget.id == VoterRoll.budget_id)
+                .where(VoteBudget.process_id == process.id)
+            )
+            or 0
+        )
+
+    people, codes = distinct(VoterRoll.user_id), distinct(VoterRoll.voting_code_id)
+    return people + codes
+
+
+def _census_size(process: Process) -> int | None:
+    settings = voting.settings_of(process)
+    if settings is None or settings.eligibility != Eligibility.CENSUS.value:
+        return None
+    return db.session.scalar(select(func.count()).where(CensusEntry.process_id == process.id)) or None
+
+
+def earlier_process(process: Process) -> Earlier | None:
+    settings = voting.settings_of(process)
+    closed = settings.closed_at if settings is not None else None
+    if closed is None:
+        return None
+    candidates = db.session.scalars(
+        select(Process)
+        .join(VoteSettings, VoteSettings.process_id == Process.id)
+        .where(Process.id != process.id, Process.published.is_(True), VoteSettings.closed_at < closed)
+        .order_by(VoteSettings.closed_at.desc())
+    )
+    for candidate in candidates:
+        if services.is_published(candidate):
+            return Earlier(candidate, voters_in(candidate))
+    return None
+
+
+def summary(process: Process, views: list[BudgetView]) -> Summary:
+    return Summary(
+        funded=[(row, view.budget) for view in views for row in view.funded],
+        spent_minor=sum(view.result.total_cost_minor for view in views),
+        budget_minor=sum(view.budget.budget_minor for view in views),
+        voters=voters_in(process),
+        census=_census_size(process),
+        earlier=earlier_process(process),
+    )

@@ -7,13 +7,15 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.core.access import authorize, current_actor
 from participate.core.pagination import paginate
+from participate.processes import geo
 from participate.processes import policy as process_policy
 from participate.processes.models import Phase, Process, phase_index
-from participate.processes.services import find_by_slug
+from participate.processes.services import district_areas, find_by_slug
 from participate.processes.views import add_page_part
 from participate.results import policy, present, services
 from participate.results.export import export_budget, results_csv
@@ -100,6 +102,16 @@ def page(slug: str):
         "results/page.html",
         process=process,
         views=views,
+        summary=present.summary(process, views) if views else None,
+        district_map=geo.draw_map(
+            district_areas(process),
+            [geo.Marker(p["title"], p["url"], p["longitude"], p["latitude"]) for p in points],
+            map_id="results-map",
+            title=_("Map of the funded proposals of %(process)s", process=process.title),
+            description=_(
+                "Each dot is a funded proposal and links to it; the list below names the same proposals."
+            ),
+        ),
         published=published,
         points=points,
         points_json=json.dumps(points),

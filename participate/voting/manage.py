@@ -19,7 +19,7 @@ from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
 from participate.processes import policy as process_policy
-from participate.processes.manage import add_section, render_section
+from participate.processes.manage import add_section, checklist_context, render_section
 from participate.processes.models import Process
 from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
 from participate.voting.forms import field_name, ranks_offered, read_ballot
@@ -91,6 +91,7 @@ def _overview(process: Process, form: VoteSettingsForm, delete: BudgetDeleteForm
         conflicts=eligibility.open_conflict_count(process),
         is_open=policy.is_open(process, settings, today()),
         **_labels(),
+        **checklist_context(process),
     )
 
 

@@ -13,10 +13,12 @@ from sqlalchemy import func, null, select
 
 from participate.accounts.models import User
 from participate.audit.services import record_on_process
+from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.unique import add_unique
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, rules_for, satisfactions_for
 from participate.extensions import db
+from participate.processes import checks
 from participate.processes.models import Process
 from participate.processes.services import configure_in_turn
 from participate.voting import policy, secrecy
@@ -67,6 +69,7 @@ def save_settings(actor: User, process: Process, data: SettingsInput) -> VoteSet
         raise ValidationFailed(_("The minimum age must be between 0 and 120."))
     settings = settings_of(process)
     _refuse_when_closed(settings)
+    blocked = checks.blocking_now(process, today())
     if settings is None:
         settings = VoteSettings(process_id=process.id)
         db.session.add(settings)
@@ -81,6 +84,7 @@ def save_settings(actor: User, process: Process, data: SettingsInput) -> VoteSet
     settings.district_scope = data.district_scope
     settings.min_age = data.min_age
     db.session.flush()
+    checks.refuse_new_blocks(process, today(), blocked)
     record_on_process(
         "vote.settings_saved",
         actor=actor,
@@ -276,12 +280,14 @@ def add_budget(actor: User, process: Process, data: BudgetInput) -> VoteBudget:
     settings = settings_of(process)
     _refuse_when_closed(settings)
     checked = check_budget(process, data)
+    blocked = checks.blocking_now(process, today())
     if settings is None:  # the first budget sets the vote up with the default settings
         db.session.add(VoteSettings(process_id=process.id))
     budget = VoteBudget(process_id=process.id)
     _fill(budget, checked)
     if not add_unique(budget):
         raise _name_taken()
+    checks.refuse_new_blocks(process, today(), blocked)
     record_on_process(
         "vote.budget_added",
         actor=actor,
@@ -298,11 +304,13 @@ def update_budget(actor: User, budget: VoteBudget, data: BudgetInput) -> VoteBud
     lock = budget_lock(budget)
     if lock:
         raise Conflict(lock)
+    blocked = checks.blocking_now(process, today())
     _fill(budget, check_budget(process, data))
     # The unique name is the constraint's to guard, as in add_budget: a rename racing another one gets
     # the same message instead of an IntegrityError.
     if not add_unique(budget):
         raise _name_taken()
+    checks.refuse_new_blocks(process, today(), blocked)
     record_on_process(
         "vote.budget_changed",
         actor=actor,

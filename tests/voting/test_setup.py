@@ -73,7 +73,7 @@ def test_bad_combinations_are_refused_and_nothing_is_written(app, changes, messa
 
 
 def test_good_combinations_are_stored_as_the_engine_names_them(app):
-    process = make_process()
+    process = make_process(budget_minor=3 * 1_000_000_00)  # room for the three budgets (processes.checks)
     staff = make_user("staff")
     ear = setup.add_budget(staff, process, _budget(name="EAR", rule="ear", sat=None, completion="none"))
     greedy = setup.add_budget(
@@ -91,7 +91,7 @@ def test_good_combinations_are_stored_as_the_engine_names_them(app):
 
 
 def test_district_must_belong_to_the_process_and_names_are_unique(app):
-    process, other = make_process(), make_process()
+    process, other = make_process(budget_minor=2 * 1_000_000_00), make_process()
     district = District(process_id=other.id, name="Elsewhere", budget_minor=1)
     db.session.add(district)
     db.session.commit()
@@ -122,9 +122,9 @@ def test_residents_cannot_set_up_a_vote(app):
 
 
 def test_a_budget_is_frozen_once_someone_voted_or_the_vote_closed(app):
-    process = make_process(days_in=VOTING)
+    process = make_process(days_in=VOTING, budget_minor=2 * 1_000_000_00)
     proposal = make_proposal(process, status="feasible")
-    (budget,) = make_vote(process)
+    (budget,) = make_vote(process, budgets=[{"name": "City-wide", "budget_minor": 1_000_000_00}])
     staff, voter = make_user("staff"), make_user()
     setup.update_budget(staff, budget, _budget(name="Renamed"))
     db.session.commit()

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from participate.processes import services
 from participate.processes.models import Phase
-from tests.factories import make_process, make_user
+from tests.factories import make_process, make_ready_vote, make_user
 
 D = date(2027, 3, 1)
 
@@ -78,6 +78,7 @@ def test_a_process_without_dates_and_a_staff_override(app):
     assert services.next_step(make_process(days_in=None), None, D).kind == "upcoming"
     staff = make_user("staff")
     process = full_process()
+    make_ready_vote(process)
     services.advance_phase(staff, process, Phase.VOTING, on=D)
     step = services.next_step(process, None, D)
     assert step.kind == "voting" and step.headline == "Voting is open until Apr 14, 2027."

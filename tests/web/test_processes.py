@@ -10,7 +10,7 @@ from participate.extensions import db
 from participate.processes import services
 from participate.processes.models import Phase, Process
 from tests.conftest import post_form
-from tests.factories import make_process, make_user
+from tests.factories import make_process, make_ready_vote, make_user
 
 D = date(2027, 3, 1)
 
@@ -50,6 +50,7 @@ def test_manual_override_only_moves_forward_to_enabled_phases(app):
             Phase.RESULTS: (D + timedelta(days=20), D + timedelta(days=40)),
         }
     )
+    make_ready_vote(process)
     services.advance_phase(staff, process, Phase.VOTING, on=D)
     assert process.current_phase(D) is Phase.VOTING
     with pytest.raises(IllegalTransition):
@@ -132,6 +133,7 @@ def test_staff_create_schedule_publish_and_advance_through_the_screens(client, a
     }
     assert post_form(client, f"/manage/processes/{process.id}/schedule", dates).status_code == 302
     assert post_form(client, f"/manage/processes/{process.id}/publish").status_code == 302
+    make_ready_vote(process)
     page = client.get("/processes/malmo-sodra-2027").get_data(as_text=True)
     assert "<script>" not in page and "<strong>green</strong>" in page and "<h2>Parks</h2>" in page
     assert 'aria-current="step"' in page

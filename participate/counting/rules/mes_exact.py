@@ -185,7 +185,8 @@ def _pay(
         for c in np.nonzero(capped_counts)[0].tolist():
             voters = int(capped_counts[c])
             payments.add(money.vals[c], voters)
-            gave_all += voters
+            if money.vals[c] > 0:  # a supporter with nothing left pays nothing: not one who gave all
+                gave_all += voters
     money.cls[groups[:capped]] = 0
     u_groups = groups[capped:]
     s_u = q.sat[order][capped:]
