@@ -32,6 +32,8 @@ BLUEPRINT_MODULES = (
     "participate.results.manage",
     "participate.voting.manage",
     "participate.voting.verify",
+    "participate.panels.views",
+    "participate.panels.manage",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = (
