@@ -25,21 +25,21 @@ def facilitated_process():
 
 
 def panel_input(**changes) -> setup.PanelInput:
-    values = dict(
-        title="Climate panel",
-        purpose="How should the city cut its emissions by half by 2030?",
-        size=10,
-        meeting_dates="Saturday 6 March 2027\nSaturday 20 March 2027",
-        stipend_minor=100000,
-        travel_covered=True,
-        childcare_offered=True,
-        interpretation="Arabic, Somali",
-        household_rule=True,
-        algorithm="leximin",
-        registration_mode="invitation",
-        max_registrations_per_code=2,
-        purge_after=None,
-    )
+    values = {
+        "title": "Climate panel",
+        "purpose": "How should the city cut its emissions by half by 2030?",
+        "size": 10,
+        "meeting_dates": "Saturday 6 March 2027\nSaturday 20 March 2027",
+        "stipend_minor": 100000,
+        "travel_covered": True,
+        "childcare_offered": True,
+        "interpretation": "Arabic, Somali",
+        "household_rule": True,
+        "algorithm": "leximin",
+        "registration_mode": "invitation",
+        "max_registrations_per_code": 2,
+        "purge_after": None,
+    }
     values.update(changes)
     return setup.PanelInput(**values)
 
