@@ -74,3 +74,19 @@ def public_url(panel: Panel, rest: str = "") -> str:
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def features_from_csv(actor, panel: Panel, path) -> None:
+    """Set up a panel's features from a Sortition Foundation features CSV (keys made from the values)."""
+    from participate.sortition.io import parse_features
+
+    for feature in parse_features(path.read_text(encoding="utf-8")).features:
+        lines = [
+            f"{re.sub(r'[^a-z0-9]+', '-', q.value.lower())[:40].strip('-') or 'v'} | {q.value} | {q.min} | {q.max}"
+            for q in feature.quotas
+        ]
+        values = setup.parse_values("\n".join(lines))
+        setup.save_feature(
+            actor, panel, setup.FeatureInput(feature.name.lower(), feature.name, False, values), None
+        )
+    db.session.commit()
