@@ -8,7 +8,8 @@ from typing import Any
 from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import gettext as _
 
-from participate.core.access import current_actor, load
+from participate.core.access import authorize, current_actor
+from participate.extensions import db
 from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
 from participate.panels import draw_policy, seats, selection
@@ -22,15 +23,15 @@ bp = Blueprint("panels_draw_manage", __name__, url_prefix="/manage/processes")
 SECTION = "panels"
 
 
-def _load(process_id: int, panel_id: int) -> Panel:
-    panel = load(Panel, panel_id, see=draw_policy.can_view_panel, act=draw_policy.can_run_selection)
-    if panel.process_id != process_id:
+def _load(slug: str, panel_id: int) -> Panel:
+    panel = db.session.get(Panel, panel_id)
+    if panel is None or panel.process.slug != slug:
         abort(404)
-    return panel
+    return authorize(panel, see=draw_policy.can_view_panel, act=draw_policy.can_run_selection)
 
 
 def _here(panel: Panel, endpoint: str = "selection_overview", **values: Any) -> str:
-    return url_for(f"panels_draw_manage.{endpoint}", process_id=panel.process_id, panel_id=panel.id, **values)
+    return url_for(f"panels_draw_manage.{endpoint}", slug=panel.process.slug, panel_id=panel.id, **values)
 
 
 def _selection_page(
@@ -54,14 +55,14 @@ def _selection_page(
     )
 
 
-@bp.get("/<int:process_id>/panels/<int:panel_id>/selection")
-def selection_overview(process_id: int, panel_id: int):
-    return _selection_page(_load(process_id, panel_id))
+@bp.get("/<slug>/panels/<int:panel_id>/selection")
+def selection_overview(slug: str, panel_id: int):
+    return _selection_page(_load(slug, panel_id))
 
 
-@bp.post("/<int:process_id>/panels/<int:panel_id>/selection/runs")
-def start_run(process_id: int, panel_id: int):
-    panel = _load(process_id, panel_id)
+@bp.post("/<slug>/panels/<int:panel_id>/selection/runs")
+def start_run(slug: str, panel_id: int):
+    panel = _load(slug, panel_id)
     form = RunForm()
     return run_form(
         form,
@@ -79,9 +80,9 @@ def start_run(process_id: int, panel_id: int):
     )
 
 
-@bp.get("/<int:process_id>/panels/<int:panel_id>/selection/runs/<int:run_id>")
-def run_detail(process_id: int, panel_id: int, run_id: int):
-    panel = _load(process_id, panel_id)
+@bp.get("/<slug>/panels/<int:panel_id>/selection/runs/<int:run_id>")
+def run_detail(slug: str, panel_id: int, run_id: int):
+    panel = _load(slug, panel_id)
     run = selection.find_run(panel, run_id)
     if run is None:
         abort(404)
@@ -95,9 +96,9 @@ def run_detail(process_id: int, panel_id: int, run_id: int):
     )
 
 
-@bp.post("/<int:process_id>/panels/<int:panel_id>/selection/runs/<int:run_id>/publish")
-def publish(process_id: int, panel_id: int, run_id: int):
-    panel = _load(process_id, panel_id)
+@bp.post("/<slug>/panels/<int:panel_id>/selection/runs/<int:run_id>/publish")
+def publish(slug: str, panel_id: int, run_id: int):
+    panel = _load(slug, panel_id)
     run = selection.find_run(panel, run_id)
     if run is None:
         abort(404)
@@ -110,9 +111,9 @@ def publish(process_id: int, panel_id: int, run_id: int):
     )
 
 
-@bp.post("/<int:process_id>/panels/<int:panel_id>/draw")
-def draw(process_id: int, panel_id: int):
-    panel = _load(process_id, panel_id)
+@bp.post("/<slug>/panels/<int:panel_id>/draw")
+def draw(slug: str, panel_id: int):
+    panel = _load(slug, panel_id)
     form = DrawForm()
     return run_form(
         form,
@@ -156,14 +157,14 @@ def _seats_page(
     )
 
 
-@bp.get("/<int:process_id>/panels/<int:panel_id>/seats")
-def seats_overview(process_id: int, panel_id: int):
-    return _seats_page(_load(process_id, panel_id))
+@bp.get("/<slug>/panels/<int:panel_id>/seats")
+def seats_overview(slug: str, panel_id: int):
+    return _seats_page(_load(slug, panel_id))
 
 
-@bp.post("/<int:process_id>/panels/<int:panel_id>/seats/<int:seat_id>")
-def seat_status(process_id: int, panel_id: int, seat_id: int):
-    panel = _load(process_id, panel_id)
+@bp.post("/<slug>/panels/<int:panel_id>/seats/<int:seat_id>")
+def seat_status(slug: str, panel_id: int, seat_id: int):
+    panel = _load(slug, panel_id)
     seat = seats.find_seat(panel, seat_id)
     if seat is None:
         abort(404)
@@ -176,9 +177,9 @@ def seat_status(process_id: int, panel_id: int, seat_id: int):
     )
 
 
-@bp.post("/<int:process_id>/panels/<int:panel_id>/seats/replace")
-def replace(process_id: int, panel_id: int):
-    panel = _load(process_id, panel_id)
+@bp.post("/<slug>/panels/<int:panel_id>/seats/replace")
+def replace(slug: str, panel_id: int):
+    panel = _load(slug, panel_id)
     form = ReplaceForm()
     return run_form(
         form,
@@ -198,13 +199,13 @@ def _csv(text: str, name: str) -> Response:
     return response
 
 
-@bp.get("/<int:process_id>/panels/<int:panel_id>/export/selected.csv")
-def export_selected(process_id: int, panel_id: int):
-    panel = _load(process_id, panel_id)
+@bp.get("/<slug>/panels/<int:panel_id>/export/selected.csv")
+def export_selected(slug: str, panel_id: int):
+    panel = _load(slug, panel_id)
     return _csv(seats.selected_csv(current_actor(), panel), f"panel-{panel.id}-selected.csv")
 
 
-@bp.get("/<int:process_id>/panels/<int:panel_id>/export/remaining.csv")
-def export_remaining(process_id: int, panel_id: int):
-    panel = _load(process_id, panel_id)
+@bp.get("/<slug>/panels/<int:panel_id>/export/remaining.csv")
+def export_remaining(slug: str, panel_id: int):
+    panel = _load(slug, panel_id)
     return _csv(seats.remaining_csv(current_actor(), panel), f"panel-{panel.id}-remaining.csv")

@@ -334,7 +334,7 @@ def test_a_staff_member_may_also_run_it_but_a_resident_may_not(app, setup):
     process, panel, _facilitator = setup
     client = app.test_client()
     login(client, make_user().email)
-    base = f"/manage/processes/{process.id}/panels/{panel.id}"
+    base = f"/manage/processes/{process.slug}/panels/{panel.id}"
     assert client.get(f"{base}/selection").status_code == 403
     assert client.get(f"{base}/seats").status_code == 403
     assert client.get(f"{base}/export/selected.csv").status_code == 403
