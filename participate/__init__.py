@@ -34,6 +34,8 @@ BLUEPRINT_MODULES = (
     "participate.voting.verify",
     "participate.panels.views",
     "participate.panels.manage",
+    "participate.panels.draw_views",
+    "participate.panels.draw_manage",
 )
 # Modules that register background tasks and job kinds when imported (`@task`, `@job_kind`).
 TASK_MODULES = (
@@ -43,6 +45,7 @@ TASK_MODULES = (
     "participate.notifications.subscribers",
     "participate.notifications.tasks",
     "participate.results.jobs",
+    "participate.panels.jobs",
 )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from participate.api.openapi_panels import PANEL_PATHS, PANEL_SCHEMAS
+
 PAGE_PARAMETERS = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {
@@ -112,6 +114,7 @@ def document(server: str) -> dict[str, Any]:
                     "responses": {"200": {"description": "OpenAPI 3.1 document"}},
                 }
             },
+            **PANEL_PATHS,
         },
         "components": {
             "schemas": {
@@ -272,6 +275,7 @@ def document(server: str) -> dict[str, Any]:
                         "message": {"type": "string"},
                     },
                 },
+                **PANEL_SCHEMAS,
             }
         },
     }

@@ -1,0 +1,323 @@
+"""Selection runs, the published lottery and the public draw: the use cases around the sortition engine.
+
+A run freezes the pool (pseudonyms, answers, a hash of each household key) into its `inputs` and hashes
+them; the engine then works on that copy in a background job (panels/jobs.py). Publishing picks one run's
+lottery for good; the draw turns a public seed into one of its panels, exactly as the engine's
+`verify_draw` does, and seats the people on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from participate.accounts.models import User
+from participate.audit.services import record_on_process
+from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from participate.core.locks import locked
+from participate.core.unique import add_unique
+from participate.extensions import db
+from participate.jobs.models import Job
+from participate.jobs.services import start_job
+from participate.panels import policy
+from participate.panels.models import Panel, PanelStatus, Respondent
+from participate.panels.pool import pool_for_engine
+from participate.panels.selection_models import (
+    PanelDraw,
+    PanelSeat,
+    PublishedLottery,
+    RunStatus,
+    SelectionRun,
+)
+from participate.sortition import Feature, LotteryError, Person, Pool, Quota, reserve_list, verify_draw
+
+SELECT_JOB = "panels.select"
+ALGORITHMS = ("leximin", "maximin", "legacy")
+PUBLISHABLE = ("leximin", "maximin")
+DEFAULT_LOTTERY_SIZE = 1000
+MAX_DEADLINE_SECONDS = 3600
+
+
+def _require_manager(actor: User | None, panel: Panel) -> None:
+    if not policy.can_manage_panel(actor, panel):
+        raise PermissionDenied(_("Only this panel's facilitators may do that."))
+
+
+# --- the frozen pool ---------------------------------------------------------------------------------
+
+
+def _household(key: str) -> str:
+    # Equal keys stay equal, which is all the household rule needs; the address itself stays behind.
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20] if key else ""
+
+
+def pool_snapshot(panel: Panel) -> dict[str, Any]:
+    features, people = pool_for_engine(panel)
+    return {
+        "panel_size": panel.size,
+        "features": [
+            {"name": f.name, "quotas": [[q.value, q.min, q.max] for q in f.quotas]} for f in features
+        ],
+        "people": [[p.id, list(p.values), _household(p.address)] for p in people],
+    }
+
+
+def snapshot_sha256(snapshot: dict[str, Any]) -> str:
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def pool_from_snapshot(snapshot: dict[str, Any]) -> Pool:
+    features = tuple(
+        Feature(f["name"], tuple(Quota(f["name"], value, lo, hi) for value, lo, hi in f["quotas"]))
+        for f in snapshot["features"]
+    )
+    return Pool(
+        features, tuple(Person(pid, tuple(values), house) for pid, values, house in snapshot["people"])
+    )
+
+
+# --- runs ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunInput:
+    algorithm: str
+    deadline_seconds: int | None
+    lottery_size: int = DEFAULT_LOTTERY_SIZE
+
+
+def may_select(panel: Panel) -> bool:
+    """Selection runs need a closed pool: the inputs must not move under the facilitator's feet."""
+    return panel.is_at_least(PanelStatus.POOL_CLOSED)
+
+
+def start_run(actor: User | None, panel: Panel, data: RunInput) -> SelectionRun:
+    _require_manager(actor, panel)
+    if not may_select(panel):
+        raise IllegalTransition(_("Close the pool before you run a selection."))
+    if data.algorithm not in ALGORITHMS:
+        raise ValidationFailed(_("Choose one of the offered methods."))
+    if data.deadline_seconds is not None and not 0 < data.deadline_seconds <= MAX_DEADLINE_SECONDS:
+        raise ValidationFailed(
+            _("The time limit must be between 1 and %(n)d seconds.", n=MAX_DEADLINE_SECONDS)
+        )
+    if not 1 <= data.lottery_size <= 10000:
+        raise ValidationFailed(_("The lottery must hold between 1 and 10,000 panels."))
+    snapshot = pool_snapshot(panel)
+    if len(snapshot["people"]) < panel.size:
+        raise ValidationFailed(
+            _(
+                "The pool holds %(n)d people who answered every question, fewer than the %(size)d seats.",
+                n=len(snapshot["people"]),
+                size=panel.size,
+            )
+        )
+    run = SelectionRun(
+        panel_id=panel.id,
+        algorithm=data.algorithm,
+        deadline_seconds=data.deadline_seconds,
+        lottery_size=data.lottery_size,
+        started_by_id=getattr(actor, "id", None),
+        inputs=snapshot,
+        inputs_sha256=snapshot_sha256(snapshot),
+        pool_size=len(snapshot["people"]),
+    )
+    db.session.add(run)
+    db.session.flush()
+    job = start_job(actor, SELECT_JOB, {"run_id": run.id, "panel_id": panel.id})
+    run.job_id = job.id
+    record_on_process(
+        "panels.selection_started",
+        actor=actor,
+        process_id=panel.process_id,
+        data={
+            "panel_id": panel.id,
+            "run_id": run.id,
+            "algorithm": run.algorithm,
+            "inputs": run.inputs_sha256,
+        },
+    )
+    return run
+
+
+def runs_of(panel: Panel) -> list[SelectionRun]:
+    return list(
+        db.session.execute(
+            select(SelectionRun).where(SelectionRun.panel_id == panel.id).order_by(SelectionRun.id.desc())
+        ).scalars()
+    )
+
+
+def jobs_of(runs: list[SelectionRun]) -> dict[int, Job]:
+    ids = [run.job_id for run in runs if run.job_id is not None]
+    if not ids:
+        return {}
+    return {job.id: job for job in db.session.execute(select(Job).where(Job.id.in_(ids))).scalars()}
+
+
+def find_run(panel: Panel, run_id: int) -> SelectionRun | None:
+    run = db.session.get(SelectionRun, run_id)
+    return run if run is not None and run.panel_id == panel.id else None
+
+
+def comparison_run(run: SelectionRun) -> SelectionRun | None:
+    """The newest finished legacy run on the same inputs: the unfair method, for comparison."""
+    return db.session.execute(
+        select(SelectionRun)
+        .where(
+            SelectionRun.panel_id == run.panel_id,
+            SelectionRun.algorithm == "legacy",
+            SelectionRun.status == RunStatus.DONE.value,
+            SelectionRun.inputs_sha256 == run.inputs_sha256,
+        )
+        .order_by(SelectionRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+# --- the published lottery -------------------------------------------------------------------------
+
+
+def lottery_of(panel: Panel) -> PublishedLottery | None:
+    return db.session.execute(
+        select(PublishedLottery).where(PublishedLottery.panel_id == panel.id)
+    ).scalar_one_or_none()
+
+
+def lottery_document(lottery: PublishedLottery) -> dict[str, Any]:
+    """The engine's lottery object, as published: hashed as ../shared/docs/sortition.md says."""
+    return {"size": lottery.size, "sha256": lottery.sha256, "panels": lottery.run.lottery_panels or []}
+
+
+def publish_lottery(actor: User | None, panel: Panel, run: SelectionRun) -> PublishedLottery:
+    _require_manager(actor, panel)
+    panel = locked(panel)
+    if run.panel_id != panel.id or not run.done or not run.lottery_panels or not run.lottery_sha256:
+        raise ValidationFailed(_("Only a finished selection run of this panel can be published."))
+    if run.algorithm not in PUBLISHABLE:
+        raise ValidationFailed(_("The legacy method is shown for comparison only; publish a fair lottery."))
+    if lottery_of(panel) is not None or panel.status != PanelStatus.POOL_CLOSED.value:
+        raise Conflict(_("This panel's lottery is already published; it can never be replaced."))
+    lottery = PublishedLottery(
+        panel_id=panel.id,
+        run_id=run.id,
+        size=len(run.lottery_panels),
+        sha256=run.lottery_sha256,
+        published_by_id=getattr(actor, "id", None),
+    )
+    if not add_unique(lottery):
+        raise Conflict(_("This panel's lottery is already published; it can never be replaced."))
+    panel.status = PanelStatus.LOTTERY_PUBLISHED.value
+    record_on_process(
+        "panels.lottery_published",
+        actor=actor,
+        process_id=panel.process_id,
+        data={"panel_id": panel.id, "run_id": run.id, "size": lottery.size, "sha256": lottery.sha256},
+    )
+    return lottery
+
+
+# --- the draw --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawInput:
+    seed: str
+    event: str
+    witnesses: str
+
+
+def draw_of(panel: Panel) -> PanelDraw | None:
+    return db.session.execute(select(PanelDraw).where(PanelDraw.panel_id == panel.id)).scalar_one_or_none()
+
+
+def respondents_by_pseudonym(panel: Panel, pseudonyms: Iterable[str]) -> dict[str, Respondent]:
+    wanted = list(pseudonyms)
+    if not wanted:
+        return {}
+    rows = db.session.execute(
+        select(Respondent).where(Respondent.panel_id == panel.id, Respondent.pseudonym.in_(wanted))
+    ).scalars()
+    return {r.pseudonym: r for r in rows}
+
+
+def record_draw(actor: User | None, panel: Panel, data: DrawInput) -> PanelDraw:
+    _require_manager(actor, panel)
+    seed = data.seed.strip()
+    witnesses = "\n".join(line.strip() for line in data.witnesses.splitlines() if line.strip())
+    if not seed:
+        raise ValidationFailed(_("Enter the seed from the public event."))
+    if not witnesses:
+        raise ValidationFailed(_("Name at least one witness of the public event."))
+    panel = locked(panel)
+    lottery = lottery_of(panel)
+    if lottery is None:
+        raise IllegalTransition(_("Publish the lottery before the draw."))
+    if draw_of(panel) is not None or panel.status != PanelStatus.LOTTERY_PUBLISHED.value:
+        raise Conflict(_("This panel has been drawn already; a draw can never be repeated."))
+    try:
+        drawn = verify_draw(lottery_document(lottery), seed)
+    except LotteryError as error:  # the stored lottery no longer hashes to what was published
+        raise Conflict(str(error)) from error
+    pool = pool_from_snapshot(lottery.run.inputs)
+    draw = PanelDraw(
+        panel_id=panel.id,
+        lottery_id=lottery.id,
+        seed=seed,
+        event=data.event.strip(),
+        witnesses=witnesses,
+        draw_index=drawn.index,
+        members=list(drawn.panel),
+        reserves=list(reserve_list(pool, drawn.panel, seed=seed)),
+        drawn_by_id=getattr(actor, "id", None),
+    )
+    if not add_unique(draw):
+        raise Conflict(_("This panel has been drawn already; a draw can never be repeated."))
+    people = respondents_by_pseudonym(panel, drawn.panel)
+    for pseudonym in drawn.panel:
+        if pseudonym in people:  # an erased respondent keeps their row, so this holds but for bad data
+            db.session.add(PanelSeat(panel_id=panel.id, respondent_id=people[pseudonym].id))
+    db.session.flush()
+    panel.status = PanelStatus.DRAWN.value
+    record_on_process(
+        "panels.drawn",
+        actor=actor,
+        process_id=panel.process_id,
+        data={
+            "panel_id": panel.id,
+            "lottery_sha256": lottery.sha256,
+            "seed": seed,
+            "event": draw.event,
+            "witnesses": draw.witness_names,
+            "index": drawn.index,
+            "panel": list(drawn.panel),
+        },
+    )
+    return draw
+
+
+def seat_count(panel: Panel) -> int:
+    return int(db.session.scalar(select(func.count(PanelSeat.id)).where(PanelSeat.panel_id == panel.id)) or 0)
+
+
+@dataclass(frozen=True)
+class SeedCheck:
+    index: int | None
+    panel: tuple[str, ...]
+    error: str = ""
+
+
+def check_seed(lottery: PublishedLottery, seed: str) -> SeedCheck:
+    """What a seed draws from a published lottery, recomputed here (the verify page without JavaScript)."""
+    try:
+        drawn = verify_draw(lottery_document(lottery), seed)
+    except LotteryError as error:
+        return SeedCheck(None, (), str(error))
+    return SeedCheck(drawn.index, drawn.panel)
