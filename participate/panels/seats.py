@@ -8,8 +8,6 @@ seat is held by a confirmed member.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -20,11 +18,11 @@ from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
 from participate.core.locks import locked
 from participate.extensions import db
-from participate.panels import policy
+from participate.panels import csvfile, policy
 from participate.panels.models import Panel, PanelStatus, Respondent, RespondentStatus, RespondentValue
 from participate.panels.selection import draw_of, lottery_of, pool_from_snapshot, respondents_by_pseudonym
 from participate.panels.selection_models import (
-    DROPPED_OUT,
+    SEAT_STATUS_LABELS,
     PanelSeat,
     SeatOrigin,
     SeatStatus,
@@ -122,8 +120,6 @@ def set_status(actor: User | None, panel: Panel, seat: PanelSeat, status: str, n
 
 
 def _label(status: SeatStatus) -> str:
-    from participate.panels.selection_models import SEAT_STATUS_LABELS
-
     return str(SEAT_STATUS_LABELS[status])
 
 
@@ -217,14 +213,6 @@ def reserves_left(panel: Panel) -> list[Respondent]:
 
 # --- exports (Sortition Foundation's people CSV) ----------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet runs a cell that starts like a formula: such text gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 def _answers(panel: Panel, respondent_ids: list[int]) -> dict[int, dict[int, str]]:
     value_names = {v.id: v.value for f in panel.features for v in f.values}
@@ -243,31 +231,22 @@ def people_csv(actor: User | None, panel: Panel, people: list[tuple[Respondent, 
     """`people`: (respondent, status) pairs. Columns as the Sortition Foundation's tools read them."""
     _require_manager(actor, panel)
     answers = _answers(panel, [r.id for r, _status in people])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["id", "name", "email", "mobile_number", "primary_address1", "primary_zip", "district"]
-        + [f.name for f in panel.features]
-        + ["status"]
+    header = ["id", "name", "email", "mobile_number", "primary_address1", "primary_zip", "district"]
+    rows = (
+        [
+            respondent.pseudonym,
+            respondent.name,
+            respondent.email,
+            respondent.phone,
+            respondent.address,
+            respondent.postcode,
+            respondent.district,
+            *[answers[respondent.id].get(f.id, "") for f in panel.features],
+            status,
+        ]
+        for respondent, status in people
     )
-    for respondent, status in people:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in [
-                    respondent.pseudonym,
-                    respondent.name,
-                    respondent.email,
-                    respondent.phone,
-                    respondent.address,
-                    respondent.postcode,
-                    respondent.district,
-                    *[answers[respondent.id].get(f.id, "") for f in panel.features],
-                    status,
-                ]
-            ]
-        )
-    return out.getvalue()
+    return "".join(csvfile.write(header + [f.name for f in panel.features] + ["status"], rows))
 
 
 def selected_csv(actor: User | None, panel: Panel) -> str:
@@ -291,6 +270,3 @@ def remaining_csv(actor: User | None, panel: Panel) -> str:
 
 def may_replace(panel: Panel) -> bool:
     return panel.status in (PanelStatus.DRAWN.value, PanelStatus.SEATED.value)
-
-
-__all__ = ["DROPPED_OUT", "NEXT_STATUSES"]
