@@ -9,9 +9,9 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import gettext as _
 
 from participate.core.access import authorize, current_actor
-from participate.extensions import db
 from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
+from participate.extensions import db
 from participate.panels import draw_policy, seats, selection
 from participate.panels.draw_forms import DrawForm, ReplaceForm, RunForm, SeatStatusForm
 from participate.panels.draw_views import fairness_context
