@@ -8,7 +8,6 @@ once with one household's code can never both take its last place.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -61,10 +60,6 @@ def clean_phone(raw: str) -> str:
     text = raw.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     return ("+" if text.startswith("+") else "") + digits
-
-
-def _name_key(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def _check_answers(panel: Panel, answers: dict[int, int | None]) -> list[tuple[PanelFeature, int | None]]:
@@ -167,7 +162,7 @@ def _contact(data: RegistrationInput) -> tuple[str, str]:
 def _new_respondent(panel: Panel, data: RegistrationInput, email: str, phone: str, source: str) -> Respondent:
     respondent = Respondent(
         panel_id=panel.id,
-        name=data.name.strip()[:200],
+        name=" ".join(data.name.split())[:200],
         email=email,
         phone=phone[:40],
         address=data.address.strip()[:300],

@@ -25,21 +25,21 @@ def facilitated_process():
 
 
 def panel_input(**changes) -> setup.PanelInput:
-    values = dict(
-        title="Climate panel",
-        purpose="How should the city cut its emissions by half by 2030?",
-        size=10,
-        meeting_dates="Saturday 6 March 2027\nSaturday 20 March 2027",
-        stipend_minor=100000,
-        travel_covered=True,
-        childcare_offered=True,
-        interpretation="Arabic, Somali",
-        household_rule=True,
-        algorithm="leximin",
-        registration_mode="invitation",
-        max_registrations_per_code=2,
-        purge_after=None,
-    )
+    values = {
+        "title": "Climate panel",
+        "purpose": "How should the city cut its emissions by half by 2030?",
+        "size": 10,
+        "meeting_dates": "Saturday 6 March 2027\nSaturday 20 March 2027",
+        "stipend_minor": 100000,
+        "travel_covered": True,
+        "childcare_offered": True,
+        "interpretation": "Arabic, Somali",
+        "household_rule": True,
+        "algorithm": "leximin",
+        "registration_mode": "invitation",
+        "max_registrations_per_code": 2,
+        "purge_after": None,
+    }
     values.update(changes)
     return setup.PanelInput(**values)
 
@@ -74,3 +74,19 @@ def public_url(panel: Panel, rest: str = "") -> str:
 
 def text(response) -> str:
     return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def features_from_csv(actor, panel: Panel, path) -> None:
+    """Set up a panel's features from a Sortition Foundation features CSV (keys made from the values)."""
+    from participate.sortition.io import parse_features
+
+    for feature in parse_features(path.read_text(encoding="utf-8")).features:
+        lines = [
+            f"{re.sub(r'[^a-z0-9]+', '-', q.value.lower())[:40].strip('-') or 'v'} | {q.value} | {q.min} | {q.max}"
+            for q in feature.quotas
+        ]
+        values = setup.parse_values("\n".join(lines))
+        setup.save_feature(
+            actor, panel, setup.FeatureInput(feature.name.lower(), feature.name, False, values), None
+        )
+    db.session.commit()
