@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.accounts.models import User
-from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
 from participate.core.locks import locked
 from participate.extensions import db
@@ -27,6 +26,7 @@ from participate.panels.selection_models import (
     SeatOrigin,
     SeatStatus,
 )
+from participate.panels.setup import audit
 from participate.sortition import SortitionError, replace_dropouts
 
 # Where a call can take a seat next. A confirmed member may still withdraw; a drop-out is final.
@@ -109,11 +109,11 @@ def set_status(actor: User | None, panel: Panel, seat: PanelSeat, status: str, n
     seat.status = target.value
     seat.note = note.strip()
     db.session.flush()
-    record_on_process(
-        "panels.seat_status",
-        actor=actor,
-        process_id=panel.process_id,
-        data={"panel_id": panel.id, "pseudonym": seat.respondent.pseudonym, "status": target.value},
+    audit(
+        "seat_status",
+        actor,
+        panel,
+        **{"pseudonym": seat.respondent.pseudonym, "status": target.value},
     )
     _update_seated(panel)
     return seat
@@ -129,9 +129,7 @@ def _update_seated(panel: Panel) -> None:
     full = not seats.vacated and len(seats.active) == panel.size and seats.confirmed == panel.size
     if full and panel.status == PanelStatus.DRAWN.value:
         panel.status = PanelStatus.SEATED.value
-        record_on_process(
-            "panels.seated", actor=None, process_id=panel.process_id, data={"panel_id": panel.id}
-        )
+        audit("seated", None, panel)
     elif not full and panel.status == PanelStatus.SEATED.value:
         panel.status = PanelStatus.DRAWN.value
 
@@ -180,12 +178,11 @@ def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[Replace
         made.append(ReplacementMade(vacated, seat))
     db.session.flush()
     for item in made:
-        record_on_process(
-            "panels.replaced",
-            actor=actor,
-            process_id=panel.process_id,
-            data={
-                "panel_id": panel.id,
+        audit(
+            "replaced",
+            actor,
+            panel,
+            **{
                 "left": item.vacated.respondent.pseudonym,
                 "status": item.vacated.status,
                 "replacement": item.seat.respondent.pseudonym,
