@@ -16,6 +16,7 @@ from participate.core.clock import today, utcnow
 from participate.deliberation.demo import seed_threads
 from participate.extensions import db
 from participate.moderation.demo import seed_moderation
+from participate.panels.demo_drawn import seed_drawn_demo
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
 from participate.proposals.demo import seed_proposal_discussions, seed_proposals
@@ -217,6 +218,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_proposal_discussions(residents)
     seed_moderation(staff, residents)
     seed_results(staff, seed_votes(staff, residents, resident, hashed))
+    seed_drawn_demo(staff)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),
