@@ -34,6 +34,7 @@ BLUEPRINT_MODULES = (
     "participate.voting.verify",
     "participate.panels.views",
     "participate.panels.manage",
+    "participate.panels.purge",
     "participate.panels.draw_views",
     "participate.panels.draw_manage",
 )

@@ -179,7 +179,11 @@ def feasibility(panel: Panel) -> Feasibility:
     oracle = PanelOracle(model)
     uncovered = np.ones(model.n_types)
     while uncovered.any():
-        found = oracle.best(uncovered)
+        # The LP relaxation and a tiny MIP usually find a panel at once; only when they find none that
+        # holds anyone still uncovered does the exact ILP decide (a proof that nobody of them fits).
+        found = oracle.heuristic(uncovered)
+        if found is None or not ((found > 0) & (uncovered > 0)).any():
+            found = oracle.best(uncovered)
         if found is None:
             conflict = explain(model)
             return Feasibility(False, problem=str(conflict), infeasible=conflict, pool_size=len(people))

@@ -8,7 +8,6 @@ import random
 from datetime import timedelta
 
 from faker import Faker
-from sqlalchemy import select
 
 from participate.accounts.models import User
 from participate.core.clock import utcnow
@@ -167,10 +166,3 @@ def seed_drawn_panel(staff: User, process: Process) -> Panel:
         seats.set_status(staff, panel, seat, "confirmed")
     return panel
 
-
-def seed_drawn_demo(staff: User) -> Panel | None:
-    """The drawn panel of the demo's climate process (in its voting phase: the panel has met)."""
-    process = (
-        db.session.execute(select(Process).where(Process.title.like("Climate action%"))).scalars().first()
-    )
-    return seed_drawn_panel(staff, process) if process is not None else None
