@@ -14,9 +14,10 @@ from participate.accounts.models import Role
 from participate.extensions import db
 from participate.panels import seats, selection
 from participate.panels.models import PanelStatus
-from participate.panels.selection_models import PanelSeat, SelectionRun
+from participate.panels.selection_models import PanelDraw, PanelSeat, SelectionRun
 from participate.sortition import draw_index, verify_draw
-from tests.conftest import login, post_form
+from tests.concurrency import posts_at_once, races_on_postgres
+from tests.conftest import csrf_token, login, post_form
 from tests.factories import make_process, make_user
 from tests.panels.drawn import make_closed_pool
 from tests.panels.test_selection_and_draw import drawn, facilitator_of, published, run_selection
@@ -245,3 +246,23 @@ def test_staff_from_the_council_see_the_screens_too(app, setup):
     process, panel, _facilitator = setup
     client = logged_in(app, make_user(Role.STAFF))
     assert client.get(f"/manage/processes/{process.slug}/panels/{panel.id}/selection").status_code == 200
+
+
+@races_on_postgres
+def test_two_draw_requests_at_the_same_moment_make_one_draw(app, setup):
+    process, panel, facilitator = setup
+    published(panel, facilitator)
+    base = f"/manage/processes/{process.slug}/panels/{panel.id}"
+    browsers = [logged_in(app, facilitator) for _ in range(2)]
+    requests = [
+        (
+            browser,
+            f"{base}/draw",
+            {"csrf_token": csrf_token(browser, f"{base}/selection"), "seed": seed, "witnesses": "W"},
+        )
+        for browser, seed in zip(browsers, ("1 1 1", "2 2 2"), strict=True)
+    ]
+    statuses = posts_at_once(app, requests)
+    assert sorted(statuses) == [302, 400]
+    draws = db.session.execute(select(PanelDraw)).scalars().all()
+    assert len(draws) == 1 and len(seats.seats_of(panel)) == panel.size
