@@ -165,4 +165,3 @@ def seed_drawn_panel(staff: User, process: Process) -> Panel:
             seats.set_status(staff, panel, seat, "contacted")
         seats.set_status(staff, panel, seat, "confirmed")
     return panel
-

@@ -14,10 +14,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.accounts.models import User
-from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from participate.core.errors import Conflict, IllegalTransition, ValidationFailed
 from participate.core.locks import locked
 from participate.extensions import db
-from participate.panels import csvfile, policy
+from participate.panels import csvfile
 from participate.panels.models import Panel, PanelStatus, Respondent, RespondentStatus, RespondentValue
 from participate.panels.selection import draw_of, lottery_of, pool_from_snapshot, respondents_by_pseudonym
 from participate.panels.selection_models import (
@@ -26,7 +26,7 @@ from participate.panels.selection_models import (
     SeatOrigin,
     SeatStatus,
 )
-from participate.panels.setup import audit
+from participate.panels.setup import audit, require_manager
 from participate.sortition import SortitionError, replace_dropouts
 
 # Where a call can take a seat next. A confirmed member may still withdraw; a drop-out is final.
@@ -49,11 +49,6 @@ NEXT_STATUSES: dict[SeatStatus, tuple[SeatStatus, ...]] = {
     SeatStatus.UNREACHABLE: (),
     SeatStatus.WITHDRAWN: (),
 }
-
-
-def _require_manager(actor: User | None, panel: Panel) -> None:
-    if not policy.can_see_pool(actor, panel):
-        raise PermissionDenied(_("Only this panel's facilitators may do that."))
 
 
 def seats_of(panel: Panel) -> list[PanelSeat]:
@@ -91,7 +86,7 @@ def seat_list(panel: Panel) -> SeatList:
 
 
 def set_status(actor: User | None, panel: Panel, seat: PanelSeat, status: str, note: str = "") -> PanelSeat:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     panel = locked(panel)
     if seat.panel_id != panel.id:
         raise ValidationFailed(_("That person holds no seat on this panel."))
@@ -142,7 +137,7 @@ class ReplacementMade:
 
 def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[ReplacementMade]:
     """Fill every vacated seat from the reserves, in the draw's reserve order, keeping every quota."""
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     panel = locked(panel)
     draw, lottery = draw_of(panel), lottery_of(panel)
     if draw is None or lottery is None:
@@ -226,7 +221,7 @@ def _answers(panel: Panel, respondent_ids: list[int]) -> dict[int, dict[int, str
 
 def people_csv(actor: User | None, panel: Panel, people: list[tuple[Respondent, str]]) -> str:
     """`people`: (respondent, status) pairs. Columns as the Sortition Foundation's tools read them."""
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     answers = _answers(panel, [r.id for r, _status in people])
     header = ["id", "name", "email", "mobile_number", "primary_address1", "primary_zip", "district"]
     rows = (
@@ -252,7 +247,7 @@ def selected_csv(actor: User | None, panel: Panel) -> str:
 
 def remaining_csv(actor: User | None, panel: Panel) -> str:
     """Everyone still in the pool who holds no seat: reserves first, in reserve order, then the rest."""
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     reserves = reserves_left(panel)
     seated = {s.respondent_id for s in seats_of(panel)} | {r.id for r in reserves}
     others = db.session.execute(

@@ -21,13 +21,12 @@ from sqlalchemy import func, select
 
 from participate.accounts.models import User
 from participate.core.clock import utcnow
-from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from participate.core.errors import Conflict, IllegalTransition, ValidationFailed
 from participate.core.locks import locked
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.jobs.models import Job
 from participate.jobs.services import start_job
-from participate.panels import policy
 from participate.panels.models import Panel, PanelStatus, Respondent
 from participate.panels.pool import pool_for_engine
 from participate.panels.selection_models import (
@@ -37,7 +36,7 @@ from participate.panels.selection_models import (
     RunStatus,
     SelectionRun,
 )
-from participate.panels.setup import audit
+from participate.panels.setup import audit, require_manager
 from participate.sortition import (
     Feature,
     LotteryError,
@@ -56,11 +55,6 @@ ALGORITHMS = ("leximin", "maximin", "legacy")
 PUBLISHABLE = ("leximin", "maximin")
 DEFAULT_LOTTERY_SIZE = 1000
 MAX_DEADLINE_SECONDS = 3600
-
-
-def _require_manager(actor: User | None, panel: Panel) -> None:
-    if not policy.can_manage_panel(actor, panel):
-        raise PermissionDenied(_("Only this panel's facilitators may do that."))
 
 
 # --- the frozen pool ---------------------------------------------------------------------------------
@@ -113,7 +107,7 @@ def may_select(panel: Panel) -> bool:
 
 
 def start_run(actor: User | None, panel: Panel, data: RunInput) -> SelectionRun:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     if not may_select(panel):
         raise IllegalTransition(_("Close the pool before you run a selection."))
     if data.algorithm not in ALGORITHMS:
@@ -265,12 +259,14 @@ def lottery_document(lottery: PublishedLottery) -> dict[str, Any]:
 
 
 def publish_lottery(actor: User | None, panel: Panel, run: SelectionRun) -> PublishedLottery:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     panel = locked(panel)
     if run.panel_id != panel.id or not run.done or not run.lottery_panels or not run.lottery_sha256:
         raise ValidationFailed(_("Only a finished selection run of this panel can be published."))
     if run.algorithm not in PUBLISHABLE:
         raise ValidationFailed(_("The legacy method is shown for comparison only; publish a fair lottery."))
+    if run.inputs_sha256 != snapshot_sha256(pool_snapshot(panel)):
+        raise ValidationFailed(_("The pool or the quotas changed after this run; run the selection again."))
     if lottery_of(panel) is not None or panel.status != PanelStatus.POOL_CLOSED.value:
         raise Conflict(_("This panel's lottery is already published; it can never be replaced."))
     lottery = PublishedLottery(
@@ -317,7 +313,7 @@ def respondents_by_pseudonym(panel: Panel, pseudonyms: Iterable[str]) -> dict[st
 
 
 def record_draw(actor: User | None, panel: Panel, data: DrawInput) -> PanelDraw:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     seed = data.seed.strip()
     witnesses = "\n".join(line.strip() for line in data.witnesses.splitlines() if line.strip())
     if not seed:

@@ -350,3 +350,18 @@ def test_a_staff_member_may_also_run_it_but_a_resident_may_not(app, setup):
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     run = db.session.execute(select(SelectionRun)).scalar_one()
     assert run.status == "done" and run.lottery_size == 100 and run.started_by_id == staff.id
+
+
+def test_a_run_on_an_older_pool_cannot_be_published(setup):
+    _process, panel, facilitator = setup
+    from participate.core.errors import ValidationFailed
+    from participate.panels.models import Respondent, RespondentStatus
+
+    run = run_selection(panel, facilitator)
+    someone = db.session.execute(select(Respondent).where(Respondent.panel_id == panel.id)).scalars().first()
+    someone.status = RespondentStatus.WITHDRAWN.value  # the pool changed after the run
+    db.session.commit()
+    with pytest.raises(ValidationFailed):
+        selection.publish_lottery(facilitator, panel, run)
+    db.session.rollback()
+    assert selection.lottery_of(panel) is None
