@@ -84,6 +84,7 @@ bench-pages: install-test
 
 bench-sortition: install-test
 	$(BIN)/python bench/sortition.py
+	$(BIN)/python bench/panel_selection.py
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/participate.db .pytest_cache .ruff_cache

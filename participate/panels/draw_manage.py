@@ -15,7 +15,7 @@ from participate.extensions import db
 from participate.panels import draw_policy, seats, selection
 from participate.panels.draw_forms import DrawForm, ReplaceForm, RunForm, SeatStatusForm
 from participate.panels.draw_views import fairness_context
-from participate.panels.models import Panel
+from participate.panels.models import PANEL_STATUS_LABELS, Panel
 from participate.panels.selection_models import SEAT_STATUS_LABELS, SeatStatus
 from participate.processes.manage import render_section
 
@@ -41,7 +41,8 @@ def _selection_page(
     return render_section(
         panel.process,
         SECTION,
-        "panels/manage/selection.html",
+        status_labels=PANEL_STATUS_LABELS,
+        template="panels/manage/selection.html",
         panel=panel,
         runs=runs,
         jobs=selection.jobs_of(runs),
@@ -89,7 +90,8 @@ def run_detail(slug: str, panel_id: int, run_id: int):
     return render_section(
         panel.process,
         SECTION,
-        "panels/manage/run.html",
+        status_labels=PANEL_STATUS_LABELS,
+        template="panels/manage/run.html",
         panel=panel,
         run=run,
         **(fairness_context(run) if run.done else {}),
@@ -147,7 +149,8 @@ def _seats_page(
     return render_section(
         panel.process,
         SECTION,
-        "panels/manage/seats.html",
+        status_labels=PANEL_STATUS_LABELS,
+        template="panels/manage/seats.html",
         panel=panel,
         draw=selection.draw_of(panel),
         listing=listing,

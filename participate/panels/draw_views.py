@@ -101,3 +101,10 @@ def verify(panel_id: int):
             "download_failed": _("The lottery could not be downloaded; try again or use the command line."),
         },
     )
+
+
+@bp.app_template_global("panel_draw_summary")
+def panel_draw_summary(panel: Panel) -> dict[str, Any]:
+    """The published lottery and the draw of a panel, for its public page (public facts only)."""
+    lottery = selection.lottery_of(panel)
+    return {"lottery": lottery, "draw": selection.draw_of(panel) if lottery is not None else None}

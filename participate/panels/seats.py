@@ -8,27 +8,25 @@ seat is held by a confirmed member.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.accounts.models import User
-from participate.audit.services import record_on_process
-from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from participate.core.errors import Conflict, IllegalTransition, ValidationFailed
 from participate.core.locks import locked
 from participate.extensions import db
-from participate.panels import policy
+from participate.panels import csvfile
 from participate.panels.models import Panel, PanelStatus, Respondent, RespondentStatus, RespondentValue
 from participate.panels.selection import draw_of, lottery_of, pool_from_snapshot, respondents_by_pseudonym
 from participate.panels.selection_models import (
-    DROPPED_OUT,
+    SEAT_STATUS_LABELS,
     PanelSeat,
     SeatOrigin,
     SeatStatus,
 )
+from participate.panels.setup import audit, require_manager
 from participate.sortition import SortitionError, replace_dropouts
 
 # Where a call can take a seat next. A confirmed member may still withdraw; a drop-out is final.
@@ -51,11 +49,6 @@ NEXT_STATUSES: dict[SeatStatus, tuple[SeatStatus, ...]] = {
     SeatStatus.UNREACHABLE: (),
     SeatStatus.WITHDRAWN: (),
 }
-
-
-def _require_manager(actor: User | None, panel: Panel) -> None:
-    if not policy.can_see_pool(actor, panel):
-        raise PermissionDenied(_("Only this panel's facilitators may do that."))
 
 
 def seats_of(panel: Panel) -> list[PanelSeat]:
@@ -93,7 +86,7 @@ def seat_list(panel: Panel) -> SeatList:
 
 
 def set_status(actor: User | None, panel: Panel, seat: PanelSeat, status: str, note: str = "") -> PanelSeat:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     panel = locked(panel)
     if seat.panel_id != panel.id:
         raise ValidationFailed(_("That person holds no seat on this panel."))
@@ -111,19 +104,17 @@ def set_status(actor: User | None, panel: Panel, seat: PanelSeat, status: str, n
     seat.status = target.value
     seat.note = note.strip()
     db.session.flush()
-    record_on_process(
-        "panels.seat_status",
-        actor=actor,
-        process_id=panel.process_id,
-        data={"panel_id": panel.id, "pseudonym": seat.respondent.pseudonym, "status": target.value},
+    audit(
+        "seat_status",
+        actor,
+        panel,
+        **{"pseudonym": seat.respondent.pseudonym, "status": target.value},
     )
     _update_seated(panel)
     return seat
 
 
 def _label(status: SeatStatus) -> str:
-    from participate.panels.selection_models import SEAT_STATUS_LABELS
-
     return str(SEAT_STATUS_LABELS[status])
 
 
@@ -133,9 +124,7 @@ def _update_seated(panel: Panel) -> None:
     full = not seats.vacated and len(seats.active) == panel.size and seats.confirmed == panel.size
     if full and panel.status == PanelStatus.DRAWN.value:
         panel.status = PanelStatus.SEATED.value
-        record_on_process(
-            "panels.seated", actor=None, process_id=panel.process_id, data={"panel_id": panel.id}
-        )
+        audit("seated", None, panel)
     elif not full and panel.status == PanelStatus.SEATED.value:
         panel.status = PanelStatus.DRAWN.value
 
@@ -148,7 +137,7 @@ class ReplacementMade:
 
 def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[ReplacementMade]:
     """Fill every vacated seat from the reserves, in the draw's reserve order, keeping every quota."""
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     panel = locked(panel)
     draw, lottery = draw_of(panel), lottery_of(panel)
     if draw is None or lottery is None:
@@ -184,12 +173,11 @@ def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[Replace
         made.append(ReplacementMade(vacated, seat))
     db.session.flush()
     for item in made:
-        record_on_process(
-            "panels.replaced",
-            actor=actor,
-            process_id=panel.process_id,
-            data={
-                "panel_id": panel.id,
+        audit(
+            "replaced",
+            actor,
+            panel,
+            **{
                 "left": item.vacated.respondent.pseudonym,
                 "status": item.vacated.status,
                 "replacement": item.seat.respondent.pseudonym,
@@ -217,14 +205,6 @@ def reserves_left(panel: Panel) -> list[Respondent]:
 
 # --- exports (Sortition Foundation's people CSV) ----------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    """A spreadsheet runs a cell that starts like a formula: such text gets a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 def _answers(panel: Panel, respondent_ids: list[int]) -> dict[int, dict[int, str]]:
     value_names = {v.id: v.value for f in panel.features for v in f.values}
@@ -241,33 +221,24 @@ def _answers(panel: Panel, respondent_ids: list[int]) -> dict[int, dict[int, str
 
 def people_csv(actor: User | None, panel: Panel, people: list[tuple[Respondent, str]]) -> str:
     """`people`: (respondent, status) pairs. Columns as the Sortition Foundation's tools read them."""
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     answers = _answers(panel, [r.id for r, _status in people])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        ["id", "name", "email", "mobile_number", "primary_address1", "primary_zip", "district"]
-        + [f.name for f in panel.features]
-        + ["status"]
+    header = ["id", "name", "email", "mobile_number", "primary_address1", "primary_zip", "district"]
+    rows = (
+        [
+            respondent.pseudonym,
+            respondent.name,
+            respondent.email,
+            respondent.phone,
+            respondent.address,
+            respondent.postcode,
+            respondent.district,
+            *[answers[respondent.id].get(f.id, "") for f in panel.features],
+            status,
+        ]
+        for respondent, status in people
     )
-    for respondent, status in people:
-        writer.writerow(
-            [
-                _cell(v)
-                for v in [
-                    respondent.pseudonym,
-                    respondent.name,
-                    respondent.email,
-                    respondent.phone,
-                    respondent.address,
-                    respondent.postcode,
-                    respondent.district,
-                    *[answers[respondent.id].get(f.id, "") for f in panel.features],
-                    status,
-                ]
-            ]
-        )
-    return out.getvalue()
+    return "".join(csvfile.write(header + [f.name for f in panel.features] + ["status"], rows))
 
 
 def selected_csv(actor: User | None, panel: Panel) -> str:
@@ -276,7 +247,7 @@ def selected_csv(actor: User | None, panel: Panel) -> str:
 
 def remaining_csv(actor: User | None, panel: Panel) -> str:
     """Everyone still in the pool who holds no seat: reserves first, in reserve order, then the rest."""
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     reserves = reserves_left(panel)
     seated = {s.respondent_id for s in seats_of(panel)} | {r.id for r in reserves}
     others = db.session.execute(
@@ -291,6 +262,3 @@ def remaining_csv(actor: User | None, panel: Panel) -> str:
 
 def may_replace(panel: Panel) -> bool:
     return panel.status in (PanelStatus.DRAWN.value, PanelStatus.SEATED.value)
-
-
-__all__ = ["DROPPED_OUT", "NEXT_STATUSES"]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import random
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +20,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from participate.accounts.models import User
-from participate.audit.services import record_on_process
-from participate.core.errors import Conflict, IllegalTransition, PermissionDenied, ValidationFailed
+from participate.core.clock import utcnow
+from participate.core.errors import Conflict, IllegalTransition, ValidationFailed
 from participate.core.locks import locked
 from participate.core.unique import add_unique
 from participate.extensions import db
 from participate.jobs.models import Job
 from participate.jobs.services import start_job
-from participate.panels import policy
 from participate.panels.models import Panel, PanelStatus, Respondent
 from participate.panels.pool import pool_for_engine
 from participate.panels.selection_models import (
@@ -35,18 +36,25 @@ from participate.panels.selection_models import (
     RunStatus,
     SelectionRun,
 )
-from participate.sortition import Feature, LotteryError, Person, Pool, Quota, reserve_list, verify_draw
+from participate.panels.setup import audit, require_manager
+from participate.sortition import (
+    Feature,
+    LotteryError,
+    Person,
+    Pool,
+    Quota,
+    deadline_after,
+    reserve_list,
+    round_lottery,
+    select_panel,
+    verify_draw,
+)
 
 SELECT_JOB = "panels.select"
 ALGORITHMS = ("leximin", "maximin", "legacy")
 PUBLISHABLE = ("leximin", "maximin")
 DEFAULT_LOTTERY_SIZE = 1000
 MAX_DEADLINE_SECONDS = 3600
-
-
-def _require_manager(actor: User | None, panel: Panel) -> None:
-    if not policy.can_manage_panel(actor, panel):
-        raise PermissionDenied(_("Only this panel's facilitators may do that."))
 
 
 # --- the frozen pool ---------------------------------------------------------------------------------
@@ -99,7 +107,7 @@ def may_select(panel: Panel) -> bool:
 
 
 def start_run(actor: User | None, panel: Panel, data: RunInput) -> SelectionRun:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     if not may_select(panel):
         raise IllegalTransition(_("Close the pool before you run a selection."))
     if data.algorithm not in ALGORITHMS:
@@ -133,18 +141,72 @@ def start_run(actor: User | None, panel: Panel, data: RunInput) -> SelectionRun:
     db.session.flush()
     job = start_job(actor, SELECT_JOB, {"run_id": run.id, "panel_id": panel.id})
     run.job_id = job.id
-    record_on_process(
-        "panels.selection_started",
-        actor=actor,
-        process_id=panel.process_id,
-        data={
-            "panel_id": panel.id,
+    audit(
+        "selection_started",
+        actor,
+        panel,
+        **{
             "run_id": run.id,
             "algorithm": run.algorithm,
             "inputs": run.inputs_sha256,
         },
     )
     return run
+
+
+LEGACY_SAMPLES = 1000
+SOLVING_SHARE = 0.9  # of the progress bar; the rounding to M panels takes the rest
+
+
+def compute_run(
+    run: SelectionRun, progress: Callable[[float, str], None], *, legacy_samples: int = LEGACY_SAMPLES
+) -> dict[str, Any]:
+    """Run the engine on the run's frozen pool and store what it found (flushed, not committed).
+    Raises the engine's SortitionError (infeasible quotas, bad input) for the caller to record."""
+    pool = pool_from_snapshot(run.inputs)
+    started = time.monotonic()
+
+    def report(fraction: float, message: str) -> None:
+        progress(SOLVING_SHARE * fraction, f"{run.algorithm}: {message}")
+
+    chosen = select_panel(
+        pool,
+        int(run.inputs["panel_size"]),
+        algorithm=run.algorithm,
+        rng=random.Random(run.inputs_sha256),  # the legacy method's draws, repeatable from the inputs
+        legacy_samples=legacy_samples,
+        progress=report,
+        deadline=deadline_after(run.deadline_seconds),
+    )
+    progress(SOLVING_SHARE, f"Rounding to a lottery of {run.lottery_size} panels")
+    lottery = round_lottery(chosen.distribution, chosen.probabilities, size=run.lottery_size)
+    run.status = RunStatus.DONE.value
+    run.finished_at = utcnow()
+    run.seconds = round(time.monotonic() - started, 3)
+    run.optimal = chosen.optimal
+    run.message = chosen.message
+    run.min_probability = chosen.min_probability
+    run.gini = chosen.gini
+    run.geometric_mean = chosen.geometric_mean
+    run.probabilities = dict(chosen.probabilities)
+    run.lottery_panels = [list(p) for p in lottery.panels]
+    run.lottery_sha256 = lottery.sha256
+    run.lottery_max_deviation = lottery.max_deviation
+    run.stats = {**chosen.stats, "panels_in_distribution": len(chosen.panels)}
+    db.session.flush()
+    return {
+        "run": run.id,
+        "algorithm": run.algorithm,
+        "optimal": chosen.optimal,
+        "minimum probability": round(chosen.min_probability, 6),
+        "seconds": run.seconds,
+        "lottery sha256": lottery.sha256,
+    }
+
+
+def fail_run(run: SelectionRun, message: str) -> None:
+    run.status, run.message, run.finished_at = RunStatus.FAILED.value, message, utcnow()
+    db.session.flush()
 
 
 def runs_of(panel: Panel) -> list[SelectionRun]:
@@ -197,12 +259,14 @@ def lottery_document(lottery: PublishedLottery) -> dict[str, Any]:
 
 
 def publish_lottery(actor: User | None, panel: Panel, run: SelectionRun) -> PublishedLottery:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     panel = locked(panel)
     if run.panel_id != panel.id or not run.done or not run.lottery_panels or not run.lottery_sha256:
         raise ValidationFailed(_("Only a finished selection run of this panel can be published."))
     if run.algorithm not in PUBLISHABLE:
         raise ValidationFailed(_("The legacy method is shown for comparison only; publish a fair lottery."))
+    if run.inputs_sha256 != snapshot_sha256(pool_snapshot(panel)):
+        raise ValidationFailed(_("The pool or the quotas changed after this run; run the selection again."))
     if lottery_of(panel) is not None or panel.status != PanelStatus.POOL_CLOSED.value:
         raise Conflict(_("This panel's lottery is already published; it can never be replaced."))
     lottery = PublishedLottery(
@@ -215,11 +279,11 @@ def publish_lottery(actor: User | None, panel: Panel, run: SelectionRun) -> Publ
     if not add_unique(lottery):
         raise Conflict(_("This panel's lottery is already published; it can never be replaced."))
     panel.status = PanelStatus.LOTTERY_PUBLISHED.value
-    record_on_process(
-        "panels.lottery_published",
-        actor=actor,
-        process_id=panel.process_id,
-        data={"panel_id": panel.id, "run_id": run.id, "size": lottery.size, "sha256": lottery.sha256},
+    audit(
+        "lottery_published",
+        actor,
+        panel,
+        **{"run_id": run.id, "size": lottery.size, "sha256": lottery.sha256},
     )
     return lottery
 
@@ -249,7 +313,7 @@ def respondents_by_pseudonym(panel: Panel, pseudonyms: Iterable[str]) -> dict[st
 
 
 def record_draw(actor: User | None, panel: Panel, data: DrawInput) -> PanelDraw:
-    _require_manager(actor, panel)
+    require_manager(actor, panel)
     seed = data.seed.strip()
     witnesses = "\n".join(line.strip() for line in data.witnesses.splitlines() if line.strip())
     if not seed:
@@ -286,19 +350,16 @@ def record_draw(actor: User | None, panel: Panel, data: DrawInput) -> PanelDraw:
             db.session.add(PanelSeat(panel_id=panel.id, respondent_id=people[pseudonym].id))
     db.session.flush()
     panel.status = PanelStatus.DRAWN.value
-    record_on_process(
-        "panels.drawn",
-        actor=actor,
-        process_id=panel.process_id,
-        data={
-            "panel_id": panel.id,
-            "lottery_sha256": lottery.sha256,
-            "seed": seed,
-            "event": draw.event,
-            "witnesses": draw.witness_names,
-            "index": drawn.index,
-            "panel": list(drawn.panel),
-        },
+    audit(
+        "drawn",
+        actor,
+        panel,
+        lottery_sha256=lottery.sha256,
+        seed=seed,
+        event=draw.event,
+        witnesses=draw.witness_names,
+        index=drawn.index,
+        members=list(drawn.panel),
     )
     return draw
 

@@ -94,6 +94,7 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const seed = form.elements.seed.value;
+    Object.keys(result.dataset).forEach((key) => delete result.dataset[key]);
     result.replaceChildren(text.working);
     verify(seed).catch((error) => {
       result.replaceChildren(error.message || text.download_failed);

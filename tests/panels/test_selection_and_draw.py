@@ -16,7 +16,6 @@ from participate.core.after_commit import commit
 from participate.core.errors import Conflict, IllegalTransition
 from participate.extensions import db
 from participate.jobs.models import Job
-from participate.panels import jobs as panel_jobs
 from participate.panels import seats, selection
 from participate.panels.models import PanelStatus
 from participate.panels.selection_models import PanelDraw, PanelSeat, PublishedLottery, SelectionRun
@@ -89,7 +88,7 @@ def test_a_run_is_a_job_that_keeps_its_inputs_hash_probabilities_and_lottery(set
 
 def test_the_deadline_reaches_the_engine_and_the_run_says_what_is_proved(setup, monkeypatch):
     _process, panel, facilitator = setup
-    monkeypatch.setattr(panel_jobs, "deadline_after", lambda seconds: time.monotonic() - 1)
+    monkeypatch.setattr(selection, "deadline_after", lambda seconds: time.monotonic() - 1)
     run = run_selection(panel, facilitator)
     assert run.status == "done" and run.optimal is False
     assert "level" in run.message.lower() or "deadline" in run.message.lower()
@@ -135,7 +134,7 @@ def test_a_published_lottery_can_never_be_replaced(setup):
         db.session.flush()
     db.session.rollback()
     entry = db.session.execute(
-        select(AuditEntry).where(AuditEntry.action == "panels.lottery_published")
+        select(AuditEntry).where(AuditEntry.action == "panel.lottery_published")
     ).scalar_one()
     assert lottery.sha256 in entry.data
 
@@ -161,10 +160,10 @@ def test_the_draw_is_the_engines_draw_and_goes_to_the_audit_chain(setup):
     assert panel.status == PanelStatus.DRAWN.value
     assert sorted(s.respondent.pseudonym for s in seats.seats_of(panel)) == sorted(draw.members)
     assert not set(draw.reserves) & set(draw.members) and draw.reserves
-    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "panels.drawn")).scalar_one()
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "panel.drawn")).scalar_one()
     data = json.loads(entry.data)
     assert data["seed"] == draw.seed and data["lottery_sha256"] == lottery.sha256
-    assert data["witnesses"] == ["Anna Berg", "Ola Ek"] and data["panel"] == draw.members
+    assert data["witnesses"] == ["Anna Berg", "Ola Ek"] and data["members"] == draw.members
 
 
 def test_a_draw_can_never_be_repeated(setup):
@@ -240,7 +239,7 @@ def test_confirmations_a_replacement_that_keeps_every_quota_and_a_seated_panel(s
         assert not _within_quotas(panel, trial) or earlier in {
             s.respondent.pseudonym for s in seats.seats_of(panel)
         }
-    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "panels.replaced")).scalar_one()
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "panel.replaced")).scalar_one()
     data = json.loads(entry.data)
     assert data["left"] == leaving.respondent.pseudonym and data["replacement"] == newcomer
     assert "Declined on the phone" in data["reason"]
@@ -351,3 +350,18 @@ def test_a_staff_member_may_also_run_it_but_a_resident_may_not(app, setup):
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     run = db.session.execute(select(SelectionRun)).scalar_one()
     assert run.status == "done" and run.lottery_size == 100 and run.started_by_id == staff.id
+
+
+def test_a_run_on_an_older_pool_cannot_be_published(setup):
+    _process, panel, facilitator = setup
+    from participate.core.errors import ValidationFailed
+    from participate.panels.models import Respondent, RespondentStatus
+
+    run = run_selection(panel, facilitator)
+    someone = db.session.execute(select(Respondent).where(Respondent.panel_id == panel.id)).scalars().first()
+    someone.status = RespondentStatus.WITHDRAWN.value  # the pool changed after the run
+    db.session.commit()
+    with pytest.raises(ValidationFailed):
+        selection.publish_lottery(facilitator, panel, run)
+    db.session.rollback()
+    assert selection.lottery_of(panel) is None
