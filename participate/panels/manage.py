@@ -118,13 +118,11 @@ def new(slug: str):
     )
 
 
-@bp.get(PAGE)
-def overview(slug: str, panel_id: int):
-    panel = _panel(slug, panel_id)
+def _overview(panel: Panel, status_form: StatusForm | None = None) -> str:
     return _page(
         panel,
         "overview",
-        status_form=StatusForm(),
+        status_form=status_form or StatusForm(),
         census_form=CensusQuotaForm(),
         problems=setup.quota_problems(panel),
         counts=dashboard.pool_counts(panel),
@@ -133,6 +131,11 @@ def overview(slug: str, panel_id: int):
         mode_labels=REGISTRATION_MODE_LABELS,
         moves=[target for (source, target) in sorted(setup.MOVES) if source == panel.status],
     )
+
+
+@bp.get(PAGE)
+def overview(slug: str, panel_id: int):
+    return _overview(_panel(slug, panel_id))
 
 
 @bp.route(PAGE + "/edit", methods=["GET", "POST"])
@@ -164,18 +167,7 @@ def status(slug: str, panel_id: int):
             _("The panel is now “%(status)s”.", status=PANEL_STATUS_LABELS[PanelStatus(target)]),
             _to("overview", panel),
         ),
-        render=lambda: _page(
-            panel,
-            "overview",
-            status_form=form,
-            census_form=CensusQuotaForm(),
-            problems=setup.quota_problems(panel),
-            counts=dashboard.pool_counts(panel),
-            letters=invitations.letters_count(panel),
-            algorithm_labels=ALGORITHM_LABELS,
-            mode_labels=REGISTRATION_MODE_LABELS,
-            moves=[t for (s, t) in sorted(setup.MOVES) if s == panel.status],
-        ),
+        render=lambda: _overview(panel, form),
     )
 
 
