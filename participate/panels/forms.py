@@ -134,6 +134,14 @@ class RegisterUploadForm(FlaskForm):
     submit = SubmitField(_l("Import addresses"))
 
 
+class FeaturesUploadForm(FlaskForm):
+    file = FileField(
+        _l("Features and quotas (Sortition Foundation CSV: feature, value, min, max)"),
+        validators=[FileRequired(_l("Choose a CSV file."))],
+    )
+    submit = SubmitField(_l("Import features"))
+
+
 class PeopleUploadForm(FlaskForm):
     file = FileField(
         _l("Respondents (Sortition Foundation CSV)"), validators=[FileRequired(_l("Choose a CSV file."))]

@@ -27,6 +27,7 @@ from participate.panels.forms import (
     DrawForm,
     EraseForm,
     FeatureForm,
+    FeaturesUploadForm,
     PanelForm,
     PeopleUploadForm,
     RegisterUploadForm,
@@ -118,11 +119,14 @@ def new(slug: str):
     )
 
 
-def _overview(panel: Panel, status_form: StatusForm | None = None) -> str:
+def _overview(
+    panel: Panel, status_form: StatusForm | None = None, features_form: FeaturesUploadForm | None = None
+) -> str:
     return _page(
         panel,
         "overview",
         status_form=status_form or StatusForm(),
+        features_form=features_form or FeaturesUploadForm(),
         census_form=CensusQuotaForm(),
         problems=setup.quota_problems(panel),
         counts=dashboard.pool_counts(panel),
@@ -214,6 +218,19 @@ def delete_feature(slug: str, panel_id: int, feature_id: int):
         lambda: setup.delete_feature(current_actor(), panel, existing),
         done=lambda _r: (_("The feature is deleted."), _to("overview", panel)),
         render=lambda: _page(panel, "feature", form=FeatureForm(), feature=existing, delete_form=form),
+    )
+
+
+@bp.post(PAGE + "/features/import")
+@accepts_uploads
+def import_features(slug: str, panel_id: int):
+    panel = _panel(slug, panel_id)
+    form = FeaturesUploadForm()
+    return run_form(
+        form,
+        lambda: setup.import_features(current_actor(), panel, form.file.data.read()),
+        done=lambda n: (_("%(n)d features imported.", n=n), _to("overview", panel)),
+        render=lambda: _overview(panel, features_form=form),
     )
 
 

@@ -31,6 +31,8 @@ from participate.panels.models import (
 )
 from participate.panels.pool import PREFER_NOT_TO_SAY
 from participate.processes.models import Process
+from participate.sortition.errors import InputError
+from participate.sortition.io import parse_features
 
 KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_FEATURES = 12
@@ -363,3 +365,45 @@ def respondent_count(panel: Panel) -> int:
         db.session.scalar(select(func.count()).select_from(Respondent).where(Respondent.panel_id == panel.id))
         or 0
     )
+
+
+def _key_of(text: str) -> str:
+    key = re.sub(r"[^a-z0-9_]+", "-", text.casefold())[:40].strip("-")
+    return key or "value"
+
+
+def import_features(actor: User | None, panel: Panel, raw: bytes) -> int:
+    """The features and quotas of a Sortition Foundation features CSV (`feature,value,min,max`, or
+    `category,name,min,max`), replacing the panel's; keys are made from the names. All or nothing."""
+    require_manager(actor, panel)
+    _require_draft(panel)
+    try:
+        parsed = parse_features(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            _("The file is not UTF-8 text: save it as CSV (UTF-8) and try again.")
+        ) from exc
+    except InputError as exc:
+        raise ValidationFailed(_("Nothing was imported: %(problem)s", problem=str(exc))) from exc
+    if len(parsed.features) > MAX_FEATURES:
+        raise ValidationFailed(_("A panel may ask at most %(most)d features.", most=MAX_FEATURES))
+    panel.features.clear()
+    db.session.flush()
+    for feature in parsed.features:
+        keys = [_key_of(q.value) for q in feature.quotas]
+        if len(set(keys)) != len(keys) or len(keys) < 2 or len(keys) > MAX_VALUES:
+            raise ValidationFailed(
+                _(
+                    "Nothing was imported: the values of %(feature)s cannot be told apart.",
+                    feature=feature.name,
+                )
+            )
+        values = tuple(
+            ValueInput(key, q.value[:200], min(q.min, panel.size), min(q.max, panel.size), None)
+            for key, q in zip(keys, feature.quotas, strict=True)
+        )
+        save_feature(
+            actor, panel, FeatureInput(_key_of(feature.name), feature.name[:200], False, values), None
+        )
+    audit("features_imported", actor, panel, features=[f.name for f in panel.features])
+    return len(parsed.features)

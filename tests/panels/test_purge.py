@@ -17,9 +17,13 @@ def test_purge_erases_everyone_but_the_seated_after_the_date(app, runner):
     panel = make_closed_pool(make_process(), people=10, status=PanelStatus.SEATED)
     panel.purge_after = date(2027, 6, 30)
     people = db.session.scalars(select(Respondent).order_by(Respondent.id)).all()
-    db.session.add(PanelSeat(panel_id=panel.id, respondent_id=people[0].id, status=SeatStatus.CONFIRMED.value))
+    db.session.add(
+        PanelSeat(panel_id=panel.id, respondent_id=people[0].id, status=SeatStatus.CONFIRMED.value)
+    )
     db.session.add(PanelSeat(panel_id=panel.id, respondent_id=people[1].id, status=SeatStatus.DECLINED.value))
-    early = make_closed_pool(make_process(), people=3, status=PanelStatus.RECRUITING)  # not drawn: never purged
+    early = make_closed_pool(
+        make_process(), people=3, status=PanelStatus.RECRUITING
+    )  # not drawn: never purged
     early.purge_after = date(2027, 1, 1)
     db.session.commit()
 

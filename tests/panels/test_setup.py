@@ -152,3 +152,42 @@ def test_only_this_process_facilitators_manage_its_panels(app, client, as_user):
         assert other.get(manage_url(panel, path)).status_code == 403
     assert other.get(f"/manage/processes/{process.slug}/panels/new").status_code == 403
     assert other.get(f"/manage/processes/{other_process.slug}/panels/new").status_code == 200
+
+
+DATA = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared/data/sortition"
+
+
+def test_import_features_in_the_sortition_foundation_format(app, client, as_user):
+    process, facilitator = facilitated_process()
+    panel = make_panel(process, facilitator, status=PanelStatus.DRAFT, size=20)
+    as_user(facilitator)
+    page = manage_url(panel)
+
+    def send(body: bytes):
+        return post(
+            client,
+            manage_url(panel, "/features/import"),
+            {"file": (__import__("io").BytesIO(body), "features.csv")},
+            token_from=page,
+            content_type="multipart/form-data",
+        )
+
+    response = send(b"feature,value,min,max\ngender,Woman,5,3\n")
+    assert response.status_code == 400 and "min 5 greater than max 3" in text(response)
+    db.session.expire_all()
+    assert [f.name for f in panel.features] == ["gender", "age"]  # unchanged
+
+    response = send((DATA / "opendlp-docs-example/Categories_csv_example.csv").read_bytes())
+    assert response.status_code == 302, text(response)[:2000]
+    db.session.expire_all()
+    assert [f.name for f in panel.features] == [
+        "gender",
+        "age_bucket",
+        "ethnicity",
+        "disability",
+        "colour_bucket",
+    ]
+    ethnicity = panel.features[2]
+    assert ethnicity.values[1].label == "Black or African or Caribbean or Black British"
+    assert (ethnicity.values[1].min, ethnicity.values[1].max) == (1, 2)
+    assert "panel.features_imported" in db.session.scalars(select(AuditEntry.action)).all()
