@@ -155,3 +155,36 @@ def test_facilitator_erases_a_person(app, client, as_user):
         token_from=manage_url(panel, "/respondents"),
     )
     assert response.status_code == 400 and "not in the pool" in text(response)
+
+
+def test_the_dashboard_makes_as_many_queries_for_many_respondents_as_for_few(app, client, as_user):
+    from sqlalchemy import event
+
+    process, facilitator = facilitated_process()
+    panel = make_panel(process, facilitator, registration_mode=RegistrationMode.OPEN.value)
+    gender, age = panel.features
+    as_user(facilitator)
+
+    def queries() -> int:
+        statements: list[str] = []
+
+        def count(*args) -> None:
+            statements.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(manage_url(panel, "/pool")).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    def add(n: int) -> None:
+        for i in range(n):
+            answers = {gender.id: gender.values[i % 2].id, age.id: age.values[i % 2].id}
+            _register(panel, answers, name=f"Person {i} {n}", address=f"Gata {i} {n}")
+        db.session.commit()
+
+    add(3)
+    few = queries()
+    add(40)
+    assert queries() == few
