@@ -404,11 +404,15 @@ def _respondents_page(panel: Panel, **forms: Any) -> Any:
         whole_number(request.args.get("page")) or 1,
         RESPONDENTS_PER_PAGE,
     )
+    earlier = {r.duplicate_of_id for r in page.items if r.duplicate_of_id}
+    rows = select(Respondent.id, Respondent.pseudonym).where(Respondent.id.in_(earlier))
+    originals = {row.id: row.pseudonym for row in db.session.execute(rows)} if earlier else {}
     return no_store(
         _page(
             panel,
             "respondents",
             page=page,
+            originals=originals,
             import_form=forms.get("import_form") or PeopleUploadForm(),
             erase_form=forms.get("erase_form") or EraseForm(),
         ),

@@ -222,7 +222,7 @@ def test_registration_is_rate_limited(make_app):
     assert statuses == [200, 200, 429]
 
 
-def test_duplicates_are_flagged_not_merged(app, client):
+def test_duplicates_are_flagged_not_merged(app, client, as_user):
     process, facilitator = facilitated_process()
     panel = make_panel(process, facilitator, registration_mode=RegistrationMode.OPEN.value)
     client.post(public_url(panel, "/register"), data=form_data(client, panel))
@@ -257,6 +257,9 @@ def test_duplicates_are_flagged_not_merged(app, client):
     assert len(people) == 6
     first = people[0].id
     assert [p.duplicate_of_id for p in people] == [None, first, None, people[2].id, first, None]
+    as_user(facilitator_of(panel))
+    listing = text(client.get(manage_url(panel, "/respondents")))
+    assert listing.count(f"Possible duplicate of {people[0].pseudonym}") == 2
 
 
 def test_closed_panels_take_no_registrations(app, client):
