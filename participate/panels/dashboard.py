@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from flask import current_app
 from sqlalchemy import distinct, func, select
 
 from participate.extensions import db
@@ -165,7 +166,37 @@ class Feasibility:
     pool_size: int = 0
 
 
+_CHECKS_KEPT = 64
+
+
+def _pool_signature(panel: Panel) -> tuple:
+    """What the check depends on: the quotas, and who is in the pool (any registration, withdrawal or
+    erasure changes the count or the newest id)."""
+    count, newest = db.session.execute(
+        select(func.count(Respondent.id), func.max(Respondent.id)).where(
+            Respondent.panel_id == panel.id, _IN_POOL
+        )
+    ).one()
+    quotas = tuple(
+        (f.name, f.allow_prefer_not_to_say, tuple((v.id, v.min, v.max) for v in f.values))
+        for f in panel.features
+    )
+    return (panel.id, panel.size, panel.household_rule, quotas, count, newest)
+
+
 def feasibility(panel: Panel) -> Feasibility:
+    """The check of `check_feasibility`, kept for as long as the pool and the quotas stay the same: the
+    dashboard is reloaded far more often than people register."""
+    checked: dict[tuple, Feasibility] = current_app.extensions.setdefault("panels.feasibility", {})
+    key = _pool_signature(panel)
+    if key not in checked:
+        if len(checked) >= _CHECKS_KEPT:
+            checked.pop(next(iter(checked)))
+        checked[key] = check_feasibility(panel)
+    return checked[key]
+
+
+def check_feasibility(panel: Panel) -> Feasibility:
     """Can a panel of this size meet every quota from today's pool, and who can no such panel hold?
 
     Covering: find a panel holding as many not-yet-covered types of people as possible, mark its types,

@@ -198,7 +198,7 @@ class RegistrationForm(FlaskForm):
     # Bots fill every field they find; people never see this one.
     website = StringField(_l("Leave this field empty"))
     started = HiddenField()
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(_l("Send my registration"))
 
     feature_names: tuple[str, ...] = ()
 

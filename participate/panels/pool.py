@@ -28,35 +28,46 @@ def engine_features(panel: Panel) -> tuple[Feature, ...]:
 def pool_for_engine(panel: Panel) -> tuple[tuple[Feature, ...], tuple[Person, ...]]:
     """Everyone registered (not withdrawn, not erased) who answered every feature, in registration order.
 
-    Two queries whatever the pool's size. The household key is left empty when the panel has no
+    One query whatever the pool's size. The household key is left empty when the panel has no
     household rule, so the engine applies none."""
     features = engine_features(panel)
     position = {feature.id: i for i, feature in enumerate(panel.features)}
     value_key = {v.id: v.value for feature in panel.features for v in feature.values}
     may_decline = {feature.id for feature in panel.features if feature.allow_prefer_not_to_say}
+    in_pool = (Respondent.panel_id == panel.id, Respondent.status == RespondentStatus.REGISTERED.value)
     rows = db.session.execute(
-        select(Respondent.id, Respondent.pseudonym, Respondent.household_key)
-        .where(Respondent.panel_id == panel.id, Respondent.status == RespondentStatus.REGISTERED.value)
+        select(
+            Respondent.id,
+            Respondent.pseudonym,
+            Respondent.household_key,
+            RespondentValue.feature_id,
+            RespondentValue.value_id,
+        )
+        .join(RespondentValue, RespondentValue.respondent_id == Respondent.id)
+        .where(*in_pool)
         .order_by(Respondent.id)
-    ).all()
-    answers: dict[int, list[str | None]] = {row.id: [None] * len(features) for row in rows}
-    for respondent_id, feature_id, value_id in db.session.execute(
-        select(RespondentValue.respondent_id, RespondentValue.feature_id, RespondentValue.value_id)
-        .join(Respondent, Respondent.id == RespondentValue.respondent_id)
-        .where(Respondent.panel_id == panel.id, Respondent.status == RespondentStatus.REGISTERED.value)
-    ):
-        if respondent_id not in answers or feature_id not in position:
+    )
+    people: list[Person] = []
+    current: int | None = None
+    pseudonym = household = ""
+    values: list[str | None] = []
+
+    def finish() -> None:
+        if current is not None and None not in values:  # a feature added later, unanswered: not placeable
+            people.append(Person(pseudonym, tuple(v for v in values if v is not None), household))
+
+    for respondent_id, row_pseudonym, row_household, feature_id, value_id in rows:
+        if respondent_id != current:
+            finish()
+            current, pseudonym = respondent_id, row_pseudonym
+            household = row_household if panel.household_rule else ""
+            values = [None] * len(features)
+        slot = position.get(feature_id)
+        if slot is None:
             continue
         if value_id is None:  # prefer not to say: only a value while the feature allows it
-            answer = PREFER_NOT_TO_SAY if feature_id in may_decline else None
+            values[slot] = PREFER_NOT_TO_SAY if feature_id in may_decline else None
         else:
-            answer = value_key.get(value_id)
-        answers[respondent_id][position[feature_id]] = answer
-    people = []
-    for row in rows:
-        values = [value for value in answers[row.id] if value is not None]
-        if len(values) < len(features):
-            continue  # a feature added after this person registered: they cannot be placed
-        household = row.household_key if panel.household_rule else ""
-        people.append(Person(row.pseudonym, tuple(values), household))
+            values[slot] = value_key.get(value_id)
+    finish()
     return features, tuple(people)
