@@ -285,7 +285,21 @@ def publish_lottery(actor: User | None, panel: Panel, run: SelectionRun) -> Publ
         panel,
         **{"run_id": run.id, "size": lottery.size, "sha256": lottery.sha256},
     )
+    _start_comparison(actor, panel, run)
     return lottery
+
+
+def _start_comparison(actor: User | None, panel: Panel, run: SelectionRun) -> None:
+    """The fairness page compares with the legacy method on the same pool: start that run now if the
+    facilitators have not (a job of its own, so the fair selection never waits for the slow method)."""
+    same_inputs = select(SelectionRun.id).where(
+        SelectionRun.panel_id == panel.id,
+        SelectionRun.algorithm == "legacy",
+        SelectionRun.status != RunStatus.FAILED.value,
+        SelectionRun.inputs_sha256 == run.inputs_sha256,
+    )
+    if db.session.execute(same_inputs.limit(1)).first() is None:
+        start_run(actor, panel, RunInput("legacy", None, run.lottery_size))
 
 
 # --- the draw --------------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ def run_selection(panel, actor, algorithm="leximin", **kwargs):
 def published(panel, actor):
     run = run_selection(panel, actor)
     lottery = selection.publish_lottery(actor, panel, run)
-    db.session.commit()
+    commit()  # the legacy comparison starts after the commit (inline in tests)
     return lottery
 
 
@@ -365,3 +365,12 @@ def test_a_run_on_an_older_pool_cannot_be_published(setup):
         selection.publish_lottery(facilitator, panel, run)
     db.session.rollback()
     assert selection.lottery_of(panel) is None
+
+
+def test_publishing_starts_the_legacy_comparison_when_nobody_ran_it(setup):
+    _process, panel, facilitator = setup
+    lottery = published(panel, facilitator)
+    legacy = selection.comparison_run(lottery.run)
+    assert legacy is not None and legacy.inputs_sha256 == lottery.run.inputs_sha256
+    runs = [r.algorithm for r in selection.runs_of(panel)]
+    assert sorted(runs) == ["legacy", "leximin"]
