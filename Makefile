@@ -81,9 +81,11 @@ bench-counting: install-test
 # (SQLite, and PostgreSQL when TEST_DATABASE_URL is set).
 bench-pages: install-test
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/panels.py
 
 bench-sortition: install-test
 	$(BIN)/python bench/sortition.py
+	$(BIN)/python bench/panel_selection.py
 
 bench-alternates: install-test
 	$(BIN)/python bench/alternates.py

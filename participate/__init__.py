@@ -33,6 +33,11 @@ BLUEPRINT_MODULES = (
     "participate.results.manage",
     "participate.voting.manage",
     "participate.voting.verify",
+    "participate.panels.views",
+    "participate.panels.manage",
+    "participate.panels.purge",
+    "participate.panels.draw_views",
+    "participate.panels.draw_manage",
 )
 # Modules that register background tasks, job kinds and checklist items when imported (`@task`,
 # `@job_kind`, `@add_check`).
@@ -44,6 +49,7 @@ TASK_MODULES = (
     "participate.notifications.tasks",
     "participate.results.jobs",
     "participate.voting.checks",
+    "participate.panels.jobs",
 )
 
 

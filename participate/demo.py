@@ -17,6 +17,8 @@ from participate.core.clock import today, utcnow
 from participate.deliberation.demo import seed_threads
 from participate.extensions import db
 from participate.moderation.demo import seed_moderation
+from participate.panels.demo import seed_recruiting_panel
+from participate.panels.demo_drawn import seed_drawn_panel
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
 from participate.proposals.demo import seed_proposal_discussions, seed_proposals
@@ -193,12 +195,13 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
 
     _user(fake, f"admin@{DEMO_DOMAIN}", hashed, (Role.ADMIN,))
     staff = _user(fake, f"staff@{DEMO_DOMAIN}", hashed, (Role.STAFF,))
-    _user(fake, f"facilitator@{DEMO_DOMAIN}", hashed, (Role.FACILITATOR,))
+    facilitator = _user(fake, f"facilitator@{DEMO_DOMAIN}", hashed, (Role.FACILITATOR,))
     resident = _user(fake, f"resident@{DEMO_DOMAIN}", hashed)
     residents = [_user(fake, f"resident{n}@{DEMO_DOMAIN}", hashed) for n in range(1, 41)]
     db.session.flush()
 
     start = today()
+    created = {}
     for n, plan in enumerate(reversed(PLANS)):  # the list shows the newest first: the open processes lead
         first_day = start - timedelta(days=plan.days_in)
         process = processes.create_process(
@@ -231,11 +234,14 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
         if plan.published:
             # Published when it opened, as the council did; its vote is set up later (voting.demo).
             processes.set_published(staff, process, True, on=first_day)
+        created[plan.title] = process
         seed_proposals(process, residents, staff, Path(current_app.instance_path) / "uploads" / "proposals")
     seed_threads(staff)
     seed_proposal_discussions(residents)
     seed_moderation(staff, residents)
     seed_results(staff, seed_votes(staff, residents, resident, hashed))
+    seed_recruiting_panel(facilitator, created["Parks and play in Malmö South"])
+    seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

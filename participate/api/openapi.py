@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from participate.api.openapi_panels import PANEL_PATHS, PANEL_SCHEMAS
+
 PAGE_PARAMETERS = [
     {
         "name": "page",
@@ -130,6 +132,7 @@ def document(server: str) -> dict[str, Any]:
                     "responses": _answers({"description": "OpenAPI 3.1 document"}),
                 }
             },
+            **PANEL_PATHS,
         },
         "components": {
             "schemas": {
@@ -295,6 +298,7 @@ def document(server: str) -> dict[str, Any]:
                         "message": {"type": "string"},
                     },
                 },
+                **PANEL_SCHEMAS,
             }
         },
     }

@@ -10,6 +10,8 @@ from participate.core.clock import today
 from participate.core.error_pages import render_error
 from participate.core.numbers import whole_number
 from participate.extensions import csrf, limiter
+from participate.panels.public import panel_document, public_panel, public_panels
+from participate.panels.selection import lottery_document, lottery_of
 from participate.processes import policy as process_policy
 from participate.processes import services as processes
 from participate.processes.models import Process
@@ -137,3 +139,29 @@ def openapi() -> Response:
     from participate.api.openapi import document
 
     return jsonify(document(request.url_root.rstrip("/")))
+
+
+def _lottery_url(panel: Any) -> str:
+    return url_for("api.panel_lottery", panel_id=panel.id, _external=True)
+
+
+@bp.get("/panels")
+def panel_list() -> Response:
+    return jsonify({"panels": [panel_document(p, _lottery_url) for p in public_panels()]})
+
+
+@bp.get("/panels/<int:panel_id>")
+def panel_detail(panel_id: int) -> Response:
+    panel = public_panel(panel_id)
+    if panel is None:
+        abort(404)
+    return jsonify(panel_document(panel, _lottery_url))
+
+
+@bp.get("/panels/<int:panel_id>/lottery")
+def panel_lottery(panel_id: int) -> Response:
+    panel = public_panel(panel_id)
+    lottery = lottery_of(panel) if panel is not None else None
+    if lottery is None:
+        abort(404)
+    return jsonify(lottery_document(lottery))

@@ -1,0 +1,134 @@
+"""The citizens' panels part of the OpenAPI document: pseudonymous ids and aggregates only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PANEL_ID = [{"name": "panel_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+PANEL_PATHS: dict[str, Any] = {
+    "/panels": {
+        "get": {
+            "operationId": "listPanels",
+            "summary": "Citizens' panels of published processes (never drafts)",
+            "responses": {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "required": ["panels"],
+                        "properties": {
+                            "panels": {"type": "array", "items": {"$ref": "#/components/schemas/Panel"}}
+                        },
+                    },
+                    "The panels",
+                )
+            },
+        }
+    },
+    "/panels/{panel_id}": {
+        "get": {
+            "operationId": "getPanel",
+            "summary": "One citizens' panel",
+            "parameters": PANEL_ID,
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/Panel"}, "The panel"),
+                "404": _json(ERROR, "No such public panel"),
+            },
+        }
+    },
+    "/panels/{panel_id}/lottery": {
+        "get": {
+            "operationId": "getPanelLottery",
+            "summary": "A panel's published lottery: M equally likely panels of pseudonymous ids",
+            "description": (
+                "sha256 is the SHA-256 (hex) of the UTF-8 bytes of json.dumps(panels, separators=(',', ':'), "
+                "ensure_ascii=True). The draw: b = SHA-256(UTF-8 seed); v = b as a big-endian integer; if "
+                "v < floor(2^256 / M) * M the index is v mod M, else b = SHA-256(b) and repeat."
+            ),
+            "parameters": PANEL_ID,
+            "responses": {
+                "200": _json({"$ref": "#/components/schemas/PanelLottery"}, "The lottery"),
+                "404": _json(ERROR, "No such public panel, or its lottery is not published"),
+            },
+        }
+    },
+}
+
+PANEL_SCHEMAS: dict[str, Any] = {
+    "Panel": {
+        "type": "object",
+        "required": [
+            "id",
+            "process_id",
+            "title",
+            "size",
+            "status",
+            "lottery_url",
+            "lottery_sha256",
+            "draw",
+            "quotas",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "process_id": {"type": "integer"},
+            "title": {"type": "string"},
+            "size": {"type": "integer", "minimum": 1},
+            "status": {
+                "type": "string",
+                "enum": ["recruiting", "pool_closed", "lottery_published", "drawn", "seated"],
+            },
+            "lottery_url": {"type": ["string", "null"], "format": "uri"},
+            "lottery_sha256": {"type": ["string", "null"]},
+            "draw": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["seed", "index", "panel"],
+                        "properties": {
+                            "seed": {"type": "string"},
+                            "index": {"type": "integer", "minimum": 0},
+                            "panel": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                                "description": "Pseudonymous ids of the drawn panel",
+                            },
+                        },
+                    },
+                ]
+            },
+            "quotas": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["feature", "value", "min", "max", "selected"],
+                    "properties": {
+                        "feature": {"type": "string"},
+                        "value": {"type": "string"},
+                        "min": {"type": "integer"},
+                        "max": {"type": "integer"},
+                        "selected": {
+                            "type": "integer",
+                            "description": "Members of the drawn panel with this value (0 before the draw)",
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "PanelLottery": {
+        "type": "object",
+        "required": ["size", "sha256", "panels"],
+        "properties": {
+            "size": {"type": "integer", "minimum": 1},
+            "sha256": {"type": "string"},
+            "panels": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+        },
+    },
+}
