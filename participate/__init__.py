@@ -38,6 +38,7 @@ TASK_MODULES = (
     "participate.core.mail",
     "participate.jobs.runner",
     "participate.audit.jobs",
+    "participate.audit.subscribers",
     "participate.notifications.subscribers",
     "participate.notifications.tasks",
     "participate.results.jobs",

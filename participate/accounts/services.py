@@ -14,9 +14,9 @@ from participate.accounts import policy, tokens
 from participate.accounts.models import GRANTABLE_ROLES, LoginSession, Role, User, UserRole
 from participate.accounts.names import display_name_problem, normalise_display_name
 from participate.accounts.passwords import burn_time, hash_password, password_problem, verify_password
-from participate.audit.services import record
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.core.events import publish
 from participate.core.mail import send_email
 from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, escape_like, paginate
@@ -350,7 +350,7 @@ def grant_role(actor: User, user: User, role: str) -> None:
     if not add_unique(UserRole(user_id=user.id, role=role)):
         raise Conflict(_("This role was granted at the same moment by someone else."))
     db.session.expire(user, ["roles"])
-    record("role.granted", actor=actor, subject_type="user", subject_id=user.id, data={"role": role})
+    publish("role.granted", actor=actor, user=user, role=role)
 
 
 def revoke_role(actor: User, user: User, role: str) -> None:
@@ -362,7 +362,7 @@ def revoke_role(actor: User, user: User, role: str) -> None:
         return
     user.roles.remove(grant)
     db.session.flush()
-    record("role.revoked", actor=actor, subject_type="user", subject_id=user.id, data={"role": role})
+    publish("role.revoked", actor=actor, user=user, role=role)
 
 
 def create_admin(email: str, *, password: str, display_name: str = "Administrator") -> User:
@@ -378,13 +378,7 @@ def create_admin(email: str, *, password: str, display_name: str = "Administrato
     if not any(grant.role == Role.ADMIN for grant in user.roles):
         user.roles.append(UserRole(role=Role.ADMIN.value))
     db.session.flush()
-    record(
-        "role.granted",
-        actor=None,
-        subject_type="user",
-        subject_id=user.id,
-        data={"role": "admin", "by": "cli"},
-    )
+    publish("role.granted", actor=None, user=user, role=Role.ADMIN.value, by="cli")
     return user
 
 

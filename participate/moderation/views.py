@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
@@ -14,8 +14,18 @@ from participate.core.transaction import run_form
 from participate.moderation import policy, services
 from participate.moderation.forms import ReportForm
 from participate.moderation.reportables import Reportable, reportable
+from participate.proposals.views import add_proposal_link
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+
+def _report_link(actor: Any, proposal: Any) -> tuple[str, str] | None:
+    if not policy.can_report(actor, "proposal", proposal):
+        return None
+    return _("Report"), url_for("moderation.report", kind="proposal", item_id=proposal.id)
+
+
+add_proposal_link(_report_link)
 
 
 def _reported(kind_name: str, item_id: int) -> tuple[Reportable, Any]:

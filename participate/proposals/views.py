@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,6 @@ from participate.core.forms import ButtonForm
 from participate.core.numbers import whole_number
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
-from participate.moderation import policy as moderation_policy
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
 from participate.processes.views import add_page_part
@@ -34,6 +34,16 @@ from participate.proposals.forms import ProposalForm, WithdrawForm
 from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposal, ProposalStatus
 
 bp = Blueprint("proposals", __name__)
+
+# Links that domains above proposals add to a proposal's page (moderation's "Report"): each a function of
+# (actor, proposal) giving (label, address) when the actor may follow it, else None.
+ProposalLink = Callable[[Any, Proposal], tuple[str, str] | None]
+PROPOSAL_LINKS: list[ProposalLink] = []
+
+
+def add_proposal_link(link: ProposalLink) -> None:
+    if link not in PROPOSAL_LINKS:
+        PROPOSAL_LINKS.append(link)
 
 
 @bp.context_processor
@@ -169,7 +179,7 @@ def detail(proposal_id: int):
         following=services.is_following(actor, proposal),
         supports_left=services.supports_left(actor, proposal.process) if actor else None,
         button=ButtonForm(),
-        can_report=moderation_policy.can_report(actor, "proposal", proposal),
+        links=[found for link in PROPOSAL_LINKS if (found := link(actor, proposal))],
     )
 
 

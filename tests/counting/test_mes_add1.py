@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from participate.counting import make_election
+from participate.counting.profile import build_profile
 from participate.counting.rules.mes import method_of_equal_shares
-from participate.counting.satisfaction import build_profile
 from tests.counting.generate import generated
 
 SATS = {

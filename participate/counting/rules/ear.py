@@ -16,9 +16,9 @@ from functools import partial
 
 import numpy as np
 
-from ..explain import explain_ear
+from ..explain import exact, project_names, shown
 from ..model import Election
-from ..options import CountOptions, RuleRun
+from ..options import CountOptions, Explanation, RuleRun
 from ..profile import SatProfile, build_profile
 from ..progress import Watch
 from ..ties import TieBreaking, lexicographic
@@ -156,3 +156,31 @@ def count_ear(election: Election, options: CountOptions) -> RuleRun:
     out = pb_ear(sp, entry_positions(sp), tie_breaking=options.tie_breaking, watch=options.watch)
     options.watch.report(1.0, "PB-EAR: done")
     return RuleRun(out.selected, partial(explain_ear, election, out))
+
+
+def explain_ear(election: Election, out: EarOutcome) -> Explanation:
+    names = project_names(election)
+    steps = [
+        {
+            "id": s.project,
+            "name": names[s.project],
+            "cost": s.cost,
+            "depth": s.depth,
+            "support": shown(s.support),
+            "support_exact": exact(s.support),
+            "quota": shown(s.quota),
+            "quota_exact": exact(s.quota),
+            "supporters": s.supporters,
+            "text": f"{s.supporters} voters ranked it in their top {s.depth}; their weight {shown(s.support)} "
+            f"reached its quota {shown(s.quota)}",
+        }
+        for s in out.steps
+    ]
+    funded = set(out.selected)
+    return {
+        "kind": "ear",
+        "steps": steps,
+        "not_funded": [
+            {"id": p.id, "name": p.name, "cost": p.cost} for p in election.projects if p.id not in funded
+        ],
+    }

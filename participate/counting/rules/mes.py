@@ -20,9 +20,13 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import CountingError
+from ..explain import exact, payment, project_names, shown
+from ..model import Election
+from ..options import Explanation
 from ..profile import SatProfile
 from ..progress import Watch
 from ..ties import TieBreaking, lexicographic
+from .greedy import GreedyOutcome, explain_greedy
 from .mes_exact import ExactMoney, ExactPrices
 from .mes_float import FloatPrices, Uncertain
 from .mes_jump import RoundPrices
@@ -199,3 +203,110 @@ def _is_exhaustive(sp: SatProfile, projects: list[MesProject], funded: list[MesP
     spent = _cost(funded)
     taken = {q.index for q in funded}
     return all(q.index in taken or spent + q.cost > sp.budget for q in projects)
+
+
+def explain_mes(
+    election: Election, out: MesOutcome, completion: str, extra: GreedyOutcome | None
+) -> Explanation:
+    names = project_names(election)
+    n = len(election.ballots)
+    funded = []
+    for number, r in enumerate(out.rounds, start=1):
+        payments = (payment(p.amount.numerator, p.amount.denominator, p.voters) for p in r.payments)
+        pays = [p for p in payments if p is not None]
+        if len(pays) == 1:
+            text = f"{r.payers} supporters paid {pays[0]['amount']} each"
+        else:
+            text = f"{r.payers} supporters paid: " + ", ".join(
+                f"{p['voters']} paid {p['amount']}" for p in pays
+            )
+        if r.gave_all:
+            text += f" ({r.gave_all} of them gave all they had left)"
+        funded.append(
+            {
+                "id": r.project,
+                "name": names[r.project],
+                "cost": r.cost,
+                "round": number,
+                "supporters": r.supporters,
+                "payers": r.payers,
+                "gave_all": r.gave_all,
+                "payments": pays,
+                "text": text,
+            }
+        )
+    for pid in out.free:
+        funded.insert(
+            0,
+            {
+                "id": pid,
+                "name": names[pid],
+                "cost": 0,
+                "round": 0,
+                "supporters": None,
+                "payers": 0,
+                "gave_all": 0,
+                "payments": [],
+                "text": "costs nothing: funded first",
+            },
+        )
+    selected = set(out.selected) | (set(extra.selected) if extra else set())
+    considered = {u.project: u for u in out.unfunded}
+    not_funded = []
+    for p in election.projects:
+        if p.id in selected:
+            continue
+        u = considered.get(p.id)
+        if u is None:
+            not_funded.append(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "cost": p.cost,
+                    "supporters": 0,
+                    "supporters_money": "0",
+                    "supporters_money_exact": 0,
+                    "shortfall": p.cost,
+                    "effective_support_percent": 0,
+                    "supporters_needed": None,
+                    "text": "nobody supported it",
+                }
+            )
+            continue
+        short = max(Fraction(p.cost) - u.money, Fraction(0))
+        percent = int(100 * u.money / p.cost) if p.cost else 100
+        needed = None
+        if u.money > 0:
+            needed = -((-p.cost * u.supporters) // u.money)  # ceil: supporters with their average money
+            needed = int(needed)
+        text = f"its {u.supporters} supporters had {shown(u.money)} left, it costs {p.cost}" + (
+            f": at their average of {shown(u.money / u.supporters)} each, it would have needed {needed} supporters"
+            if needed
+            else ""
+        )
+        not_funded.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "cost": p.cost,
+                "supporters": u.supporters,
+                "supporters_money": shown(u.money),
+                "supporters_money_exact": exact(u.money),
+                "shortfall": exact(short),
+                "effective_support_percent": percent,
+                "supporters_needed": needed,
+                "text": text,
+            }
+        )
+    result = {
+        "kind": "mes",
+        "voters": n,
+        "budget_per_voter": shown(out.budget_per_voter),
+        "budget_per_voter_exact": exact(out.budget_per_voter),
+        "increments": out.increments,
+        "funded": funded,
+        "not_funded": not_funded,
+    }
+    if completion == "add1u":
+        result["completed_by_greedy"] = explain_greedy(election, extra)["projects"] if extra else []
+    return result
