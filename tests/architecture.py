@@ -127,7 +127,7 @@ class Module:
             return "app"
         if parts[1] == "extensions":
             return "core"
-        if parts[1] in ("cli", "app_commands", "cli_counting", "cli_sortition"):
+        if parts[1] == "cli":
             return "cli"
         return parts[1]
 
@@ -383,7 +383,7 @@ class Package:
             name
             for name, module in self.modules.items()
             if any(
-                isinstance(call.func, ast.Attribute) and call.func.attr == "register_blueprint"
+                isinstance(call.func, ast.Attribute) and call.func.attr in ("register_blueprint", "register")
                 for call, _name in module.calls()
             )
         }
@@ -456,7 +456,7 @@ def forms_do_not_query(root: Path) -> list[str]:
 
 
 def only_views_and_wiring_import_views(root: Path) -> list[str]:
-    """The wiring (code that calls `register_blueprint`: create_app, a domain's `register(app)`) may import
+    """The wiring (code that calls `register_blueprint` or a domain's `register(app)`: create_app) may import
     view modules, and anything may import the wiring (the Celery worker imports create_app)."""
     pkg = package(root)
     found = []
@@ -564,6 +564,17 @@ def no_import_circle(root: Path) -> list[str]:
     return circles
 
 
+def background_work_is_a_job_kind(root: Path) -> list[str]:
+    """One vocabulary for background work: domains declare job kinds (`jobs.registry.job_kind`, a recorded
+    Job with progress); `core.tasks.task` is the transport under them, used by core (mail) and jobs (the
+    runner) only."""
+    return [
+        f"{module.path.relative_to(root)}: registers a core.tasks task; declare a job kind instead"
+        for module in package(root).modules.values()
+        if module.part not in ("core", "jobs") and "participate.core.tasks.task" in module.decorators()
+    ]
+
+
 CHECKS: tuple[Callable[[Path], list[str]], ...] = (
     only_entry_points_commit,
     only_views_read_the_request,
@@ -573,6 +584,7 @@ CHECKS: tuple[Callable[[Path], list[str]], ...] = (
     engines_are_pure,
     imports_follow_the_order,
     no_import_circle,
+    background_work_is_a_job_kind,
 )
 
 

@@ -5,6 +5,7 @@ not from its file name; tests/test_layering_catches_breaks.py plants breaks in a
 shows that each check below fails on them.
 """
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,26 @@ def test_every_part_of_the_package_has_a_place_in_the_order():
     parts = {module.part for module in architecture.package(ROOT).modules.values()}
     assert parts <= architecture.RANK.keys(), parts - architecture.RANK.keys()
     assert {"core", "accounts", "voting", "results", "api", "admin", "app"} <= parts
+
+
+def test_create_app_wires_the_domains_in_the_declared_order():
+    from participate import DOMAINS
+
+    assert list(DOMAINS) == sorted(DOMAINS, key=architecture.RANK.__getitem__)
+    assert len({architecture.RANK[domain] for domain in DOMAINS}) == len(DOMAINS)
+    packages = {m.part for m in architecture.package(ROOT).modules.values() if m.path.name == "__init__.py"}
+    wired = packages - set(architecture.ENGINES) - {"cli", "app"}
+    assert wired == set(DOMAINS), wired ^ set(DOMAINS)
+    for domain in DOMAINS:
+        module = architecture.package(ROOT).modules[f"participate.{domain}"]
+        assert any(isinstance(n, ast.FunctionDef) and n.name == "register" for n in module.tree.body), domain
+
+
+def test_the_process_screens_show_the_domains_tabs_in_the_domain_order(app):
+    from participate.processes.manage import SECTIONS
+
+    keys = [key for key, _label, _endpoint in SECTIONS]
+    assert keys[-4:] == ["proposals", "moderation", "vote", "results"]
 
 
 def test_the_roles_are_read_from_what_modules_do():

@@ -106,7 +106,7 @@ def outbox_command(last: int, clear: bool) -> None:
 def notify_phase_changes_command() -> None:
     """Tell followers of each process whose phase changed by date since the last run (run it nightly,
     after midnight). Idempotent: a change is announced once. Email links use PUBLIC_BASE_URL."""
-    from participate.notifications.tasks import notify_phase_changes
+    from participate.notifications.jobs import notify_phase_changes
 
     changed = notify_phase_changes()
     click.echo(f"{changed} process(es) changed phase; their followers are notified.")

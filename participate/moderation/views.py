@@ -14,18 +14,15 @@ from participate.core.transaction import run_form
 from participate.moderation import policy, services
 from participate.moderation.forms import ReportForm
 from participate.moderation.reportables import Reportable, reportable
-from participate.proposals.views import add_proposal_link
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
-def _report_link(actor: Any, proposal: Any) -> tuple[str, str] | None:
+def report_link(actor: Any, proposal: Any) -> tuple[str, str] | None:
+    """The "Report" link of a proposal's page (participate.moderation.register adds it)."""
     if not policy.can_report(actor, "proposal", proposal):
         return None
     return _("Report"), url_for("moderation.report", kind="proposal", item_id=proposal.id)
-
-
-add_proposal_link(_report_link)
 
 
 def _reported(kind_name: str, item_id: int) -> tuple[Reportable, Any]:

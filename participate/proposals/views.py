@@ -28,7 +28,6 @@ from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
 from participate.processes import policy as process_policy
 from participate.processes.services import find_by_slug
-from participate.processes.views import add_page_part
 from participate.proposals import discussion, policy, services  # noqa: F401  (discussion registers the subject)
 from participate.proposals.forms import ProposalForm, WithdrawForm
 from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposal, ProposalStatus
@@ -52,11 +51,9 @@ def map_settings() -> dict[str, Any]:
     return {"map": {"tiles": config.get("MAP_TILE_URL"), "attribution": config.get("MAP_ATTRIBUTION", "")}}
 
 
-def _process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
+def process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
+    """The proposals part of a process's public page (participate.proposals.register adds it)."""
     return {"count": services.public_count(process), "can_submit": policy.can_submit(actor, process, on)}
-
-
-add_page_part("proposals/_process_part.html", _process_part)
 
 
 def image_folder() -> Path:
