@@ -7,7 +7,7 @@ they have left, pay its cost. The cheapest project (ties to the tie-breaking ord
 supporters pay; a project its supporters can no longer afford leaves the running. With add1, every voter's
 share is raised by one currency unit until the next outcome would overspend (or the outcome is exhaustive).
 
-The round loop (`run_rounds`) is shared by the exact runs (mes_exact: exact Fractions, the run reported) and
+The round loop (`run_rounds`, mes_rounds.py, with its interface `RoundPrices`) is shared by the exact runs (mes_exact: exact Fractions, the run reported) and
 the certified float runs of add1's search (mes_float); mes_jump lets that search skip the budgets at which
 the outcome cannot change.
 """
@@ -15,7 +15,6 @@ the outcome cannot change.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -29,8 +28,8 @@ from ..ties import TieBreaking, lexicographic
 from .greedy import GreedyOutcome, explain_greedy
 from .mes_exact import ExactMoney, ExactPrices
 from .mes_float import FloatPrices, Uncertain
-from .mes_jump import RoundPrices
-from .mes_model import REL, MesOutcome, MesPayment, MesProject, MesRound, MesUnfunded, prepare
+from .mes_model import MesOutcome, MesPayment, MesProject, MesRound, MesUnfunded, prepare
+from .mes_rounds import RoundPrices, run_rounds
 
 __all__ = ["MesOutcome", "MesPayment", "MesRound", "MesUnfunded", "method_of_equal_shares"]
 
@@ -60,52 +59,6 @@ def method_of_equal_shares(
         return _reported_run(sp, projects, free, base, 0, watch)
     k = _add1_increments(sp, projects, base, jump, watch)
     return _reported_run(sp, projects, free, base + k, k, watch)
-
-
-def run_rounds(
-    prices: RoundPrices[Any, Any],
-    projects: list[MesProject],
-    before_round: Callable[[list[MesProject]], None],
-) -> list[MesProject]:
-    """One MES run: the projects funded, in order. Projects are priced cheapest-bound first, and only while
-    their lower bound can still beat the best upper bound of the round."""
-    remaining = {q.index: q for q in projects}
-    # a project's price can only rise during a run; at first it is at least cost / total satisfaction
-    lower = {q.index: (q.cost / q.total_sat) * (1 - REL) for q in projects}
-    funded: list[MesProject] = []
-    while remaining:
-        before_round(funded)
-        quotes = []
-        ceiling = float("inf")
-        for index in _pricing_order(remaining, lower, prices.first_to_price(len(funded))):
-            if lower[index] > ceiling:
-                break
-            q = remaining[index]
-            quoted = prices.quote(q, ceiling)
-            if quoted is None:
-                prices.drop_unaffordable(q)
-                del remaining[index]
-                continue
-            lower[index], high, quote = quoted
-            if quote is None:  # priced only far enough to know it is dearer than the round's best
-                continue
-            ceiling = min(ceiling, high)
-            quotes.append(quote)
-        if not quotes:
-            break
-        bought = prices.buy(prices.choose(quotes, ceiling), remaining)
-        funded.append(bought)
-        del remaining[bought.index]
-    return funded
-
-
-def _pricing_order(remaining: dict[int, MesProject], lower: dict[int, float], first: int | None) -> list[int]:
-    """The projects still in the running, cheapest lower bound first (`first`, if given, before all)."""
-    order = sorted(remaining, key=lower.__getitem__)
-    if first in remaining:
-        order.remove(first)
-        order.insert(0, first)
-    return order
 
 
 def _add1_increments(
