@@ -162,19 +162,36 @@ def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
     approval: ids sorted; points: [id, points] pairs sorted by id, no zero entries."""
     offered = {p.id: p for p in candidates(budget)}
     kind = BallotType(budget.ballot_type)
+    pairs: list[tuple[int, int]] = []
     if kind is BallotType.POINTS:
-        pairs = [(int(pid), int(points)) for pid, points in choices]
-        if any(points < 0 for _pid, points in pairs):
-            raise ValidationFailed(_("Points cannot be negative."))
-        pairs = [(pid, points) for pid, points in pairs if points > 0]
+        pairs = _points_given(budget, choices)
         ids = [pid for pid, _points in pairs]
-        total = sum(points for _pid, points in pairs)
-        if budget.points_total is not None and total > budget.points_total:
-            raise ValidationFailed(
-                _("You gave %(given)d points; you have %(total)d.", given=total, total=budget.points_total)
-            )
     else:
         ids = [int(pid) for pid in choices]
+    _check_selection(budget, offered, ids)
+    if kind is BallotType.POINTS:
+        return [[pid, points] for pid, points in sorted(pairs)]
+    if kind is BallotType.APPROVAL:
+        return sorted(ids)
+    return ids
+
+
+def _points_given(budget: VoteBudget, choices: Iterable[Any]) -> list[tuple[int, int]]:
+    """The (id, points) pairs with points, or ValidationFailed for negative points or too many in all."""
+    pairs = [(int(pid), int(points)) for pid, points in choices]
+    if any(points < 0 for _pid, points in pairs):
+        raise ValidationFailed(_("Points cannot be negative."))
+    pairs = [(pid, points) for pid, points in pairs if points > 0]
+    total = sum(points for _pid, points in pairs)
+    if budget.points_total is not None and total > budget.points_total:
+        raise ValidationFailed(
+            _("You gave %(given)d points; you have %(total)d.", given=total, total=budget.points_total)
+        )
+    return pairs
+
+
+def _check_selection(budget: VoteBudget, offered: dict[int, Any], ids: list[int]) -> None:
+    """The chosen proposals: each once, on this ballot, as many as the budget allows, within its cost."""
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("Each proposal can be chosen only once."))
     if any(pid not in offered for pid in ids):
@@ -193,11 +210,6 @@ def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
         )
     if budget.spending_cap and sum(offered[pid].effective_cost for pid in ids) > budget.budget_minor:
         raise ValidationFailed(_("Your choices cost more than the budget: leave some out."))
-    if kind is BallotType.POINTS:
-        return [[pid, points] for pid, points in sorted(pairs)]
-    if kind is BallotType.APPROVAL:
-        return sorted(ids)
-    return ids
 
 
 @dataclass(frozen=True)
