@@ -13,13 +13,11 @@ import pytest
 
 from participate.core.errors import ServiceError
 from participate.extensions import db
-from tests.conftest import ON_POSTGRES
 
 DONE = "done"
-# Marks a race test (or a module of them): it runs where the race can happen.
-races_on_postgres = pytest.mark.skipif(
-    not ON_POSTGRES, reason="SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)"
-)
+# Marks a race test (or a module of them): it runs where the race can happen; elsewhere it is skipped, and
+# in CI, which must run it, it fails (the fixture `races_need_postgres` in tests/conftest.py).
+races_on_postgres = pytest.mark.usefixtures("races_need_postgres")
 
 
 def at_once(app: Any, calls: Sequence[Callable[[], Any]]) -> list[Any]:
