@@ -99,11 +99,19 @@ def checked_in(census_entry_id: int) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def paper_vote_refusal(registration: VoterRegistration) -> str | None:
-    """Why this resident cannot vote online: staff checked them in to vote on paper (None if they can)."""
-    if registration.census_entry_id is None or not checked_in(registration.census_entry_id):
-        return None
-    return _("You were checked in to vote on paper at a polling station, so you cannot also vote online.")
+def ballot_refusal(
+    actor: User, process: Process, registration: VoterRegistration | None, on: date
+) -> str | None:
+    """voting.policy.ballot_refusal, with what it needs read from the database."""
+    entry = registration.census_entry_id if registration is not None else None
+    return policy.ballot_refusal(
+        actor,
+        process,
+        settings_of(process),
+        on,
+        registered=registration is not None,
+        checked_in_on_paper=entry is not None and checked_in(entry),
+    )
 
 
 def budgets_for_district(process: Process, district_id: int | None) -> list[VoteBudget]:
@@ -230,14 +238,12 @@ def _refuse_unless(refusal: str | None) -> None:
 def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: date) -> Receipt:
     """Cast or change the voter's ballot on one budget; the last one cast counts."""
     process = budget.process
-    _refuse_unless(policy.vote_refusal(actor, process, settings_of(process), on))
     registration = registration_of(actor, process)
-    if registration is None:
-        raise PermissionDenied(_("Confirm that you may vote in this process first."))
-    if registration.census_entry_id is not None:
+    if registration is not None and registration.census_entry_id is not None:
         # A paper check-in of the same person takes turns with this cast: one of them sees the other.
         take_turns("census entry", registration.census_entry_id)
-    _refuse_unless(paper_vote_refusal(registration))
+    _refuse_unless(ballot_refusal(actor, process, registration, on))
+    assert registration is not None
     if budget not in budgets_for_district(process, registration.district_id):
         raise PermissionDenied(_("This budget is not on your ballot."))
     canonical = check_choices(budget, choices)
