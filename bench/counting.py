@@ -175,8 +175,8 @@ def _ratio(theirs: float, ours: float) -> str:
 
 STARTUP_STEPS = [
     ("the interpreter", "pass"),
-    ("+ our count command", "import participate.cli_counting"),
-    ("+ numpy (every rule but greedy)", "import participate.cli_counting, numpy"),
+    ("+ our count command", "import participate.cli.counting"),
+    ("+ numpy (every rule but greedy)", "import participate.cli.counting, numpy"),
 ]
 
 
@@ -297,7 +297,7 @@ def main() -> None:
     if not SCRIPT.exists():
         raise SystemExit(f"console script {SCRIPT} not found: run make install-test")
     cache_bytecode()
-    # Our console script sets this for a count (participate/cli.py); every process here gets it, pabutools'
+    # Our console script sets this for a count (participate/cli/__init__.py); every process here gets it, pabutools'
     # too: both import numpy, whose idle BLAS threads would otherwise be counted as CPU time.
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     counting_table(args.repeat, args.skip_pabutools)

@@ -12,44 +12,26 @@ if TYPE_CHECKING:  # the `participate count` console script imports this package
     from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each module defines `bp`; a domain's public pages and its management screens are separate modules.
-BLUEPRINT_MODULES = (
-    "participate.core.views",
-    "participate.home.views",
-    "participate.accounts.views",
-    "participate.processes.views",
-    "participate.processes.manage",
-    "participate.proposals.views",
-    "participate.proposals.manage",
-    "participate.moderation.views",
-    "participate.moderation.manage",
-    "participate.admin.views",
-    "participate.jobs.views",
-    "participate.api.views",
-    "participate.deliberation.views",
-    "participate.notifications.views",
-    "participate.voting.views",
-    "participate.results.views",
-    "participate.results.manage",
-    "participate.voting.manage",
-    "participate.voting.verify",
-    "participate.panels.views",
-    "participate.panels.manage",
-    "participate.panels.purge",
-    "participate.panels.draw_views",
-    "participate.panels.draw_manage",
-)
-# Modules that register background tasks, job kinds and checklist items when imported (`@task`,
-# `@job_kind`, `@add_check`).
-TASK_MODULES = (
-    "participate.core.mail",
-    "participate.jobs.runner",
-    "participate.audit.jobs",
-    "participate.notifications.subscribers",
-    "participate.notifications.tasks",
-    "participate.results.jobs",
-    "participate.voting.checks",
-    "participate.panels.jobs",
+# The domains in their declared order, lowest first (docs/architecture.md; tests/architecture.py checks every
+# import against the same order). create_app calls each one's `register(app)` in this order: its
+# blueprints, its tabs of the process screens, its job kinds and event subscribers exist because it says
+# so there, and the tabs come in this order.
+DOMAINS = (
+    "core",
+    "accounts",
+    "jobs",
+    "audit",
+    "processes",
+    "deliberation",
+    "proposals",
+    "moderation",
+    "notifications",
+    "voting",
+    "results",
+    "panels",
+    "api",
+    "admin",
+    "home",
 )
 
 
@@ -90,23 +72,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         hops = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     _init_extensions(app)
-    _register_blueprints(app)
-    for module in TASK_MODULES:
-        import_module(module)
+    for domain in DOMAINS:
+        import_module(f"participate.{domain}").register(app)
+    from participate import cli
 
-    from participate.core.error_pages import register_error_handlers
-    from participate.core.request_checks import register_request_checks
-    from participate.core.security import register_security_headers
-    from participate.core.templating import register_template_helpers
-
-    register_error_handlers(app)
-    register_request_checks(app)
-    register_security_headers(app)
-    register_template_helpers(app)
-
-    from participate.cli import register_app_commands
-
-    register_app_commands(app)
+    cli.register(app)  # the commands sit above every domain
     return app
 
 
@@ -137,12 +107,3 @@ def _init_extensions(app: Flask) -> None:
     def _run_effects_of_unhelped_commits(_exc: BaseException | None) -> None:
         # Views commit through core.after_commit.commit(); this catches a bare db.session.commit().
         run_committed_effects()
-
-
-def _register_blueprints(app: Flask) -> None:
-    for module in BLUEPRINT_MODULES:
-        app.register_blueprint(import_module(module).bp)
-    if app.config.get("DEV_OUTBOX"):
-        from participate.core.dev_outbox import bp as dev_bp
-
-        app.register_blueprint(dev_bp)

@@ -18,10 +18,10 @@ from participate.core.errors import ServiceError
 from participate.extensions import db
 
 DONE = "done"
-# Marks a race test (or a module of them): on SQLite it gets a database file that its threads share.
+# Marks a race test (or a module of them): on SQLite it gets a database file that its threads share, so
+# every race test runs on both databases.
 races = pytest.mark.races
-# The former name, for branches written before the race tests ran on SQLite too.
-races = races
+races_on_postgres = races  # the name the panels' race tests were written with
 
 
 def at_once(app: Any, calls: Sequence[Callable[[], Any]]) -> list[Any]:

@@ -14,9 +14,9 @@ from participate.accounts import policy, tokens
 from participate.accounts.models import GRANTABLE_ROLES, LoginSession, Role, User, UserRole
 from participate.accounts.names import display_name_problem, normalise_display_name
 from participate.accounts.passwords import burn_time, hash_password, password_problem, verify_password
-from participate.audit.services import record
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from participate.core.events import publish
 from participate.core.mail import send_email
 from participate.core.numbers import row_by_id
 from participate.core.pagination import Page, escape_like, paginate
@@ -263,7 +263,7 @@ def confirm_email_change(token: str) -> User:
     if not add_unique(user):  # another account took the address since the change was asked for
         raise Conflict(_("Another account now uses this email address, so yours was not changed."))
     # No address in the audit chain: it is kept for ever, and an erased account must leave none there.
-    record("account.email_changed", actor=user, subject_type="user", subject_id=user.id, data={})
+    publish("account.email_changed", actor=user, user=user)
     return user
 
 
@@ -298,7 +298,7 @@ def undo_email_change(token: str) -> User:
     user.password_hash = "!email-change-undone"
     user.session_version += 1
     end_login_sessions(user)
-    record("account.email_change_undone", actor=None, subject_type="user", subject_id=user.id, data={})
+    publish("account.email_change_undone", actor=None, user=user)
     return user
 
 
@@ -460,7 +460,7 @@ def grant_role(actor: User, user: User, role: str) -> None:
     if not add_unique(UserRole(user_id=user.id, role=role)):
         raise Conflict(_("This role was granted at the same moment by someone else."))
     db.session.expire(user, ["roles"])
-    record("role.granted", actor=actor, subject_type="user", subject_id=user.id, data={"role": role})
+    publish("role.granted", actor=actor, user=user, role=role)
 
 
 def revoke_role(actor: User, user: User, role: str) -> None:
@@ -472,7 +472,7 @@ def revoke_role(actor: User, user: User, role: str) -> None:
         return
     user.roles.remove(grant)
     db.session.flush()
-    record("role.revoked", actor=actor, subject_type="user", subject_id=user.id, data={"role": role})
+    publish("role.revoked", actor=actor, user=user, role=role)
 
 
 def create_admin(email: str, *, password: str, display_name: str = "Administrator") -> User:
@@ -488,13 +488,7 @@ def create_admin(email: str, *, password: str, display_name: str = "Administrato
     if not any(grant.role == Role.ADMIN for grant in user.roles):
         user.roles.append(UserRole(role=Role.ADMIN.value))
     db.session.flush()
-    record(
-        "role.granted",
-        actor=None,
-        subject_type="user",
-        subject_id=user.id,
-        data={"role": "admin", "by": "cli"},
-    )
+    publish("role.granted", actor=None, user=user, role=Role.ADMIN.value, by="cli")
     return user
 
 

@@ -411,29 +411,41 @@ class _BallotLimits:
         approval_like: bool,
     ) -> list[str]:
         """What a ballot breaks, each as the end of a sentence starting with "voter <id>"."""
-        found: list[str] = []
-        n = len(projects)
+        found = self._length_problems(len(projects))
+        if approval_like and (self.min_sum_cost is not None or self.max_sum_cost is not None):
+            found += self._cost_problems(len(projects), sum(cost[p] for p in projects))
+        if points is not None:
+            found += self._points_problems(len(projects), points)
+        return found
+
+    def _length_problems(self, n: int) -> list[str]:
+        found = []
         if self.min_length is not None and n < self.min_length and n > 0:
             found.append(f"chose {n} projects, fewer than min_length {self.min_length}")
         if self.max_length is not None and n > self.max_length:
             found.append(f"chose {n} projects, more than max_length {self.max_length}")
-        if approval_like and (self.min_sum_cost is not None or self.max_sum_cost is not None):
-            total = sum(cost[p] for p in projects)
-            if self.min_sum_cost is not None and n > 0 and total < self.min_sum_cost:
-                found.append(f"chose projects costing {total}, below min_sum_cost")
-            if self.max_sum_cost is not None and total > self.max_sum_cost:
-                found.append(f"chose projects costing {total}, above max_sum_cost")
-        if points is not None:
-            for value in points:
-                if self.min_points is not None and value < self.min_points:
-                    found.append(f"gave {value} points, below min_points")
-                if self.max_points is not None and value > self.max_points:
-                    found.append(f"gave {value} points, above max_points")
-            total_points = sum(points)
-            if self.min_sum_points is not None and n > 0 and total_points < self.min_sum_points:
-                found.append(f"gave {total_points} points in all, below min_sum_points")
-            if self.max_sum_points is not None and total_points > self.max_sum_points:
-                found.append(f"gave {total_points} points in all, above max_sum_points")
+        return found
+
+    def _cost_problems(self, n: int, total: int) -> list[str]:
+        found = []
+        if self.min_sum_cost is not None and n > 0 and total < self.min_sum_cost:
+            found.append(f"chose projects costing {total}, below min_sum_cost")
+        if self.max_sum_cost is not None and total > self.max_sum_cost:
+            found.append(f"chose projects costing {total}, above max_sum_cost")
+        return found
+
+    def _points_problems(self, n: int, points: tuple[Points, ...]) -> list[str]:
+        found = []
+        for value in points:
+            if self.min_points is not None and value < self.min_points:
+                found.append(f"gave {value} points, below min_points")
+            if self.max_points is not None and value > self.max_points:
+                found.append(f"gave {value} points, above max_points")
+        total = sum(points)
+        if self.min_sum_points is not None and n > 0 and total < self.min_sum_points:
+            found.append(f"gave {total} points in all, below min_sum_points")
+        if self.max_sum_points is not None and total > self.max_sum_points:
+            found.append(f"gave {total} points in all, above max_sum_points")
         return found
 
 

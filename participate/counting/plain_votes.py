@@ -25,26 +25,16 @@ def plain_ballots(
     file) and the line of each, or None if the body needs the row-by-row reader."""
     if vote_type in CARDINAL_TYPES or '"' in body or "\0" in body:
         return None  # points are parsed cell by cell; quotes need csv
-    if "\r" in body:
-        if body.count("\r") != body.count("\r\n"):
-            return None  # a lone carriage return is a line break for csv
-        body = body.replace("\r\n", "\n")
-    spaces = [c for c in _SPACES if c in body]
-    if any(_untrimmed(body, c) for c in spaces):
+    body_lines = _plain_lines(body)
+    if body_lines is None:
         return None
-    lines = body.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines, spaces = body_lines
     if not lines:
         return Ballots([], []), range(0)
     width = len(header)
-    if "" in lines or ";" * (width - 1) in lines:
-        return None  # blank rows are skipped by the row-by-row reader
-    if set(map(str.count, lines, repeat(";"))) != {width - 1}:
+    cells = _plain_cells(lines, width)
+    if cells is None:
         return None
-    cells = ";".join(lines).split(";")
-    if not _SECTION_NAMES.isdisjoint(map(str.lower, cells[::width])):
-        return None  # the row-by-row reader takes a row naming a section for a section header
     columns = {name: cells[i::width] for i, name in enumerate(header)}
     ballot_ids = _ballot_ids(columns.pop("vote"), vote_type, projects, spaces)
     if ballot_ids is None:
@@ -55,6 +45,34 @@ def plain_ballots(
     elif "" in voter_ids or len(set(voter_ids)) != len(voter_ids):
         return None
     return Ballots(voter_ids, ballot_ids, columns), range(first_line, first_line + len(lines))
+
+
+def _plain_lines(body: str) -> tuple[list[str], list[str]] | None:
+    """The body's lines and the space characters it holds, or None if a line break or a cell's spaces need
+    the row-by-row reader."""
+    if "\r" in body:
+        if body.count("\r") != body.count("\r\n"):
+            return None  # a lone carriage return is a line break for csv
+        body = body.replace("\r\n", "\n")
+    spaces = [c for c in _SPACES if c in body]
+    if any(_untrimmed(body, c) for c in spaces):
+        return None
+    lines = body.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines, spaces
+
+
+def _plain_cells(lines: list[str], width: int) -> list[str] | None:
+    """Every cell, row after row, or None if some row is blank, has another width or names a section."""
+    if "" in lines or ";" * (width - 1) in lines:
+        return None  # blank rows are skipped by the row-by-row reader
+    if set(map(str.count, lines, repeat(";"))) != {width - 1}:
+        return None
+    cells = ";".join(lines).split(";")
+    if not _SECTION_NAMES.isdisjoint(map(str.lower, cells[::width])):
+        return None  # the row-by-row reader takes a row naming a section for a section header
+    return cells
 
 
 def _untrimmed(body: str, space: str) -> bool:

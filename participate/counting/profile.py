@@ -127,6 +127,78 @@ def _merge_same_sets(
     return first[order], group_weights.astype(np.int64)
 
 
+def _common_denominator(points: list[Points]) -> int:
+    """The scale that makes every cardinal point an integer."""
+    scale = 1
+    for v in points:
+        if isinstance(v, Fraction) and v.denominator != 1:
+            scale = math.lcm(scale, v.denominator)
+    return scale
+
+
+def _satisfaction_values(
+    election: Election,
+    sat: str,
+    flat_p: np.ndarray,
+    flat_g: np.ndarray,
+    lengths: np.ndarray,
+    exact_points: list[Points] | None,
+    scale: int,
+) -> np.ndarray:
+    """Each ballot entry's satisfaction, as integers (times `scale`)."""
+    cost_arr = np.asarray([p.cost for p in election.projects], dtype=np.int64)
+    if sat in ("additive", "cost-additive"):
+        assert exact_points is not None
+        scaled = [int(v * scale) for v in exact_points]
+        if any(abs(x) >= 2**40 for x in scaled):  # pragma: no cover - absurd inputs
+            raise UnsupportedOptionError("points are too large or too fine to count exactly")
+        vals = np.asarray(scaled, dtype=np.int64)
+        return vals * cost_arr[flat_p] if sat == "cost-additive" else vals
+    starts = np.cumsum(lengths) - lengths
+    pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)
+    k = points_k(election) if sat in ("points", "cost-points") else 0
+    if sat == "cost":
+        vals = cost_arr[flat_p]
+    elif sat == "cardinality":
+        vals = np.ones(len(flat_p), dtype=np.int64)
+    elif sat == "borda":
+        vals = lengths[flat_g] - pos - 1
+    elif sat == "points":
+        vals = k - pos
+    else:  # cost-points
+        vals = cost_arr[flat_p] * (k - pos)
+    return vals * scale
+
+
+def _points_totals(
+    group_ballots: list[tuple[str, ...]],
+    group_points: list[tuple[Points, ...] | None],
+    weights: np.ndarray,
+    index: dict[str, int],
+) -> list[int | Fraction]:
+    """Each project's total of cardinal points, exactly."""
+    totals: list[int | Fraction] = [0] * len(index)
+    for g, pts in enumerate(group_points):
+        wg = int(weights[g])
+        for pid, x in zip(group_ballots[g], pts, strict=True):  # type: ignore[arg-type]
+            totals[index[pid]] += wg * x
+    return totals
+
+
+def _entries_by_project(
+    flat_g: np.ndarray, flat_p: np.ndarray, vals: np.ndarray, n_projects: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The non-zero entries grouped by project (in group order within each), and each project's offset."""
+    keep = vals != 0
+    eg, ep, ev = flat_g[keep], flat_p[keep], vals[keep]
+    # a stable sort of small integers is a radix sort in numpy
+    order = np.argsort(ep.astype(np.int16) if n_projects < 2**15 else ep, kind="stable")
+    eg, ep, ev = eg[order], ep[order], ev[order]
+    offsets = np.zeros(n_projects + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ep, minlength=n_projects), out=offsets[1:])
+    return eg, ev, offsets
+
+
 def build_profile(election: Election, sat: str) -> SatProfile:
     vote_type = election.vote_type
     check_satisfaction(sat, vote_type)
@@ -147,56 +219,16 @@ def build_profile(election: Election, sat: str) -> SatProfile:
     else:
         flat_p, lengths = flat.projects, flat.lengths
 
-    k = points_k(election) if sat in ("points", "cost-points") else 0
-    n_groups = len(group_ballots)
-    flat_g = np.repeat(np.arange(n_groups, dtype=np.int64), lengths)
-    starts = np.cumsum(lengths) - lengths
-    pos = np.arange(len(flat_p), dtype=np.int64) - np.repeat(starts, lengths)
-    cost_arr = np.asarray(costs, dtype=np.int64)
+    flat_g = np.repeat(np.arange(len(group_ballots), dtype=np.int64), lengths)
     approvals = np.bincount(flat_p, weights=w[flat_g], minlength=len(ids)).astype(np.int64)
-    scale = 1
-    exact_points: list[Points] | None = None
+    exact_points = [x for pts in group_points for x in pts] if cardinal else None  # type: ignore[union-attr]
+    scale = _common_denominator(exact_points or [])
+    vals = _satisfaction_values(election, sat, flat_p, flat_g, lengths, exact_points, scale)
     if cardinal:
-        exact_points = [x for pts in group_points for x in pts]  # type: ignore[union-attr]
-        for v in exact_points:
-            if isinstance(v, Fraction) and v.denominator != 1:
-                scale = math.lcm(scale, v.denominator)
-    if sat == "cost":
-        vals = cost_arr[flat_p]
-    elif sat == "cardinality":
-        vals = np.ones(len(flat_p), dtype=np.int64)
-    elif sat == "borda":
-        vals = lengths[flat_g] - pos - 1
-    elif sat == "points":
-        vals = k - pos
-    elif sat == "cost-points":
-        vals = cost_arr[flat_p] * (k - pos)
-    else:
-        assert exact_points is not None
-        scaled = [int(v * scale) for v in exact_points]
-        if any(abs(x) >= 2**40 for x in scaled):  # pragma: no cover - absurd inputs
-            raise UnsupportedOptionError("points are too large or too fine to count exactly")
-        vals = np.asarray(scaled, dtype=np.int64)
-        if sat == "cost-additive":
-            vals = vals * cost_arr[flat_p]
-    if sat not in ("additive", "cost-additive"):
-        vals = vals * scale
-    pts_total: list[int | Fraction] = [0] * len(ids)
-    if cardinal:
-        assert exact_points is not None
-        for g, pts in enumerate(group_points):
-            wg = int(w[g])
-            for pid, x in zip(group_ballots[g], pts, strict=True):  # type: ignore[arg-type]
-                pts_total[index[pid]] += wg * x
+        pts_total = _points_totals(group_ballots, group_points, w, index)
     else:
         pts_total = [int(a) for a in approvals]
-    keep = vals != 0
-    eg, ep, ev = flat_g[keep], flat_p[keep], vals[keep]
-    # entries by project, keeping group order: a stable sort of small integers is a radix sort in numpy
-    order = np.argsort(ep.astype(np.int16) if len(ids) < 2**15 else ep, kind="stable")
-    eg, ep, ev = eg[order], ep[order], ev[order]
-    offsets = np.zeros(len(ids) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(ep, minlength=len(ids)), out=offsets[1:])
+    eg, ev, offsets = _entries_by_project(flat_g, flat_p, vals, len(ids))
     return SatProfile(
         vote_type=vote_type,
         sat=sat,

@@ -1,14 +1,13 @@
 """Satisfaction measures: their names (part of the public interface, see docs/counting.md) and checks.
 
 The merged, vectorised profile every rule counts from (`SatProfile`, `build_profile`) is in
-participate.counting.profile, which needs numpy; it is also reachable from here. Greedy counts from plain
+participate.counting.profile, which needs numpy. Greedy counts from plain
 per-project totals (participate.counting.totals), so that a greedy count never imports numpy.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from .errors import UnsupportedOptionError
 from .model import CARDINAL_TYPES, Election
@@ -86,15 +85,6 @@ def points_k(election: Election) -> int:
     if election.max_length is not None:
         return election.max_length
     return max(map(len, election.ballots.projects), default=0)
-
-
-def __getattr__(name: str) -> Any:
-    """SatProfile and build_profile, from participate.counting.profile (imported, with numpy, on first use)."""
-    if name in ("SatProfile", "build_profile"):
-        from . import profile
-
-        return getattr(profile, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

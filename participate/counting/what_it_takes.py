@@ -33,11 +33,11 @@ from .model import APPROVAL_TYPES, CARDINAL_TYPES, Ballot, Ballots, Election, Pr
 from .profile import SatProfile, build_profile
 from .progress import Watch
 from .rules.greedy import greedy
-from .rules.mes import method_of_equal_shares, run_rounds
+from .rules.mes import method_of_equal_shares
 from .rules.mes_exact import ExactPrices
 from .rules.mes_float import FloatPrices, Uncertain
-from .rules.mes_jump import RoundPrices
 from .rules.mes_model import MesProject, prepare
+from .rules.mes_rounds import RoundPrices, run_rounds
 from .ties import TieBreaking, lexicographic
 from .totals import ProjectTotals, project_totals
 

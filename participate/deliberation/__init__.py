@@ -24,3 +24,17 @@ starts with the parent author's name); a name two participants share mentions no
 Moderation (another domain) sets `hidden_at`, `hidden_reason`, `hidden_by_id` on a Comment and then
 calls `services.recount_thread(thread)`; the page shows "Hidden by moderation" and the reason.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """The thread pages and the `discussion(...)` template global."""
+    from participate.deliberation import views
+
+    app.register_blueprint(views.bp)

@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from participate.core.after_commit import commit, rollback
 from participate.core.clock import utcnow
 from participate.core.errors import ServiceError
 from participate.core.tasks import task
@@ -50,7 +51,7 @@ def run_job(job_id: int) -> None:
         .where(Job.id == job_id, Job.status == JobStatus.QUEUED.value)
         .values(status=JobStatus.RUNNING.value, started_at=utcnow())
     )
-    db.session.commit()
+    commit()
     if getattr(claimed, "rowcount", 0) != 1:
         return  # another worker took it, or it no longer exists
     job = db.session.get(Job, job_id)
@@ -68,7 +69,7 @@ def run_job(job_id: int) -> None:
 
 
 def _finish(job_id: int, status: JobStatus, **values: object) -> None:
-    db.session.rollback()
+    rollback()
     job = db.session.get(Job, job_id)
     assert job is not None
     job.status, job.finished_at = status.value, utcnow()
@@ -76,4 +77,4 @@ def _finish(job_id: int, status: JobStatus, **values: object) -> None:
         job.progress = 100
     for name, value in values.items():
         setattr(job, name, value)
-    db.session.commit()
+    commit()

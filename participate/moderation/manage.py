@@ -18,11 +18,12 @@ from participate.moderation import policy, services
 from participate.moderation.forms import BlockForm, HideForm, ModerationSettingsForm
 from participate.moderation.reportables import Reportable, reportable
 from participate.processes import policy as process_policy
-from participate.processes.manage import add_section, render_section
+from participate.processes.manage import render_section
 from participate.processes.models import Process
 
 bp = Blueprint("moderation_manage", __name__, url_prefix="/manage")
-add_section("moderation", _l("Moderation"), "moderation_manage.queue")
+# The tab of the process screens; participate.moderation.register(app) adds it.
+SECTION = ("moderation", _l("Moderation"), "moderation_manage.queue")
 
 
 def _process(process_id: int, act: Any = policy.can_moderate) -> Process:

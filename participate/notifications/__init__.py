@@ -14,8 +14,22 @@ and the subscribers turn them into notifications, in the same transaction as the
 - Phase changes: `ProcessPhaseNotice` keeps, per process, the phase last announced to its followers. It
   is set when the process gets its first follower (the baseline), when staff advance the phase
   (processes.services.advance_phase publishes "process.phase_changed") and by `flask
-  notify-phase-changes` (run it nightly after midnight; task "notifications.phase_changes"), which
+  notify-phase-changes` (run it nightly after midnight; job kind "notifications.phase_changes"), which
   publishes the event for each published, followed process whose dated phase moved past the stored one.
   A change is therefore announced once however often the command runs. Outside a request, links in
   emails use PUBLIC_BASE_URL (see core/urls.py; http://localhost:5000 by default).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """The notification pages, the subscribers that turn events into notifications, the phase-changes job."""
+    from participate.notifications import jobs, subscribers, views  # noqa: F401  (a job kind; subscribers)
+
+    app.register_blueprint(views.bp)

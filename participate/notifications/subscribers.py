@@ -1,4 +1,4 @@
-"""What other domains publish, turned into notifications. Imported at start-up (TASK_MODULES).
+"""What other domains publish, turned into notifications. Imported by participate.notifications.register(app).
 
 The events and their keyword arguments are the contract with the publishing domains:
 

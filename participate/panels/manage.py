@@ -46,11 +46,11 @@ from participate.panels.models import (
 )
 from participate.processes import policy as process_policy
 from participate.processes import services as process_services
-from participate.processes.manage import add_section, render_section
+from participate.processes.manage import render_section
 from participate.processes.models import Process
 
 bp = Blueprint("panels_manage", __name__, url_prefix="/manage/processes")
-add_section("panels", _l("Panels"), "panels_manage.section")
+SECTION = ("panels", _l("Panels"), "panels_manage.section")
 
 PAGE = "/<slug>/panels/<int:panel_id>"
 RESPONDENTS_PER_PAGE = 100

@@ -20,17 +20,14 @@ from participate.panels import dashboard, invitations, policy, respondents
 from participate.panels.forms import WithdrawForm, registration_form
 from participate.panels.models import PANEL_STATUS_LABELS, Panel, PanelStatus, RegistrationMode, Respondent
 from participate.panels.setup import panels_of
-from participate.processes.views import add_page_part
 
 bp = Blueprint("panels", __name__)
 PAGE = "/processes/<slug>/panels/<int:panel_id>"
 
 
-def _panels_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
+def process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
+    """The panels part of a process's public page (participate.panels.register adds it)."""
     return {"panels": [p for p in panels_of(process) if policy.can_view_panel(actor, p)]}
-
-
-add_page_part("panels/_process_part.html", _panels_part)
 
 
 def _register_limit() -> str:

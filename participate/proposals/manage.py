@@ -12,14 +12,15 @@ from participate.audit import services as audit
 from participate.core.access import current_actor, load
 from participate.core.transaction import run_form
 from participate.processes import policy as process_policy
-from participate.processes.manage import add_section, render_section
+from participate.processes.manage import render_section
 from participate.processes.models import Process
 from participate.proposals import policy, services
 from participate.proposals.forms import ProposalSettingsForm, ReviewForm
 from participate.proposals.models import STATUS_LABELS, Proposal, ProposalStatus
 
 bp = Blueprint("proposal_manage", __name__, url_prefix="/manage")
-add_section("proposals", _l("Proposals"), "proposal_manage.queue")
+# The tab of the process screens; participate.proposals.register(app) adds it.
+SECTION = ("proposals", _l("Proposals"), "proposal_manage.queue")
 
 
 @audit.describes("proposal")

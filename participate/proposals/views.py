@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +29,21 @@ from participate.core.uploads import accepts_uploads
 from participate.processes import geo
 from participate.processes import policy as process_policy
 from participate.processes.services import district_areas, find_by_slug
-from participate.processes.views import add_page_part
 from participate.proposals import discussion, policy, services  # noqa: F401  (discussion registers the subject)
 from participate.proposals.forms import ProposalForm, WithdrawForm
 from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposal, ProposalStatus
 
 bp = Blueprint("proposals", __name__)
+
+# Links that domains above proposals add to a proposal's page (moderation's "Report"): each a function of
+# (actor, proposal) giving (label, address) when the actor may follow it, else None.
+ProposalLink = Callable[[Any, Proposal], tuple[str, str] | None]
+PROPOSAL_LINKS: list[ProposalLink] = []
+
+
+def add_proposal_link(link: ProposalLink) -> None:
+    if link not in PROPOSAL_LINKS:
+        PROPOSAL_LINKS.append(link)
 
 
 @bp.context_processor
@@ -64,11 +74,9 @@ def _location_picker(process: Any, latitude: float | None, longitude: float | No
     )
 
 
-def _process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
+def process_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
+    """The proposals part of a process's public page (participate.proposals.register adds it)."""
     return {"count": services.public_count(process), "can_submit": policy.can_submit(actor, process, on)}
-
-
-add_page_part("proposals/_process_part.html", _process_part)
 
 
 def image_folder() -> Path:

@@ -17,7 +17,7 @@ from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
 from participate.extensions import db
 from participate.processes import policy as process_policy
-from participate.processes.manage import add_section, render_section
+from participate.processes.manage import render_section
 from participate.processes.models import Process
 from participate.results import present, services
 from participate.results.forms import MilestoneForm, TrackingForm
@@ -25,7 +25,8 @@ from participate.results.models import ProjectMilestone
 from participate.voting import services as voting
 
 bp = Blueprint("results_manage", __name__, url_prefix="/manage/processes")
-add_section("results", _l("Results"), "results_manage.overview")
+# The tab of the process screens; participate.results.register(app) adds it.
+SECTION = ("results", _l("Results"), "results_manage.overview")
 
 
 def _load(process_id: int) -> Process:

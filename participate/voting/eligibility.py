@@ -122,17 +122,50 @@ def _line_errors(errors: list[tuple[int, str]]) -> ValidationFailed:
     )
 
 
-def _parse_census(process: Process, raw: bytes, this_year: int) -> list[tuple[int, str, int, int | None]]:
+CensusRow = tuple[int, str, int, int | None]  # line number, identity hash, birth year, district id
+
+
+def _parse_census(process: Process, raw: bytes, this_year: int) -> list[CensusRow]:
     """(line number, identity hash, birth year, district id) per line, or ValidationFailed naming every bad line."""
+    reader, where = _census_reader(raw)
+    districts = {d.name.strip().casefold(): d.id for d in process.districts}
+    rows: list[CensusRow] = []
+    errors: list[tuple[int, str]] = []
+    first_line: dict[str, int] = {}
+    try:
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(rows) >= MAX_CENSUS_ROWS:
+                raise ValidationFailed(_("The file has more than %(most)d lines.", most=MAX_CENSUS_ROWS))
+            row = _census_row(reader.line_num, cells, where, districts, this_year)
+            if isinstance(row, str):
+                errors.append((reader.line_num, row))
+            elif row[1] in first_line:
+                other = first_line[row[1]]
+                errors.append((row[0], _("the same identity number as line %(other)d", other=other)))
+            else:
+                first_line[row[1]] = row[0]
+                rows.append(row)
+    except csv.Error as exc:
+        errors.append((reader.line_num, _("it cannot be read as CSV (%(error)s)", error=str(exc))))
+    if errors:
+        raise _line_errors(errors)
+    if not rows:
+        raise ValidationFailed(_("The file has no census lines under its header."))
+    return rows
+
+
+def _census_reader(raw: bytes) -> tuple[Any, dict[str, int]]:
+    """A CSV reader past the header line, and the position of each census column."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
             _("The file is not UTF-8 text: save it as CSV (UTF-8) and try again.")
         ) from exc
-    sample = text[:4096]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)
@@ -150,54 +183,28 @@ def _parse_census(process: Process, raw: bytes, this_year: int) -> list[tuple[in
                 missing=", ".join(missing),
             )
         )
-    where = {name: header.index(name) for name in CENSUS_COLUMNS}
-    districts = {d.name.strip().casefold(): d.id for d in process.districts}
-    rows: list[tuple[int, str, int, int | None]] = []
-    errors: list[tuple[int, str]] = []
-    first_line: dict[str, int] = {}
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(rows) >= MAX_CENSUS_ROWS:
-                raise ValidationFailed(_("The file has more than %(most)d lines.", most=MAX_CENSUS_ROWS))
-            if len(cells) < len(header):
-                errors.append((line, _("it has too few columns")))
-                continue
-            identity = secrecy.normalise_identity(cells[where["identity_number"]])
-            if not identity or len(identity) > 64:
-                errors.append((line, _("the identity number is missing or too long")))
-                continue
-            year_text = cells[where["birth_year"]].strip()
-            birth_year = whole_number(year_text, largest=this_year)
-            if birth_year is None or birth_year < 1880:
-                errors.append((line, _("the birth year must be a year such as 1984")))
-                continue
-            district_name = cells[where["district"]].strip()
-            district_id = None
-            if district_name:
-                district_id = districts.get(district_name.casefold())
-                if district_id is None:
-                    errors.append(
-                        (line, _("this process has no district called “%(name)s”", name=district_name))
-                    )
-                    continue
-            digest = secrecy.census_hash(identity)
-            if digest in first_line:
-                errors.append(
-                    (line, _("the same identity number as line %(other)d", other=first_line[digest]))
-                )
-                continue
-            first_line[digest] = line
-            rows.append((line, digest, birth_year, district_id))
-    except csv.Error as exc:
-        errors.append((reader.line_num, _("it cannot be read as CSV (%(error)s)", error=str(exc))))
-    if errors:
-        raise _line_errors(errors)
-    if not rows:
-        raise ValidationFailed(_("The file has no census lines under its header."))
-    return rows
+    return reader, {name: header.index(name) for name in CENSUS_COLUMNS} | {"width": len(header)}
+
+
+def _census_row(
+    line: int, cells: list[str], where: dict[str, int], districts: dict[str, int], this_year: int
+) -> CensusRow | str:
+    """One census line, or what is wrong with it."""
+    if len(cells) < where["width"]:
+        return _("it has too few columns")
+    identity = secrecy.normalise_identity(cells[where["identity_number"]])
+    if not identity or len(identity) > 64:
+        return _("the identity number is missing or too long")
+    birth_year = whole_number(cells[where["birth_year"]].strip(), largest=this_year)
+    if birth_year is None or birth_year < 1880:
+        return _("the birth year must be a year such as 1984")
+    district_name = cells[where["district"]].strip()
+    district_id = None
+    if district_name:
+        district_id = districts.get(district_name.casefold())
+        if district_id is None:
+            return _("this process has no district called “%(name)s”", name=district_name)
+    return line, secrecy.census_hash(identity), birth_year, district_id
 
 
 def import_census(actor: User, process: Process, raw: bytes, *, replace: bool, on: date) -> CensusReport:

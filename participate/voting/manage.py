@@ -19,7 +19,7 @@ from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
 from participate.core.uploads import accepts_uploads
 from participate.processes import policy as process_policy
-from participate.processes.manage import add_section, checklist_context, render_section
+from participate.processes.manage import checklist_context, render_section
 from participate.processes.models import Process
 from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
 from participate.voting.forms import field_name, ranks_offered, read_ballot
@@ -42,7 +42,8 @@ from participate.voting.manage_forms import (
 from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, VoteBudget
 
 bp = Blueprint("vote_manage", __name__, url_prefix="/manage/processes/<int:process_id>/vote")
-add_section("vote", _l("Vote"), "vote_manage.overview")
+# The tab of the process screens; participate.voting.register(app) adds it.
+SECTION = ("vote", _l("Vote"), "vote_manage.overview")
 
 CODES_PER_GROUP = 4  # codes per row on the printed sheet
 

@@ -37,8 +37,39 @@ def closed_refusal(process: Process, settings: VoteSettings | None, on: date) ->
 
 
 def vote_refusal(actor: User | None, process: Process, settings: VoteSettings | None, on: date) -> str | None:
-    """Why this person may not vote now, before eligibility (which voting.services checks)."""
+    """Why this person may not vote now, before eligibility (part of ballot_refusal)."""
     return closed_refusal(process, settings, on) or participation_refusal(actor, log_in=_("Log in to vote."))
+
+
+def unregistered_refusal() -> str:
+    return _("Confirm that you may vote in this process first.")
+
+
+def ballot_refusal(
+    actor: User | None,
+    process: Process,
+    settings: VoteSettings | None,
+    on: date,
+    *,
+    registered: bool,
+    checked_in_on_paper: bool,
+) -> str | None:
+    """Who may vote, in one place: why this person may not cast a ballot in this process now (None: they
+    may). The vote is open; the person may take part (logged in, confirmed, not blocked); they have
+    confirmed that they may vote here (by the census or their account: `registered`); and staff have not
+    checked them in to vote on paper. The ballot page and voting.services.cast_ballot both ask it."""
+    if refusal := vote_refusal(actor, process, settings, on):
+        return refusal
+    if not registered:
+        return unregistered_refusal()
+    if checked_in_on_paper:
+        # Whom to ask, since a check-in made by mistake or in bad faith is the one way to lose an online vote.
+        return _(
+            "You were checked in to vote on paper at a polling station, so you cannot also vote online. If "
+            "you did not vote on paper, ask the council staff who run this process: every check-in is "
+            "recorded with who made it and when, so they can find out what happened."
+        )
+    return None
 
 
 def can_run_kiosk(actor: User | None, process: Process) -> bool:

@@ -1,6 +1,6 @@
 """The poll book of paper voting in a census process: before handing a resident a voting code from the
 pile, staff check them in against the census. A person is checked in once (a constraint), and never if their
-account has voted online; once checked in, they cannot vote online (voting.services.paper_vote_refusal).
+account has voted online; once checked in, they cannot vote online (voting.policy.ballot_refusal).
 A check-in and an online cast of the same person take turns, so they cannot both succeed.
 
 The codes stay anonymous: a check-in has no time and no link to a code or a ballot. Its audit entry says who

@@ -108,14 +108,18 @@ def checked_in(census_entry_id: int) -> bool:
     return db.session.execute(query).first() is not None
 
 
-def paper_vote_refusal(registration: VoterRegistration) -> str | None:
-    """Why this resident cannot vote online: staff checked them in to vote on paper (None if they can)."""
-    if registration.census_entry_id is None or not checked_in(registration.census_entry_id):
-        return None
-    return _(
-        "You were checked in to vote on paper at a polling station, so you cannot also vote online. If you "
-        "did not vote on paper, ask the council staff who run this process: every check-in is recorded with "
-        "who made it and when, so they can find out what happened."
+def ballot_refusal(
+    actor: User, process: Process, registration: VoterRegistration | None, on: date
+) -> str | None:
+    """voting.policy.ballot_refusal, with what it needs read from the database."""
+    entry = registration.census_entry_id if registration is not None else None
+    return policy.ballot_refusal(
+        actor,
+        process,
+        settings_of(process),
+        on,
+        registered=registration is not None,
+        checked_in_on_paper=entry is not None and checked_in(entry),
     )
 
 
@@ -175,19 +179,36 @@ def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
     approval: ids sorted; points: [id, points] pairs sorted by id, no zero entries."""
     offered = {p.id: p for p in candidates(budget)}
     kind = BallotType(budget.ballot_type)
+    pairs: list[tuple[int, int]] = []
     if kind is BallotType.POINTS:
-        pairs = [(int(pid), int(points)) for pid, points in choices]
-        if any(points < 0 for _pid, points in pairs):
-            raise ValidationFailed(_("Points cannot be negative."))
-        pairs = [(pid, points) for pid, points in pairs if points > 0]
+        pairs = _points_given(budget, choices)
         ids = [pid for pid, _points in pairs]
-        total = sum(points for _pid, points in pairs)
-        if budget.points_total is not None and total > budget.points_total:
-            raise ValidationFailed(
-                _("You gave %(given)d points; you have %(total)d.", given=total, total=budget.points_total)
-            )
     else:
         ids = [int(pid) for pid in choices]
+    _check_selection(budget, offered, ids)
+    if kind is BallotType.POINTS:
+        return [[pid, points] for pid, points in sorted(pairs)]
+    if kind is BallotType.APPROVAL:
+        return sorted(ids)
+    return ids
+
+
+def _points_given(budget: VoteBudget, choices: Iterable[Any]) -> list[tuple[int, int]]:
+    """The (id, points) pairs with points, or ValidationFailed for negative points or too many in all."""
+    pairs = [(int(pid), int(points)) for pid, points in choices]
+    if any(points < 0 for _pid, points in pairs):
+        raise ValidationFailed(_("Points cannot be negative."))
+    pairs = [(pid, points) for pid, points in pairs if points > 0]
+    total = sum(points for _pid, points in pairs)
+    if budget.points_total is not None and total > budget.points_total:
+        raise ValidationFailed(
+            _("You gave %(given)d points; you have %(total)d.", given=total, total=budget.points_total)
+        )
+    return pairs
+
+
+def _check_selection(budget: VoteBudget, offered: dict[int, Any], ids: list[int]) -> None:
+    """The chosen proposals: each once, on this ballot, as many as the budget allows, within its cost."""
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("Each proposal can be chosen only once."))
     if any(pid not in offered for pid in ids):
@@ -206,11 +227,6 @@ def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
         )
     if budget.spending_cap and sum(offered[pid].effective_cost for pid in ids) > budget.budget_minor:
         raise ValidationFailed(_("Your choices cost more than the budget: leave some out."))
-    if kind is BallotType.POINTS:
-        return [[pid, points] for pid, points in sorted(pairs)]
-    if kind is BallotType.APPROVAL:
-        return sorted(ids)
-    return ids
 
 
 # The smallest size a sealed ballot is padded to; budgets whose longest ballot is longer take the next
@@ -264,14 +280,12 @@ def _refuse_unless(refusal: str | None) -> None:
 def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: date) -> Receipt:
     """Cast or change the voter's ballot on one budget; the last one cast counts."""
     process = budget.process
-    _refuse_unless(policy.vote_refusal(actor, process, settings_of(process), on))
     registration = registration_of(actor, process)
-    if registration is None:
-        raise PermissionDenied(_("Confirm that you may vote in this process first."))
-    if registration.census_entry_id is not None:
+    if registration is not None and registration.census_entry_id is not None:
         # A paper check-in of the same person takes turns with this cast: one of them sees the other.
         take_turns("census entry", registration.census_entry_id)
-    _refuse_unless(paper_vote_refusal(registration))
+    _refuse_unless(ballot_refusal(actor, process, registration, on))
+    assert registration is not None
     if budget not in budgets_for_district(process, registration.district_id):
         raise PermissionDenied(_("This budget is not on your ballot."))
     canonical = check_choices(budget, choices)

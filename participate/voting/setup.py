@@ -6,7 +6,7 @@ ballots already cast were cast under its rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import func, null, select
@@ -142,19 +142,30 @@ def check_budget(process: Process, data: BudgetInput) -> BudgetInput:
         raise ValidationFailed(_("Choose one of this process's districts, or none for a city-wide budget."))
     if data.budget_minor <= 0:
         raise ValidationFailed(_("The budget must be more than zero."))
+    points_total = _checked_ballot(data)
+    vote_type = PABULIB_VOTE_TYPE[BallotType(data.ballot_type)]
+    _check_rule(data, vote_type)
+    sat = _checked_satisfaction(data, vote_type)
+    completion = _checked_completion(data)
+    return replace(data, name=name, points_total=points_total, sat=sat, completion=completion)
+
+
+def _checked_ballot(data: BudgetInput) -> int | None:
+    """The ballot's type and number of choices; the points each voter shares out (None unless points)."""
     if data.ballot_type not in {t.value for t in BallotType}:
         raise ValidationFailed(_("Choose a ballot type."))
-    vote_type = PABULIB_VOTE_TYPE[BallotType(data.ballot_type)]
     if data.min_choices < 0:
         raise ValidationFailed(_("The least number of choices cannot be negative."))
     if data.max_choices is not None and data.max_choices < max(data.min_choices, 1):
         raise ValidationFailed(_("The most choices must be at least the least choices, and at least 1."))
-    points_total = data.points_total
-    if data.ballot_type == BallotType.POINTS.value:
-        if not points_total or points_total <= 0:
-            raise ValidationFailed(_("A points ballot needs the number of points each voter shares out."))
-    else:
-        points_total = None
+    if data.ballot_type != BallotType.POINTS.value:
+        return None
+    if not data.points_total or data.points_total <= 0:
+        raise ValidationFailed(_("A points ballot needs the number of points each voter shares out."))
+    return data.points_total
+
+
+def _check_rule(data: BudgetInput, vote_type: str) -> None:
     if data.rule not in RULES or data.rule not in OFFERED_RULES:
         raise ValidationFailed(_("Choose a counting rule."))
     if data.rule not in {r.name for r in rules_for(vote_type)}:
@@ -165,23 +176,31 @@ def check_budget(process: Process, data: BudgetInput) -> BudgetInput:
                 ballot=_ballot_word(data.ballot_type),
             )
         )
+
+
+def _checked_satisfaction(data: BudgetInput, vote_type: str) -> str | None:
     info = RULES[data.rule]
     sat = data.sat or None
-    if info.uses_satisfaction:
-        if sat is None or sat not in SATISFACTIONS:
-            raise ValidationFailed(_("The rule %(rule)s needs a satisfaction measure.", rule=info.label))
-        if sat not in {s.name for s in satisfactions_for(vote_type)}:
+    if not info.uses_satisfaction:
+        if sat is not None:
             raise ValidationFailed(
-                _(
-                    "The satisfaction measure %(sat)s does not apply to %(ballot)s ballots.",
-                    sat=SATISFACTIONS[sat].label,
-                    ballot=_ballot_word(data.ballot_type),
-                )
+                _("The rule %(rule)s uses no satisfaction measure: choose none.", rule=info.label)
             )
-    elif sat is not None:
+        return None
+    if sat is None or sat not in SATISFACTIONS:
+        raise ValidationFailed(_("The rule %(rule)s needs a satisfaction measure.", rule=info.label))
+    if sat not in {s.name for s in satisfactions_for(vote_type)}:
         raise ValidationFailed(
-            _("The rule %(rule)s uses no satisfaction measure: choose none.", rule=info.label)
+            _(
+                "The satisfaction measure %(sat)s does not apply to %(ballot)s ballots.",
+                sat=SATISFACTIONS[sat].label,
+                ballot=_ballot_word(data.ballot_type),
+            )
         )
+    return sat
+
+
+def _checked_completion(data: BudgetInput) -> str:
     completion = data.completion or "none"
     if completion not in COMPLETIONS:
         raise ValidationFailed(_("Choose a completion method."))
@@ -189,19 +208,7 @@ def check_budget(process: Process, data: BudgetInput) -> BudgetInput:
         raise ValidationFailed(
             _("A completion method applies only to the Method of Equal Shares: choose none.")
         )
-    return BudgetInput(
-        name=name,
-        district_id=data.district_id,
-        budget_minor=data.budget_minor,
-        ballot_type=data.ballot_type,
-        min_choices=data.min_choices,
-        max_choices=data.max_choices,
-        spending_cap=data.spending_cap,
-        points_total=points_total,
-        rule=data.rule,
-        sat=sat,
-        completion=completion,
-    )
+    return completion
 
 
 def has_votes(budget: VoteBudget) -> bool:

@@ -120,15 +120,12 @@ def _refused(process: Any, refusal: str) -> Any:
 def ballot(slug: str):
     process = _process(slug)
     actor, on = current_actor(), today()
-    refusal = policy.vote_refusal(actor, process, services.settings_of(process), on)
-    if refusal:
-        return _refused(process, refusal)
     registration = services.registration_of(actor, process)
-    if registration is None:
+    refusal = services.ballot_refusal(actor, process, registration, on)
+    if refusal and registration is None and refusal == policy.unregistered_refusal():
         return render_template(
             "voting/verify_first.html", process=process, verify_url=f"/processes/{slug}/vote/verify"
         )
-    refusal = services.paper_vote_refusal(registration)
     if refusal:
         return _refused(process, refusal)
     budgets = services.ballot_budgets(actor, process)

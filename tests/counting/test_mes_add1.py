@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from participate.counting import make_election
+from participate.counting.profile import build_profile
 from participate.counting.rules.mes import method_of_equal_shares
-from participate.counting.satisfaction import build_profile
 from tests.counting.generate import generated
 
 SATS = {
@@ -46,16 +46,13 @@ def test_jumping_equals_stepping_one_unit_at_a_time(vote_type):
     assert jumped > 50  # the instances really need many increments
 
 
-def test_budapest_add1_finishes_quickly(pabulib_dir):
-    """pabutools needs ~51,500 unit increments here (it does not finish in minutes)."""
-    import time
-
+def test_budapest_add1_takes_thousands_of_increments_within_the_budget(pabulib_dir):
+    """pabutools needs ~51,500 unit increments here (it does not finish in minutes); how fast ours is, is
+    measured by bench/counting.py, not asserted here."""
     from participate.counting import read_pabulib
 
     e = read_pabulib(pabulib_dir / "Hungary_Budapest_2024_VIII_Jozsefvaros.pb")
-    t = time.perf_counter()
     out = method_of_equal_shares(build_profile(e, "cost"), completion="add1")
-    assert time.perf_counter() - t < 60
     assert out.increments > 1000
     assert sum(e.project(p).cost for p in out.selected) <= e.budget
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from participate.sortition import Pool, Selection, load_pool, select_panel
+from tests.ci import unavailable
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "sortition"
 LOCAL = Path(__file__).resolve().parents[1] / "data" / "sortition"
@@ -62,11 +60,8 @@ CASES = {
 def require(condition: bool, reason: str) -> None:
     """Skip locally when something a reference check needs is missing; in CI (env CI set), fail: a
     reference comparison must never be skipped silently there."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
+    if not condition:
+        unavailable(reason)
 
 
 def shared_path(relative: str) -> Path:

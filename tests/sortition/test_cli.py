@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from participate.cli_sortition import select_command, verify_draw_command
+from participate.cli.sortition import select_command, verify_draw_command
 
 from .conftest import CASES, panel_violations, pool_for, require, shared_path
 

@@ -87,3 +87,26 @@ def test_the_number_of_choices_is_refused_in_a_sentence_that_reads_right(vote, l
     with pytest.raises(ValidationFailed) as refused:
         services.check_choices(budget, [p.id for p in proposals[:choices]])
     assert str(refused.value) == message
+
+
+def test_who_may_vote_is_one_policy_that_the_cast_asks(vote):
+    from participate.voting import policy
+
+    process, budget, proposals = vote
+    voter, on = make_user(), today()
+    settings = services.settings_of(process)
+
+    def refusal(actor, registered=True, on_paper=False):
+        return policy.ballot_refusal(
+            actor, process, settings, on, registered=registered, checked_in_on_paper=on_paper
+        )
+
+    assert refusal(voter) is None
+    assert refusal(None) is not None  # a visitor logs in first
+    assert refusal(voter, registered=False) == "Confirm that you may vote in this process first."
+    assert "checked in to vote on paper" in refusal(voter, on_paper=True)
+    with pytest.raises(PermissionDenied, match="Confirm that you may vote in this process first."):
+        services.cast_ballot(voter, budget, [proposals[0].id], on)
+    register_voter(voter, process)
+    assert services.ballot_refusal(voter, process, services.registration_of(voter, process), on) is None
+    services.cast_ballot(voter, budget, [proposals[0].id], on)

@@ -13,8 +13,8 @@ from participate.accounts.models import Role
 from participate.core.after_commit import commit, rollback
 from participate.core.clock import utcnow
 from participate.core.events import publish
-from participate.core.tasks import TASKS
 from participate.extensions import db
+from participate.jobs.registry import JOB_KINDS
 from participate.notifications import services
 from participate.notifications.messages import describe
 from participate.notifications.models import Kind, Notification, ProcessFollow, ProcessPhaseNotice
@@ -412,7 +412,7 @@ def test_the_first_phase_starting_by_date_is_announced_and_the_task_is_registere
     follow(client, process)
     assert db.session.get(ProcessPhaseNotice, process.id).phase is None
     shift_dates_back(process, 3)
-    TASKS["notifications.phase_changes"]()
+    assert JOB_KINDS["notifications.phase_changes"].work({}, lambda *_: None) == {"changed": 1}
     (note,) = notifications_of(follower)
     assert note.data["phase"] == "proposals"
 

@@ -16,9 +16,9 @@ from functools import partial
 
 import numpy as np
 
-from ..explain import explain_ear
+from ..explain import exact, project_names, shown
 from ..model import Election
-from ..options import CountOptions, RuleRun
+from ..options import CountOptions, Explanation, RuleRun
 from ..profile import SatProfile, build_profile
 from ..progress import Watch
 from ..ties import TieBreaking, lexicographic
@@ -51,16 +51,10 @@ def pb_ear(
 ) -> EarOutcome:
     """`positions[e]` is the rank (0 = first) of entry e of the profile (see rules.ear.entry_positions)."""
     watch = watch or Watch()
-    n = sp.n_voters
     budget = sp.budget
     left = budget
     max_len = max((len(b) for b in sp.group_ballots), default=0)
-    # with no budget, only free projects have a quota
-    quota = {
-        p: Fraction(n * sp.costs[p], budget) if sp.costs[p] else Fraction(0)
-        for p in range(sp.n_projects)
-        if budget or not sp.costs[p]
-    }
+    quota = _quotas(sp)
     vals: list[Fraction] = [Fraction(0), Fraction(1)]
     valsf = np.array([0.0, 1.0])
     cls = np.ones(len(sp.weights), dtype=np.int64)
@@ -83,16 +77,7 @@ def pb_ear(
             sup_f = np.bincount(
                 eproj[in_top], weights=(ew * valsf[cls[egroup]])[in_top], minlength=sp.n_projects
             )
-            cands = []
-            for p in open_:
-                qf = float(quota[p])
-                if sup_f[p] > 0 and sup_f[p] >= qf * (1 - _REL):
-                    cands.append(p)
-            exact: dict[int, Fraction] = {}
-            for p in cands:
-                s = _exact_support(sp, p, in_top, vals, cls)
-                if s > 0 and s >= quota[p]:
-                    exact[p] = s
+            exact = _supports_reaching_quota(sp, open_, quota, sup_f, in_top, vals, cls)
             if not exact:
                 break
 
@@ -101,28 +86,65 @@ def pb_ear(
             support, q = exact[p], quota[p]
             sl = sp.project_slice(p)
             groups = egroup[sl][in_top[sl]]
-            factor = 1 - q / support
-            old = cls[groups]
-            uniq, inv = np.unique(old, return_inverse=True)
-            new = np.empty(len(uniq), dtype=np.int64)
-            added = []
-            for k, c in enumerate(uniq):
-                v = vals[c] * factor
-                if v == 0:
-                    new[k] = 0
-                else:
-                    new[k] = len(vals)
-                    vals.append(v)
-                    added.append(float(v))
-            if added:
-                valsf = np.concatenate([valsf, np.array(added)])
-            cls[groups] = new[inv.reshape(-1)]
+            valsf = _pay(groups, 1 - q / support, vals, valsf, cls)
             funded.add(p)
             left -= sp.costs[p]
             steps.append(
                 EarStep(sp.project_ids[p], sp.costs[p], j, support, q, int(sp.weights[groups].sum()))
             )
     return EarOutcome(tuple(s.project for s in steps), tuple(steps))
+
+
+def _quotas(sp: SatProfile) -> dict[int, Fraction]:
+    """Each project's quota: its share of the voters, as its cost is of the budget. With no budget, only
+    free projects have one."""
+    n, budget = sp.n_voters, sp.budget
+    return {
+        p: Fraction(n * sp.costs[p], budget) if sp.costs[p] else Fraction(0)
+        for p in range(sp.n_projects)
+        if budget or not sp.costs[p]
+    }
+
+
+def _supports_reaching_quota(
+    sp: SatProfile,
+    open_: list[int],
+    quota: dict[int, Fraction],
+    support_f: np.ndarray,
+    in_top: np.ndarray,
+    vals: list[Fraction],
+    cls: np.ndarray,
+) -> dict[int, Fraction]:
+    """The open projects whose exact support reaches their quota, with that support; the float support
+    `support_f` rules out the others first."""
+    exact: dict[int, Fraction] = {}
+    for p in open_:
+        if not (support_f[p] > 0 and support_f[p] >= float(quota[p]) * (1 - _REL)):
+            continue
+        s = _exact_support(sp, p, in_top, vals, cls)
+        if s > 0 and s >= quota[p]:
+            exact[p] = s
+    return exact
+
+
+def _pay(
+    groups: np.ndarray, factor: Fraction, vals: list[Fraction], valsf: np.ndarray, cls: np.ndarray
+) -> np.ndarray:
+    """The supporters in `groups` pay for a funded project: each weight class among them is scaled by
+    `factor` into a new class (appended to `vals`; 0 stays class 0). Returns the float weights."""
+    uniq, inv = np.unique(cls[groups], return_inverse=True)
+    new = np.empty(len(uniq), dtype=np.int64)
+    added = []
+    for k, c in enumerate(uniq):
+        v = vals[c] * factor
+        if v == 0:
+            new[k] = 0
+        else:
+            new[k] = len(vals)
+            vals.append(v)
+            added.append(float(v))
+    cls[groups] = new[inv.reshape(-1)]
+    return np.concatenate([valsf, np.array(added)]) if added else valsf
 
 
 def _exact_support(
@@ -156,3 +178,31 @@ def count_ear(election: Election, options: CountOptions) -> RuleRun:
     out = pb_ear(sp, entry_positions(sp), tie_breaking=options.tie_breaking, watch=options.watch)
     options.watch.report(1.0, "PB-EAR: done")
     return RuleRun(out.selected, partial(explain_ear, election, out))
+
+
+def explain_ear(election: Election, out: EarOutcome) -> Explanation:
+    names = project_names(election)
+    steps = [
+        {
+            "id": s.project,
+            "name": names[s.project],
+            "cost": s.cost,
+            "depth": s.depth,
+            "support": shown(s.support),
+            "support_exact": exact(s.support),
+            "quota": shown(s.quota),
+            "quota_exact": exact(s.quota),
+            "supporters": s.supporters,
+            "text": f"{s.supporters} voters ranked it in their top {s.depth}; their weight {shown(s.support)} "
+            f"reached its quota {shown(s.quota)}",
+        }
+        for s in out.steps
+    ]
+    funded = set(out.selected)
+    return {
+        "kind": "ear",
+        "steps": steps,
+        "not_funded": [
+            {"id": p.id, "name": p.name, "cost": p.cost} for p in election.projects if p.id not in funded
+        ],
+    }

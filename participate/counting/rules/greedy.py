@@ -8,9 +8,9 @@ from fractions import Fraction
 from functools import partial
 from typing import Protocol
 
-from ..explain import explain_greedy
+from ..explain import exact, project_names, shown
 from ..model import Election
-from ..options import CountOptions, RuleRun
+from ..options import CountOptions, Explanation, RuleRun
 from ..ties import TieBreaking, lexicographic
 from ..totals import project_totals
 
@@ -105,3 +105,35 @@ def count_greedy(election: Election, options: CountOptions) -> RuleRun:
     )
     options.watch.report(1.0, "greedy: done")
     return RuleRun(out.selected, partial(explain_greedy, election, out))
+
+
+def explain_greedy(election: Election, out: GreedyOutcome) -> Explanation:
+    names = project_names(election)
+    cost = {p.id: p.cost for p in election.projects}
+    items = []
+    for it in out.items:
+        if it.status == "funded":
+            text = "funded"
+        elif it.status == "did_not_fit":
+            text = f"did not fit: {it.budget_left} left, needed {cost[it.project]}"
+        elif it.status == "below_threshold":
+            text = f"below the threshold: score {shown(it.score)}, needed {shown(out.threshold or 0)}"
+        else:
+            text = "already funded"
+        items.append(
+            {
+                "id": it.project,
+                "name": names[it.project],
+                "cost": cost[it.project],
+                "score": exact(it.score),
+                "rank": it.rank,
+                "status": it.status,
+                "budget_left": it.budget_left,
+                "text": text,
+            }
+        )
+    return {
+        "kind": "greedy",
+        "threshold": exact(out.threshold) if out.threshold is not None else None,
+        "projects": items,
+    }

@@ -7,7 +7,7 @@ they have left, pay its cost. The cheapest project (ties to the tie-breaking ord
 supporters pay; a project its supporters can no longer afford leaves the running. With add1, every voter's
 share is raised by one currency unit until the next outcome would overspend (or the outcome is exhaustive).
 
-The round loop (`run_rounds`) is shared by the exact runs (mes_exact: exact Fractions, the run reported) and
+The round loop (`run_rounds`, mes_rounds.py, with its interface `RoundPrices`) is shared by the exact runs (mes_exact: exact Fractions, the run reported) and
 the certified float runs of add1's search (mes_float); mes_jump lets that search skip the budgets at which
 the outcome cannot change.
 """
@@ -15,18 +15,21 @@ the outcome cannot change.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
 from ..errors import CountingError
+from ..explain import exact, payment, project_names, shown
+from ..model import Election
+from ..options import Explanation
 from ..profile import SatProfile
 from ..progress import Watch
 from ..ties import TieBreaking, lexicographic
+from .greedy import GreedyOutcome, explain_greedy
 from .mes_exact import ExactMoney, ExactPrices
 from .mes_float import FloatPrices, Uncertain
-from .mes_jump import RoundPrices
-from .mes_model import REL, MesOutcome, MesPayment, MesProject, MesRound, MesUnfunded, prepare
+from .mes_model import MesOutcome, MesPayment, MesProject, MesRound, MesUnfunded, prepare
+from .mes_rounds import RoundPrices, run_rounds
 
 __all__ = ["MesOutcome", "MesPayment", "MesRound", "MesUnfunded", "method_of_equal_shares"]
 
@@ -56,52 +59,6 @@ def method_of_equal_shares(
         return _reported_run(sp, projects, free, base, 0, watch)
     k = _add1_increments(sp, projects, base, jump, watch)
     return _reported_run(sp, projects, free, base + k, k, watch)
-
-
-def run_rounds(
-    prices: RoundPrices[Any, Any],
-    projects: list[MesProject],
-    before_round: Callable[[list[MesProject]], None],
-) -> list[MesProject]:
-    """One MES run: the projects funded, in order. Projects are priced cheapest-bound first, and only while
-    their lower bound can still beat the best upper bound of the round."""
-    remaining = {q.index: q for q in projects}
-    # a project's price can only rise during a run; at first it is at least cost / total satisfaction
-    lower = {q.index: (q.cost / q.total_sat) * (1 - REL) for q in projects}
-    funded: list[MesProject] = []
-    while remaining:
-        before_round(funded)
-        quotes = []
-        ceiling = float("inf")
-        for index in _pricing_order(remaining, lower, prices.first_to_price(len(funded))):
-            if lower[index] > ceiling:
-                break
-            q = remaining[index]
-            quoted = prices.quote(q, ceiling)
-            if quoted is None:
-                prices.drop_unaffordable(q)
-                del remaining[index]
-                continue
-            lower[index], high, quote = quoted
-            if quote is None:  # priced only far enough to know it is dearer than the round's best
-                continue
-            ceiling = min(ceiling, high)
-            quotes.append(quote)
-        if not quotes:
-            break
-        bought = prices.buy(prices.choose(quotes, ceiling), remaining)
-        funded.append(bought)
-        del remaining[bought.index]
-    return funded
-
-
-def _pricing_order(remaining: dict[int, MesProject], lower: dict[int, float], first: int | None) -> list[int]:
-    """The projects still in the running, cheapest lower bound first (`first`, if given, before all)."""
-    order = sorted(remaining, key=lower.__getitem__)
-    if first in remaining:
-        order.remove(first)
-        order.insert(0, first)
-    return order
 
 
 def _add1_increments(
@@ -199,3 +156,110 @@ def _is_exhaustive(sp: SatProfile, projects: list[MesProject], funded: list[MesP
     spent = _cost(funded)
     taken = {q.index for q in funded}
     return all(q.index in taken or spent + q.cost > sp.budget for q in projects)
+
+
+def explain_mes(
+    election: Election, out: MesOutcome, completion: str, extra: GreedyOutcome | None
+) -> Explanation:
+    names = project_names(election)
+    n = len(election.ballots)
+    funded = []
+    for number, r in enumerate(out.rounds, start=1):
+        payments = (payment(p.amount.numerator, p.amount.denominator, p.voters) for p in r.payments)
+        pays = [p for p in payments if p is not None]
+        if len(pays) == 1:
+            text = f"{r.payers} supporters paid {pays[0]['amount']} each"
+        else:
+            text = f"{r.payers} supporters paid: " + ", ".join(
+                f"{p['voters']} paid {p['amount']}" for p in pays
+            )
+        if r.gave_all:
+            text += f" ({r.gave_all} of them gave all they had left)"
+        funded.append(
+            {
+                "id": r.project,
+                "name": names[r.project],
+                "cost": r.cost,
+                "round": number,
+                "supporters": r.supporters,
+                "payers": r.payers,
+                "gave_all": r.gave_all,
+                "payments": pays,
+                "text": text,
+            }
+        )
+    for pid in out.free:
+        funded.insert(
+            0,
+            {
+                "id": pid,
+                "name": names[pid],
+                "cost": 0,
+                "round": 0,
+                "supporters": None,
+                "payers": 0,
+                "gave_all": 0,
+                "payments": [],
+                "text": "costs nothing: funded first",
+            },
+        )
+    selected = set(out.selected) | (set(extra.selected) if extra else set())
+    considered = {u.project: u for u in out.unfunded}
+    not_funded = []
+    for p in election.projects:
+        if p.id in selected:
+            continue
+        u = considered.get(p.id)
+        if u is None:
+            not_funded.append(
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "cost": p.cost,
+                    "supporters": 0,
+                    "supporters_money": "0",
+                    "supporters_money_exact": 0,
+                    "shortfall": p.cost,
+                    "effective_support_percent": 0,
+                    "supporters_needed": None,
+                    "text": "nobody supported it",
+                }
+            )
+            continue
+        short = max(Fraction(p.cost) - u.money, Fraction(0))
+        percent = int(100 * u.money / p.cost) if p.cost else 100
+        needed = None
+        if u.money > 0:
+            needed = -((-p.cost * u.supporters) // u.money)  # ceil: supporters with their average money
+            needed = int(needed)
+        text = f"its {u.supporters} supporters had {shown(u.money)} left, it costs {p.cost}" + (
+            f": at their average of {shown(u.money / u.supporters)} each, it would have needed {needed} supporters"
+            if needed
+            else ""
+        )
+        not_funded.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "cost": p.cost,
+                "supporters": u.supporters,
+                "supporters_money": shown(u.money),
+                "supporters_money_exact": exact(u.money),
+                "shortfall": exact(short),
+                "effective_support_percent": percent,
+                "supporters_needed": needed,
+                "text": text,
+            }
+        )
+    result = {
+        "kind": "mes",
+        "voters": n,
+        "budget_per_voter": shown(out.budget_per_voter),
+        "budget_per_voter_exact": exact(out.budget_per_voter),
+        "increments": out.increments,
+        "funded": funded,
+        "not_funded": not_funded,
+    }
+    if completion == "add1u":
+        result["completed_by_greedy"] = explain_greedy(election, extra)["projects"] if extra else []
+    return result

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..explain import explain_mes
 from ..model import Election
 from ..options import CountOptions, RuleRun
 from ..profile import SatProfile, build_profile
 from .greedy import GreedyOutcome, greedy
-from .mes import method_of_equal_shares
+from .mes import explain_mes, method_of_equal_shares
 
 
 def count_mes(election: Election, options: CountOptions) -> RuleRun:

@@ -18,8 +18,9 @@ from typing import Any
 import numpy as np
 
 from ..profile import SatProfile
-from .mes_jump import RoundPrices, constrain, tangent_slope
+from .mes_jump import constrain, tangent_slope
 from .mes_model import BAND, REL, MesPayment, MesProject, MesRound, Vector, dot
+from .mes_rounds import RoundPrices
 
 ExactPrice = tuple[Fraction, Vector, int]  # rho, supporters by money/sat, how many of them are capped
 

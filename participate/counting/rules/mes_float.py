@@ -15,8 +15,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..profile import SatProfile
-from .mes_jump import RoundPrices, constrain, tangent_slope
+from .mes_jump import constrain, tangent_slope
 from .mes_model import BAND, CERT, MARGIN, MesProject, Vector, dot
+from .mes_rounds import RoundPrices
 
 
 class Uncertain(Exception):

@@ -3,14 +3,12 @@
 A run at per-voter budget b + x is affine in x while its combinatorial shape (who is capped, which project
 wins each round, which are unaffordable) stays the same. Every round adds the inequalities that keep its
 shape to a `JumpLimit`; the exact and the float runs (mes_exact, mes_float) share this bookkeeping through
-`RoundPrices`, the interface of the round loop in mes.py."""
+`RoundPrices`, the interface of the round loop (mes_rounds.py)."""
 
 from __future__ import annotations
 
-import math
-from abc import ABC, abstractmethod
 from fractions import Fraction
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 import numpy as np
 
@@ -130,56 +128,3 @@ def constrain(
         a, amag, g, gmag = np.array(rows).T
         # every other project's price must stay above q's (strictly if it would win a tie)
         limit.add(a - rf, amag + abs(rf), g - df, gmag + abs(df))
-
-
-Quote = TypeVar("Quote")
-Choice = TypeVar("Choice")
-
-
-class RoundPrices(ABC, Generic[Quote, Choice]):
-    """What the round loop of a MES run asks of its money (exact or float): a price quote for a project,
-    the cheapest of the quotes, and the purchase. The jump limit and price lines are kept here."""
-
-    money: FloatMoneyView
-
-    def __init__(self, projects: list[MesProject], jump: bool) -> None:
-        self.limit = JumpLimit() if jump else None
-        # every project's price is at least its price with nobody capped, whatever x
-        self.lines: dict[int, Line] = {
-            q.index: (q.cost / q.total_sat, q.cost / q.total_sat, 0.0, 0.0) for q in projects
-        }
-
-    @property
-    def dmax(self) -> float:
-        return self.limit.dmax if self.limit is not None else 0.0
-
-    @abstractmethod
-    def quote(self, q: MesProject, ceiling: float = math.inf) -> tuple[float, float, Quote | None] | None:
-        """(lower bound, upper bound, quote) of q's price now, or None if its supporters cannot afford it.
-        May stop at (lower bound, inf, None) once the lower bound exceeds `ceiling` (q cannot win the round)."""
-
-    def first_to_price(self, rounds_done: int) -> int | None:
-        """The project (index) likely to win the next round, priced first so that the round's ceiling is low
-        early: any order gives the same outcome, this one prices the others less far."""
-        return None
-
-    @abstractmethod
-    def choose(self, quotes: list[Quote], ceiling: float) -> Choice:
-        """The cheapest project (ties by tie-breaking) among the quotes whose lower bound is <= ceiling."""
-
-    @abstractmethod
-    def buy(self, choice: Choice, remaining: dict[int, MesProject]) -> MesProject:
-        """Fund the chosen project: its supporters pay; with the jump, keep the round's shape."""
-
-    def drop_unaffordable(self, q: MesProject) -> None:
-        """q leaves the run: with the jump, its supporters' money must stay below its cost."""
-        if self.limit is None:
-            return
-        cls = self.money.cls[q.groups]
-        money, slope = self.money.valsf[cls], self.money.slopesf[cls]
-        self.limit.add(
-            q.cost - float(dot(q.weight_f, money)),
-            q.cost + float(dot(q.weight_f, np.abs(money))),
-            -float(dot(q.weight_f, slope)),
-            float(dot(q.weight_f, np.abs(slope))),
-        )

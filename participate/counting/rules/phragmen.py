@@ -14,9 +14,9 @@ from functools import partial
 
 import numpy as np
 
-from ..explain import explain_phragmen
+from ..explain import exact, project_names, shown
 from ..model import Election
-from ..options import CountOptions, RuleRun
+from ..options import CountOptions, Explanation, RuleRun
 from ..profile import SatProfile, build_profile
 from ..progress import Watch
 from ..ties import TieBreaking, lexicographic
@@ -106,3 +106,27 @@ def count_phragmen(election: Election, options: CountOptions) -> RuleRun:
     )
     options.watch.report(1.0, "Phragmén: done")
     return RuleRun(out.selected, partial(explain_phragmen, election, out))
+
+
+def explain_phragmen(election: Election, out: PhragmenOutcome) -> Explanation:
+    names = project_names(election)
+    steps = [
+        {
+            "id": s.project,
+            "name": names[s.project],
+            "cost": s.cost,
+            "supporters": s.supporters,
+            "load": shown(s.load),
+            "load_exact": exact(s.load),
+            "text": f"bought when each of its {s.supporters} supporters had spent {shown(s.load)} in all",
+        }
+        for s in out.steps
+    ]
+    stopped = None
+    if out.stopped_at is not None:
+        stopped = {
+            "id": out.stopped_at,
+            "name": names[out.stopped_at],
+            "text": "would have been bought next but did not fit the budget: counting stopped",
+        }
+    return {"kind": "phragmen", "steps": steps, "stopped_at": stopped}

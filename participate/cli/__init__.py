@@ -2,7 +2,7 @@
 
 `participate` (console script) runs the pure engines without the web app, so an auditor can re-check a
 count or a draw with nothing but the published files. The Flask commands (`flask seed-demo`,
-`flask create-admin`, `flask audit verify`) need the app and are registered by `register_app_commands`.
+`flask create-admin`, `flask audit verify`) need the app and are added to the app by `register(app)`, which create_app calls after every domain.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ if TYPE_CHECKING:
 # Each subcommand's module is imported only when that subcommand runs: `participate count` must not pay
 # for (nor print the banner of) the sortition engine's solver, and vice versa.
 SUBCOMMANDS: dict[str, str] = {
-    "count": "participate.cli_counting:count_command",
-    "select": "participate.cli_sortition:select_command",
-    "verify-draw": "participate.cli_sortition:verify_draw_command",
-    "alternates": "participate.cli_sortition:alternates_command",
+    "count": "participate.cli.counting:count_command",
+    "select": "participate.cli.sortition:select_command",
+    "verify-draw": "participate.cli.sortition:verify_draw_command",
+    "alternates": "participate.cli.sortition:alternates_command",
 }
 
 
@@ -79,8 +79,8 @@ def console_script() -> None:
     os._exit(code or 0)
 
 
-def register_app_commands(app: Flask) -> None:
-    from participate.app_commands import app_commands
+def register(app: Flask) -> None:
+    from participate.cli.app_commands import app_commands
 
     for command in app_commands:
         app.cli.add_command(command)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from participate.extensions import db
+from participate.core.after_commit import commit, rollback
 
 
 @click.command("create-admin")
@@ -27,9 +27,9 @@ def create_admin_command(email: str, password: str, display_name: str) -> None:
     try:
         user = create_admin(email, password=password, display_name=display_name)
     except ServiceError as error:
-        db.session.rollback()
+        rollback()
         raise click.ClickException(error.message) from error
-    db.session.commit()
+    commit()
     click.echo(f"{user.email} is an administrator.")
 
 
@@ -44,7 +44,7 @@ def seed_demo_command(force: bool) -> None:
     if logins is None:
         click.echo("The database already has data; demo not seeded (use --force to add it anyway).")
         return
-    db.session.commit()
+    commit()
     click.echo("Demo data created. Log in at /accounts/login with:")
     for role, email, password in logins:
         click.echo(f"  {role:<12} {email:<34} {password}")
@@ -106,7 +106,7 @@ def outbox_command(last: int, clear: bool) -> None:
 def notify_phase_changes_command() -> None:
     """Tell followers of each process whose phase changed by date since the last run (run it nightly,
     after midnight). Idempotent: a change is announced once. Email links use PUBLIC_BASE_URL."""
-    from participate.notifications.tasks import notify_phase_changes
+    from participate.notifications.jobs import notify_phase_changes
 
     changed = notify_phase_changes()
     click.echo(f"{changed} process(es) changed phase; their followers are notified.")
@@ -117,7 +117,6 @@ def notify_phase_changes_command() -> None:
 def close_ended_votes_command() -> None:
     """Close and count every vote whose voting phase has ended (run it nightly, after midnight). Staff
     review and publish the results on each process's Results tab."""
-    from participate.core.after_commit import commit
     from participate.core.clock import today
     from participate.results.services import close_ended_votes
 
