@@ -98,6 +98,7 @@ COMMIT_HELPERS = {
     "participate.core.after_commit.commit",
     "participate.core.transaction.run_form",
     "participate.core.transaction.attempt",
+    "participate.core.confirm.confirm_then_run",  # run_form after a confirmation page
 }
 FORM_BASES = {"flask_wtf.FlaskForm", "flask_wtf.Form", "wtforms.Form", "wtforms.form.Form"}
 SESSION_QUERIES = {"execute", "scalar", "scalars", "get", "get_one", "query", "merge", "refresh"}

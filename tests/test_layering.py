@@ -44,7 +44,7 @@ def test_the_process_screens_show_the_domains_tabs_in_the_domain_order(app):
     from participate.processes.manage import SECTIONS
 
     keys = [key for key, _label, _endpoint in SECTIONS]
-    assert keys[-4:] == ["proposals", "moderation", "vote", "results"]
+    assert keys[-5:] == ["proposals", "moderation", "vote", "results", "panels"]
 
 
 def test_the_roles_are_read_from_what_modules_do():

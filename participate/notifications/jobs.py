@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.core.after_commit import commit
@@ -22,6 +24,15 @@ def notify_phase_changes() -> int:
     return changed
 
 
-@job_kind(PHASE_CHANGES_JOB, label=_l("Announce phase changes to followers"))
+def _back(_params: dict[str, Any]) -> tuple[str, str]:
+    return _("Back to the dashboard"), url_for("admin.dashboard")
+
+
+@job_kind(
+    PHASE_CHANGES_JOB,
+    label=_l("Announce phase changes to followers"),
+    template="notifications/_phase_changes_job.html",
+    back=_back,
+)
 def phase_changes_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     return {"changed": notify_phase_changes()}

@@ -32,7 +32,7 @@ from participate.panels.models import (
     PanelStatus,
     RegisterAddress,
 )
-from participate.panels.setup import audit, require_manager
+from participate.panels.setup import record_on_panel, require_manager
 
 REGISTER_COLUMNS = ("address", "postcode", "district")
 MAX_REGISTER_ROWS = 200_000
@@ -65,7 +65,7 @@ def import_register(actor: User | None, panel: Panel, name: str, raw: bytes) -> 
         insert(RegisterAddress),
         [{"register_id": register.id, "address": a, "postcode": p, "district": d} for a, p, d in clean],
     )
-    audit("register_imported", actor, panel, register=register.id, addresses=len(clean))
+    record_on_panel("panel.register_imported", actor, panel, register=register.id, addresses=len(clean))
     return register
 
 
@@ -223,8 +223,8 @@ def draw_batch(actor: User | None, panel: Panel, data: DrawInput) -> InvitationB
         raise Conflict(
             _("Another draw took some of these addresses at the same moment. Please try again.")
         ) from exc
-    audit(
-        "letters_drawn",
+    record_on_panel(
+        "panel.letters_drawn",
         actor,
         panel,
         batch=batch.id,

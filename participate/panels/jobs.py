@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from participate.core.after_commit import commit
 from participate.core.errors import ValidationFailed
 from participate.extensions import db
 from participate.jobs.registry import Progress, job_kind
+from participate.panels.models import Panel
 from participate.panels.selection import SELECT_JOB, compute_run, fail_run
 from participate.panels.selection_models import SelectionRun
 from participate.sortition import SortitionError
@@ -25,7 +28,19 @@ def _fail(run_id: int, message: str) -> None:
         commit()
 
 
-@job_kind(SELECT_JOB, label=_l("Select the panel"))
+def _back(params: dict[str, Any]) -> tuple[str, str]:
+    run = db.session.get(SelectionRun, int(params["run_id"]))
+    if run is None:
+        return _("Back to the processes"), url_for("processes.index")
+    panel = db.session.get(Panel, run.panel_id)
+    if panel is None:
+        return _("Back to the processes"), url_for("processes.index")
+    return _("Back to the selection"), url_for(
+        "panels_draw_manage.selection_overview", slug=panel.process.slug, panel_id=panel.id
+    )
+
+
+@job_kind(SELECT_JOB, label=_l("Select the panel"), template="panels/_select_job.html", back=_back)
 def select_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     run = db.session.get(SelectionRun, int(params["run_id"]))
     if run is None:

@@ -345,7 +345,7 @@ def letters(slug: str, panel_id: int, batch_id: int):
     lang = request.args.get("lang", "en")
     if lang not in ("en", "sv"):
         abort(404)
-    setup.audit("letters_printed", current_actor(), panel, batch=batch.id, language=lang)
+    setup.record_on_panel("panel.letters_printed", current_actor(), panel, batch=batch.id, language=lang)
     commit()
     with force_locale(lang):
         body = render_template(
@@ -363,7 +363,7 @@ def letters(slug: str, panel_id: int, batch_id: int):
 def mail_merge(slug: str, panel_id: int, batch_id: int):
     panel = _panel(slug, panel_id)
     batch = _batch(panel, batch_id)
-    setup.audit("mail_merge_exported", current_actor(), panel, batch=batch.id)
+    setup.record_on_panel("panel.mail_merge_exported", current_actor(), panel, batch=batch.id)
     commit()
     url = _registration_url(panel)
     rows = (

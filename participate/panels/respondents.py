@@ -32,7 +32,7 @@ from participate.panels.models import (
     RespondentValue,
 )
 from participate.panels.pool import PREFER_NOT_TO_SAY
-from participate.panels.setup import audit, require_manager
+from participate.panels.setup import record_on_panel, require_manager
 from participate.sortition.model import normalise_address
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -231,7 +231,7 @@ def erase(respondent: Respondent, *, status: RespondentStatus = RespondentStatus
 def withdraw(panel: Panel, respondent: Respondent) -> None:
     """The respondent's own choice, from the link in their email: out of the pool, data erased."""
     erase(respondent)
-    audit("respondent_withdrew", None, panel, respondent=respondent.pseudonym)
+    record_on_panel("panel.respondent_withdrew", None, panel, respondent=respondent.pseudonym)
 
 
 def withdraw_for(actor: User | None, panel: Panel, respondent: Respondent, reason: str) -> None:
@@ -240,7 +240,9 @@ def withdraw_for(actor: User | None, panel: Panel, respondent: Respondent, reaso
     if respondent.panel_id != panel.id or respondent.status == RespondentStatus.ERASED.value:
         raise ValidationFailed(_("This person is not in the pool."))
     erase(respondent)
-    audit("respondent_erased", actor, panel, respondent=respondent.pseudonym, reason=reason.strip()[:300])
+    record_on_panel(
+        "panel.respondent_erased", actor, panel, respondent=respondent.pseudonym, reason=reason.strip()[:300]
+    )
 
 
 def purge(actor: User | None, panel: Panel, seated: Collection[int], on: date) -> int:
@@ -258,7 +260,7 @@ def purge(actor: User | None, panel: Panel, seated: Collection[int], on: date) -
             erase(respondent)
             erased += 1
     if erased:
-        audit("purged", actor, panel, erased=erased, kept=len(seated), on=on.isoformat())
+        record_on_panel("panel.purged", actor, panel, erased=erased, kept=len(seated), on=on.isoformat())
     return erased
 
 
@@ -340,5 +342,5 @@ def import_people(actor: User | None, panel: Panel, raw: bytes) -> int:
             )
         respondent.duplicate_of_id = find_duplicate(panel, respondent)
     db.session.flush()
-    audit("people_imported", actor, panel, people=len(people))
+    record_on_panel("panel.people_imported", actor, panel, people=len(people))
     return len(people)

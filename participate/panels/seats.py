@@ -26,7 +26,7 @@ from participate.panels.selection_models import (
     SeatOrigin,
     SeatStatus,
 )
-from participate.panels.setup import audit, require_manager
+from participate.panels.setup import record_on_panel, require_manager
 from participate.sortition import SortitionError, replace_dropouts
 
 # Where a call can take a seat next. A confirmed member may still withdraw; a drop-out is final.
@@ -104,8 +104,8 @@ def set_status(actor: User | None, panel: Panel, seat: PanelSeat, status: str, n
     seat.status = target.value
     seat.note = note.strip()
     db.session.flush()
-    audit(
-        "seat_status",
+    record_on_panel(
+        "panel.seat_status",
         actor,
         panel,
         **{"pseudonym": seat.respondent.pseudonym, "status": target.value},
@@ -124,7 +124,7 @@ def _update_seated(panel: Panel) -> None:
     full = not seats.vacated and len(seats.active) == panel.size and seats.confirmed == panel.size
     if full and panel.status == PanelStatus.DRAWN.value:
         panel.status = PanelStatus.SEATED.value
-        audit("seated", None, panel)
+        record_on_panel("panel.seated", None, panel)
     elif not full and panel.status == PanelStatus.SEATED.value:
         panel.status = PanelStatus.DRAWN.value
 
@@ -173,8 +173,8 @@ def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[Replace
         made.append(ReplacementMade(vacated, seat))
     db.session.flush()
     for item in made:
-        audit(
-            "replaced",
+        record_on_panel(
+            "panel.replaced",
             actor,
             panel,
             **{

@@ -36,7 +36,7 @@ from participate.panels.selection_models import (
     RunStatus,
     SelectionRun,
 )
-from participate.panels.setup import audit, require_manager
+from participate.panels.setup import record_on_panel, require_manager
 from participate.sortition import (
     Feature,
     LotteryError,
@@ -141,8 +141,8 @@ def start_run(actor: User | None, panel: Panel, data: RunInput) -> SelectionRun:
     db.session.flush()
     job = start_job(actor, SELECT_JOB, {"run_id": run.id, "panel_id": panel.id})
     run.job_id = job.id
-    audit(
-        "selection_started",
+    record_on_panel(
+        "panel.selection_started",
         actor,
         panel,
         **{
@@ -279,8 +279,8 @@ def publish_lottery(actor: User | None, panel: Panel, run: SelectionRun) -> Publ
     if not add_unique(lottery):
         raise Conflict(_("This panel's lottery is already published; it can never be replaced."))
     panel.status = PanelStatus.LOTTERY_PUBLISHED.value
-    audit(
-        "lottery_published",
+    record_on_panel(
+        "panel.lottery_published",
         actor,
         panel,
         **{"run_id": run.id, "size": lottery.size, "sha256": lottery.sha256},
@@ -364,8 +364,8 @@ def record_draw(actor: User | None, panel: Panel, data: DrawInput) -> PanelDraw:
             db.session.add(PanelSeat(panel_id=panel.id, respondent_id=people[pseudonym].id))
     db.session.flush()
     panel.status = PanelStatus.DRAWN.value
-    audit(
-        "drawn",
+    record_on_panel(
+        "panel.drawn",
         actor,
         panel,
         lottery_sha256=lottery.sha256,

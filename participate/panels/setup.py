@@ -39,8 +39,8 @@ MAX_FEATURES = 12
 MAX_VALUES = 30
 
 
-def audit(action: str, actor: User | None, panel: Panel, **data: object) -> None:
-    record(f"panel.{action}", actor=actor, subject_type="panel", subject_id=panel.id, data=data)
+def record_on_panel(action: str, actor: User | None, panel: Panel, **data: object) -> None:
+    record(action, actor=actor, subject_type="panel", subject_id=panel.id, data=data)
 
 
 def require_manager(actor: User | None, panel: Panel) -> None:
@@ -92,7 +92,7 @@ def create_panel(actor: User | None, process: Process, data: PanelInput) -> Pane
     _apply(panel, data)
     db.session.add(panel)
     db.session.flush()
-    audit("created", actor, panel, title=panel.title, size=panel.size)
+    record_on_panel("panel.created", actor, panel, title=panel.title, size=panel.size)
     return panel
 
 
@@ -107,7 +107,9 @@ def update_panel(actor: User | None, panel: Panel, data: PanelInput) -> Panel:
             _("The lottery is published: the panel size, household rule and algorithm can no longer change.")
         )
     _apply(panel, data)
-    audit("updated", actor, panel, title=panel.title, size=panel.size, algorithm=panel.algorithm)
+    record_on_panel(
+        "panel.updated", actor, panel, title=panel.title, size=panel.size, algorithm=panel.algorithm
+    )
     return panel
 
 
@@ -265,8 +267,8 @@ def save_feature(
         elif item.census_share is not None:
             row.min, row.max = quota_from_share(item.census_share, panel.size)
     db.session.flush()
-    audit(
-        "feature_saved",
+    record_on_panel(
+        "panel.feature_saved",
         actor,
         panel,
         feature=feature.name,
@@ -280,7 +282,7 @@ def delete_feature(actor: User | None, panel: Panel, feature: PanelFeature) -> N
     _require_draft(panel)
     panel.features.remove(feature)
     db.session.flush()
-    audit("feature_deleted", actor, panel, feature=feature.name)
+    record_on_panel("panel.feature_deleted", actor, panel, feature=feature.name)
 
 
 def quotas_from_census(actor: User | None, panel: Panel, tolerance: int) -> int:
@@ -295,7 +297,7 @@ def quotas_from_census(actor: User | None, panel: Panel, tolerance: int) -> int:
                 value.min, value.max = quota_from_share(value.census_share, panel.size, tolerance)
                 changed[f"{feature.name}={value.value}"] = [value.min, value.max]
     db.session.flush()
-    audit("quotas_from_census", actor, panel, tolerance=tolerance, quotas=changed)
+    record_on_panel("panel.quotas_from_census", actor, panel, tolerance=tolerance, quotas=changed)
     return len(changed)
 
 
@@ -356,7 +358,7 @@ def move(actor: User | None, panel: Panel, target: PanelStatus | str, **data: ob
             raise ValidationFailed(" ".join(problems))
     panel.status = wanted.value
     db.session.flush()
-    audit("status", actor, panel, **{"from": current.value, "to": wanted.value, **data})
+    record_on_panel("panel.status", actor, panel, **{"from": current.value, "to": wanted.value, **data})
     return panel
 
 
@@ -405,5 +407,5 @@ def import_features(actor: User | None, panel: Panel, raw: bytes) -> int:
         save_feature(
             actor, panel, FeatureInput(_key_of(feature.name), feature.name[:200], False, values), None
         )
-    audit("features_imported", actor, panel, features=[f.name for f in panel.features])
+    record_on_panel("panel.features_imported", actor, panel, features=[f.name for f in panel.features])
     return len(parsed.features)

@@ -416,6 +416,7 @@ def test_every_audit_action_has_a_label_and_the_log_shows_it(client, as_user):
             if isinstance(node, ast.Call) and getattr(call, "id", getattr(call, "attr", None)) in (
                 "record",
                 "record_on_process",
+                "record_on_panel",
             ):
                 for value in ast.walk(node.args[0]) if node.args else ():
                     if (
