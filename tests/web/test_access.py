@@ -3,11 +3,14 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from participate.audit.jobs import VERIFY_CHAIN
 from participate.extensions import db
 from participate.jobs.models import Job
+from participate.panels.models import Panel
 from tests.factories import make_comment, make_process, make_proposal, make_user
+from tests.panels.helpers import make_panel
 
 # Endpoints anyone may use. Everything else must refuse anonymous visitors.
 PUBLIC = {
@@ -21,6 +24,8 @@ PUBLIC = {
     "voting.receipt",
     "results.page", "results.ballots_pb", "results.results_csv_download", "results.results_json", "results.bulletin",
     "api.process_results",
+    "panels.detail", "panels.register", "panels.withdraw", "panels_draw.fairness_page", "panels_draw.verify",
+    "api.panel_list", "api.panel_detail", "api.panel_lottery",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
@@ -43,10 +48,21 @@ NOT_COUNTED = {
     "results.ballots_pb", "results.results_csv_download", "results.bulletin", "results_manage.project",
     "api.process_results",
 }  # fmt: skip
+# The world's panel is recruiting: no run, no letters, no published lottery yet (404 for everyone).
+NOT_YET = {
+    "panels_draw_manage.run_detail", "panels_manage.letters", "panels_manage.mail_merge",
+    "panels_draw.fairness_page", "api.panel_lottery", "panels_draw.verify",
+}  # fmt: skip
 
 
 def _urls(app, process, user, job, proposal):
+    panel = db.session.scalar(select(Panel).where(Panel.process_id == process.id))
     values = {
+        "panel_id": panel.id,
+        "feature_id": panel.features[0].id,
+        "run_id": 1,
+        "seat_id": 1,
+        "batch_id": 1,
         "subject_type": "process",
         "subject_id": process.id,
         "comment_id": 1,  # the world's comment
@@ -78,6 +94,7 @@ def world(app):
     db.session.add(job)
     db.session.commit()
     process = make_process()
+    make_panel(process, make_user("staff"))
     make_comment(user, process)  # comment 1, for the discussion's endpoints
     return app, process, user, job, make_proposal(process, user)
 
@@ -89,6 +106,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "voting.",
         "results.", "results_manage.",
         "vote_manage.", "vote_verify.",
+        "panels.", "panels_manage.", "panels_draw.", "panels_draw_manage.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -139,10 +157,14 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
                 "moderation_manage.",
                 "results_manage.",
                 "vote_manage.",
+                "panels_manage.",
+                "panels_draw_manage.",
             )
         ):
             continue
-        expected = 403 if endpoint in ADMIN_ONLY else 200
+        expected = 403 if endpoint in ADMIN_ONLY else 404 if endpoint in NOT_YET else 200
+        if endpoint == "panels_manage.section":
+            expected = 302  # the Panels tab leads to the process's panels, by slug
         if endpoint == "results_manage.project":
             expected = 404  # only a funded proposal has a tracking page
         assert client.get(url).status_code == expected, endpoint
@@ -162,7 +184,9 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
             "proposals.withdraw",
             *AUTHOR_ONLY,
             "notifications.unsubscribe",  # a made-up token is refused with 400
+            "panels.withdraw",  # a made-up token is refused
             *NOT_COUNTED,
+            *NOT_YET,
         }:
             assert client.get(url).status_code in (200, 302), endpoint
 
