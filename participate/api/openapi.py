@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from participate.api.openapi_panels import PANEL_PATHS, PANEL_SCHEMAS
+from participate.api.openapi_parts import answers, json_answer
 
 PAGE_PARAMETERS = [
     {
@@ -18,25 +19,6 @@ PAGE_PARAMETERS = [
         "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 50},
     },
 ]
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _answers(ok: dict[str, Any], *, not_found: str | None = None) -> dict[str, Any]:
-    """Every operation may also answer 400 (a malformed request: a bad query parameter, a null
-    character) and 429 (the rate limit, with Retry-After); those that name a process, 404."""
-    return {
-        "200": ok,
-        **({"404": _json(ERROR, not_found)} if not_found else {}),
-        "400": _json(ERROR, "A malformed request, such as a query parameter out of range"),
-        "429": {
-            **_json(ERROR, "Too many requests from this address: wait and try again"),
-            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
-        },
-    }
 
 
 def document(server: str) -> dict[str, Any]:
@@ -54,8 +36,8 @@ def document(server: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "listProcesses",
                     "summary": "Published processes, newest first",
-                    "responses": _answers(
-                        _json(
+                    "responses": answers(
+                        json_answer(
                             {
                                 "type": "object",
                                 "required": ["processes"],
@@ -79,8 +61,8 @@ def document(server: str) -> dict[str, Any]:
                         {"name": "process_id", "in": "path", "required": True, "schema": {"type": "integer"}},
                         *PAGE_PARAMETERS,
                     ],
-                    "responses": _answers(
-                        _json(
+                    "responses": answers(
+                        json_answer(
                             {
                                 "type": "object",
                                 "required": ["proposals", "next"],
@@ -107,8 +89,8 @@ def document(server: str) -> dict[str, Any]:
                     "parameters": [
                         {"name": "process_id", "in": "path", "required": True, "schema": {"type": "integer"}}
                     ],
-                    "responses": _answers(
-                        _json(
+                    "responses": answers(
+                        json_answer(
                             {
                                 "type": "object",
                                 "required": ["budgets"],
@@ -129,7 +111,7 @@ def document(server: str) -> dict[str, Any]:
                 "get": {
                     "operationId": "openapi",
                     "summary": "This document",
-                    "responses": _answers({"description": "OpenAPI 3.1 document"}),
+                    "responses": answers({"description": "OpenAPI 3.1 document"}),
                 }
             },
             **PANEL_PATHS,

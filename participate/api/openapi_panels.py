@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from participate.api.openapi_parts import answers, json_answer
+
 PANEL_ID = [{"name": "panel_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-ERROR = {"$ref": "#/components/schemas/Error"}
-
-
-def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
 
 PANEL_PATHS: dict[str, Any] = {
     "/panels": {
         "get": {
             "operationId": "listPanels",
             "summary": "Citizens' panels of published processes (never drafts)",
-            "responses": {
-                "200": _json(
+            "responses": answers(
+                json_answer(
                     {
                         "type": "object",
                         "required": ["panels"],
@@ -28,7 +24,7 @@ PANEL_PATHS: dict[str, Any] = {
                     },
                     "The panels",
                 )
-            },
+            ),
         }
     },
     "/panels/{panel_id}": {
@@ -36,10 +32,10 @@ PANEL_PATHS: dict[str, Any] = {
             "operationId": "getPanel",
             "summary": "One citizens' panel",
             "parameters": PANEL_ID,
-            "responses": {
-                "200": _json({"$ref": "#/components/schemas/Panel"}, "The panel"),
-                "404": _json(ERROR, "No such public panel"),
-            },
+            "responses": answers(
+                json_answer({"$ref": "#/components/schemas/Panel"}, "The panel"),
+                not_found="No such public panel",
+            ),
         }
     },
     "/panels/{panel_id}/lottery": {
@@ -52,10 +48,10 @@ PANEL_PATHS: dict[str, Any] = {
                 "v < floor(2^256 / M) * M the index is v mod M, else b = SHA-256(b) and repeat."
             ),
             "parameters": PANEL_ID,
-            "responses": {
-                "200": _json({"$ref": "#/components/schemas/PanelLottery"}, "The lottery"),
-                "404": _json(ERROR, "No such public panel, or its lottery is not published"),
-            },
+            "responses": answers(
+                json_answer({"$ref": "#/components/schemas/PanelLottery"}, "The lottery"),
+                not_found="No such public panel, or its lottery is not published",
+            ),
         }
     },
 }
