@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from participate.counting import count, read_pabulib
-from tests.counting.conftest import PABULIB, load_reference, missing
+from tests.counting.conftest import PABULIB, load_reference
 from tests.counting.pabu import load, reference
 
 REF = load_reference()
@@ -45,7 +45,12 @@ def test_reference_covers_every_file_and_combination(pabulib_dir):
 def test_same_outcome_as_pabutools(pabulib_dir, case):
     name, pair = case
     if "skipped" in pair:
-        missing(f"{name} {pair['rule']}/{pair['sat']}/{pair['completion']}: {pair['skipped']}")
+        # pabutools itself did not finish this pair (scripts/record_counting_reference.py, 900 s): no
+        # reference exists to compare with, anywhere. Skipped by name, listed in every run's summary, so
+        # the gap stays visible; a missing input (a file, a library) is still a failure in CI.
+        pytest.skip(
+            f"no pabutools reference: {name} {pair['rule']}/{pair['sat']}/{pair['completion']}: {pair['skipped']}"
+        )
     e = election(name)
     result = count(
         e, rule=pair["rule"], sat=pair["sat"], completion=pair["completion"], threshold=pair.get("threshold")
