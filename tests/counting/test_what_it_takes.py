@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from click.testing import CliRunner
 
-from participate.cli_counting import count_command
+from participate.cli.counting import count_command
 from participate.counting import count, write_pabulib
 from participate.counting.what_it_takes import MAX_COPIES_PER_BALLOT, supporters, with_cost, with_supporters
 

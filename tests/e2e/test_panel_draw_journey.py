@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from playwright.sync_api import expect
 
-from participate.cli_sortition import verify_draw_command
+from participate.cli.sortition import verify_draw_command
 from participate.demo import DEMO_DOMAIN
 from tests.e2e.axe_check import assert_accessible
 from tests.e2e.conftest import log_in

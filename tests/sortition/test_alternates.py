@@ -8,7 +8,7 @@ import random
 import pytest
 from click.testing import CliRunner
 
-from participate.cli_sortition import alternates_command
+from participate.cli.sortition import alternates_command
 from participate.sortition import (
     InputError,
     draw,
