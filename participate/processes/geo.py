@@ -238,15 +238,18 @@ def draw_map(
         f'<title id="{map_id}-title">{escape(title)}</title>',
         f'<desc id="{map_id}-desc">{escape(description)}</desc>',
     ]
+    labels = []
     for n, area in enumerate(drawn):
         district = f' data-district-id="{area.district_id}"' if area.district_id else ""
         shape = f'<path class="district-shape district-shade-{n % 6}" d="{_path(projection, area.polygons)}"{district}/>'
         x, y = projection.point(*label_point(area.polygons))
-        label = f'<text class="district-label" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(area.name)}</text>'
+        labels.append(
+            f'<text class="district-label" x="{x:.1f}" y="{y:.1f}" text-anchor="middle">{escape(area.name)}</text>'
+        )
         if area.url:
-            out.append(f'<a href="{escape(area.url)}" aria-label="{escape(area.name)}">{shape}{label}</a>')
+            out.append(f'<a href="{escape(area.url)}" aria-label="{escape(area.name)}">{shape}</a>')
         else:
-            out.append(f'<g role="img" aria-label="{escape(area.name)}">{shape}{label}</g>')
+            out.append(f'<g role="img" aria-label="{escape(area.name)}">{shape}</g>')
     for marker in markers:
         x, y = projection.point(marker.longitude, marker.latitude)
         dot = f'<circle class="map-marker" cx="{x:.1f}" cy="{y:.1f}" r="9"><title>{escape(marker.title)}</title></circle>'
@@ -254,5 +257,7 @@ def draw_map(
             out.append(f'<a href="{escape(marker.url)}" aria-label="{escape(marker.title)}">{dot}</a>')
         else:
             out.append(dot)
-    out.append("</svg>")
+    # Names go on top, haloed, so a marker never hides one; the shapes' links already carry them for
+    # screen readers.
+    out.append(f'<g class="district-labels" aria-hidden="true">{"".join(labels)}</g></svg>')
     return Markup("".join(out))

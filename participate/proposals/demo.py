@@ -494,9 +494,10 @@ def _somewhere_in(district: District | None, rng: random.Random) -> dict[str, fl
     if not polygons:
         return {}
     lon, lat = geo.label_point(polygons)
-    for _try in range(20):
+    for _try in range(40):
         point = (lon + rng.uniform(-0.008, 0.008), lat + rng.uniform(-0.005, 0.005))
-        if geo.contains(polygons, *point):
+        clear_of_the_name = abs(point[1] - lat) > 0.0012  # the district's name is written at its middle
+        if clear_of_the_name and geo.contains(polygons, *point):
             return {"longitude": round(point[0], 6), "latitude": round(point[1], 6)}
     return {"longitude": round(lon, 6), "latitude": round(lat, 6)}
 

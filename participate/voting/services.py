@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from participate.accounts.models import User
 from participate.audit.services import record_on_process
@@ -316,7 +316,8 @@ def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
     take_turns("ballot box", int(tag[:7], 16))
     roll.budget_id = budget.id
-    if not add_unique(roll) and roll.voting_code_id is not None:
+    first_cast = add_unique(roll)
+    if not first_cast and roll.voting_code_id is not None:
         raise Conflict(_("This voting code has already been used."))
     receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
     payload = seal_ballot(budget, choices, receipt, candidates(budget))
@@ -327,7 +328,43 @@ def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll
     sealed.tracker = secrecy.tracker(receipt)
     sealed.payload = payload
     db.session.flush()
+    if first_cast:
+        _blur_the_pairing(budget.id, sealed.id)
     return Receipt(budget_id=budget.id, code=receipt)
+
+
+# How many other sealed ballots a first cast rewrites beside its own.
+DECOYS = 8
+
+
+def _blur_the_pairing(budget_id: int, own_id: int) -> None:
+    """On PostgreSQL a first cast's roll row and sealed row carry the same transaction id (`xmin`) and land
+    near each other on disk, and one transaction is what keeps them consistent. Rewriting a few other sealed
+    ballots of the budget (unchanged) in that transaction gives them the same `xmin` and place, so a copy of
+    the database pairs the voter with one of DECOYS + 1 sealed rows rather than one. Rows another cast holds
+    are skipped, never waited for, so casts cannot deadlock on each other's ballots."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return  # SQLite keeps no transaction id in a row, and rows sit in the order of their random ids
+    pivot = secrets.randbits(63)
+    others = (SealedBallot.budget_id == budget_id) & (SealedBallot.id != own_id)
+    chosen: list[int] = []
+    for side in (SealedBallot.id >= pivot, SealedBallot.id < pivot):
+        chosen += db.session.scalars(
+            select(SealedBallot.id)
+            .where(others, side)
+            .order_by(SealedBallot.id)
+            .limit(DECOYS - len(chosen))
+            .with_for_update(skip_locked=True)
+        ).all()
+        if len(chosen) == DECOYS:
+            break
+    if chosen:
+        db.session.execute(
+            update(SealedBallot)
+            .where(SealedBallot.id.in_(chosen))
+            .values(payload=SealedBallot.payload)
+            .execution_options(synchronize_session=False)
+        )
 
 
 @dataclass(frozen=True)

@@ -339,3 +339,39 @@ def test_a_first_ballot_and_a_budget_change_at_once_never_leave_a_ballot_the_bud
             return
         current.ballot_type, current.max_choices = "ranked", None  # undo the change and race again
         db.session.commit()
+
+
+@pytest.mark.skipif(
+    not ON_POSTGRES, reason="transaction ids in rows (xmin) are PostgreSQL's; SQLite keeps none"
+)
+def test_a_first_cast_shares_its_transaction_id_with_other_sealed_ballots(vote):
+    """A first cast writes the roll row and the sealed row in one transaction, so a copy taken right after
+    it could pair them by xmin. The cast rewrites other sealed ballots in the same transaction: the voter's
+    sealed row shares its xmin with DECOYS others (or all there are), so the pairing names a group."""
+    process, budget, ids = vote
+    voters = [make_user() for _ in range(14)]
+    owner_tags = {}
+    for n, voter in enumerate(voters):
+        register_voter(voter, process)
+        before = {
+            r.owner_tag: r.payload
+            for r in db.session.execute(text("SELECT owner_tag, payload FROM sealed_ballot"))
+        }
+        services.cast_ballot(voter, budget, ids[: 1 + n % 4], today())
+        db.session.commit()
+        owner_tags[voter.id] = secrecy.owner_tag(budget.id, f"user:{voter.id}")
+        # The copy, taken right after this cast.
+        rows = db.session.execute(text("SELECT owner_tag, xmin::text AS xmin FROM sealed_ballot")).all()
+        own_xmin = next(row.xmin for row in rows if row.owner_tag == owner_tags[voter.id])
+        sharing = [row for row in rows if row.xmin == own_xmin]
+        assert len(sharing) == min(services.DECOYS, n) + 1
+        after = {
+            r.owner_tag: r.payload
+            for r in db.session.execute(text("SELECT owner_tag, payload FROM sealed_ballot"))
+        }
+        assert {tag: after[tag] for tag in before} == before  # the others were rewritten unchanged
+    # The decoys were rewritten unchanged: every voter's ballot still counts as cast.
+    services.close_vote(make_user("staff"), process)
+    db.session.commit()
+    published = sorted(json.loads(c) for c in db.session.scalars(select(Ballot.choices)))
+    assert published == sorted(ids[: 1 + n % 4] for n in range(14))

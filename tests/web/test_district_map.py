@@ -121,6 +121,9 @@ def test_the_map_is_drawn_with_a_title_a_description_and_each_district_a_labelle
     assert '<a href="/p?district=1" aria-label="Hyllie">' in svg and 'data-district-id="1"' in svg
     assert 'aria-label="Husie &amp; co"' in svg  # escaped
     assert '<a href="/proposals/9" aria-label="Benches"><circle class="map-marker"' in svg
+    # the names are drawn last, over any marker, and hidden from screen readers (the links carry them)
+    labels = svg.index('<g class="district-labels" aria-hidden="true">')
+    assert labels > svg.index('class="map-marker"') and svg.count('class="district-label"', labels) == 2
     assert (
         str(geo.draw_map([geo.Area("Empty", None, [], 3)], [], map_id="x", title="t", description="d")) == ""
     )
