@@ -8,12 +8,17 @@ Pierczyński, Schierreich, Skowron & Sornat, "Evaluation of Project Performance 
   cycling, that would have funded it; None when no number up to MAX_COPIES_PER_BALLOT x the number of
   ballots would (always None for a project dearer than the budget, or one nobody supported).
 
-Both are found by recounts, exact by construction: a binary search between a value known to fund the
-project and one known not to, so each figure f satisfies "a recount at f funds it, a recount one unit past
-it (cost f + 1, or f - 1 extra supporters) does not". Where funding is monotone (a cheaper or better
-supported project is never worse off, as on every election we have seen) f is also the largest cost / the
-fewest supporters; the tests compare with a brute force of recounts, which on small random elections finds
-rare non-monotone cases (seen with Phragmén) where a smaller number of extra supporters also funds it.
+Both are found by recounts. `max_cost`: a binary search between a cost known to fund the project and one
+known not to, so f satisfies "a recount at f funds it, a recount at f + 1 does not"; where funding is
+monotone in the cost, f is also the largest such cost.
+
+`more_supporters` is exact for every rule: a doubling and binary search finds a bound b (funded with b extra
+supporters, not with b - 1), then every k below b is recounted, smallest first, and the first that funds
+the project is the answer (b when none does). No rule here is monotone in supporters in general, so no
+rule skips that scan: the copies of the supporters' ballots also raise every other project those ballots
+back, which can then overtake the project under greedy and EAR, and under MES and Phragmén the added voters
+change every voter's share of the budget. The tests compare with a brute force of recounts on random
+elections, which does find such non-monotone cases (with Phragmén, for one).
 
 Recounts: greedy re-sorts the projects' totals (totals are sums over ballots, so added ballots only add
 their own totals); MES without a completion reuses the merged profile (a cost change rescales one
@@ -25,7 +30,7 @@ election with the rule itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Protocol
 
@@ -45,16 +50,24 @@ MAX_COPIES_PER_BALLOT = 4
 COST_SATISFACTIONS = ("cost", "cost-points", "cost-additive")
 
 
+@dataclass(frozen=True)
+class TakesOptions:
+    """The count whose outcome the figures change: its rule, satisfaction, threshold, tie-breaking and
+    completion (as the count used them)."""
+
+    rule: str
+    sat: str
+    threshold: int | Fraction | None = None
+    tie_breaking: TieBreaking = lexicographic
+    completion: str = "none"
+
+
 def what_it_takes(
     election: Election,
     selected: tuple[str, ...],
     recount: Callable[[Election], tuple[str, ...]],
+    options: TakesOptions,
     *,
-    rule: str,
-    sat: str,
-    threshold: int | Fraction | None,
-    tie_breaking: TieBreaking = lexicographic,
-    completion: str = "none",
     watch: Watch | None = None,
 ) -> dict[str, dict[str, int | None]]:
     """`{project_id: {"max_cost": ..., "more_supporters": ...}}` for every project not in `selected`.
@@ -64,16 +77,7 @@ def what_it_takes(
     watch = watch or Watch()
     unfunded = len(election.projects) - len(set(selected))
     out: dict[str, dict[str, int | None]] = {}
-    figures = each_unfunded(
-        election,
-        selected,
-        recount,
-        rule=rule,
-        sat=sat,
-        threshold=threshold,
-        tie_breaking=tie_breaking,
-        completion=completion,
-    )
+    figures = each_unfunded(election, selected, recount, options)
     for done, (pid, figure) in enumerate(figures):
         watch.report(done / max(1, unfunded), f"what it takes: {done} of {unfunded} projects")
         out[pid] = figure
@@ -85,19 +89,14 @@ def each_unfunded(
     election: Election,
     selected: tuple[str, ...],
     recount: Callable[[Election], tuple[str, ...]],
-    *,
-    rule: str,
-    sat: str,
-    threshold: int | Fraction | None,
-    tie_breaking: TieBreaking = lexicographic,
-    completion: str = "none",
+    options: TakesOptions,
 ) -> Iterator[tuple[str, dict[str, int | None]]]:
     """(project id, its figures) for each project not in `selected`, in file order, one at a time."""
     fast: _Recount | None = None
-    if rule == "greedy" and sat:
-        fast = _GreedyRecount(election, sat, threshold, tie_breaking)
-    elif rule == "mes" and completion == "none" and election.vote_type not in CARDINAL_TYPES:
-        fast = _MesRecount(election, sat, tie_breaking)
+    if options.rule == "greedy" and options.sat:
+        fast = _GreedyRecount(election, options.sat, options.threshold, options.tie_breaking)
+    elif options.rule == "mes" and options.completion == "none" and election.vote_type not in CARDINAL_TYPES:
+        fast = _MesRecount(election, options.sat, options.tie_breaking)
     for project in election.projects:
         if project.id not in set(selected):
             yield project.id, _figures(election, project, recount, fast)
@@ -146,22 +145,32 @@ def largest_cost(cost: int, funded_at: Callable[[int], bool]) -> int | None:
 def fewest_supporters(
     election: Election, project: Project, backers: list[int], funded_with: Callable[[int], bool]
 ) -> int | None:
-    """The smallest k with funded_with(k), given not funded_with(0); None if none up to the cap does."""
+    """The smallest k with funded_with(k), given not funded_with(0); None if none up to the cap does.
+
+    A doubling and binary search gives a bound (funded with it, not with one less), then every k below the
+    bound not yet recounted is, smallest first (see the module docstring: no rule is monotone here)."""
     if project.cost > election.budget or not backers:
         return None
     cap = MAX_COPIES_PER_BALLOT * max(1, len(election.ballots))
+    known: dict[int, bool] = {0: False}
+
+    def funds(k: int) -> bool:
+        if k not in known:
+            known[k] = funded_with(k)
+        return known[k]
+
     low, high = 0, 1  # not funded with low
-    while not funded_with(high):
+    while not funds(high):
         if high >= cap:
             return None
         low, high = high, min(2 * high, cap)
     while high - low > 1:
         middle = (low + high) // 2
-        if funded_with(middle):
+        if funds(middle):
             high = middle
         else:
             low = middle
-    return high
+    return next((k for k in range(1, high) if funds(k)), high)
 
 
 def supporters(election: Election, project_id: str) -> list[int]:
