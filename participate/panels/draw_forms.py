@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, SelectField, StringField, SubmitField, TextAreaField
@@ -90,7 +91,7 @@ def alternates_form(
             f"rate_{i}",
             StringField(
                 _l("%(value)s: dropout rate (%%)", value=label),
-                default=f"{100 * rate:g}",
+                default=format_decimal(round(100 * rate, 1)),
                 validators=[Length(max=10)],
             ),
         )

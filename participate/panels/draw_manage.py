@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from participate.core.access import current_actor
@@ -183,6 +184,7 @@ def _seats_page(
         listing=listing,
         forms=forms,
         chosen=chosen,
+        expected_dropouts=format_decimal(round(chosen.expected_dropouts, 1)) if chosen else "",
         alternates=page_of(
             alternates.waiting_people(panel), whole_number(request.args.get("alternates")) or 1, LIST_PAGE
         ),
