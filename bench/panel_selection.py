@@ -10,7 +10,10 @@ the POST to the finished job (median of N runs) and the engine's own seconds, an
 
     panel_selection: example_large_2000=Xs sf_fixture_150=Ys
 
-Figures taken on a shared machine are noisy; the issue asks for under 10 s and under 2 s on 2 cores.
+Figures taken on a shared machine are noisy; the issue asks for under 10 s and under 2 s on 2 cores. The
+CPU seconds of this process over the same interval (the job runs in a thread of it; the polling costs
+little) are what the job would take on cores of its own: when wall is far above CPU, other work shared the
+machine.
 """
 
 from __future__ import annotations
@@ -85,9 +88,9 @@ def _load(process, features_csv: Path, people_csv: Path, id_column: str, size: i
     return panel
 
 
-def _time_one(client, panel, token: str) -> tuple[float, float]:
+def _time_one(client, panel, token: str) -> tuple[float, float, float]:
     base = f"/manage/processes/{panel.process.slug}/panels/{panel.id}"
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     response = client.post(
         f"{base}/selection/runs",
         data={"csrf_token": token, "algorithm": "leximin", "deadline_seconds": "600", "lottery_size": "1000"},
@@ -99,9 +102,9 @@ def _time_one(client, panel, token: str) -> tuple[float, float]:
         if document["status"] in ("done", "failed"):
             break
         time.sleep(0.05)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     assert document["status"] == "done", document
-    return elapsed, float(document["result"]["seconds"])
+    return elapsed, float(document["result"]["seconds"]), cpu
 
 
 def main() -> None:
@@ -132,11 +135,13 @@ def main() -> None:
                 assert match, "no form on the selection page"
                 token = match.group(1) or match.group(2)
                 timings = [_time_one(client, panel, token) for _ in range(args.runs)]
-                web = statistics.median(t for t, _ in timings)
-                engine = statistics.median(e for _, e in timings)
+                web = statistics.median(t for t, _e, _c in timings)
+                engine = statistics.median(e for _t, e, _c in timings)
+                cpu = statistics.median(c for _t, _e, c in timings)
                 results[name] = web
                 print(
-                    f"{name}: {size} seats, web to finished job {web:.2f}s (engine {engine:.2f}s), {args.runs} runs"
+                    f"{name}: {size} seats, web to finished job {web:.2f}s wall, {cpu:.2f}s CPU of this process"
+                    f" (engine {engine:.2f}s wall), {args.runs} runs"
                 )
     print("panel_selection: " + " ".join(f"{name}={seconds:.2f}s" for name, seconds in results.items()))
 

@@ -23,7 +23,7 @@ DATA = ROOT.parent / "shared" / "data" / "pabulib"
 
 from participate.counting import count, read_pabulib  # noqa: E402
 from participate.counting.registry import RULES  # noqa: E402
-from participate.counting.what_it_takes import each_unfunded  # noqa: E402
+from participate.counting.what_it_takes import TakesOptions, each_unfunded  # noqa: E402
 
 CASES = [("Poland_Warszawa_2026.pb", "cost"), ("Poland_Krakow_2020.pb", "cost-points")]
 TARGET = 30.0
@@ -40,7 +40,7 @@ def measure(name: str, sat: str, rule: str, limit: float) -> str:
     wall, cpu = time.perf_counter(), time.process_time()
     done = 0
     sample: dict[str, dict[str, int | None]] = {}
-    for pid, figures in each_unfunded(election, base.selected, recount, rule=rule, sat=sat, threshold=None):
+    for pid, figures in each_unfunded(election, base.selected, recount, TakesOptions(rule, sat)):
         sample[pid] = figures
         done += 1
         if time.perf_counter() - wall > limit:

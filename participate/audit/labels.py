@@ -67,6 +67,7 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.drawn": _l("Panel drawn"),
     "panel.seat_status": _l("Panel member's status changed"),
     "panel.replaced": _l("Panel member replaced"),
+    "panel.alternates_chosen": _l("Panel alternates chosen"),
     "panel.seated": _l("Panel seated"),
 }
 

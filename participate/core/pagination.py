@@ -59,3 +59,10 @@ def paginate(
 def escape_like(text: str) -> str:
     """Search text is literal: % and _ match themselves, not anything."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def page_of(items: list[T], page: int, per_page: int) -> Page[T]:
+    """One page of a list already in memory (an ordered list kept as JSON, say)."""
+    last = max(1, -(-len(items) // per_page))
+    number = min(max(1, page), last)
+    return Page(items[(number - 1) * per_page : number * per_page], number, per_page, len(items))

@@ -99,6 +99,7 @@ def count(
     takes = None
     if what_it_takes:
         # imported only when asked: it loads MES and numpy, which a plain greedy count never needs
+        from .what_it_takes import TakesOptions
         from .what_it_takes import what_it_takes as figures_to_win
 
         def recount(changed: Election) -> tuple[str, ...]:
@@ -109,11 +110,7 @@ def count(
             election,
             run.selected,
             recount,
-            rule=rule,
-            sat=options.sat,
-            threshold=options.threshold,
-            tie_breaking=tie_breaking,
-            completion=options.completion,
+            TakesOptions(rule, options.sat, options.threshold, tie_breaking, options.completion),
             watch=options.watch,
         )
     return CountResult(

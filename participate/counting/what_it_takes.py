@@ -8,12 +8,22 @@ Pierczyński, Schierreich, Skowron & Sornat, "Evaluation of Project Performance 
   cycling, that would have funded it; None when no number up to MAX_COPIES_PER_BALLOT x the number of
   ballots would (always None for a project dearer than the budget, or one nobody supported).
 
-Both are found by recounts, exact by construction: a binary search between a value known to fund the
-project and one known not to, so each figure f satisfies "a recount at f funds it, a recount one unit past
-it (cost f + 1, or f - 1 extra supporters) does not". Where funding is monotone (a cheaper or better
-supported project is never worse off, as on every election we have seen) f is also the largest cost / the
-fewest supporters; the tests compare with a brute force of recounts, which on small random elections finds
-rare non-monotone cases (seen with Phragmén) where a smaller number of extra supporters also funds it.
+Both are found by recounts. `max_cost`: a binary search between a cost known to fund the project and one
+known not to, so f satisfies "a recount at f funds it, a recount at f + 1 does not"; where funding is
+monotone in the cost, f is also the largest such cost.
+
+`more_supporters`: a doubling and binary search finds a bound b (funded with b extra supporters, not with
+b - 1); then, for every rule but MES, every k below b is recounted, smallest first, and the first that
+funds the project is the answer (b when none does), so the figure is exact. Funding is not monotone in
+supporters: the copies of the supporters' ballots also raise every other project those ballots back, which
+can then overtake the project (the tests' brute force finds such cases under greedy, EAR and Phragmén).
+Greedy's scan is cheap: the supporters' totals are built one ballot at a time, and a recount whose order of
+the projects is that of the previous one is not run again.
+MES is the exception, stated plainly: we know no proof that it is monotone in supporters, nor a case where
+it is not (the brute force over the tests' random elections agrees with the search on every MES figure),
+and the scan would cost a MES recount per k below b (b is in the thousands on Warsaw 2026, about 50 ms a
+recount: minutes per project); so under MES the figure is the search's exact boundary ("funded with b, not
+with b - 1"), the smallest only if MES is monotone there.
 
 Recounts: greedy re-sorts the projects' totals (totals are sums over ballots, so added ballots only add
 their own totals); MES without a completion reuses the merged profile (a cost change rescales one
@@ -25,9 +35,11 @@ election with the rule itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Protocol
+
+import numpy as np
 
 from .model import APPROVAL_TYPES, CARDINAL_TYPES, Ballot, Ballots, Election, Project
 from .profile import SatProfile, build_profile
@@ -43,18 +55,28 @@ from .totals import ProjectTotals, project_totals
 
 MAX_COPIES_PER_BALLOT = 4
 COST_SATISFACTIONS = ("cost", "cost-points", "cost-additive")
+# rules whose "more supporters" keeps the search's boundary without the exact scan (module docstring)
+UNSCANNED = frozenset({"mes"})
+
+
+@dataclass(frozen=True)
+class TakesOptions:
+    """The count whose outcome the figures change: its rule, satisfaction, threshold, tie-breaking and
+    completion (as the count used them)."""
+
+    rule: str
+    sat: str
+    threshold: int | Fraction | None = None
+    tie_breaking: TieBreaking = lexicographic
+    completion: str = "none"
 
 
 def what_it_takes(
     election: Election,
     selected: tuple[str, ...],
     recount: Callable[[Election], tuple[str, ...]],
+    options: TakesOptions,
     *,
-    rule: str,
-    sat: str,
-    threshold: int | Fraction | None,
-    tie_breaking: TieBreaking = lexicographic,
-    completion: str = "none",
     watch: Watch | None = None,
 ) -> dict[str, dict[str, int | None]]:
     """`{project_id: {"max_cost": ..., "more_supporters": ...}}` for every project not in `selected`.
@@ -64,16 +86,7 @@ def what_it_takes(
     watch = watch or Watch()
     unfunded = len(election.projects) - len(set(selected))
     out: dict[str, dict[str, int | None]] = {}
-    figures = each_unfunded(
-        election,
-        selected,
-        recount,
-        rule=rule,
-        sat=sat,
-        threshold=threshold,
-        tie_breaking=tie_breaking,
-        completion=completion,
-    )
+    figures = each_unfunded(election, selected, recount, options)
     for done, (pid, figure) in enumerate(figures):
         watch.report(done / max(1, unfunded), f"what it takes: {done} of {unfunded} projects")
         out[pid] = figure
@@ -85,22 +98,17 @@ def each_unfunded(
     election: Election,
     selected: tuple[str, ...],
     recount: Callable[[Election], tuple[str, ...]],
-    *,
-    rule: str,
-    sat: str,
-    threshold: int | Fraction | None,
-    tie_breaking: TieBreaking = lexicographic,
-    completion: str = "none",
+    options: TakesOptions,
 ) -> Iterator[tuple[str, dict[str, int | None]]]:
     """(project id, its figures) for each project not in `selected`, in file order, one at a time."""
     fast: _Recount | None = None
-    if rule == "greedy" and sat:
-        fast = _GreedyRecount(election, sat, threshold, tie_breaking)
-    elif rule == "mes" and completion == "none" and election.vote_type not in CARDINAL_TYPES:
-        fast = _MesRecount(election, sat, tie_breaking)
+    if options.rule == "greedy" and options.sat:
+        fast = _GreedyRecount(election, options.sat, options.threshold, options.tie_breaking)
+    elif options.rule == "mes" and options.completion == "none" and election.vote_type not in CARDINAL_TYPES:
+        fast = _MesRecount(election, options.sat, options.tie_breaking)
     for project in election.projects:
         if project.id not in set(selected):
-            yield project.id, _figures(election, project, recount, fast)
+            yield project.id, _figures(election, project, recount, fast, options.rule not in UNSCANNED)
 
 
 def _figures(
@@ -108,6 +116,7 @@ def _figures(
     project: Project,
     recount: Callable[[Election], tuple[str, ...]],
     fast: _Recount | None,
+    scan: bool,
 ) -> dict[str, int | None]:
     pid, backers = project.id, supporters(election, project.id)
 
@@ -123,7 +132,7 @@ def _figures(
 
     return {
         "max_cost": largest_cost(project.cost, at_cost),
-        "more_supporters": fewest_supporters(election, project, backers, with_more),
+        "more_supporters": fewest_supporters(election, project, backers, with_more, scan=scan),
     }
 
 
@@ -144,24 +153,41 @@ def largest_cost(cost: int, funded_at: Callable[[int], bool]) -> int | None:
 
 
 def fewest_supporters(
-    election: Election, project: Project, backers: list[int], funded_with: Callable[[int], bool]
+    election: Election,
+    project: Project,
+    backers: list[int],
+    funded_with: Callable[[int], bool],
+    *,
+    scan: bool = True,
 ) -> int | None:
-    """The smallest k with funded_with(k), given not funded_with(0); None if none up to the cap does."""
+    """The smallest k with funded_with(k), given not funded_with(0); None if none up to the cap does.
+
+    A doubling and binary search gives a bound (funded with it, not with one less), then every k below the
+    bound not yet recounted is, smallest first, unless `scan` is off (see the module docstring)."""
     if project.cost > election.budget or not backers:
         return None
     cap = MAX_COPIES_PER_BALLOT * max(1, len(election.ballots))
+    known: dict[int, bool] = {0: False}
+
+    def funds(k: int) -> bool:
+        if k not in known:
+            known[k] = funded_with(k)
+        return known[k]
+
     low, high = 0, 1  # not funded with low
-    while not funded_with(high):
+    while not funds(high):
         if high >= cap:
             return None
         low, high = high, min(2 * high, cap)
     while high - low > 1:
         middle = (low + high) // 2
-        if funded_with(middle):
+        if funds(middle):
             high = middle
         else:
             low = middle
-    return high
+    if not scan:
+        return high
+    return next((k for k in range(1, high) if funds(k)), high)
 
 
 def supporters(election: Election, project_id: str) -> list[int]:
@@ -298,6 +324,8 @@ class _GreedyRecount:
         self.totals = project_totals(election, sat)
         self.index = {pid: i for i, pid in enumerate(self.totals.project_ids)}
         self._all_backers: dict[str, ProjectTotals] = {}
+        self._prefix: list[tuple[tuple[int | Fraction, ...], tuple[int | Fraction, ...]]] = []
+        self._last_order: tuple[tuple[object, ...] | None, bool] = (None, False)
 
     def _selects(self, totals: ProjectTotals, project_id: str) -> bool:
         return project_id in greedy(totals, threshold=self.threshold, tie_breaking=self.tie_breaking).selected
@@ -325,21 +353,60 @@ class _GreedyRecount:
                 _whole(a + b) for a, b in zip(t.points_total, extra.points_total, strict=True)
             ),
         )
-        return self._selects(changed, project_id)
+        order = self._strict_order(changed)
+        if order is not None and order == self._last_order[0]:
+            return self._last_order[1]
+        funded = self._selects(changed, project_id)
+        self._last_order = (order, funded)
+        return funded
+
+    def _strict_order(self, t: ProjectTotals) -> tuple[object, ...] | None:
+        """What greedy's outcome depends on here: the order of the projects by satisfaction per cost and
+        which reach the threshold. None when two densities are too close to order by floats (or a project
+        is free): greedy then decides alone. Two recounts with the same order fund the same projects,
+        which spares most of the greedy runs of the exact scan."""
+        if 0 in t.costs:
+            return None
+        density = np.array([float(x) for x in t.totals]) / np.array(t.costs, dtype=float)
+        order = np.argsort(-density, kind="stable")
+        ranked = density[order]
+        if len(ranked) > 1 and np.min(ranked[:-1] - ranked[1:]) <= 1e-9 * max(1.0, float(ranked[0])):
+            return None
+        reached = () if self.threshold is None else tuple(bool(x >= self.threshold) for x in t.points_total)
+        return (tuple(order.tolist()), reached)
 
     def _extra_totals(self, project_id: str, backers: list[int], k: int) -> ProjectTotals:
         rounds, rest = divmod(k, len(backers))
         if project_id not in self._all_backers:
-            self._all_backers[project_id] = self._totals_of(backers)
+            self._all_backers = {project_id: self._totals_of(backers)}  # one project at a time
+            self._last_order = (None, False)
+            self._prefix = [(self._zeros(), self._zeros())]
         whole = self._all_backers[project_id]
-        part = self._totals_of(backers[:rest])
+        part_totals, part_points = self._prefix_of(backers, rest)
         return replace(
             whole,
-            totals=tuple(rounds * a + b for a, b in zip(whole.totals, part.totals, strict=True)),
-            points_total=tuple(
-                rounds * a + b for a, b in zip(whole.points_total, part.points_total, strict=True)
-            ),
+            totals=tuple(rounds * a + b for a, b in zip(whole.totals, part_totals, strict=True)),
+            points_total=tuple(rounds * a + b for a, b in zip(whole.points_total, part_points, strict=True)),
         )
+
+    def _zeros(self) -> tuple[int | Fraction, ...]:
+        return tuple(0 for _ in self.totals.project_ids)
+
+    def _prefix_of(
+        self, backers: list[int], r: int
+    ) -> tuple[tuple[int | Fraction, ...], tuple[int | Fraction, ...]]:
+        """Totals and points of the first r supporters' ballots, built one ballot at a time and kept: the
+        exact scan below the search's bound asks for r, r + 1, r + 2, ... (totals are sums over ballots)."""
+        while len(self._prefix) <= r:
+            totals, points = self._prefix[-1]
+            one = self._totals_of([backers[len(self._prefix) - 1]])
+            self._prefix.append(
+                (
+                    tuple(a + b for a, b in zip(totals, one.totals, strict=True)),
+                    tuple(a + b for a, b in zip(points, one.points_total, strict=True)),
+                )
+            )
+        return self._prefix[r]
 
     def _totals_of(self, backers: list[int]) -> ProjectTotals:
         """Totals of these ballots alone, with the whole election's points K."""

@@ -12,7 +12,7 @@ from faker import Faker
 from participate.accounts.models import User
 from participate.core.clock import utcnow
 from participate.extensions import db
-from participate.panels import seats, selection, setup
+from participate.panels import alternates, seats, selection, setup
 from participate.panels.codes import ALPHABET, PSEUDONYM_LENGTH
 from participate.panels.models import Panel, PanelStatus, Respondent, RespondentValue
 from participate.processes.models import Process
@@ -148,12 +148,12 @@ def seed_drawn_panel(staff: User, process: Process) -> Panel:
     fair = selection.start_run(staff, panel, selection.RunInput("leximin", 120))
     selection.compute_run(fair, _ignore)
     selection.publish_lottery(staff, panel, fair)
-    selection.record_draw(
+    alternates.draw_panel(
         staff,
         panel,
         selection.DrawInput(SEED, "Dice rolled at the council's open meeting, 12 February", WITNESSES),
     )
-    # the member who declines comes from the largest groups, so the reserves can keep every quota
+    # the member who declines comes from the largest groups, so an alternate can keep every quota
     answers = {pid: values for pid, values, _house in fair.inputs["people"]}
     calls = seats.seat_list(panel).active
     declined = next(s for s in calls if answers[s.respondent.pseudonym][::2] == ["woman", "centrum"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import Field, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from participate.panels.selection_models import SEAT_STATUS_LABELS
@@ -57,4 +58,45 @@ class SeatStatusForm(FlaskForm):
 
 class ReplaceForm(FlaskForm):
     note = StringField(_l("Reason (kept in the audit log)"), validators=[Length(max=500)])
-    submit = SubmitField(_l("Replace from the reserves"))
+    submit = SubmitField(_l("Replace from the alternates"))
+
+
+class AlternatesForm(FlaskForm):
+    """The dropout rate of every feature value, in percent, and how many alternates to choose. The rate
+    fields are added per panel by `alternates_form`; `rates` lists them with their feature and value."""
+
+    count = IntegerField(
+        _l("Number of alternates"),
+        validators=[
+            InputRequired(_l("Give the number of alternates.")),
+            NumberRange(min=0, max=1000, message=_l("Between 0 and 1,000.")),
+        ],
+    )
+    submit = SubmitField(_l("Choose the alternates again"))
+    rates: list[tuple[str, str, Field]]
+
+
+def alternates_form(
+    values: list[tuple[str, str, str, float]], count: int, *, submitted: bool = False
+) -> AlternatesForm:
+    """`values`: (feature, value, label, current rate 0..1) for every feature value of the pool; with
+    `submitted`, the fields are read from the request."""
+
+    class Form(AlternatesForm):
+        pass
+
+    for i, (_feature, _value, label, rate) in enumerate(values):
+        setattr(
+            Form,
+            f"rate_{i}",
+            StringField(
+                _l("%(value)s: dropout rate (%%)", value=label),
+                default=format_decimal(round(100 * rate, 1)),
+                validators=[Length(max=10)],
+            ),
+        )
+    form = Form() if submitted else Form(formdata=None)
+    if not submitted:
+        form.count.data = count
+    form.rates = [(f, v, getattr(form, f"rate_{i}")) for i, (f, v, _label, _rate) in enumerate(values)]
+    return form

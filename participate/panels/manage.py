@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +21,7 @@ from participate.core.security import no_store
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
 from participate.extensions import db
-from participate.panels import csvfile, dashboard, invitations, policy, respondents, setup
+from participate.panels import csvfile, dashboard, invitations, policy, respondents, screens, setup
 from participate.panels.forms import (
     CensusQuotaForm,
     DrawForm,
@@ -63,16 +63,15 @@ def _process(slug: str) -> Process:
 
 
 def _panel(slug: str, panel_id: int) -> Panel:
-    panel = db.session.get(Panel, panel_id)
-    if panel is None or panel.process.slug != slug:
-        abort(404)
-    return authorize(panel, see=policy.can_view_panel, act=policy.can_manage_panel)
+    return screens.load_panel(slug, panel_id, see=policy.can_view_panel, act=policy.can_manage_panel)
 
 
-def _page(panel: Panel, template: str, **context: Any) -> str:
+def render_panel(panel: Panel, template: str, **context: Any) -> str:
+    """A page of `panel` inside the process's Panels tab; `template` is a name under
+    templates/panels/manage/, without ".html". The panels' other management screens use it too."""
     return render_section(
         panel.process,
-        "panels",
+        screens.SECTION,
         f"panels/manage/{template}.html",
         panel=panel,
         status_labels=PANEL_STATUS_LABELS,
@@ -81,7 +80,7 @@ def _page(panel: Panel, template: str, **context: Any) -> str:
 
 
 def _to(endpoint: str, panel: Panel, **values: Any) -> str:
-    return url_for(f"panels_manage.{endpoint}", slug=panel.process.slug, panel_id=panel.id, **values)
+    return screens.link(f"panels_manage.{endpoint}", panel, **values)
 
 
 @bp.get("/<int:process_id>/panels")
@@ -122,7 +121,7 @@ def new(slug: str):
 def _overview(
     panel: Panel, status_form: StatusForm | None = None, features_form: FeaturesUploadForm | None = None
 ) -> str:
-    return _page(
+    return render_panel(
         panel,
         "overview",
         status_form=status_form or StatusForm(),
@@ -153,7 +152,7 @@ def edit(slug: str, panel_id: int):
         form,
         lambda: setup.update_panel(current_actor(), panel, form.to_input()),
         done=lambda _p: (_("The panel is saved."), _to("overview", panel)),
-        render=lambda: _page(panel, "edit", form=form),
+        render=lambda: render_panel(panel, "edit", form=form),
     )
 
 
@@ -202,7 +201,7 @@ def feature(slug: str, panel_id: int, feature_id: int | None):
             _("The feature “%(label)s” is saved.", label=saved.label),
             _to("overview", panel),
         ),
-        render=lambda: _page(panel, "feature", form=form, feature=existing, delete_form=ButtonForm()),
+        render=lambda: render_panel(panel, "feature", form=form, feature=existing, delete_form=ButtonForm()),
         error_field=lambda _error: form.values,
     )
 
@@ -217,7 +216,7 @@ def delete_feature(slug: str, panel_id: int, feature_id: int):
         form,
         lambda: setup.delete_feature(current_actor(), panel, existing),
         done=lambda _r: (_("The feature is deleted."), _to("overview", panel)),
-        render=lambda: _page(panel, "feature", form=FeatureForm(), feature=existing, delete_form=form),
+        render=lambda: render_panel(panel, "feature", form=FeatureForm(), feature=existing, delete_form=form),
     )
 
 
@@ -265,7 +264,7 @@ def _invitations_page(panel: Panel, **forms: Any) -> str:
     draw_form.register_id.choices = [(r.id, f"{r.name} ({r.address_count})") for r in registers]
     if suggested and not draw_form.is_submitted():
         draw_form.size.data = suggested
-    return _page(
+    return render_panel(
         panel,
         "invitations",
         registers=registers,
@@ -370,15 +369,10 @@ def mail_merge(slug: str, panel_id: int, batch_id: int):
         [letter.address, letter.postcode, letter.district, letter.code, url]
         for letter in invitations.letters(panel, batch)
     )
-    response = Response(
+    return screens.csv_download(
         csvfile.write(["address", "postcode", "district", "code", "registration_url"], rows),
-        mimetype="text/csv",
+        f"panel-{panel.id}-letters-{batch.id}.csv",
     )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="panel-{panel.id}-letters-{batch.id}.csv"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # The pool -------------------------------------------------------------------------------------------
@@ -387,7 +381,7 @@ def mail_merge(slug: str, panel_id: int, batch_id: int):
 @bp.get(PAGE + "/pool")
 def pool(slug: str, panel_id: int):
     panel = _panel(slug, panel_id)
-    return _page(
+    return render_panel(
         panel,
         "pool",
         quotas=dashboard.quota_table(panel),
@@ -408,7 +402,7 @@ def _respondents_page(panel: Panel, **forms: Any) -> Any:
     rows = select(Respondent.id, Respondent.pseudonym).where(Respondent.id.in_(earlier))
     originals = {row.id: row.pseudonym for row in db.session.execute(rows)} if earlier else {}
     return no_store(
-        _page(
+        render_panel(
             panel,
             "respondents",
             page=page,

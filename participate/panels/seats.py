@@ -1,9 +1,10 @@
-"""After the draw: confirmation calls, quota-keeping replacements from the reserves, and the exports.
+"""After the draw: confirmation calls, quota-keeping replacements from the alternates, and the exports.
 
 A seat moves selected → contacted → confirmed, or drops out (declined, unreachable, withdrawn). Seats that
-fell vacant are filled from the draw's reserve list by the engine's `replace_dropouts`, which keeps every
-quota and the household rule; each replacement is audited with its reason. The panel is seated when every
-seat is held by a confirmed member.
+fell vacant are filled by the engine's `replace_dropouts`, which keeps every quota and the household rule,
+from the alternates chosen after the draw (panels/alternates.py), or from the draw's reserve list when no
+alternates can; each replacement is audited with its reason and where it came from. The panel is seated
+when every seat is held by a confirmed member.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from participate.accounts.models import User
 from participate.core.errors import Conflict, IllegalTransition, ValidationFailed
 from participate.core.locks import locked
 from participate.extensions import db
-from participate.panels import csvfile
+from participate.panels import alternates, csvfile
 from participate.panels.models import Panel, PanelStatus, Respondent, RespondentStatus, RespondentValue
 from participate.panels.selection import draw_of, lottery_of, pool_from_snapshot, respondents_by_pseudonym
 from participate.panels.selection_models import (
@@ -133,10 +134,24 @@ def _update_seated(panel: Panel) -> None:
 class ReplacementMade:
     vacated: PanelSeat
     seat: PanelSeat
+    from_alternates: bool
 
 
-def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[ReplacementMade]:
-    """Fill every vacated seat from the reserves, in the draw's reserve order, keeping every quota."""
+@dataclass(frozen=True)
+class Replacements:
+    made: list[ReplacementMade]
+    # True when no set of alternates kept every quota, so the reserve list filled the seats
+    fell_back: bool
+
+    @property
+    def from_reserves(self) -> int:
+        return sum(1 for item in self.made if not item.from_alternates)
+
+
+def replace_vacated(actor: User | None, panel: Panel, note: str) -> Replacements:
+    """Fill every vacated seat keeping every quota and the household rule: from the alternates chosen after
+    the draw, the earliest in calling order that let the panel meet its quotas; when no alternates can, the
+    reserve list (alternates first, then the reserves in their published order) as before."""
     require_manager(actor, panel)
     panel = locked(panel)
     draw, lottery = draw_of(panel), lottery_of(panel)
@@ -147,17 +162,29 @@ def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[Replace
         raise ValidationFailed(
             _("No seat is vacant: mark who declined, cannot be reached or withdrew first.")
         )
+    if alternates.alternates_of(panel) is None:  # a panel drawn before alternates existed
+        alternates.choose(actor, panel)
     pool = pool_from_snapshot(lottery.run.inputs)
     seated = {s.respondent.pseudonym for s in seats_of(panel)}
+    waiting = alternates.still_waiting(panel)
     available = _still_registered(panel, [p for p in draw.reserves if p not in seated])
     current = [s.respondent.pseudonym for s in seats.active + seats.vacated]
     dropouts = [s.respondent.pseudonym for s in seats.vacated]
+    fell_back = False
     try:
-        outcome = replace_dropouts(pool, panel.size, current, dropouts, reserves=available)
-    except SortitionError as error:
-        raise Conflict(
-            _("The reserves cannot fill these seats within the quotas: %(why)s", why=str(error))
-        ) from error
+        outcome = replace_dropouts(pool, panel.size, current, dropouts, reserves=waiting)
+    except SortitionError:
+        fell_back = True
+        reserves = waiting + [p for p in available if p not in set(waiting)]
+        try:
+            outcome = replace_dropouts(pool, panel.size, current, dropouts, reserves=reserves)
+        except SortitionError as error:
+            raise Conflict(
+                _(
+                    "Neither the alternates nor the reserves can fill these seats within the quotas: %(why)s",
+                    why=str(error),
+                )
+            ) from error
     people = respondents_by_pseudonym(panel, outcome.added)
     made = []
     for vacated, pseudonym in zip(seats.vacated, outcome.added, strict=True):
@@ -170,7 +197,7 @@ def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[Replace
             reason=reason,
         )
         db.session.add(seat)
-        made.append(ReplacementMade(vacated, seat))
+        made.append(ReplacementMade(vacated, seat, pseudonym in waiting))
     db.session.flush()
     for item in made:
         record_on_panel(
@@ -181,10 +208,11 @@ def replace_vacated(actor: User | None, panel: Panel, note: str) -> list[Replace
                 "left": item.vacated.respondent.pseudonym,
                 "status": item.vacated.status,
                 "replacement": item.seat.respondent.pseudonym,
+                "from": "alternates" if item.from_alternates else "reserves",
                 "reason": item.seat.reason,
             },
         )
-    return made
+    return Replacements(made, fell_back)
 
 
 def _still_registered(panel: Panel, pseudonyms: list[str]) -> list[str]:

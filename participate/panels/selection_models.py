@@ -177,3 +177,35 @@ class PanelSeat(Model):
     @property
     def status_label(self) -> str:
         return str(SEAT_STATUS_LABELS[SeatStatus(self.status)])
+
+
+class AlternatesSource(StrEnum):
+    DEFAULT = "default"  # the same rate for every feature value
+    ESTIMATED = "estimated"  # from past panels' confirmation records
+    FACILITATOR = "facilitator"  # rates the facilitator entered
+
+
+class PanelAlternates(Model):
+    """Alternates chosen in advance after the draw (the engine's `select_alternates`), in the order they are
+    called on, and the dropout rates per feature value they were chosen for. One list per panel; choosing
+    again with other rates replaces it."""
+
+    __tablename__ = "panel_alternates"
+    __table_args__ = (
+        UniqueConstraint("panel_id", name="one_alternates_list_per_panel"),
+        CheckConstraint(f"source IN ({_sql_list(AlternatesSource)})", name="known_source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"))
+    # [[feature, value, rate in 0..1], ...], names as in the draw's frozen pool
+    rates: Mapped[list[list[Any]]] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(12))
+    records: Mapped[int] = mapped_column(default=0)  # confirmation records an estimate used
+    members: Mapped[list[str]] = mapped_column(JSON)  # pseudonyms, in calling order
+    expected_dropouts: Mapped[float] = mapped_column(Float, default=0.0)
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    chosen_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def rate_of(self, feature: str, value: str) -> float | None:
+        return next((float(r) for f, v, r in self.rates if f == feature and v == value), None)

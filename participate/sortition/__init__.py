@@ -30,6 +30,7 @@ from participate.sortition.alternates import (
     Outcome,
     estimate_dropout_rates,
     parse_dropout_rates,
+    rates_from_records,
     replace_from_alternates,
     select_alternates,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Outcome",
     "estimate_dropout_rates",
     "parse_dropout_rates",
+    "rates_from_records",
     "replace_from_alternates",
     "select_alternates",
     "Draw",

@@ -302,27 +302,47 @@ def estimate_dropout_rates(
         if feature.name.casefold() not in header:
             raise InputError(f"The confirmation records have no column for the feature {feature.name!r}.")
         columns[feature.name] = header[feature.name.casefold()]
-    seen: dict[tuple[str, str], list[int]] = {}
-    dropped_total = rows = 0
+    records: list[tuple[dict[str, str], bool]] = []
     for line, row in enumerate(reader, start=2):
         status = (row.get(header[status_column.casefold()]) or "").strip().casefold()
         if status in ("dropped", "dropout", "no", "0", "false"):
-            dropped = 1
+            dropped = True
         elif status in ("confirmed", "yes", "1", "true"):
-            dropped = 0
+            dropped = False
         else:
             raise InputError(f"Line {line}: status {status!r} is neither confirmed nor dropped.")
-        rows += 1
-        dropped_total += dropped
+        answers = {}
         for feature in pool.features:
             value = (row.get(columns[feature.name]) or "").strip()
             match = next((v for v in feature.values if v.casefold() == value.casefold()), None)
             if match is None:
                 raise InputError(f"Line {line}: unknown value {value!r} for {feature.name!r}.")
-            tally = seen.setdefault((feature.name, match), [0, 0])
-            tally[0] += dropped
-            tally[1] += 1
-    if rows == 0:
+            answers[feature.name] = match
+        records.append((answers, dropped))
+    if not records:
         raise InputError("The confirmation records are empty.")
+    return rates_from_records(pool, records)
+
+
+def rates_from_records(
+    pool: Pool, records: Iterable[tuple[Mapping[str, str], bool]]
+) -> dict[tuple[str, str], float]:
+    """Dropout rates per feature value from confirmation records ({feature: value}, dropped out?), smoothed
+    toward the overall rate by one pseudo-record of it per value. A record may lack some features (a past
+    panel asked other questions); answers that are no feature value of `pool` are ignored. Values no
+    record has are left out (`dropout_probabilities` gives them the mean rate); no records, no rates."""
+    known = {(f.name, v) for f in pool.features for v in f.values}
+    seen: dict[tuple[str, str], list[int]] = {}
+    dropped_total = rows = 0
+    for answers, dropped in records:
+        rows += 1
+        dropped_total += int(dropped)
+        for key in answers.items():
+            if key in known:
+                tally = seen.setdefault(key, [0, 0])
+                tally[0] += int(dropped)
+                tally[1] += 1
+    if rows == 0:
+        return {}
     overall = dropped_total / rows
     return {key: (d + overall) / (n + 1) for key, (d, n) in seen.items()}

@@ -16,7 +16,7 @@ from participate.core.after_commit import commit
 from participate.core.errors import Conflict, IllegalTransition
 from participate.extensions import db
 from participate.jobs.models import Job
-from participate.panels import seats, selection
+from participate.panels import alternates, seats, selection
 from participate.panels.models import PanelStatus
 from participate.panels.selection_models import PanelDraw, PanelSeat, PublishedLottery, SelectionRun
 from participate.processes.models import ProcessRole, ProcessRoleName
@@ -62,7 +62,7 @@ def published(panel, actor):
 
 def drawn(panel, actor, seed="4 2 6 1 3 5"):
     published(panel, actor)
-    draw = selection.record_draw(
+    draw = alternates.draw_panel(
         actor, panel, selection.DrawInput(seed, "Town hall, 3 March", "Anna Berg\nOla Ek")
     )
     db.session.commit()
@@ -226,15 +226,19 @@ def test_confirmations_a_replacement_that_keeps_every_quota_and_a_seated_panel(s
     with pytest.raises(IllegalTransition):
         seats.set_status(facilitator, panel, leaving, "confirmed")
     db.session.rollback()
-    made = seats.replace_vacated(facilitator, panel, "Declined on the phone")
+    calling_order = alternates.alternates_of(panel).members
+    done = seats.replace_vacated(facilitator, panel, "Declined on the phone")
     db.session.commit()
-    assert len(made) == 1 and made[0].vacated.id == leaving.id
+    assert not done.fell_back and done.from_reserves == 0
+    made = done.made
+    assert len(made) == 1 and made[0].vacated.id == leaving.id and made[0].from_alternates
     newcomer = made[0].seat.respondent.pseudonym
-    assert newcomer in draw.reserves and newcomer not in draw.members
+    assert newcomer in calling_order and newcomer not in draw.members
     current = [s.respondent.pseudonym for s in seats.seat_list(panel).active]
     assert len(current) == panel.size and _within_quotas(panel, current)
-    # the earliest reserve who keeps the quotas: everyone before them in the list would break one
-    for earlier in draw.reserves[: draw.reserves.index(newcomer)]:
+    assert newcomer not in alternates.still_waiting(panel)
+    # the earliest alternate who keeps the quotas: everyone before them in calling order would break one
+    for earlier in calling_order[: calling_order.index(newcomer)]:
         trial = [p for p in current if p != newcomer] + [earlier]
         assert not _within_quotas(panel, trial) or earlier in {
             s.respondent.pseudonym for s in seats.seats_of(panel)
@@ -242,6 +246,7 @@ def test_confirmations_a_replacement_that_keeps_every_quota_and_a_seated_panel(s
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "panel.replaced")).scalar_one()
     data = json.loads(entry.data)
     assert data["left"] == leaving.respondent.pseudonym and data["replacement"] == newcomer
+    assert data["from"] == "alternates"
     assert "Declined on the phone" in data["reason"]
     assert panel.status == PanelStatus.DRAWN.value
     for seat in seats.seat_list(panel).active:

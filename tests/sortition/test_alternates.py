@@ -96,11 +96,13 @@ def test_after_simulated_dropouts_the_alternates_misrepresent_less_than_the_rese
 def test_a_dropout_is_replaced_like_for_like_when_an_alternate_allows(drawn):
     pool, panel = drawn
     assert quota_distance(pool, panel) == (0, 0)
-    gone = panel[0]
-    twin = next(
-        pid
-        for pid in reserve_list(pool, panel, seed=SEED)
-        if pool.person(pid).values == pool.person(gone).values
+    reserves = reserve_list(pool, panel, seed=SEED)
+    # the first panel member with a twin (same features) among the reserves, and that twin
+    gone, twin = next(
+        (member, pid)
+        for member in panel
+        for pid in reserves
+        if pool.person(pid).values == pool.person(member).values
     )
     others = [pid for pid in reserve_list(pool, panel, seed=SEED) if pid != twin][:3]
     outcome = replace_from_alternates(pool, panel, [gone], [*others, twin])

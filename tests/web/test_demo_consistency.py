@@ -153,3 +153,24 @@ def test_the_demo_draws_its_district_map_on_the_process_page_and_the_results(dem
     page = client.get(f"/processes/{published.slug}/results").get_data(as_text=True)
     svg = page[page.index('<svg class="district-map"') : page.index("</svg>")]
     assert svg.count('class="map-marker"') >= 1
+
+
+def test_the_demo_panel_replaced_its_decliner_from_the_alternates(demo):
+    import json
+
+    from participate.audit.models import AuditEntry
+    from participate.panels import alternates, seats
+    from participate.panels.models import Panel
+
+    with demo.app_context():
+        seated = [p for p in db.session.execute(select(Panel)).scalars() if p.status == "seated"]
+        assert seated
+        for panel in seated:
+            chosen = alternates.alternates_of(panel)
+            assert chosen is not None and chosen.members
+            replaced = [s for s in seats.seats_of(panel) if s.replaces_id]
+            assert len(replaced) == 1 and replaced[0].respondent.pseudonym in chosen.members
+        entries = db.session.execute(
+            select(AuditEntry).where(AuditEntry.action == "panel.replaced")
+        ).scalars()
+        assert {json.loads(e.data)["from"] for e in entries} == {"alternates"}
