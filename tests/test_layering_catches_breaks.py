@@ -63,7 +63,7 @@ def planted_choices():
 """
 MODEL_QUERY_IN_A_FORM = """
 
-class PlantedForm(CensusForm):
+class PlantedForm(VoteSettingsForm):
     def validate(self, extra_validators=None):
         return Eligibility.query.count() > 0
 """
@@ -107,9 +107,9 @@ def __getattr__(name):
 PLANTS = [
     ("voting/setup.py", REQUEST_AND_COMMIT, "only_entry_points_commit"),
     ("voting/setup.py", REQUEST_AND_COMMIT, "only_views_read_the_request"),
-    ("voting/eligibility.py", IMPORTED_SESSION_COMMIT, "only_entry_points_commit"),
-    ("voting/eligibility.py", IMPORTED_HELPER_COMMIT, "only_entry_points_commit"),
-    ("voting/verify.py", BARE_COMMIT_IN_A_VIEW, "only_entry_points_commit"),
+    ("eligibility/services.py", IMPORTED_SESSION_COMMIT, "only_entry_points_commit"),
+    ("eligibility/poll_book.py", IMPORTED_HELPER_COMMIT, "only_entry_points_commit"),
+    ("eligibility/views.py", BARE_COMMIT_IN_A_VIEW, "only_entry_points_commit"),
     ("voting/manage_forms.py", QUERY_IN_A_FORM_MODULE, "forms_do_not_query"),
     ("voting/manage_forms.py", MODEL_QUERY_IN_A_FORM, "forms_do_not_query"),
     ("proposals/services.py", ALIASED_SESSION_COMMIT, "only_entry_points_commit"),

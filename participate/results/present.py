@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from participate.core.money import format_money
+from participate.eligibility.models import CensusEntry, Eligibility
 from participate.extensions import db
 from participate.processes.models import Process
 from participate.processes.services import count_by_district
@@ -24,8 +25,6 @@ from participate.results.models import BudgetResult, ProjectMilestone, ProjectTr
 from participate.voting import services as voting
 from participate.voting.models import (
     BallotType,
-    CensusEntry,
-    Eligibility,
     VoteBudget,
     VoterRoll,
     VoteSettings,
