@@ -9,7 +9,6 @@ verifications at once cannot both win."""
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from sqlalchemy import delete, func, select
 from participate.accounts.models import User
 from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
+from participate.core.csv_import import Lines, line_errors, missing_columns, open_csv
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
 from participate.core.numbers import whole_number
@@ -69,7 +69,6 @@ def terms_of(process: Process) -> VoteTerms | None:
 
 CENSUS_COLUMNS = ("identity_number", "birth_year", "district")
 MAX_CENSUS_ROWS = 500_000
-MAX_LISTED_ERRORS = 20
 
 
 def _require_manager(actor: User, process: Process) -> None:
@@ -124,19 +123,6 @@ def census_registrations(process: Process) -> int:
     )
 
 
-def _line_errors(errors: list[tuple[int, str]]) -> ValidationFailed:
-    shown = "; ".join(
-        _("line %(line)d: %(problem)s", line=line, problem=problem)
-        for line, problem in errors[:MAX_LISTED_ERRORS]
-    )
-    more = len(errors) - MAX_LISTED_ERRORS
-    if more > 0:
-        shown += " " + _("(and %(more)d more problems)", more=more)
-    return ValidationFailed(
-        _("Nothing was imported. Fix these lines and upload the file again: %(errors)s", errors=shown)
-    )
-
-
 CensusRow = tuple[int, str, int, int | None]  # line number, identity hash, birth year, district id
 
 
@@ -165,33 +151,16 @@ def _parse_census(process: Process, raw: bytes, this_year: int) -> list[CensusRo
     except csv.Error as exc:
         errors.append((reader.line_num, _("it cannot be read as CSV (%(error)s)", error=str(exc))))
     if errors:
-        raise _line_errors(errors)
+        raise line_errors(errors)
     if not rows:
         raise ValidationFailed(_("The file has no census lines under its header."))
     return rows
 
 
-def _census_reader(raw: bytes) -> tuple[Any, dict[str, int]]:
+def _census_reader(raw: bytes) -> tuple[Lines, dict[str, int]]:
     """A CSV reader past the header line, and the position of each census column."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            _("The file is not UTF-8 text: save it as CSV (UTF-8) and try again.")
-        ) from exc
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except StopIteration as exc:
-        raise ValidationFailed(_("The file is empty.")) from exc
-    except csv.Error as exc:
-        raise ValidationFailed(_("The file is not a CSV file.")) from exc
-    missing = [name for name in CENSUS_COLUMNS if name not in header]
-    if missing:
+    header, reader = open_csv(raw)
+    if missing := missing_columns(header, CENSUS_COLUMNS):
         raise ValidationFailed(
             _(
                 "The first line must name the columns identity_number, birth_year and district; missing: %(missing)s.",
@@ -259,7 +228,7 @@ def import_census(actor: User, process: Process, raw: bytes, *, replace: bool, o
                 ).scalars()
             )
         if known:
-            raise _line_errors(
+            raise line_errors(
                 [
                     (line, _("already in the census"))
                     for line, digest, _year, _district in rows

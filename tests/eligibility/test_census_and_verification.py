@@ -392,3 +392,32 @@ def test_a_transfer_asks_on_a_page_of_its_own_first(process, client):
         data={"csrf_token": csrf_token(client, base), "conflict_id": str(view.conflict.id)},
     )
     assert response.status_code == 302 and eligibility.open_conflict_count(process) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        ("identity_number;birth_year;district\n".encode("utf-16"), "The file is not UTF-8 text"),
+        (
+            b"id,year\n1,1980\n",
+            "The first line must name the columns identity_number, birth_year and district; "
+            "missing: identity_number, birth_year, district.",
+        ),
+        (b"Identity_Number;BIRTH_YEAR;district\n", "The file has no census lines under its header."),
+        (
+            b"identity_number,birth_year,district\n" + b"1" * 200_000 + b",1980,\n",
+            "line 2: it cannot be read as CSV",
+        ),
+        (
+            b"identity_number,birth_year,district\n19800101-1234,1980,North\n19800101-1234,1980,North\n",
+            "line 3: the same identity number as line 2",
+        ),
+    ],
+)
+def test_a_census_file_is_read_by_the_core_reader_with_the_census_messages(process, content, message):
+    with pytest.raises(ValidationFailed) as refused:
+        eligibility.import_census(make_user("staff"), process, content, replace=False, on=ON)
+    assert message in refused.value.message
+    db.session.rollback()
+    assert _count(CensusEntry) == 0
