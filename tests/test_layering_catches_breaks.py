@@ -104,6 +104,26 @@ def __getattr__(name):
     return getattr(engine, name)
 """
 
+TANGLED_FUNCTION = (
+    """
+
+def planted_tangle(n):
+"""
+    + "".join(f"    if n == {i}:\n        return {i}\n" for i in range(21))
+    + """    return None
+"""
+)
+TANGLED_METHOD = (
+    """
+
+class PlantedThing:
+    def tangle(self, n):
+"""
+    + "".join(f"        if n == {i}:\n            return {i}\n" for i in range(21))
+    + """        return None
+"""
+)
+
 PLANTS = [
     ("voting/setup.py", REQUEST_AND_COMMIT, "only_entry_points_commit"),
     ("voting/setup.py", REQUEST_AND_COMMIT, "only_views_read_the_request"),
@@ -118,6 +138,8 @@ PLANTS = [
     ("accounts/models.py", UPWARD_UNDER_TYPE_CHECKING, "imports_follow_the_order"),
     ("processes/services.py", UPWARD_IN_A_FUNCTION, "imports_follow_the_order"),
     ("counting/model.py", ENGINE_CIRCLE, "no_import_circle"),
+    ("results/present.py", TANGLED_FUNCTION, "no_function_is_tangled"),
+    ("sortition/types.py", TANGLED_METHOD, "no_function_is_tangled"),
 ]
 
 
