@@ -22,6 +22,7 @@ DOMAINS = (
     "jobs",
     "audit",
     "processes",
+    "eligibility",
     "deliberation",
     "proposals",
     "moderation",

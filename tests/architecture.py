@@ -576,6 +576,31 @@ def background_work_is_a_job_kind(root: Path) -> list[str]:
     ]
 
 
+def no_function_is_tangled(root: Path) -> list[str]:
+    """No function or method of the package (nested ones included) has a cyclomatic complexity of radon's
+    grade D or worse (more than 20 paths): split it into functions a reader can hold in mind."""
+    from radon.complexity import cc_rank, cc_visit
+    from radon.visitors import Class
+
+    def blocks(found: list) -> Iterator:
+        for block in found:
+            if isinstance(block, Class):
+                yield from blocks(block.methods)
+            else:
+                yield block
+                yield from blocks(block.closures)
+
+    tangled = []
+    for module in package(root).modules.values():
+        for block in blocks(cc_visit(module.path.read_text())):
+            if cc_rank(block.complexity) >= "D":
+                tangled.append(
+                    f"{module.path.relative_to(root)}:{block.lineno}: {block.fullname} has grade "
+                    f"{cc_rank(block.complexity)} ({block.complexity} paths); split it"
+                )
+    return tangled
+
+
 CHECKS: tuple[Callable[[Path], list[str]], ...] = (
     only_entry_points_commit,
     only_views_read_the_request,
@@ -586,6 +611,7 @@ CHECKS: tuple[Callable[[Path], list[str]], ...] = (
     imports_follow_the_order,
     no_import_circle,
     background_work_is_a_job_kind,
+    no_function_is_tangled,
 )
 
 

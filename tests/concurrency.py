@@ -21,7 +21,6 @@ DONE = "done"
 # Marks a race test (or a module of them): on SQLite it gets a database file that its threads share, so
 # every race test runs on both databases.
 races = pytest.mark.races
-races_on_postgres = races  # the name the panels' race tests were written with
 
 
 def at_once(app: Any, calls: Sequence[Callable[[], Any]]) -> list[Any]:

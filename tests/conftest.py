@@ -45,15 +45,6 @@ def _worker_database_url() -> str:
     return f"{base}/{worker_name}"
 
 
-@pytest.fixture
-def races_need_postgres() -> None:
-    """For tests.concurrency.races_on_postgres."""
-    if not ON_POSTGRES:
-        from tests.ci import unavailable
-
-        unavailable("SQLite serialises writers itself; the race exists on PostgreSQL (CI runs it)")
-
-
 @pytest.fixture(scope="session")
 def database_url() -> str:
     if not ON_POSTGRES:

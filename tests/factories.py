@@ -151,7 +151,7 @@ def make_ready_vote(process):
 
 def register_voter(user, process, district=None):
     """Make `user` eligible in `process` (as verification against the census would)."""
-    from participate.voting.models import VoterRegistration
+    from participate.eligibility.models import VoterRegistration
 
     registration = VoterRegistration(
         process_id=process.id, user_id=user.id, district_id=getattr(district, "id", district)

@@ -63,7 +63,7 @@ def planted_choices():
 """
 MODEL_QUERY_IN_A_FORM = """
 
-class PlantedForm(CensusForm):
+class PlantedForm(VoteSettingsForm):
     def validate(self, extra_validators=None):
         return Eligibility.query.count() > 0
 """
@@ -104,12 +104,32 @@ def __getattr__(name):
     return getattr(engine, name)
 """
 
+TANGLED_FUNCTION = (
+    """
+
+def planted_tangle(n):
+"""
+    + "".join(f"    if n == {i}:\n        return {i}\n" for i in range(21))
+    + """    return None
+"""
+)
+TANGLED_METHOD = (
+    """
+
+class PlantedThing:
+    def tangle(self, n):
+"""
+    + "".join(f"        if n == {i}:\n            return {i}\n" for i in range(21))
+    + """        return None
+"""
+)
+
 PLANTS = [
     ("voting/setup.py", REQUEST_AND_COMMIT, "only_entry_points_commit"),
     ("voting/setup.py", REQUEST_AND_COMMIT, "only_views_read_the_request"),
-    ("voting/eligibility.py", IMPORTED_SESSION_COMMIT, "only_entry_points_commit"),
-    ("voting/eligibility.py", IMPORTED_HELPER_COMMIT, "only_entry_points_commit"),
-    ("voting/verify.py", BARE_COMMIT_IN_A_VIEW, "only_entry_points_commit"),
+    ("eligibility/services.py", IMPORTED_SESSION_COMMIT, "only_entry_points_commit"),
+    ("eligibility/poll_book.py", IMPORTED_HELPER_COMMIT, "only_entry_points_commit"),
+    ("eligibility/views.py", BARE_COMMIT_IN_A_VIEW, "only_entry_points_commit"),
     ("voting/manage_forms.py", QUERY_IN_A_FORM_MODULE, "forms_do_not_query"),
     ("voting/manage_forms.py", MODEL_QUERY_IN_A_FORM, "forms_do_not_query"),
     ("proposals/services.py", ALIASED_SESSION_COMMIT, "only_entry_points_commit"),
@@ -118,6 +138,8 @@ PLANTS = [
     ("accounts/models.py", UPWARD_UNDER_TYPE_CHECKING, "imports_follow_the_order"),
     ("processes/services.py", UPWARD_IN_A_FUNCTION, "imports_follow_the_order"),
     ("counting/model.py", ENGINE_CIRCLE, "no_import_circle"),
+    ("results/present.py", TANGLED_FUNCTION, "no_function_is_tangled"),
+    ("sortition/types.py", TANGLED_METHOD, "no_function_is_tangled"),
 ]
 
 

@@ -99,16 +99,31 @@ def send_confirmation(user: User) -> None:
     send_email(user.email, _("Confirm your email address"), body)
 
 
-def confirm_email(token: str) -> User:
+def _account_of_link(token: str, salt: str, max_age: str, *, expired: str, invalid: str) -> tuple[User, dict]:
+    """The active account an emailed link names, and the link's data; ValidationFailed with `expired` for a
+    link past `current_app.config[max_age]` seconds, with `invalid` for any other bad link. The caller
+    checks the rest of the data with the same `invalid`, so a guess learns nothing from the message."""
     try:
-        data = tokens.read_token(token, tokens.CONFIRM_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+        data = tokens.read_token(token, salt, current_app.config[max_age])
     except tokens.TokenInvalid as exc:
-        if exc.expired:
-            raise ValidationFailed(_("This confirmation link has expired. Log in to get a new one.")) from exc
-        raise ValidationFailed(_("This confirmation link is not valid.")) from exc
+        raise ValidationFailed(expired if exc.expired else invalid) from exc
     user = db.session.get(User, data["uid"])
-    if user is None or not user.is_active or user.email != data.get("email"):
-        raise ValidationFailed(_("This confirmation link is not valid."))
+    if user is None or not user.is_active:
+        raise ValidationFailed(invalid)
+    return user, data
+
+
+def confirm_email(token: str) -> User:
+    invalid = _("This confirmation link is not valid.")
+    user, data = _account_of_link(
+        token,
+        tokens.CONFIRM_SALT,
+        "CONFIRM_TOKEN_MAX_AGE",
+        expired=_("This confirmation link has expired. Log in to get a new one."),
+        invalid=invalid,
+    )
+    if user.email != data.get("email"):
+        raise ValidationFailed(invalid)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     return user
@@ -141,14 +156,14 @@ def request_password_reset(email: str) -> None:
 def check_reset_token(token: str) -> User:
     """The account a reset link is for; ValidationFailed when the link is garbage, expired or used."""
     invalid = _("This reset link is not valid or has already been used. Ask for a new one.")
-    try:
-        data = tokens.read_token(token, tokens.RESET_SALT, current_app.config["RESET_TOKEN_MAX_AGE"])
-    except tokens.TokenInvalid as exc:
-        if exc.expired:
-            raise ValidationFailed(_("This reset link has expired. Ask for a new one.")) from exc
-        raise ValidationFailed(invalid) from exc
-    user = db.session.get(User, data["uid"])
-    if user is None or not user.is_active or not tokens.reset_token_matches(user, data):
+    user, data = _account_of_link(
+        token,
+        tokens.RESET_SALT,
+        "RESET_TOKEN_MAX_AGE",
+        expired=_("This reset link has expired. Ask for a new one."),
+        invalid=invalid,
+    )
+    if not tokens.reset_token_matches(user, data):
         raise ValidationFailed(invalid)
     return user
 
@@ -246,18 +261,14 @@ def _tell_owner_of_address_asked_for(owner: User) -> None:
 def confirm_email_change(token: str) -> User:
     """The account moves to the address its link was sent to, if that is still the one asked for."""
     invalid = _("This confirmation link is not valid or has already been used.")
-    try:
-        data = tokens.read_token(token, tokens.CHANGE_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-    except tokens.TokenInvalid as exc:
-        if exc.expired:
-            raise ValidationFailed(
-                _("This confirmation link has expired. Ask for the change again.")
-            ) from exc
-        raise ValidationFailed(invalid) from exc
-    user = db.session.get(User, data["uid"])
-    if user is None or not user.is_active or user.pending_email is None:
-        raise ValidationFailed(invalid)
-    if user.pending_email != data.get("email"):
+    user, data = _account_of_link(
+        token,
+        tokens.CHANGE_SALT,
+        "CONFIRM_TOKEN_MAX_AGE",
+        expired=_("This confirmation link has expired. Ask for the change again."),
+        invalid=invalid,
+    )
+    if user.pending_email is None or user.pending_email != data.get("email"):
         raise ValidationFailed(invalid)
     user.email, user.pending_email, user.email_confirmed_at = user.pending_email, None, utcnow()
     if not add_unique(user):  # another account took the address since the change was asked for
@@ -270,15 +281,15 @@ def confirm_email_change(token: str) -> User:
 def check_undo_email_change(token: str) -> tuple[User, str, str]:
     """The account, its old and its new address, while the change can still be undone."""
     invalid = _("This link is not valid, or the change has already been undone.")
-    try:
-        data = tokens.read_token(token, tokens.UNDO_CHANGE_SALT, current_app.config["EMAIL_UNDO_MAX_AGE"])
-    except tokens.TokenInvalid as exc:
-        if exc.expired:
-            raise ValidationFailed(_("This link has expired.")) from exc
-        raise ValidationFailed(invalid) from exc
-    user = db.session.get(User, data["uid"])
+    user, data = _account_of_link(
+        token,
+        tokens.UNDO_CHANGE_SALT,
+        "EMAIL_UNDO_MAX_AGE",
+        expired=_("This link has expired."),
+        invalid=invalid,
+    )
     old, new = data.get("old"), data.get("new")
-    if user is None or not user.is_active or not isinstance(old, str) or not isinstance(new, str):
+    if not isinstance(old, str) or not isinstance(new, str):
         raise ValidationFailed(invalid)
     if not (user.pending_email == new or user.email == new):
         raise ValidationFailed(invalid)

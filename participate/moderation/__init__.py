@@ -9,12 +9,11 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
-    """The report page, the "Moderation" tab and the "Report" link of a proposal's page."""
+    """The report page and the "Moderation" tab. Pages offer "Report" through moderation.views.report_url,
+    a template global."""
     from participate.moderation import manage, views
     from participate.processes.manage import add_section
-    from participate.proposals.views import add_proposal_link
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     add_section(*manage.SECTION)
-    add_proposal_link(views.report_link)

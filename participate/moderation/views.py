@@ -18,13 +18,6 @@ from participate.moderation.reportables import Reportable, reportable
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 
-def report_link(actor: Any, proposal: Any) -> tuple[str, str] | None:
-    """The "Report" link of a proposal's page (participate.moderation.register adds it)."""
-    if not policy.can_report(actor, "proposal", proposal):
-        return None
-    return _("Report"), url_for("moderation.report", kind="proposal", item_id=proposal.id)
-
-
 def _reported(kind_name: str, item_id: int) -> tuple[Reportable, Any]:
     kind = reportable(kind_name)
     if kind is None:

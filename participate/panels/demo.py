@@ -12,7 +12,7 @@ from sqlalchemy import insert
 from participate.accounts.models import User
 from participate.extensions import db
 from participate.panels import invitations, respondents, setup
-from participate.panels.models import AddressRegister, Panel, PanelStatus, RegisterAddress
+from participate.panels.models import AddressRegister, Panel, PanelFeature, PanelStatus, RegisterAddress
 from participate.processes.models import Process
 
 PURPOSE = """
@@ -55,6 +55,41 @@ YOUNG_WHO_ANSWER = 3  # fewer than the quota's minimum of 5: the dashboard shows
 
 def _lines(values: tuple[tuple[str, str, float], ...]) -> str:
     return "\n".join(f"{key} | {label} | | | {share}" for key, label, share in values)
+
+
+def _answer(
+    rng: random.Random,
+    fake: Faker,
+    features: dict[str, PanelFeature],
+    district: str,
+    letter: invitations.Letter,
+    gender: int,
+    age: int,
+) -> respondents.RegistrationInput:
+    """A registration in answer to a letter (the same draws from `rng`, in the same order, as when this was
+    written inline: the demo stays the same)."""
+    answers: dict[int, int | None] = {
+        features["gender"].id: None if rng.random() < 0.02 else gender,
+        features["age"].id: age,
+        features["district"].id: next(v.id for v in features["district"].values if v.value == district),
+    }
+    name = fake.name()
+    data = respondents.RegistrationInput(
+        answers=answers,
+        name=name,
+        email=f"{name.lower().replace(' ', '.')}@example.se" if rng.random() < 0.85 else "",
+        phone=fake.phone_number() if rng.random() < 0.6 else "",
+        address=letter.address,
+        postcode=letter.postcode,
+        support_needs=rng.choice(("", "", "", "", "Step-free access", "Vegetarisk kost", "Hörslinga")),
+        consent=True,
+        code=letter.code,
+    )
+    if not data.email and not data.phone:
+        data = respondents.RegistrationInput(
+            **{**data.__dict__, "phone": "+4640" + str(rng.randrange(100000, 999999))}
+        )
+    return data
 
 
 def seed_recruiting_panel(facilitator: User, process: Process) -> Panel:
@@ -143,33 +178,7 @@ def seed_recruiting_panel(facilitator: User, process: Process) -> Panel:
                 if age is young:
                     young_so_far += 1
                     age = young if young_so_far <= YOUNG_WHO_ANSWER else older
-                answers: dict[int, int | None] = {
-                    features["gender"].id: None if rng.random() < 0.02 else gender,
-                    features["age"].id: age.id,
-                    features["district"].id: next(
-                        v.id
-                        for v in features["district"].values
-                        if v.value == district_value[letter.district]
-                    ),
-                }
-                name = fake.name()
-                data = respondents.RegistrationInput(
-                    answers=answers,
-                    name=name,
-                    email=f"{name.lower().replace(' ', '.')}@example.se" if rng.random() < 0.85 else "",
-                    phone=fake.phone_number() if rng.random() < 0.6 else "",
-                    address=letter.address,
-                    postcode=letter.postcode,
-                    support_needs=rng.choice(
-                        ("", "", "", "", "Step-free access", "Vegetarisk kost", "Hörslinga")
-                    ),
-                    consent=True,
-                    code=letter.code,
-                )
-                if not data.email and not data.phone:
-                    data = respondents.RegistrationInput(
-                        **{**data.__dict__, "phone": "+4640" + str(rng.randrange(100000, 999999))}
-                    )
+                data = _answer(rng, fake, features, district_value[letter.district], letter, gender, age.id)
                 registered.append(respondents.register(panel, data)[0])
     respondents.withdraw(panel, registered[17])  # changed their mind, from the link in the email
     db.session.flush()

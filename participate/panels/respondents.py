@@ -273,6 +273,56 @@ def _first(header: dict[str, int], cells: list[str], *names: str) -> str:
     return " ".join(cells[header[n]].strip() for n in names if n in header and cells[header[n]].strip())
 
 
+def _answers(
+    cells: list[str], header: dict[str, int], lookups: list[tuple[PanelFeature, dict[str, int]]]
+) -> dict[int, int | None] | str:
+    """Each feature's value on a line of the people file (None: prefers not to say), or what is wrong."""
+    answers: dict[int, int | None] = {}
+    for feature, lookup in lookups:
+        raw_value = cells[header[feature.name]].strip()
+        if raw_value.casefold() in lookup:
+            answers[feature.id] = lookup[raw_value.casefold()]
+        elif feature.allow_prefer_not_to_say and raw_value.casefold() in (
+            "",
+            "prefer not to say",
+            PREFER_NOT_TO_SAY,
+        ):
+            answers[feature.id] = None
+        else:
+            return _("“%(value)s” is not a value of %(feature)s", value=raw_value, feature=feature.name)
+    return answers
+
+
+def _registration(
+    header: dict[str, int], cells: list[str], answers: dict[int, int | None]
+) -> RegistrationInput:
+    """A line of the people file as a registration, its contact columns named as the Sortition Foundation's
+    tools name them."""
+    name = _first(header, cells, "name") or _first(header, cells, "first_name", "last_name")
+    return RegistrationInput(
+        answers=answers,
+        name=name,
+        email=_first(header, cells, "email"),
+        phone=_first(header, cells, "mobile_number", "phone"),
+        address=_first(header, cells, "address", "primary_address1", "primary_address2", "primary_city"),
+        postcode=_first(header, cells, "postcode", "primary_zip"),
+        district=_first(header, cells, "district", "geo_bucket"),
+        support_needs=_first(header, cells, "support_needs"),
+    )
+
+
+def _add_imported(panel: Panel, people: list[tuple[RegistrationInput, str, str]]) -> None:
+    for data, email, phone in people:
+        respondent = _new_respondent(panel, data, email, phone, "import")
+        _add_with_pseudonym(respondent)
+        for feature_id, value_id in data.answers.items():
+            db.session.add(
+                RespondentValue(respondent_id=respondent.id, feature_id=feature_id, value_id=value_id)
+            )
+        respondent.duplicate_of_id = find_duplicate(panel, respondent)
+    db.session.flush()
+
+
 def import_people(actor: User | None, panel: Panel, raw: bytes) -> int:
     """Respondents from a Sortition Foundation people CSV: an id column, one column per feature (its key),
     values by key or label; contact and address columns as its tools name them. All or nothing."""
@@ -297,34 +347,9 @@ def import_people(actor: User | None, panel: Panel, raw: bytes) -> int:
                 errors.append((line, _("the same id as line %(other)d", other=seen[ident])))
                 continue
             seen[ident] = line
-        answers: dict[int, int | None] = {}
-        problem = None
-        for feature, lookup in lookups:
-            raw_value = cells[header[feature.name]].strip()
-            if raw_value.casefold() in lookup:
-                answers[feature.id] = lookup[raw_value.casefold()]
-            elif feature.allow_prefer_not_to_say and raw_value.casefold() in (
-                "",
-                "prefer not to say",
-                PREFER_NOT_TO_SAY,
-            ):
-                answers[feature.id] = None
-            else:
-                problem = _(
-                    "“%(value)s” is not a value of %(feature)s", value=raw_value, feature=feature.name
-                )
-                break
-        name = _first(header, cells, "name") or _first(header, cells, "first_name", "last_name")
-        data = RegistrationInput(
-            answers=answers,
-            name=name,
-            email=_first(header, cells, "email"),
-            phone=_first(header, cells, "mobile_number", "phone"),
-            address=_first(header, cells, "address", "primary_address1", "primary_address2", "primary_city"),
-            postcode=_first(header, cells, "postcode", "primary_zip"),
-            district=_first(header, cells, "district", "geo_bucket"),
-            support_needs=_first(header, cells, "support_needs"),
-        )
+        answers = _answers(cells, header, lookups)
+        problem = answers if isinstance(answers, str) else None
+        data = _registration(header, cells, answers if isinstance(answers, dict) else {})
         if problem is None and len(data.email) > 254:
             problem = _("the email address is too long")
         if problem:
@@ -333,14 +358,6 @@ def import_people(actor: User | None, panel: Panel, raw: bytes) -> int:
         people.append((data, data.email.strip().lower(), clean_phone(data.phone)))
     if errors:
         raise csvfile.line_errors(errors)
-    for data, email, phone in people:
-        respondent = _new_respondent(panel, data, email, phone, "import")
-        _add_with_pseudonym(respondent)
-        for feature_id, value_id in data.answers.items():
-            db.session.add(
-                RespondentValue(respondent_id=respondent.id, feature_id=feature_id, value_id=value_id)
-            )
-        respondent.duplicate_of_id = find_duplicate(panel, respondent)
-    db.session.flush()
+    _add_imported(panel, people)
     record_on_panel("panel.people_imported", actor, panel, people=len(people))
     return len(people)

@@ -149,52 +149,12 @@ def parse_values(text: str) -> tuple[ValueInput, ...]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        cells = [cell.strip() for cell in line.split("|")] + [""] * 5
-        key, label, low, high, share = cells[:5]
-        key = key.casefold()
-        problem = None
-        if not KEY.match(key) or key == PREFER_NOT_TO_SAY:
-            problem = _("the key must be lower-case letters, digits, - or _ (such as “18-29”)")
-        elif key in seen:
-            problem = _("the key “%(key)s” is listed twice", key=key)
-        parsed: dict[str, int | float | None] = {}
-        for name, raw in (("min", low), ("max", high)):
-            parsed[name] = None
-            if raw and problem is None:
-                if not raw.isdigit() or len(raw) > 5:
-                    problem = _("%(what)s must be a whole number", what=name)
-                else:
-                    parsed[name] = int(raw)
-        parsed["share"] = None
-        if share and problem is None:
-            try:
-                percent = float(share.rstrip("%").strip().replace(",", "."))
-            except ValueError:
-                percent = -1
-            if not 0 <= percent <= 100 or math.isnan(percent):
-                problem = _("the census share must be a percentage from 0 to 100")
-            else:
-                parsed["share"] = percent / 100
-        low_n, high_n = parsed["min"], parsed["max"]
-        if problem is None and low_n is not None and high_n is not None and low_n > high_n:
-            problem = _("the minimum is larger than the maximum")
-        if problem is None and (low_n is None) != (high_n is None):
-            problem = _("give both a minimum and a maximum, or neither")
-        if problem is None and low_n is None and parsed["share"] is None:
-            problem = _("give a minimum and maximum, or a census share to compute them from")
-        if problem:
-            errors.append(_("line %(line)d: %(problem)s", line=number, problem=problem))
+        value = _value_line(line, seen)
+        if isinstance(value, str):
+            errors.append(_("line %(line)d: %(problem)s", line=number, problem=value))
             continue
-        seen.add(key)
-        values.append(
-            ValueInput(
-                key,
-                label or key,
-                None if low_n is None else int(low_n),
-                None if high_n is None else int(high_n),
-                None if parsed["share"] is None else float(parsed["share"]),
-            )
-        )
+        seen.add(value.value)
+        values.append(value)
     if errors:
         raise ValidationFailed(_("Fix these lines of the values: %(errors)s", errors="; ".join(errors)))
     if len(values) < 2:
@@ -202,6 +162,55 @@ def parse_values(text: str) -> tuple[ValueInput, ...]:
     if len(values) > MAX_VALUES:
         raise ValidationFailed(_("A feature may have at most %(most)d values.", most=MAX_VALUES))
     return tuple(values)
+
+
+def _value_line(line: str, seen: set[str]) -> ValueInput | str:
+    """One line of the values, or what is wrong with it."""
+    cells = [cell.strip() for cell in line.split("|")] + [""] * 5
+    key, label, low, high, share = cells[:5]
+    key = key.casefold()
+    if not KEY.match(key) or key == PREFER_NOT_TO_SAY:
+        return _("the key must be lower-case letters, digits, - or _ (such as “18-29”)")
+    if key in seen:
+        return _("the key “%(key)s” is listed twice", key=key)
+    low_n = _whole(low, "min")
+    if isinstance(low_n, str):
+        return low_n
+    high_n = _whole(high, "max")
+    if isinstance(high_n, str):
+        return high_n
+    share_n = _share(share)
+    if isinstance(share_n, str):
+        return share_n
+    if low_n is not None and high_n is not None and low_n > high_n:
+        return _("the minimum is larger than the maximum")
+    if (low_n is None) != (high_n is None):
+        return _("give both a minimum and a maximum, or neither")
+    if low_n is None and share_n is None:
+        return _("give a minimum and maximum, or a census share to compute them from")
+    return ValueInput(key, label or key, low_n, high_n, share_n)
+
+
+def _whole(raw: str, name: str) -> int | None | str:
+    """The bound (None: left empty), or what is wrong with it."""
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 5:
+        return _("%(what)s must be a whole number", what=name)
+    return int(raw)
+
+
+def _share(raw: str) -> float | None | str:
+    """The census share as a fraction (None: left empty), or what is wrong with it."""
+    if not raw:
+        return None
+    try:
+        percent = float(raw.rstrip("%").strip().replace(",", "."))
+    except ValueError:
+        percent = -1
+    if not 0 <= percent <= 100 or math.isnan(percent):
+        return _("the census share must be a percentage from 0 to 100")
+    return percent / 100
 
 
 def values_text(feature: PanelFeature) -> str:

@@ -71,6 +71,36 @@ def _polygons(geometry: Any) -> tuple[list[list[Ring]] | None, str | None]:
 def read_boundaries(raw: bytes, district_names: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The geometry of each district the file names, by the district's own name; ValidationFailed listing
     every problem (up to ten) otherwise."""
+    features = _features(raw)
+    known = {name.casefold(): name for name in district_names}
+    found: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    positions = 0
+    for n, feature in enumerate(features, start=1):
+        district, polygons = _district_of(n, feature, known, found)
+        if isinstance(polygons, str):
+            problems.append(polygons)
+            continue
+        positions += sum(len(ring) for rings in polygons for ring in rings)
+        found[district] = {
+            "type": "MultiPolygon",
+            "coordinates": [[list(map(list, r)) for r in rings] for rings in polygons],
+        }
+    if positions > MAX_POSITIONS:
+        problems.append(
+            _(
+                "The outlines have %(n)d points; simplify them to at most %(most)d.",
+                n=positions,
+                most=MAX_POSITIONS,
+            )
+        )
+    if problems:
+        raise ValidationFailed(_("Nothing was saved.") + " " + " ".join(problems[:10]))
+    return found
+
+
+def _features(raw: bytes) -> list[Any]:
+    """The features of the GeoJSON file (a single Feature counts as a collection of one)."""
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -90,50 +120,31 @@ def read_boundaries(raw: bytes, district_names: Iterable[str]) -> dict[str, dict
     features = document.get("features")
     if not isinstance(features, list) or not features:
         raise ValidationFailed(_("The file has no features: add one per district."))
-    known = {name.casefold(): name for name in district_names}
-    found: dict[str, dict[str, Any]] = {}
-    problems: list[str] = []
-    positions = 0
-    for n, feature in enumerate(features, start=1):
-        properties = feature.get("properties") if isinstance(feature, dict) else None
-        name = properties.get("name") if isinstance(properties, dict) else None
-        if not isinstance(name, str) or not name.strip():
-            problems.append(_("Feature %(n)d has no name (properties.name).", n=n))
-            continue
-        district = known.get(name.strip().casefold())
-        if district is None:
-            problems.append(
-                _(
-                    "Feature %(n)d is named “%(name)s”, which is not one of this process's districts (%(known)s).",
-                    n=n,
-                    name=name,
-                    known=", ".join(sorted(known.values())) or "—",
-                )
-            )
-            continue
-        if district in found:
-            problems.append(_("Feature %(n)d names %(name)s a second time.", n=n, name=district))
-            continue
-        polygons, problem = _polygons(feature.get("geometry"))
-        if polygons is None:
-            problems.append(_("Feature %(n)d (%(name)s): %(problem)s.", n=n, name=district, problem=problem))
-            continue
-        positions += sum(len(ring) for rings in polygons for ring in rings)
-        found[district] = {
-            "type": "MultiPolygon",
-            "coordinates": [[list(map(list, r)) for r in rings] for rings in polygons],
-        }
-    if positions > MAX_POSITIONS:
-        problems.append(
-            _(
-                "The outlines have %(n)d points; simplify them to at most %(most)d.",
-                n=positions,
-                most=MAX_POSITIONS,
-            )
+    return features
+
+
+def _district_of(
+    n: int, feature: Any, known: dict[str, str], found: dict[str, Any]
+) -> tuple[str, list[list[Ring]] | str]:
+    """The district the n-th feature outlines and its polygons, or what is wrong with the feature."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if not isinstance(name, str) or not name.strip():
+        return "", _("Feature %(n)d has no name (properties.name).", n=n)
+    district = known.get(name.strip().casefold())
+    if district is None:
+        return "", _(
+            "Feature %(n)d is named “%(name)s”, which is not one of this process's districts (%(known)s).",
+            n=n,
+            name=name,
+            known=", ".join(sorted(known.values())) or "—",
         )
-    if problems:
-        raise ValidationFailed(_("Nothing was saved.") + " " + " ".join(problems[:10]))
-    return found
+    if district in found:
+        return district, _("Feature %(n)d names %(name)s a second time.", n=n, name=district)
+    polygons, problem = _polygons(feature.get("geometry"))
+    if polygons is None:
+        return district, _("Feature %(n)d (%(name)s): %(problem)s.", n=n, name=district, problem=problem)
+    return district, polygons
 
 
 def polygons_of(boundary: str | None) -> list[list[Ring]]:

@@ -20,7 +20,7 @@ from participate.extensions import db
 from participate.processes import geo
 from participate.processes.models import District, Phase, Process
 from participate.proposals import services
-from participate.proposals.models import Proposal, ProposalStatus
+from participate.proposals.models import Category, Proposal, ProposalStatus
 
 # Per theme: categories, then ideas as (title, summary, description, cost in SEK).
 IDEAS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str, str, int], ...]]] = {
@@ -519,29 +519,14 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
     category_names, ideas = IDEAS[theme]
     services.set_proposal_settings(staff, process, list(category_names), supports_per_person=5)
     categories = {c.name: c for c in services.categories(process)}
-    districts = process.districts
     # Sent in over the part of the phase that has passed, never later than today.
     last_day = min(window.ends_on, today())
     span = (last_day - window.starts_on).days
     created = []
-    for n, (title, summary, description, cost) in enumerate(ideas):
-        district = _district_for(n, f"{title}. {summary}. {description}", districts)
-        budget = district.budget_minor if district else process.budget_minor - process.district_budget_total
-        category = category_for(title, summary, category_names)
-        data = services.ProposalInput(
-            title=title,
-            summary=summary,
-            description=description,
-            # Within its ballot's budget with room for the review's cost adjustment (the checklist blocks
-            # a vote with a proposal that costs more than its ballot).
-            cost_minor=min(cost * 100, (budget or process.budget_minor) * 8 // 10),
-            district_id=district.id if district else None,
-            category_id=categories[category].id if category else None,
-            image=picture(process.id * 100 + n, category) if n % 4 != 1 else None,  # some have no photo
-            **_somewhere_in(district, rng),  # type: ignore[arg-type]
-        )
-        author = people[(n * 7 + process.id) % len(people)]
+    for n, idea in enumerate(ideas):
         on = window.starts_on + timedelta(days=span * n // len(ideas))
+        author = people[(n * 7 + process.id) % len(people)]
+        data = _idea_input(process, n, idea, categories, category_names, rng)
         proposal = services.create_proposal(
             author, process, data, publish_now=n != 3, image_folder=image_folder, on=on
         )
@@ -552,18 +537,50 @@ def seed_proposals(process: Process, people: list[User], staff: User, image_fold
         if proposal.published_at is not None:
             proposal.published_at = proposal.created_at
         created.append((proposal, on))
-    for proposal, on in created:
-        if proposal.status != ProposalStatus.SUBMITTED:
-            continue
-        for supporter in rng.sample(people, rng.randint(0, min(14, len(people)))):
-            if services.supports_left(supporter, process) != 0 and supporter.id != proposal.author_id:
-                services.support_proposal(supporter, proposal, on=on)
+    _supports(process, people, created, rng)
     if window.ends_on < today():
         _review(staff, [proposal for proposal, _on in created], on=window.ends_on)
     elif len(created) > 4:
         withdrawn = created[4][0]
         if withdrawn.author is not None:
             services.withdraw_proposal(withdrawn.author, withdrawn, "The school will do it anyway next year.")
+
+
+def _idea_input(
+    process: Process,
+    n: int,
+    idea: tuple[str, str, str, int],
+    categories: dict[str, Category],
+    category_names: tuple[str, ...],
+    rng: random.Random,
+) -> services.ProposalInput:
+    """The n-th idea of the theme as a proposal's input: its district, category, cost and place."""
+    title, summary, description, cost = idea
+    district = _district_for(n, f"{title}. {summary}. {description}", process.districts)
+    budget = district.budget_minor if district else process.budget_minor - process.district_budget_total
+    category = category_for(title, summary, category_names)
+    return services.ProposalInput(
+        title=title,
+        summary=summary,
+        description=description,
+        # Within its ballot's budget with room for the review's cost adjustment (the checklist blocks
+        # a vote with a proposal that costs more than its ballot).
+        cost_minor=min(cost * 100, (budget or process.budget_minor) * 8 // 10),
+        district_id=district.id if district else None,
+        category_id=categories[category].id if category else None,
+        image=picture(process.id * 100 + n, category) if n % 4 != 1 else None,  # some have no photo
+        **_somewhere_in(district, rng),  # type: ignore[arg-type]
+    )
+
+
+def _supports(process: Process, people: list[User], created: list, rng: random.Random) -> None:
+    """Residents support the submitted proposals, each within their supports left, on the day it came in."""
+    for proposal, on in created:
+        if proposal.status != ProposalStatus.SUBMITTED:
+            continue
+        for supporter in rng.sample(people, rng.randint(0, min(14, len(people)))):
+            if services.supports_left(supporter, process) != 0 and supporter.id != proposal.author_id:
+                services.support_proposal(supporter, proposal, on=on)
 
 
 def _review(staff: User, proposals: list, on: date) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +33,6 @@ from participate.proposals.forms import ProposalForm, WithdrawForm
 from participate.proposals.models import PUBLIC_STATUSES, STATUS_LABELS, Proposal, ProposalStatus
 
 bp = Blueprint("proposals", __name__)
-
-# Links that domains above proposals add to a proposal's page (moderation's "Report"): each a function of
-# (actor, proposal) giving (label, address) when the actor may follow it, else None.
-ProposalLink = Callable[[Any, Proposal], tuple[str, str] | None]
-PROPOSAL_LINKS: list[ProposalLink] = []
-
-
-def add_proposal_link(link: ProposalLink) -> None:
-    if link not in PROPOSAL_LINKS:
-        PROPOSAL_LINKS.append(link)
 
 
 @bp.context_processor

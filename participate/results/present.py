@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from participate.core.money import format_money
+from participate.eligibility.models import CensusEntry, Eligibility
 from participate.extensions import db
 from participate.processes.models import Process
 from participate.processes.services import count_by_district
@@ -24,8 +25,6 @@ from participate.results.models import BudgetResult, ProjectMilestone, ProjectTr
 from participate.voting import services as voting
 from participate.voting.models import (
     BallotType,
-    CensusEntry,
-    Eligibility,
     VoteBudget,
     VoterRoll,
     VoteSettings,
@@ -92,16 +91,41 @@ def budget_view(budget: VoteBudget, result: BudgetResult, locale: str) -> Budget
     ids = [int(pid) for pid in support] or [int(pid) for pid in result.selected]
     proposals = {p.id: p for p in db.session.execute(select(Proposal).where(Proposal.id.in_(ids))).scalars()}
     intro, why = reasons(result.explanation or {}, money_in_unit(result, process.currency, locale))
+    rows = _rows(result, support, proposals, why)
+    funded = sorted((r for r in rows if r.funded), key=lambda r: r.order or 0)
+    points = BallotType(budget.ballot_type) is BallotType.POINTS
+    comparison = result.comparison or {}
+
+    def named(key: str) -> list[Proposal]:
+        return [proposals[int(pid)] for pid in comparison.get(key, []) if int(pid) in proposals]
+
+    return BudgetView(
+        budget=budget,
+        result=result,
+        rows=rows,
+        funded=funded,
+        intro=intro,
+        support_label=_("Points") if points else _("Ballots naming it"),
+        only_rule=named("only_rule"),
+        only_greedy=named("only_greedy"),
+    )
+
+
+def _rows(
+    result: BudgetResult, support: dict[str, int], proposals: dict[int, Proposal], why: dict[str, Reason]
+) -> list[Row]:
+    """A row per proposal on the ballot (or, without support figures, per funded one), most support first."""
     order = {pid: n for n, pid in enumerate(result.selected, start=1)}
     tracking = services.tracking_of(list(proposals))
     milestones = services.milestones_of(list(proposals))
+    greedy = result.greedy_selected or []
     rows = [
         Row(
             proposal=proposals[int(pid)],
             support=support.get(pid, 0),
             funded=pid in order,
             order=order.get(pid),
-            greedy_funded=pid in (result.greedy_selected or []),
+            greedy_funded=pid in greedy,
             reason=why.get(pid),
             tracking=tracking.get(int(pid)),
             milestones=milestones.get(int(pid), []),
@@ -110,22 +134,7 @@ def budget_view(budget: VoteBudget, result: BudgetResult, locale: str) -> Budget
         if int(pid) in proposals
     ]
     rows.sort(key=lambda r: (-r.support, r.proposal.title))
-    funded = sorted((r for r in rows if r.funded), key=lambda r: r.order or 0)
-    points = BallotType(budget.ballot_type) is BallotType.POINTS
-    support_label = _("Points") if points else _("Ballots naming it")
-    comparison = result.comparison or {}
-    return BudgetView(
-        budget=budget,
-        result=result,
-        rows=rows,
-        funded=funded,
-        intro=intro,
-        support_label=support_label,
-        only_rule=[proposals[int(pid)] for pid in comparison.get("only_rule", []) if int(pid) in proposals],
-        only_greedy=[
-            proposals[int(pid)] for pid in comparison.get("only_greedy", []) if int(pid) in proposals
-        ],
-    )
+    return rows
 
 
 def process_views(process: Process, locale: str) -> list[BudgetView]:

@@ -68,8 +68,51 @@ def _int(cell: str, what: str, row: int) -> int:
     return number
 
 
+@dataclass(frozen=True)
+class _FeatureColumns:
+    """Where each column of a features file is (None: the optional flex columns are absent)."""
+
+    feature: int
+    value: int
+    min: int
+    max: int
+    min_flex: int | None
+    max_flex: int | None
+
+
 def parse_features(text: str) -> FeaturesFile:
     header, body = _rows(text)
+    fmt, where = _feature_columns(header)
+    order: list[str] = []
+    quotas: dict[str, list[Quota]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    canonical: dict[str, str] = {}
+    for row_no, row in enumerate(body, start=2):
+        cells = row + [""] * (len(header) - len(row))
+        fname = cells[where.feature].strip()
+        if not fname:
+            continue
+        value = cells[where.value].strip()
+        if not value:
+            raise InputError(f"Features row {row_no}: feature {fname!r} has an empty value.")
+        fname = canonical.setdefault(fname.casefold(), fname)
+        key = (fname.casefold(), value.casefold())
+        if key in seen:
+            raise InputError(
+                f"Features row {row_no}: {fname}={value} is listed twice (first on row {seen[key]})."
+            )
+        seen[key] = row_no
+        if fname not in quotas:
+            order.append(fname)
+            quotas[fname] = []
+        quotas[fname].append(_quota(fname, value, cells, where, row_no))
+    if not order:
+        raise InputError("The features file lists no features.")
+    return FeaturesFile(tuple(Feature(name, tuple(quotas[name])) for name in order), fmt)
+
+
+def _feature_columns(header: list[str]) -> tuple[str, _FeatureColumns]:
+    """The file's layout (which of the three formats) and where its columns are."""
     lower = [h.casefold() for h in header]
 
     def col(name: str) -> int | None:
@@ -90,54 +133,32 @@ def parse_features(text: str) -> FeaturesFile:
     min_col, max_col = col("min"), col("max")
     if min_col is None or max_col is None:
         raise InputError("Features file needs 'min' and 'max' columns.")
-    minf_col, maxf_col = col("min_flex"), col("max_flex")
+    return fmt, _FeatureColumns(f_col, v_col, min_col, max_col, col("min_flex"), col("max_flex"))
 
-    order: list[str] = []
-    quotas: dict[str, list[Quota]] = {}
-    seen: dict[tuple[str, str], int] = {}
-    canonical: dict[str, str] = {}
-    for row_no, row in enumerate(body, start=2):
-        cells = row + [""] * (len(header) - len(row))
-        fname = cells[f_col].strip()
-        if not fname:
-            continue
-        value = cells[v_col].strip()
-        if not value:
-            raise InputError(f"Features row {row_no}: feature {fname!r} has an empty value.")
-        fname = canonical.setdefault(fname.casefold(), fname)
-        key = (fname.casefold(), value.casefold())
-        if key in seen:
-            raise InputError(
-                f"Features row {row_no}: {fname}={value} is listed twice (first on row {seen[key]})."
-            )
-        seen[key] = row_no
-        qmin = _int(cells[min_col], f"min of {fname}={value}", row_no)
-        qmax = _int(cells[max_col], f"max of {fname}={value}", row_no)
-        if qmin > qmax:
-            raise InputError(
-                f"Features row {row_no}: {fname}={value} has min {qmin} greater than max {qmax}."
-            )
-        min_flex = 0
-        max_flex: int | None = None
-        if minf_col is not None and cells[minf_col].strip():
-            min_flex = _int(cells[minf_col], f"min_flex of {fname}={value}", row_no)
-        if maxf_col is not None and cells[maxf_col].strip():
-            max_flex = _int(cells[maxf_col], f"max_flex of {fname}={value}", row_no)
-        if min_flex > qmin:
-            raise InputError(
-                f"Features row {row_no}: {fname}={value} has min_flex {min_flex} greater than min {qmin}."
-            )
-        if max_flex is not None and max_flex < qmax:
-            raise InputError(
-                f"Features row {row_no}: {fname}={value} has max_flex {max_flex} smaller than max {qmax}."
-            )
-        if fname not in quotas:
-            order.append(fname)
-            quotas[fname] = []
-        quotas[fname].append(Quota(fname, value, qmin, qmax, min_flex, max_flex))
-    if not order:
-        raise InputError("The features file lists no features.")
-    return FeaturesFile(tuple(Feature(name, tuple(quotas[name])) for name in order), fmt)
+
+def _quota(fname: str, value: str, cells: list[str], where: _FeatureColumns, row_no: int) -> Quota:
+    """One row's quota, its numbers checked against each other."""
+    qmin = _int(cells[where.min], f"min of {fname}={value}", row_no)
+    qmax = _int(cells[where.max], f"max of {fname}={value}", row_no)
+    if qmin > qmax:
+        raise InputError(f"Features row {row_no}: {fname}={value} has min {qmin} greater than max {qmax}.")
+    min_flex = _optional_int(cells, where.min_flex, f"min_flex of {fname}={value}", row_no)
+    max_flex = _optional_int(cells, where.max_flex, f"max_flex of {fname}={value}", row_no)
+    if min_flex is not None and min_flex > qmin:
+        raise InputError(
+            f"Features row {row_no}: {fname}={value} has min_flex {min_flex} greater than min {qmin}."
+        )
+    if max_flex is not None and max_flex < qmax:
+        raise InputError(
+            f"Features row {row_no}: {fname}={value} has max_flex {max_flex} smaller than max {qmax}."
+        )
+    return Quota(fname, value, qmin, qmax, min_flex or 0, max_flex)
+
+
+def _optional_int(cells: list[str], column: int | None, what: str, row_no: int) -> int | None:
+    if column is None or not cells[column].strip():
+        return None
+    return _int(cells[column], what, row_no)
 
 
 def read_features(source: str | Path) -> FeaturesFile:
@@ -154,20 +175,9 @@ def parse_people(
 ) -> Pool:
     """People CSV -> Pool. With `generate_ids` (replication format) and no id column, ids are r0, r1, ..."""
     header, body = _rows(text)
-    lower = [h.casefold() for h in header]
-    id_col: int | None = lower.index(id_column.casefold()) if id_column.casefold() in lower else None
-    if id_col is None and not generate_ids:
-        raise InputError(f"People file has no id column {id_column!r} (choose it with --id-column).")
-    feature_cols: list[int] = []
-    for feature in features:
-        if feature.name.casefold() not in lower:
-            raise InputError(f"People file has no column for feature {feature.name!r}.")
-        feature_cols.append(lower.index(feature.name.casefold()))
-    address_cols: list[int] = []
-    for name in address_columns:
-        if name.casefold() not in lower:
-            raise InputError(f"People file has no address column {name!r}.")
-        address_cols.append(lower.index(name.casefold()))
+    id_col, feature_cols, address_cols = _people_columns(
+        header, features, id_column, address_columns, generate_ids
+    )
     lookups = [{q.value.casefold(): q.value for q in f.quotas} for f in features]
 
     people: list[Person] = []
@@ -182,23 +192,54 @@ def parse_people(
         if pid in rows_of:
             raise InputError(f"Duplicate person id {pid!r} (rows {rows_of[pid]} and {row_no}).")
         rows_of[pid] = row_no
-        values = []
-        for feature, c, lookup in zip(features, feature_cols, lookups, strict=True):
-            raw = cells[c].strip()
-            if not raw:
-                raise InputError(f"Person {pid!r} (row {row_no}) has no value for feature {feature.name!r}.")
-            if raw.casefold() not in lookup:
-                known = ", ".join(feature.values)
-                raise InputError(
-                    f"Person {pid!r} (row {row_no}) has {feature.name}={raw!r}, which is not a value "
-                    f"in the features file ({known})."
-                )
-            values.append(lookup[raw.casefold()])
+        values = tuple(
+            _person_value(pid, row_no, feature, cells[c], lookup)
+            for feature, c, lookup in zip(features, feature_cols, lookups, strict=True)
+        )
         address = normalise_address([cells[c] for c in address_cols]) if address_cols else ""
-        people.append(Person(pid, tuple(values), address))
+        people.append(Person(pid, values, address))
     if not people:
         raise InputError("The people file lists nobody.")
     return Pool(tuple(features), tuple(people))
+
+
+def _people_columns(
+    header: list[str],
+    features: Sequence[Feature],
+    id_column: str,
+    address_columns: Iterable[str],
+    generate_ids: bool,
+) -> tuple[int | None, list[int], list[int]]:
+    """Where the id (None: ids are generated), each feature and each address column are."""
+    lower = [h.casefold() for h in header]
+    id_col: int | None = lower.index(id_column.casefold()) if id_column.casefold() in lower else None
+    if id_col is None and not generate_ids:
+        raise InputError(f"People file has no id column {id_column!r} (choose it with --id-column).")
+    feature_cols: list[int] = []
+    for feature in features:
+        if feature.name.casefold() not in lower:
+            raise InputError(f"People file has no column for feature {feature.name!r}.")
+        feature_cols.append(lower.index(feature.name.casefold()))
+    address_cols: list[int] = []
+    for name in address_columns:
+        if name.casefold() not in lower:
+            raise InputError(f"People file has no address column {name!r}.")
+        address_cols.append(lower.index(name.casefold()))
+    return id_col, feature_cols, address_cols
+
+
+def _person_value(pid: str, row_no: int, feature: Feature, cell: str, lookup: dict[str, str]) -> str:
+    """The person's value of the feature, spelt as in the features file."""
+    raw = cell.strip()
+    if not raw:
+        raise InputError(f"Person {pid!r} (row {row_no}) has no value for feature {feature.name!r}.")
+    if raw.casefold() not in lookup:
+        known = ", ".join(feature.values)
+        raise InputError(
+            f"Person {pid!r} (row {row_no}) has {feature.name}={raw!r}, which is not a value "
+            f"in the features file ({known})."
+        )
+    return lookup[raw.casefold()]
 
 
 def load_pool(

@@ -242,12 +242,8 @@ def optimise(
     which the best lottery so far is returned, marked not optimal.
     """
     progress = _forward_only(progress)
-    t = model.n_types
-    if model.seats == 0 or t == 0:
-        if model.seats > 0:
-            raise_infeasible(model)
-        dist = TypeDistribution(model, np.zeros((1, t), dtype=int), np.ones(1))
-        return Optimised(dist, True, "", 0, 0, 0, 0)
+    if model.seats == 0 or model.n_types == 0:
+        return _nobody_to_choose(model)
     seeds: list[IntArray] = []
     if not maximin_only:
         direct = from_relaxation(model, progress, deadline)
@@ -264,11 +260,30 @@ def optimise(
         return Optimised(uniform, False, message, 0, 0, oracle.lp_calls, oracle.ilp_calls)
     active = np.flatnonzero(covered)
     search = _ColumnGeneration(model, oracle, active, panels)
-    master = search.master
     relaxation = None if maximin_only else Relaxation(model, active)
+    return _settle_the_levels(search, relaxation, progress, deadline)
+
+
+def _nobody_to_choose(model: TypeModel) -> Optimised:
+    """Every seat is taken by the people who must be on the panel (or nobody is left to choose from)."""
+    if model.seats > 0:
+        raise_infeasible(model)
+    dist = TypeDistribution(model, np.zeros((1, model.n_types), dtype=int), np.ones(1))
+    return Optimised(dist, True, "", 0, 0, 0, 0)
+
+
+def _settle_the_levels(
+    search: _ColumnGeneration,
+    relaxation: Relaxation | None,
+    progress: Progress | None,
+    deadline: float | None,
+) -> Optimised:
+    """Raise the lowest level of selection probability, stage by stage: each stage fixes the people whose
+    level can rise no further (MAXIMIN: no `relaxation`, one stage)."""
+    master = search.master
     people = master.sizes
-    free = np.ones(len(active), dtype=bool)
-    bound, bound_duals = relaxation.solve() if relaxation is not None else (np.inf, np.zeros(len(active)))
+    free = np.ones(len(people), dtype=bool)
+    bound, bound_duals = relaxation.solve() if relaxation is not None else (np.inf, np.zeros(len(people)))
     while search.rounds < MAX_ROUNDS:
         z, lam, y = master.solve()
         search.rounds += 1
@@ -285,18 +300,22 @@ def optimise(
                         settled, f"stage {search.stages + 1}: level {z:.6f} so far, {search.rounds} rounds"
                     )
                 continue
-            stuck = free & (y > DUAL_EPS)
-            if not stuck.any():  # pragma: no cover - the free duals sum to 1
-                stuck = free & (y >= y[free].max())
+            stuck = _stuck_by_the_duals(free, y)
         search.stages += 1
         master.fix(np.flatnonzero(stuck), z)
         free &= ~stuck
         if progress is not None:
             settled = float(people[~free].sum() / people.sum())
             progress(settled, f"stage {search.stages}: level {z:.6f} for {int(people[stuck].sum())} people")
-        if maximin_only or not free.any():
+        if relaxation is None or not free.any():
             return search.result(lam, optimal=True)
-        assert relaxation is not None
         relaxation.fix(np.flatnonzero(stuck), z)
         bound, bound_duals = relaxation.solve()
     raise SortitionError("The selection did not converge.")  # pragma: no cover
+
+
+def _stuck_by_the_duals(free: np.ndarray, y: np.ndarray) -> np.ndarray:
+    stuck = free & (y > DUAL_EPS)
+    if not stuck.any():  # pragma: no cover - the free duals sum to 1
+        stuck = free & (y >= y[free].max())
+    return stuck

@@ -62,15 +62,8 @@ def replace_dropouts(
     reserves: Sequence[str],
 ) -> Replacement:
     """Replace `dropouts` from `reserves` (in order) so the panel meets every quota again."""
-    panel_set = set(panel)
     dropped = tuple(dict.fromkeys(dropouts))
-    for pid in dropped:
-        if pid not in panel_set:
-            raise InputError(f"{pid!r} is not on the panel, so cannot drop out.")
-    for pid in reserves:
-        pool.person(pid)
-        if pid in panel_set:
-            raise InputError(f"Reserve {pid!r} is already on the panel.")
+    _check_who_drops_out(pool, panel, dropped, reserves)
     stayed = tuple(pid for pid in panel if pid not in set(dropped))
     reserve_set = set(reserves)
     outside = [p.id for p in pool.people if p.id not in reserve_set and p.id not in set(stayed)]
@@ -78,22 +71,8 @@ def replace_dropouts(
     model = build_types(pool, panel_size, must_include=stayed, must_exclude=outside)
     if model.seats and (model.n_types == 0 or PanelOracle(model).best(1.0 / model.sizes) is None):
         raise_infeasible(model)
-    added: list[str] = []
-    skipped: list[str] = []
-    need = panel_size - len(stayed)
-    for pid in reserves:
-        if len(added) == need:
-            break
-        if pool.person(pid).address and any(
-            pool.person(pid).address == pool.person(other).address for other in (*stayed, *added)
-        ):
-            skipped.append(pid)
-            continue
-        if _completable(pool, panel_size, [*stayed, *added, pid], [*outside, *skipped]):
-            added.append(pid)
-        else:
-            skipped.append(pid)
-    if len(added) < need:  # pragma: no cover - the first check guarantees a completion
+    added = _walk_the_reserves(pool, panel_size, stayed, outside, reserves)
+    if len(added) < panel_size - len(stayed):  # pragma: no cover - the first check guarantees a completion
         raise_infeasible(model)
     final = set(stayed) | set(added)
     return Replacement(
@@ -102,3 +81,36 @@ def replace_dropouts(
         dropped=dropped,
         added=tuple(added),
     )
+
+
+def _check_who_drops_out(
+    pool: Pool, panel: Sequence[str], dropped: Sequence[str], reserves: Sequence[str]
+) -> None:
+    panel_set = set(panel)
+    for pid in dropped:
+        if pid not in panel_set:
+            raise InputError(f"{pid!r} is not on the panel, so cannot drop out.")
+    for pid in reserves:
+        pool.person(pid)
+        if pid in panel_set:
+            raise InputError(f"Reserve {pid!r} is already on the panel.")
+
+
+def _walk_the_reserves(
+    pool: Pool, panel_size: int, stayed: Sequence[str], outside: Sequence[str], reserves: Sequence[str]
+) -> list[str]:
+    """The reserves taken, in order: each one with whom the panel can still be completed from the reserves
+    after them; one who shares an address with someone on the panel is passed over."""
+    added: list[str] = []
+    skipped: list[str] = []
+    need = panel_size - len(stayed)
+    for pid in reserves:
+        if len(added) == need:
+            break
+        address = pool.person(pid).address
+        housemate = address and any(address == pool.person(other).address for other in (*stayed, *added))
+        if not housemate and _completable(pool, panel_size, [*stayed, *added, pid], [*outside, *skipped]):
+            added.append(pid)
+        else:
+            skipped.append(pid)
+    return added

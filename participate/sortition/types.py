@@ -75,48 +75,12 @@ def build_types(
 ) -> TypeModel:
     if panel_size < 1:
         raise InputError("The panel size must be at least 1.")
-    include = [pool.index[pid] if pid in pool.index else _unknown(pid) for pid in dict.fromkeys(must_include)]
-    exclude = {pool.index[pid] if pid in pool.index else _unknown(pid) for pid in must_exclude}
-    both = [pool.people[i].id for i in include if i in exclude]
-    if both:
-        raise InputError(f"Person {both[0]!r} cannot both be on the panel and stay out of it.")
-    if len(include) > panel_size:
-        raise InputError(f"{len(include)} people must be on a panel of only {panel_size}.")
-    if len(pool.people) < panel_size:
-        raise InputError(f"The pool has {len(pool.people)} people, fewer than the panel size {panel_size}.")
-    included_addresses: dict[str, int] = {}
-    for i in include:
-        address = pool.people[i].address
-        if address and address in included_addresses:
-            a, b = pool.people[included_addresses[address]].id, pool.people[i].id
-            raise InputError(f"People {a!r} and {b!r} must both be on the panel but share an address.")
-        if address:
-            included_addresses[address] = i
-    excluded = set(exclude)
-    for i, person in enumerate(pool.people):
-        if i not in include and person.address and person.address in included_addresses:
-            excluded.add(i)
+    include = [_index(pool, pid) for pid in dict.fromkeys(must_include)]
+    exclude = {_index(pool, pid) for pid in must_exclude}
+    _check_the_choices(pool, panel_size, include, exclude)
+    excluded = exclude | _housemates_of(pool, include)
     eligible = [i for i in range(len(pool.people)) if i not in excluded and i not in set(include)]
-
-    address_count: dict[str, int] = {}
-    for i in eligible:
-        if pool.people[i].address:
-            address_count[pool.people[i].address] = address_count.get(pool.people[i].address, 0) + 1
-    groups: dict[tuple[str | int | tuple[str, ...], ...], list[int]] = {}
-    for i in eligible:
-        person = pool.people[i]
-        if person.address and address_count[person.address] > 1:
-            key: tuple[str | int | tuple[str, ...], ...] = ("person", i)
-        else:
-            key = ("values", person.values)
-        groups.setdefault(key, []).append(i)
-    members = tuple(tuple(g) for g in groups.values())
-    type_of = {i: t for t, group in enumerate(members) for i in group}
-    households: dict[str, list[int]] = {}
-    for i in eligible:
-        address = pool.people[i].address
-        if address and address_count[address] > 1:
-            households.setdefault(address, []).append(type_of[i])
+    members, households = _group_into_types(pool, eligible)
 
     representatives = [group[0] for group in members]
     incidence = quota_incidence(pool, representatives)
@@ -132,10 +96,70 @@ def build_types(
         incidence=incidence,
         lower=np.maximum(lower, 0),
         upper=upper,
-        households=tuple(tuple(h) for h in households.values()),
+        households=households,
         fixed_in=tuple(include),
         excluded=tuple(sorted(excluded)),
     )
+
+
+def _index(pool: Pool, pid: str) -> int:
+    return pool.index[pid] if pid in pool.index else _unknown(pid)
+
+
+def _check_the_choices(pool: Pool, panel_size: int, include: list[int], exclude: set[int]) -> None:
+    """InputError unless who must be on the panel or stay out of it leaves a panel possible."""
+    both = [pool.people[i].id for i in include if i in exclude]
+    if both:
+        raise InputError(f"Person {both[0]!r} cannot both be on the panel and stay out of it.")
+    if len(include) > panel_size:
+        raise InputError(f"{len(include)} people must be on a panel of only {panel_size}.")
+    if len(pool.people) < panel_size:
+        raise InputError(f"The pool has {len(pool.people)} people, fewer than the panel size {panel_size}.")
+
+
+def _housemates_of(pool: Pool, include: list[int]) -> set[int]:
+    """Everyone else at the address of someone who must be on the panel (InputError if two of those who
+    must be on it share one)."""
+    included_addresses: dict[str, int] = {}
+    for i in include:
+        address = pool.people[i].address
+        if address and address in included_addresses:
+            a, b = pool.people[included_addresses[address]].id, pool.people[i].id
+            raise InputError(f"People {a!r} and {b!r} must both be on the panel but share an address.")
+        if address:
+            included_addresses[address] = i
+    return {
+        i
+        for i, person in enumerate(pool.people)
+        if i not in include and person.address and person.address in included_addresses
+    }
+
+
+def _group_into_types(
+    pool: Pool, eligible: list[int]
+) -> tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]:
+    """The types (people with the same values; anyone sharing an address is a type of their own) and the
+    households (types at one address, of which a panel holds at most one)."""
+    address_count: dict[str, int] = {}
+    for i in eligible:
+        if pool.people[i].address:
+            address_count[pool.people[i].address] = address_count.get(pool.people[i].address, 0) + 1
+
+    def shares_an_address(i: int) -> bool:
+        address = pool.people[i].address
+        return bool(address) and address_count[address] > 1
+
+    groups: dict[tuple[str | int | tuple[str, ...], ...], list[int]] = {}
+    for i in eligible:
+        key = ("person", i) if shares_an_address(i) else ("values", pool.people[i].values)
+        groups.setdefault(key, []).append(i)
+    members = tuple(tuple(g) for g in groups.values())
+    type_of = {i: t for t, group in enumerate(members) for i in group}
+    households: dict[str, list[int]] = {}
+    for i in eligible:
+        if shares_an_address(i):
+            households.setdefault(pool.people[i].address, []).append(type_of[i])
+    return members, tuple(tuple(h) for h in households.values())
 
 
 def _unknown(pid: str) -> int:

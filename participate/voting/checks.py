@@ -10,10 +10,11 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from participate.eligibility.models import CensusEntry, Eligibility
 from participate.extensions import db
 from participate.processes.checks import Finding, Level, add_check, money
 from participate.processes.models import Phase, Process
-from participate.voting.models import CensusEntry, DistrictScope, Eligibility
+from participate.voting.models import DistrictScope
 from participate.voting.services import budgets_of, candidates, settings_of
 
 

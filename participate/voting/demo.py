@@ -12,19 +12,14 @@ from sqlalchemy import select
 
 from participate.accounts.models import User
 from participate.core.clock import today, utcnow
+from participate.eligibility import poll_book
+from participate.eligibility.models import CensusEntry, VoterRegistration, VotingCode
+from participate.eligibility.secrecy import census_hash, voting_code_hash
 from participate.extensions import db
 from participate.processes.models import Phase, Process, ProcessRole, ProcessRoleName
 from participate.proposals.models import Proposal
-from participate.voting import eligibility, poll_book, secrecy, services
-from participate.voting.models import (
-    CensusEntry,
-    SealedBallot,
-    VoteBudget,
-    VoterRegistration,
-    VoterRoll,
-    VoteSettings,
-    VotingCode,
-)
+from participate.voting import kiosk, secrecy, services
+from participate.voting.models import SealedBallot, VoteBudget, VoterRoll, VoteSettings
 
 VOTERS_IN_CLOSED_VOTE = 2400
 # Identity numbers in the demo census that no account holds yet: README offers one to try verification.
@@ -92,7 +87,7 @@ def _census_entries(process: Process, identities: tuple[str, ...]) -> None:
         db.session.add(
             CensusEntry(
                 process_id=process.id,
-                identity_hash=secrecy.census_hash(identity),
+                identity_hash=census_hash(identity),
                 birth_year=int(identity[:4]),
                 district_id=districts[n % len(districts)],
             )
@@ -119,7 +114,7 @@ def _paper_voting(process: Process, staff: User, rng: random.Random) -> None:
             VotingCode(
                 process_id=process.id,
                 district_id=district_id,
-                code_hash=secrecy.voting_code_hash(code),
+                code_hash=voting_code_hash(code),
                 batch="Central library",
             )
         )
@@ -132,7 +127,7 @@ def _paper_voting(process: Process, staff: User, rng: random.Random) -> None:
             for budget in services.budgets_for_district(process, district_id)
             if (ids := [p.id for p in services.candidates(budget)])
         }
-        eligibility.kiosk_cast(poll_worker, process, code, ballots, today())
+        kiosk.kiosk_cast(poll_worker, process, code, ballots, today())
 
 
 def _crowd(process: Process, size: int, password_hash: str, rng: random.Random) -> list[User]:
@@ -160,7 +155,7 @@ def _register(process: Process, people: list[User], rng: random.Random) -> None:
         entries.append(
             CensusEntry(
                 process_id=process.id,
-                identity_hash=secrecy.census_hash(identity),
+                identity_hash=census_hash(identity),
                 birth_year=year,
                 district_id=rng.choice(districts),
             )

@@ -1,9 +1,9 @@
-"""Staff screens of the vote, a "Vote" tab of the process screens: settings and budgets, the census, the
-conflicts queue, paper voting codes and the kiosk where paper ballots are entered."""
+"""Staff screens of the vote, a "Vote" tab of the process screens: settings and budgets, and the kiosk where
+paper ballots are entered and (census processes) residents are checked in. The census, conflicts and
+voting codes screens under the same tab are eligibility.manage's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, request, url_for
@@ -12,16 +12,20 @@ from flask_babel import lazy_gettext as _l
 
 from participate.core.access import current_actor, load
 from participate.core.clock import today
-from participate.core.confirm import Confirmation, confirm_then_run
 from participate.core.errors import NotFound, ServiceError, ValidationFailed
-from participate.core.numbers import row_by_id, whole_number
+from participate.core.numbers import row_by_id
 from participate.core.security import no_store
 from participate.core.transaction import USER_FACING_ERRORS, attempt, run_form
-from participate.core.uploads import accepts_uploads
+from participate.eligibility import codes as voting_codes
+from participate.eligibility import policy as eligibility_policy
+from participate.eligibility import poll_book
+from participate.eligibility import services as eligibility
+from participate.eligibility.forms import CheckInForm
 from participate.processes import policy as process_policy
 from participate.processes.manage import checklist_context, render_section
 from participate.processes.models import Process
-from participate.voting import eligibility, policy, poll_book, secrecy, services, setup
+from participate.voting import kiosk as paper
+from participate.voting import policy, secrecy, services, setup
 from participate.voting.forms import field_name, ranks_offered, read_ballot
 from participate.voting.manage_forms import (
     COMPLETION_LABELS,
@@ -31,10 +35,6 @@ from participate.voting.manage_forms import (
     SCOPE_LABELS,
     BudgetDeleteForm,
     BudgetForm,
-    CensusForm,
-    CheckInForm,
-    CodesForm,
-    ConflictActionForm,
     KioskBallotForm,
     KioskCodeForm,
     VoteSettingsForm,
@@ -44,8 +44,6 @@ from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, VoteBudget
 bp = Blueprint("vote_manage", __name__, url_prefix="/manage/processes/<int:process_id>/vote")
 # The tab of the process screens; participate.voting.register(app) adds it.
 SECTION = ("vote", _l("Vote"), "vote_manage.overview")
-
-CODES_PER_GROUP = 4  # codes per row on the printed sheet
 
 
 def _load(process_id: int, act: Any = policy.can_manage_vote) -> Process:
@@ -88,7 +86,7 @@ def _overview(process: Process, form: VoteSettingsForm, delete: BudgetDeleteForm
         settings=settings,
         budgets=setup.budgets_with_locks(process),
         census=eligibility.census_counts(process),
-        registrations=setup.registrations_count(process),
+        registrations=eligibility.registrations_count(process),
         conflicts=eligibility.open_conflict_count(process),
         is_open=policy.is_open(process, settings, today()),
         **_labels(),
@@ -157,173 +155,11 @@ def delete_budget(process_id: int):
     )
 
 
-# The census
-
-
-def _census_page(process: Process, form: CensusForm) -> str:
-    return render_section(
-        process,
-        "vote",
-        "voting/manage/census.html",
-        form=form,
-        settings=services.settings_of(process),
-        census=eligibility.census_counts(process),
-    )
-
-
-@bp.route("/census", methods=["GET", "POST"])
-@accepts_uploads
-def census(process_id: int):
-    process = _load(process_id)
-    form = CensusForm()
-    return run_form(
-        form,
-        lambda: eligibility.import_census(
-            current_actor(), process, form.file.data.read(), replace=form.mode.data == "replace", on=today()
-        ),
-        done=lambda report: (
-            _(
-                "The census is imported: %(added)d people added, %(removed)d removed.",
-                added=report.added,
-                removed=report.removed,
-            ),
-            _to("census", process),
-        ),
-        render=lambda: _census_page(process, form),
-        error_field=lambda _error: form.file,
-    )
-
-
-# Conflicts
-
-
-def _conflicts_page(process: Process, form: ConflictActionForm) -> str:
-    return render_section(
-        process,
-        "vote",
-        "voting/manage/conflicts.html",
-        form=form,
-        conflicts=eligibility.open_conflicts(process),
-    )
-
-
-@bp.get("/conflicts")
-def conflicts(process_id: int):
-    process = _load(process_id)
-    return _conflicts_page(process, ConflictActionForm())
-
-
-def _decide_conflict(
-    process_id: int, use_case: Any, message: str, confirm: Callable[[Process], Confirmation] | None = None
-) -> Any:
-    """A decision on a conflict; with `confirm`, its URL first says what it does (it cannot be undone)."""
-    process = _load(process_id)
-    form = ConflictActionForm()
-
-    def decide() -> Any:
-        conflict = eligibility.find_conflict(process, whole_number(form.conflict_id.data))
-        return use_case(current_actor(), process, conflict)
-
-    def done(_result: Any) -> tuple[str, str]:
-        return message, _to("conflicts", process)
-
-    def render() -> str:
-        return _conflicts_page(process, form)
-
-    if confirm is None:
-        return run_form(form, decide, done=done, render=render)
-    return confirm_then_run(lambda: confirm(process), form, decide, done=done, render=render)
-
-
-def _transferring(process: Process) -> Confirmation:
-    conflict = eligibility.find_conflict(process, whole_number(request.args.get("conflict_id", "")))
-    return Confirmation(
-        title=_("Move census entry %(id)d to the new account?", id=conflict.census_entry_id),
-        happens=[
-            _("The account that claimed the entry may vote with it."),
-            _("The account that held it loses it and can no longer vote in this process with it."),
-        ],
-        cannot_undo=_(
-            "The entry does not go back by itself: its former holder would have to claim it again."
-        ),
-        button=_("Transfer to the new account"),
-        back=_to("conflicts", process),
-        hidden={"conflict_id": str(conflict.id)},
-    )
-
-
-@bp.route("/conflicts/transfer", methods=["GET", "POST"])
-def transfer_conflict(process_id: int):
-    if request.method == "GET" and "conflict_id" not in request.args:
-        return conflicts(process_id)  # nothing chosen yet: the choice is on the queue
-    return _decide_conflict(
-        process_id,
-        eligibility.transfer_conflict,
-        _("The census entry now belongs to the new account."),
-        confirm=_transferring,
-    )
-
-
-@bp.post("/conflicts/dismiss")
-def dismiss_conflict(process_id: int):
-    return _decide_conflict(process_id, eligibility.dismiss_conflict, _("The claim is dismissed."))
-
-
-# Voting codes
-
-
-def _codes_page(process: Process, form: CodesForm) -> str:
-    return render_section(
-        process,
-        "vote",
-        "voting/manage/codes.html",
-        form=form,
-        settings=services.settings_of(process),
-        batches=setup.code_batches(process),
-    )
-
-
-@bp.get("/codes")
-def codes(process_id: int):
-    process = _load(process_id)
-    return _codes_page(process, CodesForm.for_process(process))
-
-
-@bp.post("/codes")
-def generate_codes(process_id: int):
-    """The sheet is this response itself: the plain codes exist nowhere else and are never shown again."""
-    process = _load(process_id)
-    form = CodesForm.for_process(process)
-    if form.validate_on_submit():
-        plain = attempt(
-            lambda: setup.generate_codes(
-                current_actor(), process, form.count.data, form.district_id(), form.batch.data
-            )
-        )
-        if isinstance(plain, ServiceError):
-            form.form_errors.append(plain.message)
-        else:
-            district = next((d.name for d in process.districts if d.id == form.district_id()), None)
-            shown = [secrecy.shown_code(code) for code in plain]
-            return no_store(
-                render_section(
-                    process,
-                    "vote",
-                    "voting/manage/code_sheet.html",
-                    codes=shown,
-                    rows=[shown[i : i + CODES_PER_GROUP] for i in range(0, len(shown), CODES_PER_GROUP)],
-                    batch=form.batch.data.strip(),
-                    district=district,
-                )
-            )
-    return _codes_page(process, form), 400
-
-
 # The kiosk
 
 
 def _can_run_kiosk(actor: Any, process: Process) -> bool:
-    return policy.can_run_kiosk(actor, process)
+    return eligibility_policy.can_run_kiosk(actor, process)
 
 
 def _kiosk_page(process: Process, form: Any, check_in: CheckInForm | None = None, **context: Any) -> Any:
@@ -338,7 +174,7 @@ def _kiosk_page(process: Process, form: Any, check_in: CheckInForm | None = None
             # a refused check-in is shown with its message even where the process keeps no poll book
             check_in=check_in or (CheckInForm(formdata=None, prefix=CheckInForm.PREFIX) if poll else None),
             checked_in=poll_book.checked_in_count(process) if poll else 0,
-            codes_used=sum(batch.used for batch in setup.code_batches(process)) if poll else 0,
+            codes_used=sum(batch.used for batch in voting_codes.code_batches(process)) if poll else 0,
             **context,
         )
     )
@@ -370,7 +206,7 @@ def kiosk(process_id: int):
     form = KioskCodeForm()
     if form.validate_on_submit():
         try:
-            code, budgets = eligibility.usable_code(current_actor(), process, form.code.data, today())
+            code, budgets = paper.usable_code(current_actor(), process, form.code.data, today())
         except USER_FACING_ERRORS as error:
             form.code.errors = [*form.code.errors, error.message]
         else:
@@ -409,7 +245,7 @@ def kiosk_cast(process_id: int):
         return _kiosk_page(process, KioskCodeForm(formdata=None)), 400
     actor, on = current_actor(), today()
     try:
-        _code, budgets = eligibility.usable_code(actor, process, form.code.data, on)
+        _code, budgets = paper.usable_code(actor, process, form.code.data, on)
     except USER_FACING_ERRORS as error:
         code_form = KioskCodeForm(formdata=None)
         code_form.code.errors = [error.message]
@@ -418,7 +254,7 @@ def kiosk_cast(process_id: int):
         ballots = {b.id: read_ballot(b, services.candidates(b), request.form) for b in budgets}
     except ValidationFailed as error:
         return _ballot(process, form, budgets, error.message), 400
-    receipts = attempt(lambda: eligibility.kiosk_cast(actor, process, form.code.data, ballots, on))
+    receipts = attempt(lambda: paper.kiosk_cast(actor, process, form.code.data, ballots, on))
     if isinstance(receipts, ServiceError):
         return _ballot(process, form, budgets, receipts.message), 400
     names = {b.id: b.name for b in budgets}

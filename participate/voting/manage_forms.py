@@ -1,5 +1,5 @@
-"""Forms of the vote's staff screens, the kiosk and the residents' verification page: input shape and
-validation only (the services check the rest)."""
+"""Forms of the vote's staff screens and the kiosk: input shape and validation only (the services check
+the rest)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -22,10 +21,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from participate.core.forms import MoneyField, one_line
 from participate.core.numbers import whole_number
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS
-from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, DistrictScope, Eligibility
-from participate.voting.setup import MAX_CODES, OFFERED_RULES, BudgetInput, SettingsInput
-
-NO_DISTRICT = ""
+from participate.eligibility.forms import NO_DISTRICT, district_choices
+from participate.eligibility.models import Eligibility
+from participate.voting.models import BALLOT_TYPE_LABELS, BallotType, DistrictScope
+from participate.voting.setup import OFFERED_RULES, BudgetInput, SettingsInput
 
 ELIGIBILITY_LABELS = {
     Eligibility.CENSUS.value: _l("Census: residents confirm their identity number and birth year"),
@@ -54,10 +53,6 @@ COMPLETION_LABELS = {
     "add1": _l("Add 1"),
     "add1u": _l("Add 1, then greedy"),
 }
-
-
-def _district_choices(process: Any, none_label: Any) -> list[tuple[str, Any]]:
-    return [(NO_DISTRICT, none_label), *((str(d.id), d.name) for d in process.districts)]
 
 
 class VoteSettingsForm(FlaskForm):
@@ -116,7 +111,7 @@ class BudgetForm(FlaskForm):
     def for_process(cls, process: Any, budget: Any = None) -> BudgetForm:
         # Values named one by one, never `obj=`: `budget.district` is an object, the select holds an id.
         form = cls() if budget is None else cls(data=cls._values(budget))
-        form.district.choices = _district_choices(process, _l("None: city-wide"))
+        form.district.choices = district_choices(process, _l("None: city-wide"))
         form.amount.currency = process.currency
         return form
 
@@ -158,42 +153,6 @@ class BudgetDeleteForm(FlaskForm):
     submit = SubmitField(_l("Delete"))
 
 
-class CensusForm(FlaskForm):
-    file = FileField(_l("Census file (CSV)"), validators=[FileRequired(_l("Choose a CSV file."))])
-    mode = RadioField(
-        _l("What to do with it"),
-        choices=[
-            ("add", _l("Add these people to the census")),
-            ("replace", _l("Replace the census with this file")),
-        ],
-        default="add",
-    )
-    submit = SubmitField(_l("Import"))
-
-
-class ConflictActionForm(FlaskForm):
-    conflict_id = HiddenField(validators=[DataRequired()])
-    submit = SubmitField(_l("Decide"))
-
-
-class CodesForm(FlaskForm):
-    count = IntegerField(
-        _l("How many codes"), default=100, validators=[InputRequired(), NumberRange(min=1, max=MAX_CODES)]
-    )
-    district = SelectField(_l("District"))
-    batch = StringField(_l("Batch label"), validators=[DataRequired(), one_line, Length(max=80)])
-    submit = SubmitField(_l("Make the codes"))
-
-    @classmethod
-    def for_process(cls, process: Any) -> CodesForm:
-        form = cls()
-        form.district.choices = _district_choices(process, _l("None (city-wide ballot only)"))
-        return form
-
-    def district_id(self) -> int | None:
-        return whole_number(self.district.data)
-
-
 class KioskCodeForm(FlaskForm):
     code = StringField(
         _l("Voting code"), validators=[DataRequired(), Length(max=40)], render_kw={"autocomplete": "off"}
@@ -207,36 +166,3 @@ class KioskBallotForm(FlaskForm):
 
     code = HiddenField(validators=[DataRequired(), Length(max=40)])
     submit = SubmitField(_l("Cast the ballot"))
-
-
-class CensusVerifyForm(FlaskForm):
-    identity_number = StringField(
-        _l("Personal identity number"),
-        validators=[DataRequired(), Length(max=40)],
-        render_kw={"autocomplete": "off", "inputmode": "numeric"},
-    )
-    birth_year = IntegerField(
-        _l("Year of birth"), validators=[InputRequired(), NumberRange(min=1880, max=2100)]
-    )
-    submit = SubmitField(_l("Confirm"))
-
-
-class CheckInForm(CensusVerifyForm):
-    """Staff check a resident in for paper voting with the identity number and birth year they show."""
-
-    PREFIX = "checkin"  # its fields sit on the kiosk page beside the code form's
-    submit = SubmitField(_l("Check in"))
-
-
-class AccountVerifyForm(FlaskForm):
-    district = SelectField(_l("Your district"))
-    submit = SubmitField(_l("Confirm"))
-
-    @classmethod
-    def for_process(cls, process: Any) -> AccountVerifyForm:
-        form = cls()
-        form.district.choices = _district_choices(process, _l("None of these"))
-        return form
-
-    def district_id(self) -> int | None:
-        return whole_number(self.district.data)

@@ -53,11 +53,13 @@ def ballot_refusal(
     *,
     registered: bool,
     checked_in_on_paper: bool,
+    budget_on_ballot: bool = True,
 ) -> str | None:
     """Who may vote, in one place: why this person may not cast a ballot in this process now (None: they
     may). The vote is open; the person may take part (logged in, confirmed, not blocked); they have
-    confirmed that they may vote here (by the census or their account: `registered`); and staff have not
-    checked them in to vote on paper. The ballot page and voting.services.cast_ballot both ask it."""
+    confirmed that they may vote here (by the census or their account: `registered`); staff have not
+    checked them in to vote on paper; and the budget is on their ballot (their district's, or city-wide
+    under the process's scope). The ballot page and voting.services.cast_ballot both ask it."""
     if refusal := vote_refusal(actor, process, settings, on):
         return refusal
     if not registered:
@@ -69,9 +71,6 @@ def ballot_refusal(
             "you did not vote on paper, ask the council staff who run this process: every check-in is "
             "recorded with who made it and when, so they can find out what happened."
         )
+    if not budget_on_ballot:
+        return _("This budget is not on your ballot.")
     return None
-
-
-def can_run_kiosk(actor: User | None, process: Process) -> bool:
-    """Checking residents in and entering paper ballots is staff's or a poll worker's work."""
-    return process_policy.can_work_the_polls(actor, process)

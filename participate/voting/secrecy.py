@@ -1,66 +1,26 @@
-"""The keys and codes of the vote: census hashes, voting codes, receipts, and the sealed ballot box.
-
-Every key is derived from one server secret (`BALLOT_SECRET_KEY`, else `SECRET_KEY`) that never enters
-the database, so a database reader can neither reverse an identity number nor open a sealed ballot.
-"""
+"""The keys of the vote: receipts, trackers and the sealed ballot box (keys from core.keyed, which a
+database reader cannot derive)."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import json
 import secrets
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import current_app
 
-# Receipts and voting codes use letters and digits that cannot be mistaken for each other when read
-# aloud or copied from paper (no 0/O, 1/I/L).
-ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+from participate.core.keyed import key as _key
+from participate.core.keyed import mac as _mac
+
+# a receipt is a code like a voting code: voting's modules take these from here
+from participate.core.keyed import new_code as new_code
+from participate.core.keyed import normalise_code as normalise_code
+from participate.core.keyed import shown_code as shown_code
+
 RECEIPT_LENGTH = 12
-CODE_LENGTH = 12
-
-
-def _secret() -> bytes:
-    secret = current_app.config.get("BALLOT_SECRET_KEY") or current_app.config["SECRET_KEY"]
-    return secret.encode() if isinstance(secret, str) else secret
-
-
-def _key(purpose: str) -> bytes:
-    return hmac.new(_secret(), f"participate/{purpose}".encode(), hashlib.sha256).digest()
-
-
-def _mac(purpose: str, message: str) -> str:
-    return hmac.new(_key(purpose), message.encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_identity(identity: str) -> str:
-    """Identity numbers are compared without spaces, dashes and plus signs (19900101-1234 = 199001011234)."""
-    return "".join(ch for ch in identity if ch.isalnum()).upper()
-
-
-def census_hash(identity: str) -> str:
-    return _mac("census", normalise_identity(identity))
-
-
-def new_code(length: int = CODE_LENGTH) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(length))
-
-
-def shown_code(code: str) -> str:
-    """ABCD-EFGH-JKMN: groups of four are easier to copy."""
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def voting_code_hash(code: str) -> str:
-    return _mac("voting-code", normalise_code(code))
 
 
 def receipt_hash(receipt: str) -> str:

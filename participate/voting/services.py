@@ -24,6 +24,8 @@ from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
 from participate.core.unique import add_unique
+from participate.eligibility.models import VoterRegistration
+from participate.eligibility.services import checked_in, registration_of
 from participate.extensions import db
 from participate.processes.models import Phase, Process
 from participate.processes.services import add_phase_ending
@@ -32,11 +34,9 @@ from participate.voting import policy, secrecy
 from participate.voting.models import (
     Ballot,
     BallotType,
-    CensusCheckIn,
     DistrictScope,
     SealedBallot,
     VoteBudget,
-    VoterRegistration,
     VoterRoll,
     VoteSettings,
 )
@@ -92,26 +92,15 @@ def candidates(budget: VoteBudget) -> list[Proposal]:
     return list(db.session.execute(stmt.order_by(Proposal.title, Proposal.id)).scalars())
 
 
-def registration_of(user: User | None, process: Process) -> VoterRegistration | None:
-    if user is None:
-        return None
-    return db.session.execute(
-        select(VoterRegistration).where(
-            VoterRegistration.process_id == process.id, VoterRegistration.user_id == user.id
-        )
-    ).scalar_one_or_none()
-
-
-def checked_in(census_entry_id: int) -> bool:
-    """Whether staff checked this census entry's person in to vote on paper (voting.poll_book)."""
-    query = select(CensusCheckIn.id).where(CensusCheckIn.census_entry_id == census_entry_id)
-    return db.session.execute(query).first() is not None
-
-
 def ballot_refusal(
-    actor: User, process: Process, registration: VoterRegistration | None, on: date
+    actor: User,
+    process: Process,
+    registration: VoterRegistration | None,
+    on: date,
+    budget: VoteBudget | None = None,
 ) -> str | None:
-    """voting.policy.ballot_refusal, with what it needs read from the database."""
+    """voting.policy.ballot_refusal, with what it needs read from the database (`budget`: the one being
+    cast on, or None for the ballot as a whole)."""
     entry = registration.census_entry_id if registration is not None else None
     return policy.ballot_refusal(
         actor,
@@ -120,6 +109,24 @@ def ballot_refusal(
         on,
         registered=registration is not None,
         checked_in_on_paper=entry is not None and checked_in(entry),
+        budget_on_ballot=(
+            budget is None
+            or registration is None
+            or budget in budgets_for_district(process, registration.district_id)
+        ),
+    )
+
+
+def has_voted_in(user_id: int, process: Process) -> bool:
+    """Whether this account has voted on any budget of the process (eligibility asks, through TheVote)."""
+    budget_ids = [b.id for b in budgets_of(process)]
+    if not budget_ids:
+        return False
+    return (
+        db.session.execute(
+            select(VoterRoll.id).where(VoterRoll.user_id == user_id, VoterRoll.budget_id.in_(budget_ids))
+        ).first()
+        is not None
     )
 
 
@@ -284,10 +291,8 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
     if registration is not None and registration.census_entry_id is not None:
         # A paper check-in of the same person takes turns with this cast: one of them sees the other.
         take_turns("census entry", registration.census_entry_id)
-    _refuse_unless(ballot_refusal(actor, process, registration, on))
+    _refuse_unless(ballot_refusal(actor, process, registration, on, budget))
     assert registration is not None
-    if budget not in budgets_for_district(process, registration.district_id):
-        raise PermissionDenied(_("This budget is not on your ballot."))
     canonical = check_choices(budget, choices)
     roll = VoterRoll(user_id=actor.id, district_id=registration.district_id)
     return put_in_box(budget, _voter(actor), canonical, roll)

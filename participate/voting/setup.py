@@ -17,28 +17,26 @@ from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.unique import add_unique
 from participate.counting import COMPLETIONS, RULES, SATISFACTIONS, rules_for, satisfactions_for
+from participate.eligibility.models import Eligibility
+from participate.eligibility.services import registrations_count
 from participate.extensions import db
 from participate.processes import checks
 from participate.processes.models import Process
 from participate.processes.services import configure_in_turn
-from participate.voting import policy, secrecy
+from participate.voting import policy
 from participate.voting.models import (
     PABULIB_VOTE_TYPE,
     BallotType,
     DistrictScope,
-    Eligibility,
     VoteBudget,
-    VoterRegistration,
     VoterRoll,
     VoteSettings,
-    VotingCode,
 )
 from participate.voting.services import between_casts, budgets_of, settings_of
 
 DEFAULT_RULE, DEFAULT_SAT, DEFAULT_COMPLETION = "mes", "cost-points", "add1u"
 # The rules staff may pick (the engine has more; these are the ones the issue asks for).
 OFFERED_RULES = ("mes", "greedy", "ear")
-MAX_CODES = 5000
 
 
 def _require_manager(actor: User, process: Process) -> None:
@@ -96,17 +94,6 @@ def save_settings(actor: User, process: Process, data: SettingsInput) -> VoteSet
         },
     )
     return settings
-
-
-def registrations_count(process: Process) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(VoterRegistration)
-            .where(VoterRegistration.process_id == process.id)
-        )
-        or 0
-    )
 
 
 @dataclass(frozen=True)
@@ -340,77 +327,3 @@ def delete_budget(actor: User, budget: VoteBudget) -> str:
     db.session.flush()
     record_on_process("vote.budget_deleted", actor=actor, process_id=process.id, data=data)
     return name
-
-
-# Paper voting codes
-
-
-def generate_codes(
-    actor: User, process: Process, count: int, district_id: int | None, batch: str
-) -> list[str]:
-    """Make `count` one-time codes; only their keyed hashes are stored. The plain codes are returned once,
-    for the printed sheet, and can never be shown again."""
-    _require_manager(actor, process)
-    settings = settings_of(process)
-    if settings is None:
-        raise ValidationFailed(_("Set up the vote before making voting codes."))
-    _refuse_when_closed(settings)
-    if not 1 <= count <= MAX_CODES:
-        raise ValidationFailed(_("Make between 1 and %(most)d codes at a time.", most=MAX_CODES))
-    if district_id is not None and district_id not in {d.id for d in process.districts}:
-        raise ValidationFailed(_("Choose one of this process's districts, or none."))
-    batch = batch.strip()
-    if not batch:
-        raise ValidationFailed(_("Give the batch a label, so the printed sheets can be told apart."))
-    codes: set[str] = set()
-    while len(codes) < count:
-        codes.add(secrecy.new_code())
-    plain = sorted(codes)
-    db.session.add_all(
-        VotingCode(
-            process_id=process.id,
-            district_id=district_id,
-            code_hash=secrecy.voting_code_hash(code),
-            batch=batch,
-        )
-        for code in plain
-    )
-    db.session.flush()
-    record_on_process(
-        "vote.codes_generated",
-        actor=actor,
-        process_id=process.id,
-        data={"count": count, "district_id": district_id, "batch": batch},
-    )
-    return plain
-
-
-@dataclass(frozen=True)
-class CodeBatch:
-    batch: str
-    district_name: str | None
-    total: int
-    used: int
-
-    @property
-    def unused(self) -> int:
-        return self.total - self.used
-
-
-def code_batches(process: Process) -> list[CodeBatch]:
-    """Each batch (and district) with how many of its codes have voted."""
-    from participate.processes.models import District
-
-    rows = db.session.execute(
-        select(
-            VotingCode.batch,
-            District.name,
-            func.count(VotingCode.id),
-            func.count(VotingCode.id).filter(VotingCode.spent),
-        )
-        .outerjoin(District, District.id == VotingCode.district_id)
-        .where(VotingCode.process_id == process.id)
-        .group_by(VotingCode.batch, District.name)
-        .order_by(VotingCode.batch, District.name)
-    ).all()
-    return [CodeBatch(batch, district, total, used) for batch, district, total, used in rows]

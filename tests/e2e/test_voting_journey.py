@@ -23,10 +23,11 @@ def open_vote(live_server):
     from sqlalchemy import delete, select
 
     from participate.accounts.models import User
+    from participate.eligibility import secrecy
+    from participate.eligibility.models import CensusEntry, VoterRegistration
     from participate.extensions import db
     from participate.processes.services import find_by_slug
-    from participate.voting import secrecy, services
-    from participate.voting.models import CensusEntry, VoterRegistration
+    from participate.voting import services
 
     path = live_server.demo_pages["voting"]
     with live_server.app_context():

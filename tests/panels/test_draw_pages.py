@@ -16,7 +16,7 @@ from participate.panels import seats, selection
 from participate.panels.models import PanelStatus
 from participate.panels.selection_models import PanelDraw, PanelSeat, SelectionRun
 from participate.sortition import draw_index, verify_draw
-from tests.concurrency import posts_at_once, races_on_postgres
+from tests.concurrency import posts_at_once, races
 from tests.conftest import csrf_token, login, post_form
 from tests.factories import make_process, make_user
 from tests.panels.drawn import make_closed_pool
@@ -248,7 +248,7 @@ def test_staff_from_the_council_see_the_screens_too(app, setup):
     assert client.get(f"/manage/processes/{process.slug}/panels/{panel.id}/selection").status_code == 200
 
 
-@races_on_postgres
+@races
 def test_two_draw_requests_at_the_same_moment_make_one_draw(app, setup):
     process, panel, facilitator = setup
     published(panel, facilitator)

@@ -7,10 +7,10 @@ from sqlalchemy import func, select
 from participate.extensions import db
 from participate.panels import invitations, respondents
 from participate.panels.models import AddressRegister, Invitation, Panel, RegisterAddress, Respondent
-from tests.concurrency import DONE, as_request, at_once, races_on_postgres
+from tests.concurrency import DONE, as_request, at_once, races
 from tests.panels.helpers import facilitated_process, make_panel
 
-pytestmark = races_on_postgres
+pytestmark = races
 
 
 def _register_with(app, panel_id: int, code: str, n: int):

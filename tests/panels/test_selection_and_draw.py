@@ -22,7 +22,7 @@ from participate.panels.selection_models import PanelDraw, PanelSeat, PublishedL
 from participate.processes.models import ProcessRole, ProcessRoleName
 from participate.sortition import draw_index, verify_draw
 from participate.sortition.lottery import lottery_hash
-from tests.concurrency import as_request, at_once, races_on_postgres
+from tests.concurrency import as_request, at_once, races
 from tests.conftest import login, post_form
 from tests.factories import make_process, make_user
 from tests.panels.drawn import make_closed_pool
@@ -285,7 +285,7 @@ def test_exports_are_sortition_foundation_csv_and_formula_safe(setup):
     assert "reserve 1" in remaining[1]
 
 
-@races_on_postgres
+@races
 def test_two_parallel_draws_make_one(app, setup):
     process, panel, facilitator = setup
     published(panel, facilitator)
@@ -310,7 +310,7 @@ def test_two_parallel_draws_make_one(app, setup):
     assert len(seats.seats_of(panel)) == panel.size
 
 
-@races_on_postgres
+@races
 def test_two_parallel_publications_make_one(app, setup):
     process, panel, facilitator = setup
     first, second = run_selection(panel, facilitator), run_selection(panel, facilitator)

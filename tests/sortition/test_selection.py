@@ -66,11 +66,9 @@ def test_paper_small_example_gives_everyone_ten_percent():
     assert selection.gini == pytest.approx(0, abs=1e-6)
 
 
-def test_paper_large_example_leximin_is_fast_and_exact():
-    start = time.perf_counter()
+def test_paper_large_example_leximin_is_exact():
+    """Exact on the paper's 2,000 people in four types; how fast is bench/sortition.py's to measure."""
     selection = select_panel(pool_for("large-200"), 200)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 60
     assert len(selection.probabilities) == 2000
     assert all(p == pytest.approx(0.1, abs=1e-6) for p in selection.probabilities.values())
     assert selection.distribution.model.n_types <= 4

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.eligibility import services as eligibility
 from participate.extensions import db
 from participate.voting import services
 from participate.voting.models import Ballot, SealedBallot, VoterRoll
@@ -108,5 +109,44 @@ def test_who_may_vote_is_one_policy_that_the_cast_asks(vote):
     with pytest.raises(PermissionDenied, match="Confirm that you may vote in this process first."):
         services.cast_ballot(voter, budget, [proposals[0].id], on)
     register_voter(voter, process)
-    assert services.ballot_refusal(voter, process, services.registration_of(voter, process), on) is None
+    assert services.ballot_refusal(voter, process, eligibility.registration_of(voter, process), on) is None
     services.cast_ballot(voter, budget, [proposals[0].id], on)
+
+
+def test_a_budget_of_another_district_is_refused_by_the_same_policy(app):
+    """The budget being on the voter's ballot is part of ballot_refusal, not a second check in the cast."""
+    from participate.processes.models import District
+    from participate.voting import policy
+
+    process = make_process(days_in=VOTING)
+    north = District(process_id=process.id, name="North", budget_minor=100_000_00)
+    south = District(process_id=process.id, name="South", budget_minor=100_000_00)
+    db.session.add_all([north, south])
+    db.session.commit()
+    make_proposal(process, status="feasible", cost_minor=10_000_00, district_id=north.id)
+    south_proposal = make_proposal(process, status="feasible", cost_minor=10_000_00, district_id=south.id)
+    north_budget, south_budget = make_vote(
+        process,
+        budgets=[
+            {"name": "North", "district_id": north.id, "budget_minor": 100_000_00},
+            {"name": "South", "district_id": south.id, "budget_minor": 100_000_00},
+        ],
+    )
+    voter, on = make_user(), today()
+    register_voter(voter, process, north)
+    registration = eligibility.registration_of(voter, process)
+    settings = services.settings_of(process)
+    assert (
+        policy.ballot_refusal(
+            voter, process, settings, on, registered=True, checked_in_on_paper=False, budget_on_ballot=False
+        )
+        == "This budget is not on your ballot."
+    )
+    assert services.ballot_refusal(voter, process, registration, on, north_budget) is None
+    assert (
+        services.ballot_refusal(voter, process, registration, on, south_budget)
+        == "This budget is not on your ballot."
+    )
+    with pytest.raises(PermissionDenied, match="This budget is not on your ballot."):
+        services.cast_ballot(voter, south_budget, [south_proposal.id], on)
+    assert db.session.scalar(select(func.count()).select_from(VoterRoll)) == 0

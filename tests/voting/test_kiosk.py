@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.eligibility import codes
+from participate.eligibility.models import VotingCode
 from participate.extensions import db
 from participate.processes.models import District, ProcessRole
-from participate.voting import eligibility, secrecy, services, setup
-from participate.voting.models import SealedBallot, VoterRoll, VotingCode
+from participate.voting import kiosk, secrecy, services
+from participate.voting.models import SealedBallot, VoterRoll
 from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import csrf_token
 from tests.factories import make_process, make_proposal, make_user, make_vote
@@ -38,7 +40,7 @@ def vote(app):
         ],
     )
     staff = make_user("staff")
-    (code,) = setup.generate_codes(staff, process, 1, north.id, "Library")
+    (code,) = codes.generate_codes(staff, process, 1, north.id, "Library")
     db.session.commit()
     return process, staff, code, budgets, citywide, local
 
@@ -50,7 +52,7 @@ def _count(model) -> int:
 def test_a_code_casts_every_ballot_of_its_district_once(vote):
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote
     ballots = {citywide_budget.id: [citywide[1].id, citywide[0].id], north_budget.id: [local[0].id]}
-    receipts = eligibility.kiosk_cast(staff, process, secrecy.shown_code(code).lower(), ballots, today())
+    receipts = kiosk.kiosk_cast(staff, process, secrecy.shown_code(code).lower(), ballots, today())
     db.session.commit()
     assert {r.budget_id for r in receipts} == {citywide_budget.id, north_budget.id}
     voting_code = db.session.execute(select(VotingCode)).scalar_one()
@@ -64,17 +66,17 @@ def test_a_code_casts_every_ballot_of_its_district_once(vote):
         check = services.check_receipt(process, receipt.code)
         assert check.found and check.sealed and check.choices == ballots[receipt.budget_id]
     with pytest.raises(Conflict, match="already been used"):
-        eligibility.kiosk_cast(staff, process, code, ballots, today())
+        kiosk.kiosk_cast(staff, process, code, ballots, today())
     db.session.rollback()
     assert _count(VoterRoll) == 2
-    (batch,) = setup.code_batches(process)
+    (batch,) = codes.code_batches(process)
     assert (batch.used, batch.unused) == (1, 0)
 
 
 def test_a_bad_ballot_writes_nothing_for_any_budget(vote):
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote
     with pytest.raises(ValidationFailed, match="North: One of your choices is not on this ballot"):
-        eligibility.kiosk_cast(
+        kiosk.kiosk_cast(
             staff,
             process,
             code,
@@ -88,17 +90,17 @@ def test_a_bad_ballot_writes_nothing_for_any_budget(vote):
 def test_a_section_left_blank_is_not_voted_on_and_the_code_is_spent(vote):
     process, staff, code, (citywide_budget, north_budget), citywide, local = vote
     with pytest.raises(ValidationFailed, match="blank"):
-        eligibility.kiosk_cast(staff, process, code, {citywide_budget.id: [], north_budget.id: []}, today())
+        kiosk.kiosk_cast(staff, process, code, {citywide_budget.id: [], north_budget.id: []}, today())
     db.session.rollback()
     assert _count(VoterRoll) == 0 and _count(SealedBallot) == 0
 
-    (receipt,) = eligibility.kiosk_cast(staff, process, code, {north_budget.id: [local[1].id]}, today())
+    (receipt,) = kiosk.kiosk_cast(staff, process, code, {north_budget.id: [local[1].id]}, today())
     db.session.commit()
     assert receipt.budget_id == north_budget.id
     rolls = db.session.execute(select(VoterRoll)).scalars().all()
     assert [r.budget_id for r in rolls] == [north_budget.id]
     with pytest.raises(Conflict, match="already been used"):  # the blank city-wide section cannot follow
-        eligibility.kiosk_cast(staff, process, code, {citywide_budget.id: [citywide[0].id]}, today())
+        kiosk.kiosk_cast(staff, process, code, {citywide_budget.id: [citywide[0].id]}, today())
     db.session.rollback()
     assert _count(SealedBallot) == 1
 
@@ -123,20 +125,20 @@ def test_the_roll_constraint_spends_a_code_once_per_budget(vote):
 def test_unknown_codes_residents_and_closed_votes_are_refused(vote):
     process, staff, code, budgets, citywide, local = vote
     with pytest.raises(ValidationFailed, match="not one of"):
-        eligibility.usable_code(staff, process, "AAAA-BBBB-CCCC", today())
+        kiosk.usable_code(staff, process, "AAAA-BBBB-CCCC", today())
     with pytest.raises(PermissionDenied):
-        eligibility.usable_code(make_user(), process, code, today())
+        kiosk.usable_code(make_user(), process, code, today())
     facilitator, poll_worker = make_user(), make_user()
     db.session.add(ProcessRole(process_id=process.id, user_id=facilitator.id, role="facilitator"))
     db.session.add(ProcessRole(process_id=process.id, user_id=poll_worker.id, role="poll_worker"))
     db.session.commit()
     with pytest.raises(PermissionDenied, match="poll workers"):
-        eligibility.usable_code(facilitator, process, code, today())
-    assert eligibility.usable_code(poll_worker, process, code, today())[0] is not None
+        kiosk.usable_code(facilitator, process, code, today())
+    assert kiosk.usable_code(poll_worker, process, code, today())[0] is not None
     services.close_vote(staff, process)
     db.session.commit()
     with pytest.raises(PermissionDenied, match="closed"):
-        eligibility.usable_code(staff, process, code, today())
+        kiosk.usable_code(staff, process, code, today())
 
 
 def test_kiosk_screens_from_code_to_receipt(vote, as_user):
@@ -211,7 +213,7 @@ def test_one_code_entered_at_two_desks_at_once_votes_once(vote, app):
         from participate.accounts.models import User
         from participate.processes.models import Process
 
-        eligibility.kiosk_cast(db.session.get(User, staff_id), db.session.get(Process, process_id), code,
+        kiosk.kiosk_cast(db.session.get(User, staff_id), db.session.get(Process, process_id), code,
                                {budget_id: [proposal_id]}, today())  # fmt: skip
 
     desks = [(citywide_budget.id, citywide[0].id), (north_budget.id, local[0].id)]

@@ -10,10 +10,14 @@ from sqlalchemy import func, select
 from participate.audit.models import AuditEntry
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.core.keyed import normalise_code
+from participate.eligibility import codes
+from participate.eligibility.models import VotingCode
+from participate.eligibility.secrecy import voting_code_hash
 from participate.extensions import db
 from participate.processes.models import District
-from participate.voting import secrecy, services, setup
-from participate.voting.models import VoteBudget, VoterRoll, VoteSettings, VotingCode
+from participate.voting import services, setup
+from participate.voting.models import VoteBudget, VoterRoll, VoteSettings
 from tests.conftest import csrf_token
 from tests.factories import make_process, make_proposal, make_user, make_vote, register_voter
 
@@ -220,13 +224,13 @@ def test_codes_are_stored_as_hashes_and_shown_once_on_a_sheet(app, as_user):
     assert len(shown) == 9 and len(set(shown)) == 9
     assert "voting-print.css" in page
     rows = db.session.execute(select(VotingCode)).scalars().all()
-    assert {row.code_hash for row in rows} == {secrecy.voting_code_hash(code) for code in shown}
+    assert {row.code_hash for row in rows} == {voting_code_hash(code) for code in shown}
     for code in shown:
-        assert all(secrecy.normalise_code(code) not in (row.code_hash, row.batch) for row in rows)
+        assert all(normalise_code(code) not in (row.code_hash, row.batch) for row in rows)
     listing = client.get(path).get_data(as_text=True)
     assert "Library" in listing
     assert not any(code in listing for code in shown)
-    (batch,) = setup.code_batches(process)
+    (batch,) = codes.code_batches(process)
     assert (batch.total, batch.used, batch.unused) == (9, 0, 9)
 
 
@@ -234,13 +238,13 @@ def test_code_counts_are_checked(app):
     process = make_process(days_in=VOTING)
     make_vote(process)
     staff = make_user("staff")
-    for count in (0, setup.MAX_CODES + 1):
+    for count in (0, codes.MAX_CODES + 1):
         with pytest.raises(ValidationFailed):
-            setup.generate_codes(staff, process, count, None, "Batch")
+            codes.generate_codes(staff, process, count, None, "Batch")
     with pytest.raises(ValidationFailed):
-        setup.generate_codes(staff, process, 3, None, " ")
+        codes.generate_codes(staff, process, 3, None, " ")
     assert _count(VotingCode) == 0
-    assert len(setup.generate_codes(staff, process, 3, None, "B")) == 3
+    assert len(codes.generate_codes(staff, process, 3, None, "B")) == 3
     assert _count(VoterRoll) == 0
 
 

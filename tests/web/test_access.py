@@ -105,7 +105,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "admin.", "jobs.", "api.", "deliberation.", "notifications.", "moderation.", "moderation_manage.",
         "voting.",
         "results.", "results_manage.",
-        "vote_manage.", "vote_verify.",
+        "vote_manage.", "vote_verify.", "eligibility_manage.",
         "panels.", "panels_manage.", "panels_draw.", "panels_draw_manage.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
@@ -157,6 +157,7 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
                 "moderation_manage.",
                 "results_manage.",
                 "vote_manage.",
+                "eligibility_manage.",
                 "panels_manage.",
                 "panels_draw_manage.",
             )

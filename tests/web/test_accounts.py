@@ -680,3 +680,72 @@ def test_links_in_emails_use_the_configured_address_whatever_host_the_request_na
     for message in outbox:
         assert "evil.example" not in message.body
         assert re.search(r"http://localhost:5000/accounts/(reset|confirm|login)", message.body), message.body
+
+
+# Every emailed link: (service, token maker, the setting of its lifetime, its "expired" and "invalid" answers).
+EMAILED_LINKS = [
+    (
+        "confirm_email",
+        lambda tokens, user: tokens.make_confirm_token(user),
+        "CONFIRM_TOKEN_MAX_AGE",
+        "This confirmation link has expired. Log in to get a new one.",
+        "This confirmation link is not valid.",
+    ),
+    (
+        "check_reset_token",
+        lambda tokens, user: tokens.make_reset_token(user),
+        "RESET_TOKEN_MAX_AGE",
+        "This reset link has expired. Ask for a new one.",
+        "This reset link is not valid or has already been used. Ask for a new one.",
+    ),
+    (
+        "confirm_email_change",
+        lambda tokens, user: tokens.make_change_token(user, "new@example.org"),
+        "CONFIRM_TOKEN_MAX_AGE",
+        "This confirmation link has expired. Ask for the change again.",
+        "This confirmation link is not valid or has already been used.",
+    ),
+    (
+        "check_undo_email_change",
+        lambda tokens, user: tokens.make_undo_change_token(user, "old@example.org", "new@example.org"),
+        "EMAIL_UNDO_MAX_AGE",
+        "This link has expired.",
+        "This link is not valid, or the change has already been undone.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("service", "make", "max_age", "expired", "invalid"), EMAILED_LINKS, ids=lambda v: str(v)[:24]
+)
+def test_every_emailed_link_answers_expired_garbage_and_a_deleted_account_in_its_own_words(
+    make_app, service, make, max_age, expired, invalid
+):
+    """One helper reads every link: an expired link says so; garbage, a link of another kind and the link of
+    a deleted account all get the link's "not valid" answer."""
+    from participate.accounts import services, tokens
+    from participate.core.errors import ValidationFailed
+
+    app = make_app(**{max_age: -1})
+    with app.test_request_context():
+        user = make_user(email="old@example.org")
+        user.pending_email = "new@example.org"
+        db.session.commit()
+        read = getattr(services, service)
+        with pytest.raises(ValidationFailed) as refused:
+            read(make(tokens, user))
+        assert refused.value.message == expired
+        app.config[max_age] = 3600
+        other_kind = (
+            tokens.make_reset_token(user) if service == "confirm_email" else tokens.make_confirm_token(user)
+        )
+        for bad in ("garbage", other_kind):
+            with pytest.raises(ValidationFailed) as refused:
+                read(bad)
+            assert refused.value.message == invalid
+        token = make(tokens, user)
+        user.deleted_at = user.created_at
+        db.session.commit()
+        with pytest.raises(ValidationFailed) as refused:
+            read(token)
+        assert refused.value.message == invalid

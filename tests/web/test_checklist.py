@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 
 from participate.core.errors import ValidationFailed
+from participate.eligibility.models import CensusEntry
 from participate.extensions import db
 from participate.processes import checks, services
 from participate.processes.models import District, Phase
 from participate.voting import checks as vote_checks
 from participate.voting import setup
-from participate.voting.models import CensusEntry
 from tests.conftest import post_form
 from tests.factories import make_process, make_proposal, make_user, make_vote
 

@@ -345,7 +345,8 @@ def _options(page: str, name_contains: str) -> list[list[str]]:
 
 
 def test_ranked_ballots_offer_no_more_ranks_than_may_be_chosen(client, as_user):
-    from participate.voting import secrecy, setup
+    from participate.eligibility import codes
+    from participate.voting import secrecy
     from tests.factories import make_proposal, make_vote, register_voter
 
     process = make_process(days_in=21)
@@ -362,7 +363,7 @@ def test_ranked_ballots_offer_no_more_ranks_than_may_be_chosen(client, as_user):
     ballot = client.get(f"/processes/{process.slug}/vote").get_data(as_text=True)
     assert _options(ballot, "-p") and all(o == ["", "1", "2", "3", "4", "5"] for o in _options(ballot, "-p"))
     staff = make_user("staff")
-    (code,) = setup.generate_codes(staff, process, 1, None, "Library")
+    (code,) = codes.generate_codes(staff, process, 1, None, "Library")
     db.session.commit()
     kiosk = client.application.test_client()
     as_staff = kiosk
@@ -411,7 +412,7 @@ def test_every_audit_action_has_a_label_and_the_log_shows_it(client, as_user):
     from pathlib import Path
 
     from participate.audit.labels import ACTION_LABELS
-    from participate.voting.models import ConflictStatus
+    from participate.eligibility.models import ConflictStatus
 
     recorded = set()
     for path in Path("participate").rglob("*.py"):

@@ -19,24 +19,25 @@ from participate.audit.services import record_on_process
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
 from participate.core.unique import add_unique
-from participate.extensions import db
-from participate.processes.models import Process
-from participate.voting.eligibility import (
+from participate.eligibility import policy
+from participate.eligibility.models import CensusCheckIn
+from participate.eligibility.services import (
     census_entry_of,
     census_kept,
+    checked_in,
     has_voted_in,
     holder_registration,
     kiosk_refusal,
+    terms_of,
 )
-from participate.voting.models import CensusCheckIn, Eligibility
-from participate.voting.services import checked_in, settings_of
+from participate.extensions import db
+from participate.processes.models import Process
 
 CHECKED_IN = "vote.checked_in"
 
 
 def uses_poll_book(process: Process) -> bool:
-    settings = settings_of(process)
-    return settings is not None and settings.eligibility == Eligibility.CENSUS.value
+    return policy.checks_census(terms_of(process))
 
 
 def checked_in_count(process: Process) -> int:

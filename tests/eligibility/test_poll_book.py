@@ -11,10 +11,13 @@ from sqlalchemy import func, select
 from participate.audit.models import AuditEntry
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.eligibility import codes, poll_book
+from participate.eligibility import services as eligibility
+from participate.eligibility.models import CensusCheckIn, VoterRegistration
 from participate.extensions import db
 from participate.processes.models import ProcessRole
-from participate.voting import eligibility, poll_book, services, setup
-from participate.voting.models import CensusCheckIn, SealedBallot, VoterRegistration, VoterRoll
+from participate.voting import kiosk, services
+from participate.voting.models import SealedBallot, VoterRoll
 from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
@@ -179,10 +182,10 @@ def test_only_a_poll_worker_checks_in_and_each_check_in_is_audited_without_a_cod
     )
     # who was checked in, by whom and when; no voting code, so no paper ballot, can be named from it
     assert json.loads(audit.data) == {"census_entry": entry.census_entry_id}
-    (code,) = setup.generate_codes(staff, process, 1, None, "Library")
+    (code,) = codes.generate_codes(staff, process, 1, None, "Library")
     db.session.commit()
     audited = db.session.scalar(select(func.count()).select_from(AuditEntry))
-    eligibility.kiosk_cast(poll_worker, process, code, {budget.id: [proposals[0].id]}, today())
+    kiosk.kiosk_cast(poll_worker, process, code, {budget.id: [proposals[0].id]}, today())
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audited  # a paper ballot: none
 
@@ -274,8 +277,8 @@ def test_the_kiosk_checks_residents_in(vote, app, as_user):
     assert again.status_code == 400 and "already been checked in" in again.get_data(as_text=True)
     assert _checked_in() == 1
     # codes used beyond the check-ins show that some were handed out without one
-    for code in setup.generate_codes(staff, process, 2, None, "Town hall"):
-        eligibility.kiosk_cast(staff, process, code, {budget.id: [proposals[0].id]}, today())
+    for code in codes.generate_codes(staff, process, 2, None, "Town hall"):
+        kiosk.kiosk_cast(staff, process, code, {budget.id: [proposals[0].id]}, today())
     db.session.commit()
     page = client.get(path).get_data(as_text=True)
     assert "2 voting codes used." in page and "handed out without a check-in" in page

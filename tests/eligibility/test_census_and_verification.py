@@ -11,10 +11,12 @@ from sqlalchemy import func, select, text
 from participate.audit.models import AuditEntry
 from participate.core.clock import today
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
+from participate.eligibility import secrecy
+from participate.eligibility import services as eligibility
+from participate.eligibility.models import CensusEntry, VerificationConflict, VoterRegistration
 from participate.extensions import db
 from participate.processes.models import District
-from participate.voting import eligibility, secrecy, services, setup
-from participate.voting.models import CensusEntry, VerificationConflict, VoterRegistration
+from participate.voting import services
 from tests.concurrency import posts_at_once, races
 from tests.conftest import csrf_token, login
 from tests.factories import make_process, make_proposal, make_user, make_vote
@@ -162,7 +164,7 @@ def test_verification_registers_with_the_census_district(process):
     outcome = eligibility.verify_census(resident, process, "19800101 1234", 1980, ON)
     db.session.commit()
     assert outcome.registration is not None
-    registration = services.registration_of(resident, process)
+    registration = eligibility.registration_of(resident, process)
     assert registration.district_id == _districts(process)["North"]
     assert registration.census_entry_id is not None
 
@@ -205,7 +207,7 @@ def test_a_claimed_entry_opens_one_conflict_for_staff(process):
         db.session.commit()
         assert outcome.registration is None
     assert _count(VerificationConflict) == 1
-    assert services.registration_of(newcomer, process) is None
+    assert eligibility.registration_of(newcomer, process) is None
     (view,) = eligibility.open_conflicts(process)
     assert (view.holder.id, view.newcomer.id, view.holder_voted) == (holder.id, newcomer.id, False)
 
@@ -239,8 +241,8 @@ def test_transfer_moves_the_entry_when_the_holder_has_not_voted(process):
     eligibility.transfer_conflict(staff, process, view.conflict)
     db.session.commit()
     assert eligibility.open_conflict_count(process) == 0
-    assert services.registration_of(holder, process) is None
-    moved = services.registration_of(newcomer, process)
+    assert eligibility.registration_of(holder, process) is None
+    moved = eligibility.registration_of(newcomer, process)
     assert moved is not None and moved.district_id == _districts(process)["North"]
     assert eligibility.open_conflicts(process) == []
     assert db.session.get(VerificationConflict, view.conflict.id).status == "transferred"
@@ -265,8 +267,8 @@ def test_transfer_is_refused_when_the_holder_voted_and_dismiss_closes_it(process
     with pytest.raises(Conflict, match="already voted"):
         eligibility.transfer_conflict(staff, process, view.conflict)
     db.session.rollback()
-    assert services.registration_of(holder, process) is not None
-    assert services.registration_of(newcomer, process) is None
+    assert eligibility.registration_of(holder, process) is not None
+    assert eligibility.registration_of(newcomer, process) is None
     eligibility.dismiss_conflict(staff, process, view.conflict)
     db.session.commit()
     assert eligibility.open_conflicts(process) == []
@@ -290,7 +292,7 @@ def test_conflict_screens(process, as_user):
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert services.registration_of(newcomer, process) is not None
+    assert eligibility.registration_of(newcomer, process) is not None
 
 
 def test_verify_page_for_census_and_account_eligibility(process, as_user):
@@ -320,7 +322,7 @@ def test_verify_page_for_census_and_account_eligibility(process, as_user):
     east = open_process.districts[0].id
     response = client.post(other, data={"csrf_token": csrf_token(client, other), "district": str(east)})
     assert response.status_code == 302
-    assert services.registration_of(resident, open_process).district_id == east
+    assert eligibility.registration_of(resident, open_process).district_id == east
 
 
 def test_verification_is_rate_limited(make_app):
@@ -364,7 +366,7 @@ def test_parallel_verifications_of_one_entry_make_one_registration(app):
     assert sorted(statuses) == [200, 302], statuses  # one registered, one told staff will review
     assert _count(VoterRegistration) == 1
     assert _count(VerificationConflict) == 1
-    assert setup.registrations_count(process) == 1
+    assert eligibility.registrations_count(process) == 1
 
 
 def test_a_transfer_asks_on_a_page_of_its_own_first(process, client):
@@ -390,3 +392,32 @@ def test_a_transfer_asks_on_a_page_of_its_own_first(process, client):
         data={"csrf_token": csrf_token(client, base), "conflict_id": str(view.conflict.id)},
     )
     assert response.status_code == 302 and eligibility.open_conflict_count(process) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        ("identity_number;birth_year;district\n".encode("utf-16"), "The file is not UTF-8 text"),
+        (
+            b"id,year\n1,1980\n",
+            "The first line must name the columns identity_number, birth_year and district; "
+            "missing: identity_number, birth_year, district.",
+        ),
+        (b"Identity_Number;BIRTH_YEAR;district\n", "The file has no census lines under its header."),
+        (
+            b"identity_number,birth_year,district\n" + b"1" * 200_000 + b",1980,\n",
+            "line 2: it cannot be read as CSV",
+        ),
+        (
+            b"identity_number,birth_year,district\n19800101-1234,1980,North\n19800101-1234,1980,North\n",
+            "line 3: the same identity number as line 2",
+        ),
+    ],
+)
+def test_a_census_file_is_read_by_the_core_reader_with_the_census_messages(process, content, message):
+    with pytest.raises(ValidationFailed) as refused:
+        eligibility.import_census(make_user("staff"), process, content, replace=False, on=ON)
+    assert message in refused.value.message
+    db.session.rollback()
+    assert _count(CensusEntry) == 0

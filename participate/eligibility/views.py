@@ -14,13 +14,13 @@ from participate.core.access import authorize, current_actor
 from participate.core.clock import today
 from participate.core.errors import ServiceError
 from participate.core.transaction import attempt, run_form
+from participate.eligibility import policy, services
+from participate.eligibility.forms import AccountVerifyForm, CensusVerifyForm
+from participate.eligibility.models import Eligibility
 from participate.extensions import limiter
 from participate.processes import policy as process_policy
 from participate.processes.models import Process
 from participate.processes.services import find_by_slug
-from participate.voting import eligibility, services
-from participate.voting.manage_forms import AccountVerifyForm, CensusVerifyForm
-from participate.voting.models import Eligibility
 
 bp = Blueprint("vote_verify", __name__)
 
@@ -48,14 +48,14 @@ def _vote_path(process: Process) -> str:
 
 def _page(process: Process, form: Any, **context: Any) -> str:
     actor = current_actor()
-    settings = services.settings_of(process)
+    settings = services.terms_of(process)
     return render_template(
-        "voting/verify.html",
+        "eligibility/verify.html",
         process=process,
         form=form,
-        refusal=eligibility.verification_refusal(actor, process),
+        refusal=policy.verification_refusal(actor, process, settings),
         registration=services.registration_of(actor, process),
-        census=settings is not None and settings.eligibility == Eligibility.CENSUS.value,
+        census=policy.checks_census(settings),
         min_age=settings.min_age if settings else None,
         vote_path=_vote_path(process),
         **context,
@@ -68,19 +68,19 @@ def _page(process: Process, form: Any, **context: Any) -> str:
 @limiter.limit(_verify_limit_per_address, methods=["POST"], key_func=_per_address)
 def verify(slug: str):
     process = authorize(find_by_slug(slug), see=process_policy.can_view)
-    actor, settings = current_actor(), services.settings_of(process)
+    actor, settings = current_actor(), services.terms_of(process)
     if settings is not None and settings.eligibility == Eligibility.ACCOUNT.value:
         account_form = AccountVerifyForm.for_process(process)
         return run_form(
             account_form,
-            lambda: eligibility.register_by_account(actor, process, account_form.district_id()),
+            lambda: services.register_by_account(actor, process, account_form.district_id()),
             done=lambda _r: (_("You are registered to vote in this process."), _vote_path(process)),
             render=lambda: _page(process, account_form),
         )
     form = CensusVerifyForm()
     if form.validate_on_submit():
         outcome = attempt(
-            lambda: eligibility.verify_census(
+            lambda: services.verify_census(
                 actor, process, form.identity_number.data, form.birth_year.data, today()
             )
         )

@@ -1,5 +1,6 @@
 """Who may vote: the census staff import, residents' verification against it (or the district they
-declare), the queue of conflicting claims, and the kiosk where paper voting codes are spent.
+declare), the queue of conflicting claims and the registrations they lead to. The poll book of paper
+voting is eligibility.poll_book; the paper voting codes eligibility.codes.
 
 Identity numbers never reach the database: only their keyed hash (secrecy.census_hash). One account per
 census entry and one registration per person per process are constraints of voter_registration, so two
@@ -8,62 +9,75 @@ verifications at once cannot both win."""
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from participate.accounts.models import User
-from participate.accounts.policy import participation_refusal
 from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
+from participate.core.csv_import import Lines, line_errors, missing_columns, open_csv
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
 from participate.core.numbers import whole_number
 from participate.core.unique import add_unique
-from participate.extensions import db
-from participate.processes.models import Process
-from participate.processes.services import count_by_district
-from participate.voting import policy, secrecy
-from participate.voting.models import (
+from participate.eligibility import policy, secrecy
+from participate.eligibility.models import (
     CensusCheckIn,
     CensusEntry,
     ConflictStatus,
     Eligibility,
     VerificationConflict,
-    VoteBudget,
     VoterRegistration,
-    VoterRoll,
-    VoteSettings,
-    VotingCode,
 )
-from participate.voting.services import (
-    Choices,
-    Receipt,
-    budgets_for_district,
-    budgets_of,
-    check_choices,
-    put_in_box,
-    registration_of,
-    settings_of,
-)
+from participate.eligibility.policy import VoteTerms
+from participate.extensions import db
+from participate.processes.models import Process
+from participate.processes.services import count_by_district
+
+
+@dataclass(frozen=True)
+class TheVote:
+    """What eligibility reads of the vote it serves. Voting is above eligibility in the domain order, so it
+    hands these over in its register(app) (serve_the_vote) rather than being imported here."""
+
+    terms: Callable[[Process], VoteTerms | None]  # None: the process has no vote set up
+    closed_refusal: Callable[[Process, date], str | None]  # why ballots cannot be cast on that day
+    has_voted: Callable[[int, Process], bool]  # whether this account has voted in the process
+
+
+_SERVED: list[TheVote] = []
+
+
+def serve_the_vote(vote: TheVote) -> None:
+    _SERVED[:] = [vote]
+
+
+def the_vote() -> TheVote:
+    if not _SERVED:
+        raise RuntimeError("No vote is served to eligibility: voting.register(app) calls serve_the_vote.")
+    return _SERVED[0]
+
+
+def terms_of(process: Process) -> VoteTerms | None:
+    return the_vote().terms(process)
+
 
 CENSUS_COLUMNS = ("identity_number", "birth_year", "district")
 MAX_CENSUS_ROWS = 500_000
-MAX_LISTED_ERRORS = 20
 
 
 def _require_manager(actor: User, process: Process) -> None:
-    if not policy.can_manage_vote(actor, process):
+    if not policy.can_manage_eligibility(actor, process):
         raise PermissionDenied(_("Only council staff can manage who may vote."))
 
 
-def _open_settings(process: Process) -> VoteSettings:
-    settings = settings_of(process)
+def _open_settings(process: Process) -> VoteTerms:
+    settings = terms_of(process)
     if settings is None:
         raise ValidationFailed(_("Set up the vote first."))
     if settings.closed_at is not None:
@@ -109,19 +123,6 @@ def census_registrations(process: Process) -> int:
     )
 
 
-def _line_errors(errors: list[tuple[int, str]]) -> ValidationFailed:
-    shown = "; ".join(
-        _("line %(line)d: %(problem)s", line=line, problem=problem)
-        for line, problem in errors[:MAX_LISTED_ERRORS]
-    )
-    more = len(errors) - MAX_LISTED_ERRORS
-    if more > 0:
-        shown += " " + _("(and %(more)d more problems)", more=more)
-    return ValidationFailed(
-        _("Nothing was imported. Fix these lines and upload the file again: %(errors)s", errors=shown)
-    )
-
-
 CensusRow = tuple[int, str, int, int | None]  # line number, identity hash, birth year, district id
 
 
@@ -150,33 +151,16 @@ def _parse_census(process: Process, raw: bytes, this_year: int) -> list[CensusRo
     except csv.Error as exc:
         errors.append((reader.line_num, _("it cannot be read as CSV (%(error)s)", error=str(exc))))
     if errors:
-        raise _line_errors(errors)
+        raise line_errors(errors)
     if not rows:
         raise ValidationFailed(_("The file has no census lines under its header."))
     return rows
 
 
-def _census_reader(raw: bytes) -> tuple[Any, dict[str, int]]:
+def _census_reader(raw: bytes) -> tuple[Lines, dict[str, int]]:
     """A CSV reader past the header line, and the position of each census column."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            _("The file is not UTF-8 text: save it as CSV (UTF-8) and try again.")
-        ) from exc
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except StopIteration as exc:
-        raise ValidationFailed(_("The file is empty.")) from exc
-    except csv.Error as exc:
-        raise ValidationFailed(_("The file is not a CSV file.")) from exc
-    missing = [name for name in CENSUS_COLUMNS if name not in header]
-    if missing:
+    header, reader = open_csv(raw)
+    if missing := missing_columns(header, CENSUS_COLUMNS):
         raise ValidationFailed(
             _(
                 "The first line must name the columns identity_number, birth_year and district; missing: %(missing)s.",
@@ -244,7 +228,7 @@ def import_census(actor: User, process: Process, raw: bytes, *, replace: bool, o
                 ).scalars()
             )
         if known:
-            raise _line_errors(
+            raise line_errors(
                 [
                     (line, _("already in the census"))
                     for line, digest, _year, _district in rows
@@ -294,15 +278,7 @@ class Verification:
 
 def verification_refusal(actor: User | None, process: Process) -> str | None:
     """Why this person cannot register in this process now, before their answers are looked at."""
-    refusal = participation_refusal(actor, log_in=_("Log in to vote."))
-    if refusal:
-        return refusal
-    settings = settings_of(process)
-    if settings is None or not process.published:
-        return _("This process has no vote.")
-    if settings.closed_at is not None:
-        return _("The vote has closed.")
-    return None
+    return policy.verification_refusal(actor, process, terms_of(process))
 
 
 def _refuse(refusal: str | None) -> None:
@@ -343,7 +319,7 @@ def verify_census(actor: User, process: Process, identity: str, birth_year: int,
     """Match the resident against the census; on success they are registered with the entry's district.
     An entry another account holds opens (once) a conflict for staff instead."""
     _refuse(verification_refusal(actor, process))
-    settings = settings_of(process)
+    settings = terms_of(process)
     assert settings is not None
     if settings.eligibility != Eligibility.CENSUS.value:
         raise ValidationFailed(_("This process does not check the census: choose your district instead."))
@@ -374,7 +350,7 @@ def verify_census(actor: User, process: Process, identity: str, birth_year: int,
 def register_by_account(actor: User, process: Process, district_id: int | None) -> VoterRegistration:
     """Account eligibility: any confirmed account declares its district (or none)."""
     _refuse(verification_refusal(actor, process))
-    settings = settings_of(process)
+    settings = terms_of(process)
     assert settings is not None
     if settings.eligibility != Eligibility.ACCOUNT.value:
         raise ValidationFailed(_("This process checks the census: give your identity number and birth year."))
@@ -398,15 +374,7 @@ class ConflictView:
 
 
 def has_voted_in(user_id: int, process: Process) -> bool:
-    budget_ids = [b.id for b in budgets_of(process)]
-    if not budget_ids:
-        return False
-    return (
-        db.session.execute(
-            select(VoterRoll.id).where(VoterRoll.user_id == user_id, VoterRoll.budget_id.in_(budget_ids))
-        ).first()
-        is not None
-    )
+    return the_vote().has_voted(user_id, process)
 
 
 def holder_registration(entry_id: int) -> VoterRegistration | None:
@@ -522,85 +490,37 @@ def dismiss_conflict(actor: User, process: Process, conflict: VerificationConfli
     return conflict
 
 
-# The kiosk: paper voting codes spent by staff or a facilitator
+# Registrations
 
 
-def find_code(process: Process, code: str) -> VotingCode | None:
-    if not secrecy.normalise_code(code):
+def registration_of(user: User | None, process: Process) -> VoterRegistration | None:
+    if user is None:
         return None
     return db.session.execute(
-        select(VotingCode).where(
-            VotingCode.process_id == process.id, VotingCode.code_hash == secrecy.voting_code_hash(code)
+        select(VoterRegistration).where(
+            VoterRegistration.process_id == process.id, VoterRegistration.user_id == user.id
         )
     ).scalar_one_or_none()
 
 
-def _spend(code: VotingCode) -> None:
-    """Mark the code spent, or Conflict if it already is: of two requests entering it at once, the
-    database lets one update win (the other then finds it spent)."""
-    spent = db.session.execute(
-        update(VotingCode)
-        .where(VotingCode.id == code.id, VotingCode.spent.is_(False))
-        .values(spent=True)
-        .execution_options(synchronize_session=False)
+def registrations_count(process: Process) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(VoterRegistration)
+            .where(VoterRegistration.process_id == process.id)
+        )
+        or 0
     )
-    if getattr(spent, "rowcount", 0) != 1:
-        raise Conflict(_("This voting code has already been used."))
+
+
+def checked_in(census_entry_id: int) -> bool:
+    """Whether staff checked this census entry's person in to vote on paper (eligibility.poll_book)."""
+    query = select(CensusCheckIn.id).where(CensusCheckIn.census_entry_id == census_entry_id)
+    return db.session.execute(query).first() is not None
 
 
 def kiosk_refusal(actor: User | None, process: Process, on: date) -> str | None:
     if not policy.can_run_kiosk(actor, process):
         return _("Only staff and the process's poll workers can check residents in and enter paper ballots.")
-    return policy.closed_refusal(process, settings_of(process), on)
-
-
-def usable_code(
-    actor: User, process: Process, code_text: str, on: date
-) -> tuple[VotingCode, list[VoteBudget]]:
-    """The code and the budgets on its ballot, or a refusal saying why it cannot vote."""
-    _refuse(kiosk_refusal(actor, process, on))
-    code = find_code(process, code_text)
-    if code is None:
-        raise ValidationFailed(
-            _("This code is not one of this process's voting codes. Check it and type it again.")
-        )
-    if code.spent:
-        raise Conflict(_("This voting code has already been used."))
-    budgets = budgets_for_district(process, code.district_id)
-    if not budgets:
-        raise ValidationFailed(_("There is no ballot for this code's district."))
-    return code, budgets
-
-
-def kiosk_cast(
-    actor: User, process: Process, code_text: str, ballots: Mapping[int, Sequence[Any]], on: date
-) -> list[Receipt]:
-    """Cast the code's ballots in one transaction: all or none. A budget whose section the voter left blank
-    is not voted on, as online; the code is spent all the same, so a paper ballot is entered once."""
-    code, budgets = usable_code(actor, process, code_text, on)
-    checked: list[tuple[VoteBudget, Choices]] = []
-    for budget in budgets:
-        if not ballots.get(budget.id):
-            continue
-        try:
-            checked.append((budget, check_choices(budget, ballots[budget.id])))
-        except ValidationFailed as error:
-            raise ValidationFailed(f"{budget.name}: {error.message}") from error
-    if not checked:
-        raise ValidationFailed(
-            _(
-                "Every section of this paper ballot is blank: there is nothing to enter, and the code stays unused."
-            )
-        )
-    _spend(code)
-    receipts = [
-        put_in_box(
-            budget,
-            f"code:{code.id}",
-            choices,
-            VoterRoll(voting_code_id=code.id, district_id=code.district_id),
-        )
-        for budget, choices in checked
-    ]
-    # Like an online cast, a paper ballot leaves no dated trace in the audit log (docs/ballot-secrecy.md).
-    return receipts
+    return the_vote().closed_refusal(process, on)
