@@ -156,7 +156,7 @@ def my_votes(actor: User | None, panel: Panel, support_round: SupportRound | Non
             SupportVote.round_id == support_round.id, SupportVote.member_id == member.id
         )
     )
-    return dict(rows)
+    return {key: value for key, value in rows}  # noqa: C416 - rows are Row objects, not pairs
 
 
 def votes_cast(support_round: SupportRound) -> dict[int, int]:
@@ -166,7 +166,7 @@ def votes_cast(support_round: SupportRound) -> dict[int, int]:
         .where(SupportVote.round_id == support_round.id)
         .group_by(SupportVote.recommendation_id)
     )
-    return dict(rows)
+    return {key: value for key, value in rows}  # noqa: C416 - rows are Row objects, not pairs
 
 
 def close_round(actor: User | None, panel: Panel) -> SupportRound:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from participate.core.access import authorize, current_actor
@@ -24,6 +25,7 @@ from participate.panels.recommendation_models import (
     SUPPORT_LEVEL_LABELS,
     Recommendation,
     RecommendationStatus,
+    SupportLevel,
 )
 from participate.panels.recommendations import AMENDABLE
 from participate.panels.workspace_forms import (
@@ -229,7 +231,7 @@ def vote(slug: str, panel_id: int, recommendation_id: int):
         form,
         lambda: support.cast_vote(current_actor(), panel, item, form.level.data or ""),
         done=lambda vote: (
-            _("Your vote is saved: %(level)s.", level=SUPPORT_LEVEL_LABELS[vote.level]),
+            _("Your vote is saved: %(level)s.", level=SUPPORT_LEVEL_LABELS[SupportLevel(vote.level)]),
             _item_url(panel, item),
         ),
         render=lambda: _item_page(panel, item, vote_form=form),
@@ -321,14 +323,31 @@ def _join_url(panel: Panel, token: str) -> str:
     )
 
 
+def _invitation_email(panel: Panel, link: str) -> tuple[str, str]:
+    """Subject and body, in the council's language (accounts keep no language choice)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = "\n\n".join(
+            [
+                _("Hello,"),
+                _(
+                    "You are a member of the citizens' panel “%(title)s”. The panel's workspace holds the agenda, "
+                    "the materials, the members' discussion and the recommendations you will write and vote on.",
+                    title=panel.title,
+                ),
+                _("Open this link, sign in or create an account, and accept:") + "\n" + link,
+                _("The link is personal: do not pass it on."),
+            ]
+        )
+        return _("Your workspace on %(title)s", title=panel.title), body + "\n"
+
+
 def _send_invitations(panel: Panel, invited: list[members.Invited]) -> list[tuple[Any, str]]:
     """Email each link; return the links of the members who gave no email, for the facilitator to hand over."""
     by_hand = []
     for item in invited:
         respondent, link = item.member.seat.respondent, _join_url(panel, item.token)
         if respondent.email:
-            body = render_template("panels/email/workspace_invitation.txt", panel=panel, link=link)
-            send_email(respondent.email, _("Your workspace on %(title)s", title=panel.title), body)
+            send_email(respondent.email, *_invitation_email(panel, link))
         else:
             by_hand.append((item.member.seat, link))
     return by_hand
