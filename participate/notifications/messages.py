@@ -41,6 +41,8 @@ def describe(kind: str, data: dict[str, Any]) -> str:
             "Something was reported in “%(process)s” and waits for a moderator.",
             process=data.get("process", ""),
         )
+    if kind == Kind.PANEL_POST:
+        return _("%(name)s posted in the workspace of “%(panel)s”.", name=name, panel=data.get("panel", ""))
     return _("Something new happened.")
 
 

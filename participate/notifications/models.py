@@ -21,6 +21,7 @@ class Kind(StrEnum):
     HIDDEN = "hidden"
     PHASE_CHANGED = "phase_changed"
     REPORTED = "reported"
+    PANEL_POST = "panel_post"
 
 
 KIND_LABELS = {
@@ -30,6 +31,7 @@ KIND_LABELS = {
     Kind.HIDDEN: _l("Something of mine was hidden by a moderator"),
     Kind.PHASE_CHANGED: _l("Phase changes in processes I follow"),
     Kind.REPORTED: _l("New reports in processes I moderate"),
+    Kind.PANEL_POST: _l("New posts in the workspace of a citizens' panel I sit on"),
 }
 # Email is on unless a person turned it off: following a process is already an explicit choice.
 EMAIL_DEFAULTS = dict.fromkeys(Kind, True)

@@ -10,13 +10,24 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
-    """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind)
-    and `flask panels purge`."""
-    from participate.panels import draw_manage, draw_views, jobs, manage, purge, views  # noqa: F401
+    """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind),
+    `flask panels purge`, the members' workspace (its private threads are deliberation subjects) and the
+    published report of recommendations."""
+    from participate.panels import (  # noqa: F401
+        draw_manage,
+        draw_views,
+        jobs,
+        manage,
+        purge,
+        report,
+        views,
+        workspace,
+        workspace_subjects,
+    )
     from participate.processes.manage import add_section
     from participate.processes.views import add_page_part
 
-    for module in (views, manage, draw_views, draw_manage, purge):
+    for module in (views, manage, draw_views, draw_manage, purge, workspace, report):
         app.register_blueprint(module.bp)
     add_section(*manage.SECTION)
     add_page_part("panels/_process_part.html", views.process_part)
