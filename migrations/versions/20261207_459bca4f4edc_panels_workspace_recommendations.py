@@ -1,7 +1,7 @@
 """panels: workspace members, recommendations, support rounds
 
 Revision ID: 459bca4f4edc
-Revises: 9e23429aae33
+Revises: a17e5a7e0c11
 Create Date: 2026-12-07 20:59:42.809580
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '459bca4f4edc'
-down_revision = '9e23429aae33'
+down_revision = 'a17e5a7e0c11'
 branch_labels = None
 depends_on = None
 
