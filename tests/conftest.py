@@ -135,6 +135,26 @@ def app(make_app):
     return make_app()
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot():
+    """The demo council, seeded once per session (per xdist worker) on SQLite and kept as a database
+    snapshot: tests.demo_pages.demo_app gives each module its own copy to change."""
+    import sqlite3
+
+    from participate.demo import seed_demo
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.commit()
+        db.session.close()
+        snapshot = sqlite3.connect(":memory:")
+        db.engine.raw_connection().driver_connection.backup(snapshot)
+        db.engine.dispose()
+    return snapshot
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

@@ -2,7 +2,7 @@
 finds, tests/demo_pages.py): never a 500, and a refused submission (400, 409, 422, or the form again with its
 error summary) leaves every table's row count unchanged.
 
-The demo is seeded once for the module on its own SQLite database; after each submission that wrote
+The demo is seeded once for the session (the demo_snapshot fixture), copied to this module's SQLite database; after each submission that wrote
 anything, the database is restored from a snapshot and each person's login cookie put back, so every
 example meets the same demo. Each kind of form is fuzzed once, as the least privileged person who sees it.
 """
@@ -19,11 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from participate import create_app
-from participate.demo import seed_demo
 from participate.extensions import db
-from tests.conftest import FreshContextClient
-from tests.demo_pages import NOT_POSTED, crawl, csrf_of, log_in_as
+from tests.demo_pages import NOT_POSTED, crawl, csrf_of, demo_app, log_in_as
 
 ROLES = (None, "resident", "facilitator", "staff", "admin")
 EXAMPLES_PER_FORM = 6
@@ -86,15 +83,8 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[Demo]:
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        db.create_all()
-        seed_demo()
-        db.session.commit()
-        db.session.close()
-        live = db.engine.raw_connection().driver_connection
+def demo(demo_snapshot) -> Iterator[Demo]:
+    with demo_app(demo_snapshot) as (app, live):
         found = Demo(app=app, live=live, snapshot=sqlite3.connect(":memory:"))
         seen: set[str] = set()
         for role in ROLES:
@@ -110,8 +100,6 @@ def demo() -> Iterator[Demo]:
         found.live.backup(found.snapshot)
         found.changes = found.live.total_changes
         yield found
-        db.session.remove()
-        db.engine.dispose()
 
 
 def fuzz_one_form(demo: Demo, role: str | None, action: str, fields: dict, token: str) -> None:

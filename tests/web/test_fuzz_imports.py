@@ -19,8 +19,8 @@ from participate.panels.models import PanelStatus
 from participate.processes.models import District
 from tests.conftest import login
 from tests.factories import make_process, make_user, make_vote
+from tests.fuzzing import FEATURES_LINES, mutated
 from tests.panels.helpers import make_panel, manage_url
-from tests.test_fuzz_parsers import FEATURES_LINES, mutated
 
 IMPORTS = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

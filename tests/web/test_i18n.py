@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -322,3 +323,109 @@ def test_templates_show_no_text_outside_translation_calls():
         )
         found += [f"{path.relative_to(ROOT)}: attribute {value!r}" for value in attributes]
     assert not found, "text in templates outside {{ _() }}:\n" + "\n".join(found)
+
+
+# --- The demo, in Swedish, shows no English string the catalogue translates ------------------------------
+
+
+class _VisibleText(HTMLParser):
+    """Text nodes a person sees or hears (labels for screen readers too), outside scripts and styles."""
+
+    HIDDEN = {"script", "style", "code", "pre", "textarea"}
+    SPOKEN = ("aria-label", "title", "placeholder", "alt")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self._hidden += 1
+        values = dict(attrs)
+        self.texts += [values[name] for name in self.SPOKEN if values.get(name)]
+        if tag == "input" and values.get("type") == "submit" and values.get("value"):
+            self.texts.append(values["value"])
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden:
+            self.texts.append(data)
+
+
+def visible_texts(page: str) -> set[str]:
+    parser = _VisibleText()
+    parser.feed(page)
+    return {re.sub(r"\s+", " ", text).strip() for text in parser.texts} - {""}
+
+
+def english_that_swedish_changes(swedish) -> dict[str, str]:
+    """msgid -> msgstr for the strings whose Swedish differs, without placeholders (those are shown filled in)."""
+    return {
+        message.id: message.string
+        for message in swedish
+        if isinstance(message.id, str)
+        and message.id
+        and "%(" not in message.id
+        and message.string != message.id
+    }
+
+
+def stored_as_data(text: str) -> bool:
+    """People's own words (a budget named "City-wide" by staff) are shown as written, in any language."""
+    from sqlalchemy import String, select
+
+    from participate.extensions import db
+
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if (
+                isinstance(column.type, String)
+                and db.session.execute(select(column).where(column == text).limit(1)).first()
+            ):
+                return True
+    return False
+
+
+CHOSEN_LANGUAGE = re.compile(r"[?&]lang=(?!sv)")
+
+
+def test_the_demo_in_swedish_shows_no_english_string_of_the_catalogue(demo_snapshot, swedish):
+    """Every page of the demo (as a visitor, a resident, a facilitator, staff) rendered in Swedish: a text
+    that is the English msgid of a translated string means it was translated at import time, outside the
+    request, or not through the catalogue."""
+    from tests.demo_pages import crawl, demo_app, log_in_as
+
+    _compile_swedish_if_stale()
+    english = english_that_swedish_changes(swedish)
+    found: dict[str, str] = {}
+    with demo_app(demo_snapshot) as (app, _live):
+        from participate.extensions import babel
+
+        babel.domain_instance.cache.clear()
+        for role in (None, "resident", "facilitator", "staff"):
+            client = app.test_client()
+            client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sv"
+            if role:
+                log_in_as(client, role)
+
+            def read(url, response, role=role):
+                if (
+                    response.status_code != 200
+                    or response.mimetype != "text/html"
+                    or CHOSEN_LANGUAGE.search(url)
+                ):
+                    return  # a page printed in the language chosen for it (letters) is not the reader's
+                page = response.get_data(as_text=True)
+                assert '<html lang="sv">' in page, url
+                for text in visible_texts(page) & english.keys():
+                    found.setdefault(text, f"{url} (as {role or 'visitor'})")
+
+            crawl(client, visit=read)
+        found = {text: url for text, url in found.items() if not stored_as_data(text)}
+    assert not found, "English on Swedish pages:\n" + "\n".join(
+        f"{text!r} on {url}" for text, url in found.items()
+    )
