@@ -18,7 +18,8 @@ what each person gets, in the order of ROLES:
 POSTs are sent without CSRF token (CSRF is tested at the end) and with an empty form: an allowed person
 gets the form's refusal (B or O), or R when the action needs no field. Every request runs against the
 same world: what a request writes is undone before the next (the database is restored from a snapshot),
-and each person's login cookie is put back.
+and each person's login cookie is put back. The world lives on its own SQLite database whatever
+TEST_DATABASE_URL says: who may do what does not depend on the database, and a snapshot is cheap there.
 
 A route the table does not list fails test_every_route_and_method_has_a_row, which prints the row to add,
 with what each person gets today: check every code is what you mean before you paste it.
@@ -260,7 +261,7 @@ def parse_matrix(text: str) -> dict[tuple[str, str], tuple[str, ...]]:
         endpoint, method, *codes = line.split()
         assert len(codes) == len(ROLES), f"MATRIX line {number}: {len(codes)} codes for {len(ROLES)} roles"
         assert (endpoint, method) not in rows, f"MATRIX line {number}: {endpoint} {method} listed twice"
-        assert all(code in LETTERS or code in "LR" or code.isdigit() for code in codes), line
+        assert all(code in LETTERS or code in {"L", "R"} or code.isdigit() for code in codes), line
         rows[(endpoint, method)] = tuple(codes)
     return rows
 

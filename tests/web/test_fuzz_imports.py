@@ -23,7 +23,7 @@ from tests.fuzzing import FEATURES_LINES, mutated
 from tests.panels.helpers import make_panel, manage_url
 
 IMPORTS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )  # the app and its database are shared by the examples on purpose: state left by one is input to the next
 
 CENSUS_LINES = [
