@@ -11,6 +11,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from participate import create_app
@@ -18,6 +19,15 @@ from participate.extensions import db
 from tests.factories import DEFAULT_PASSWORD
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+# Property-based tests (Hypothesis): no time limit per example (the machine is shared and the database is
+# slow to start), and in CI the same examples every run, so a red build is reproducible and not a dice roll.
+# Each test sets its own bounded max_examples; HYPOTHESIS_PROFILE=dev explores freshly at each run.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
 
 
@@ -114,6 +124,26 @@ def make_app(database_url, request, tmp_path):
 @pytest.fixture
 def app(make_app):
     return make_app()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot():
+    """The demo council, seeded once per session (per xdist worker) on SQLite and kept as a database
+    snapshot: tests.demo_pages.demo_app gives each module its own copy to change."""
+    import sqlite3
+
+    from participate.demo import seed_demo
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://")
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.commit()
+        db.session.close()
+        snapshot = sqlite3.connect(":memory:")
+        db.engine.raw_connection().driver_connection.backup(snapshot)
+        db.engine.dispose()
+    return snapshot
 
 
 @pytest.fixture

@@ -7,10 +7,14 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urljoin, urlsplit
 
+from participate import create_app
 from participate.demo import DEMO_DOMAIN
-from tests.conftest import login
+from participate.extensions import db
+from tests.conftest import FreshContextClient, login
 
 Form = tuple[str, str, dict[str, tuple[str, str, str]]]  # page, action path, fields (name: tag, type, value)
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -23,6 +27,22 @@ FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>")
 
 def attributes(tag: str) -> dict[str, str]:
     return {name.lower(): html.unescape(value) for name, value in re.findall(r'([\w-]+)="([^"]*)"', tag)}
+
+
+@contextmanager
+def demo_app(snapshot, **config) -> Iterator[tuple]:
+    """An app on its own SQLite copy of the seeded demo (the `demo_snapshot` fixture), its app context
+    pushed; yields the app and the raw sqlite3 connection (to snapshot and restore around requests)."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI="sqlite://", **config)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        live = db.engine.raw_connection().driver_connection
+        snapshot.backup(live)
+        try:
+            yield app, live
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def log_in_as(client, role: str) -> None:
@@ -50,9 +70,9 @@ def post_forms(page: str, url: str) -> list[tuple[str, dict[str, tuple[str, str,
     return forms
 
 
-def crawl(client) -> tuple[list[str], dict[str, list[Form]], list[tuple[int, str]]]:
+def crawl(client, visit=None) -> tuple[list[str], dict[str, list[Form]], list[tuple[int, str]]]:
     """Pages reachable from the home page (a few of each kind), the POST forms found on them by kind of
-    action, and any 5xx met on the way."""
+    action, and any 5xx met on the way. `visit(url, response)` sees each response on the way."""
     seen: list[str] = []
     queue, per_kind, forms, failures = deque(["/"]), Counter(), {}, []
     while queue:
@@ -63,6 +83,8 @@ def crawl(client) -> tuple[list[str], dict[str, list[Form]], list[tuple[int, str
         per_kind[kind] += 1
         seen.append(url)
         response = client.get(url)
+        if visit is not None:
+            visit(url, response)
         if response.status_code >= 500:
             failures.append((response.status_code, f"GET {url}"))
         if response.status_code != 200 or response.mimetype != "text/html":

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from flask import flash, redirect
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from participate.core.after_commit import commit, rollback
 from participate.core.errors import Conflict, ServiceError, ValidationFailed
@@ -59,4 +60,18 @@ def run_form(
             flash(message, "success")
             return redirect(target)
     failed = form.is_submitted() and bool(form.errors)
-    return render(), 400 if failed else 200
+    page = render()
+    if isinstance(page, Response) and page.status_code in REDIRECTS:
+        # A form without a page of its own (a button on another page): its refusal travels there as a
+        # message. Answered 400, the redirect would show the browser's bare "Redirecting..." page instead.
+        for message in _messages(form):
+            flash(message, "error")
+        return page
+    return page, 400 if failed else 200
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _messages(form: FlaskForm) -> list[str]:
+    return [str(message) for messages in form.errors.values() for message in messages]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -63,7 +64,9 @@ def run_job(job_id: int) -> None:
         _finish(job_id, JobStatus.FAILED, error=error.message)
     except Exception:  # a failed job is reported on its page; the details go to the log
         current_app.logger.exception("Job %s (%s) failed", job_id, job.kind)
-        _finish(job_id, JobStatus.FAILED, error="An unexpected error stopped this job; it has been logged.")
+        _finish(
+            job_id, JobStatus.FAILED, error=_("An unexpected error stopped this job; it has been logged.")
+        )
     else:
         _finish(job_id, JobStatus.DONE, result=result)
 

@@ -44,7 +44,7 @@ def _back(params: dict[str, Any]) -> tuple[str, str]:
 def select_job(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     run = db.session.get(SelectionRun, int(params["run_id"]))
     if run is None:
-        raise ValidationFailed("The selection run no longer exists.")
+        raise ValidationFailed(_("The selection run no longer exists."))
     run_id = run.id
     try:
         summary = compute_run(run, progress)

@@ -30,7 +30,7 @@ from participate.voting.models import VoteBudget
 def _options(budget: VoteBudget, rule: str) -> dict[str, Any]:
     info = RULES.get(rule)
     if info is None:
-        raise ValidationFailed(f"Unknown counting rule {rule!r}.")
+        raise ValidationFailed(_("Unknown counting rule %(rule)s.", rule=repr(rule)))
     options: dict[str, Any] = {"rule": rule}
     if info.uses_satisfaction:
         known = {s.name for s in satisfactions_for(budget.vote_type)}
@@ -53,7 +53,9 @@ def _count(budget: VoteBudget, progress: Progress, start: float, share: float) -
         )
         greedy: CountResult = count(election, **_options(budget, "greedy"))
     except CountingError as error:
-        raise ValidationFailed(f"Counting {budget.name} failed: {error}") from error
+        raise ValidationFailed(
+            _("Counting %(budget)s failed: %(error)s", budget=budget.name, error=str(error))
+        ) from error
     return exported, main, greedy
 
 
@@ -90,14 +92,14 @@ def _present(params: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
 def count_vote(params: dict[str, Any], progress: Progress) -> dict[str, Any]:
     process = db.session.get(Process, int(params["process_id"]))
     if process is None:
-        raise ValidationFailed("The process no longer exists.")
+        raise ValidationFailed(_("The process no longer exists."))
     if not is_closed(process):
-        raise ValidationFailed("The vote is not closed yet.")
+        raise ValidationFailed(_("The vote is not closed yet."))
     actor = db.session.get(User, params["actor_id"]) if params.get("actor_id") else None
     budgets = voting.budgets_of(process)
     counted = []
     for index, budget in enumerate(budgets):
-        progress(index / max(1, len(budgets)), f"Counting {budget.name}")
+        progress(index / max(1, len(budgets)), _("Counting %(budget)s", budget=budget.name))
         counted.append((budget, *_count(budget, progress, index / len(budgets), 1 / len(budgets))))
     progress(0.95, "Storing the results")
     # Two counts at once would both store each budget's result. The turn is taken only now, for storing:

@@ -53,7 +53,9 @@ def kiosk_cast(
         try:
             checked.append((budget, check_choices(budget, ballots[budget.id])))
         except ValidationFailed as error:
-            raise ValidationFailed(f"{budget.name}: {error.message}") from error
+            raise ValidationFailed(
+                _("%(budget)s: %(problem)s", budget=budget.name, problem=error.message)
+            ) from error
     if not checked:
         raise ValidationFailed(
             _(

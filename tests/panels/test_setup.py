@@ -191,3 +191,20 @@ def test_import_features_in_the_sortition_foundation_format(app, client, as_user
     assert ethnicity.values[1].label == "Black or African or Caribbean or Black British"
     assert (ethnicity.values[1].min, ethnicity.values[1].max) == (1, 2)
     assert "panel.features_imported" in db.session.scalars(select(AuditEntry.action)).all()
+
+
+def test_a_refused_census_quota_form_says_why_on_the_overview(app, client, as_user):
+    """The form has no page of its own: a refusal is a message on the overview, never the browser's bare
+    "Redirecting..." page that a 400 redirect showed."""
+    process, facilitator = facilitated_process()
+    panel = make_panel(process, facilitator, status=PanelStatus.LOTTERY_PUBLISHED)
+    as_user(facilitator)
+    for tolerance, message in (("1", "The lottery is published"), ("many", "Not a valid integer value")):
+        response = post(
+            client,
+            manage_url(panel, "/quotas/census"),
+            {"tolerance": tolerance},
+            token_from=manage_url(panel),
+        )
+        assert response.status_code == 302 and response.headers["Location"].endswith(manage_url(panel))
+        assert message in text(client.get(manage_url(panel)))
