@@ -68,6 +68,9 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.seat_status": _l("Panel member's status changed"),
     "panel.replaced": _l("Panel member replaced"),
     "panel.seated": _l("Panel seated"),
+    "panel.statement_published": _l("Panel statement on a proposal published"),
+    "panel.statement_edited": _l("Panel statement on a proposal edited"),
+    "panel.statement_withdrawn": _l("Panel statement on a proposal withdrawn"),
 }
 
 

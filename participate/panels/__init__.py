@@ -10,13 +10,16 @@ if TYPE_CHECKING:
 
 
 def register(app: Flask) -> None:
-    """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind)
-    and `flask panels purge`."""
-    from participate.panels import draw_manage, draw_views, jobs, manage, purge, views  # noqa: F401
+    """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind),
+    `flask panels purge`, and the panel's statements beside proposals on the ballot."""
+    from participate.panels import draw_manage, draw_views, jobs, manage, purge, statement_manage, views  # noqa: F401
+    from participate.panels.statements import ballot_statement
     from participate.processes.manage import add_section
     from participate.processes.views import add_page_part
+    from participate.voting.statements import register_statement_source
 
-    for module in (views, manage, draw_views, draw_manage, purge):
+    for module in (views, manage, draw_views, draw_manage, purge, statement_manage):
         app.register_blueprint(module.bp)
     add_section(*manage.SECTION)
     add_page_part("panels/_process_part.html", views.process_part)
+    register_statement_source(ballot_statement)
