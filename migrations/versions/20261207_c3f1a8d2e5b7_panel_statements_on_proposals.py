@@ -1,7 +1,7 @@
 """panels: a panel's statement on a proposal of its process (one per panel and proposal)
 
 Revision ID: c3f1a8d2e5b7
-Revises: 9e23429aae33
+Revises: 459bca4f4edc
 Create Date: 2026-12-07 21:20:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3f1a8d2e5b7'
-down_revision = '9e23429aae33'
+down_revision = '459bca4f4edc'
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,16 @@ if TYPE_CHECKING:
 def register(app: Flask) -> None:
     """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind),
     `flask panels purge`, and the panel's statements beside proposals on the ballot."""
-    from participate.panels import draw_manage, draw_views, jobs, manage, purge, statement_manage, views  # noqa: F401
+    from participate.panels import (  # noqa: F401
+        draw_manage,
+        draw_views,
+        jobs,
+        manage,
+        purge,
+        recommendation_models,  # noqa: F401
+        statement_manage,
+        views,
+    )
     from participate.panels.statements import ballot_statement
     from participate.processes.manage import add_section
     from participate.processes.views import add_page_part
