@@ -71,6 +71,9 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.statement_published": _l("Panel statement on a proposal published"),
     "panel.statement_edited": _l("Panel statement on a proposal edited"),
     "panel.statement_withdrawn": _l("Panel statement on a proposal withdrawn"),
+    "panel.recommendation_answered": _l("Council answered a panel recommendation"),
+    "panel.answer_revised": _l("Council's answer to a panel recommendation revised"),
+    "panel.answers_due": _l("Deadline for the council's answers set"),
 }
 
 

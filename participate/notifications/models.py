@@ -21,6 +21,7 @@ class Kind(StrEnum):
     HIDDEN = "hidden"
     PHASE_CHANGED = "phase_changed"
     REPORTED = "reported"
+    RECOMMENDATION_ANSWERED = "recommendation_answered"
 
 
 KIND_LABELS = {
@@ -30,6 +31,7 @@ KIND_LABELS = {
     Kind.HIDDEN: _l("Something of mine was hidden by a moderator"),
     Kind.PHASE_CHANGED: _l("Phase changes in processes I follow"),
     Kind.REPORTED: _l("New reports in processes I moderate"),
+    Kind.RECOMMENDATION_ANSWERED: _l("The council's answers to citizens' panels in processes I follow"),
 }
 # Email is on unless a person turned it off: following a process is already an explicit choice.
 EMAIL_DEFAULTS = dict.fromkeys(Kind, True)

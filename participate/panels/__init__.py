@@ -11,8 +11,11 @@ if TYPE_CHECKING:
 
 def register(app: Flask) -> None:
     """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind),
-    `flask panels purge`, and the panel's statements beside proposals on the ballot."""
+    `flask panels purge`, the panel's statements beside proposals on the ballot, and the council's answers
+    to its recommendations (their screens and their part of "What the council did")."""
     from participate.panels import (  # noqa: F401
+        answer_manage,
+        answer_models,  # noqa: F401
         draw_manage,
         draw_views,
         jobs,
@@ -22,13 +25,16 @@ def register(app: Flask) -> None:
         statement_manage,
         views,
     )
+    from participate.panels.answers import council_part
     from participate.panels.statements import ballot_statement
     from participate.processes.manage import add_section
     from participate.processes.views import add_page_part
+    from participate.results.views import add_council_part
     from participate.voting.statements import register_statement_source
 
-    for module in (views, manage, draw_views, draw_manage, purge, statement_manage):
+    for module in (views, manage, draw_views, draw_manage, purge, statement_manage, answer_manage):
         app.register_blueprint(module.bp)
     add_section(*manage.SECTION)
     add_page_part("panels/_process_part.html", views.process_part)
     register_statement_source(ballot_statement)
+    add_council_part("panels/_council_part.html", council_part)

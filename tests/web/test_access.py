@@ -22,7 +22,7 @@ PUBLIC = {
     "deliberation.thread", "deliberation.permalink",
     "notifications.unsubscribe", "notifications.unsubscribed",
     "voting.receipt",
-    "results.page", "results.ballots_pb", "results.results_csv_download", "results.results_json", "results.bulletin",
+    "results.page", "results.council", "results.ballots_pb", "results.results_csv_download", "results.results_json", "results.bulletin",
     "api.process_results",
     "panels.detail", "panels.register", "panels.withdraw", "panels_draw.fairness_page", "panels_draw.verify",
     "api.panel_list", "api.panel_detail", "api.panel_lottery",
@@ -53,6 +53,7 @@ NOT_YET = {
     "panels_draw_manage.run_detail", "panels_manage.letters", "panels_manage.mail_merge",
     "panels_draw.fairness_page", "api.panel_lottery", "panels_draw.verify",
     "panel_statements.edit",  # the world's proposal is not feasible: the panel cannot speak on it
+    "panel_answers.answer",  # the world's panel has published no recommendation to answer
 }  # fmt: skip
 
 
@@ -80,6 +81,7 @@ def _urls(app, process, user, job, proposal):
         "item_id": proposal.id,
         "budget_id": 1,
         "milestone_id": 1,
+        "recommendation_id": 1,
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -108,6 +110,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "results.", "results_manage.",
         "vote_manage.", "vote_verify.",
         "panels.", "panels_manage.", "panels_draw.", "panels_draw_manage.", "panel_statements.",
+        "panel_answers.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -161,6 +164,7 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
                 "panels_manage.",
                 "panels_draw_manage.",
                 "panel_statements.",
+                "panel_answers.",
             )
         ):
             continue
