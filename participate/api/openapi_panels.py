@@ -54,9 +54,71 @@ PANEL_PATHS: dict[str, Any] = {
             ),
         }
     },
+    "/panels/{panel_id}/recommendations": {
+        "get": {
+            "operationId": "getPanelRecommendations",
+            "summary": "A panel's published recommendations with their support levels",
+            "description": (
+                "Only recommendations in a published report appear (never drafts, discussions or who voted "
+                "what). support counts the members' votes in the last support round the recommendation was "
+                "in; abstain counts the members who did not vote. adopted: support + can_live_with reached "
+                "the round's threshold of the votes cast. response is the council's answer, or null."
+            ),
+            "parameters": PANEL_ID,
+            "responses": answers(
+                json_answer(
+                    {
+                        "type": "object",
+                        "required": ["recommendations"],
+                        "properties": {
+                            "recommendations": {
+                                "type": "array",
+                                "items": {"$ref": "#/components/schemas/PanelRecommendation"},
+                            }
+                        },
+                    },
+                    "The published recommendations, oldest first",
+                ),
+                not_found="No such public panel",
+            ),
+        }
+    },
 }
 
+COUNT = {"type": "integer", "minimum": 0}
+
 PANEL_SCHEMAS: dict[str, Any] = {
+    "PanelRecommendation": {
+        "type": "object",
+        "required": ["id", "title", "text", "support", "adopted", "response"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "text": {"type": "string", "description": "Markdown"},
+            "support": {
+                "type": "object",
+                "required": ["support", "can_live_with", "oppose", "abstain"],
+                "properties": {"support": COUNT, "can_live_with": COUNT, "oppose": COUNT, "abstain": COUNT},
+            },
+            "adopted": {"type": "boolean"},
+            "response": {
+                "type": ["object", "null"],
+                "description": "The council's answer to the recommendation; null until there is one",
+                "required": ["decision", "reasons", "deadline", "status", "progress"],
+                "properties": {
+                    "decision": {"type": "string", "enum": ["accepted", "partly", "not_accepted"]},
+                    "reasons": {"type": "string", "description": "Markdown"},
+                    "deadline": {
+                        "type": ["string", "null"],
+                        "format": "date",
+                        "description": "When what was accepted will be done; null when not accepted",
+                    },
+                    "status": {"type": "string", "enum": ["planned", "in_progress", "done", "cancelled"]},
+                    "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                },
+            },
+        },
+    },
     "Panel": {
         "type": "object",
         "required": [

@@ -12,6 +12,7 @@ from participate.core.numbers import whole_number
 from participate.extensions import csrf, limiter
 from participate.panels.public import panel_document, public_panel, public_panels
 from participate.panels.selection import lottery_document, lottery_of
+from participate.panels.support import recommendation_document, report
 from participate.processes import policy as process_policy
 from participate.processes import services as processes
 from participate.processes.models import Process
@@ -165,3 +166,11 @@ def panel_lottery(panel_id: int) -> Response:
     if lottery is None:
         abort(404)
     return jsonify(lottery_document(lottery))
+
+
+@bp.get("/panels/<int:panel_id>/recommendations")
+def panel_recommendations(panel_id: int) -> Response:
+    panel = public_panel(panel_id)
+    if panel is None:
+        abort(404)
+    return jsonify({"recommendations": [recommendation_document(entry) for entry in report(panel)]})

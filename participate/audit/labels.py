@@ -74,6 +74,16 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.recommendation_answered": _l("Council answered a panel recommendation"),
     "panel.answer_revised": _l("Council's answer to a panel recommendation revised"),
     "panel.answers_due": _l("Deadline for the council's answers set"),
+    "panel.members_invited": _l("Panel members invited to the workspace"),
+    "panel.member_joined": _l("A panel member joined the workspace"),
+    "panel.recommendation_drafted": _l("Recommendation drafted"),
+    "panel.recommendation_amended": _l("Recommendation amended"),
+    "panel.recommendation_withdrawn": _l("Recommendation withdrawn"),
+    "panel.minority_statement": _l("Minority statement added"),
+    "panel.round_opened": _l("Support round opened"),
+    "panel.support_vote": _l("A panel member voted in a support round"),
+    "panel.round_closed": _l("Support round closed and counted"),
+    "panel.report_published": _l("Panel report published"),
 }
 
 

@@ -60,6 +60,8 @@ def describe(kind: str, data: dict[str, Any]) -> str:
             process=data.get("process", ""),
             title=data.get("title", ""),
         )
+    if kind == Kind.PANEL_POST:
+        return _("%(name)s posted in the workspace of “%(panel)s”.", name=name, panel=data.get("panel", ""))
     return _("Something new happened.")
 
 

@@ -32,6 +32,11 @@ def can_answer_panel(panel: Panel) -> bool:
     return policy.can_answer(current_actor(), panel)
 
 
+@bp.app_template_global("decision_label")
+def decision_label(decision: str) -> str:
+    return answers.decision_label(decision)
+
+
 def _panel(slug: str, panel_id: int) -> Panel:
     panel = db.session.get(Panel, panel_id)
     if panel is None or panel.process.slug != slug:

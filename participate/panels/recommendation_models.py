@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from participate.accounts.models import User
 from participate.core.clock import utcnow
 from participate.extensions import Model
+from participate.panels.models import Panel
 from participate.panels.selection_models import PanelSeat
 
 
@@ -91,6 +92,7 @@ class Recommendation(Model):
     # Set when the report that holds it is published: from then on it is public.
     published_at: Mapped[datetime | None]
 
+    panel: Mapped[Panel] = relationship()
     author: Mapped[User | None] = relationship()
     minority_statements: Mapped[list[MinorityStatement]] = relationship(
         order_by="MinorityStatement.id", cascade="all, delete-orphan", lazy="selectin"

@@ -282,3 +282,29 @@ def test_parallel_first_answers_keep_one_row(app):
     results = at_once(app, [answer("accepted"), answer("partly"), answer("accepted")])
     assert results.count(DONE) == 3
     assert db.session.scalar(select(func.count()).select_from(RecommendationAnswer)) == 1
+
+
+def test_the_api_and_the_report_show_the_councils_response(app, client):
+    _process, _facilitator, panel, staff = _world()
+    recommendation = _recommendation(panel)
+    url = f"/api/v1/panels/{panel.id}/recommendations"
+    (listed,) = client.get(url).get_json()["recommendations"]
+    assert listed["id"] == recommendation.id and listed["response"] is None
+    answers.answer(
+        staff, panel, recommendation, answers.AnswerInput("partly", "Schools first.", date(2030, 8, 1))
+    )
+    answers.set_tracking(staff, panel, recommendation, TrackingInput("in_progress", 45))
+    db.session.commit()
+    (listed,) = client.get(url).get_json()["recommendations"]
+    assert listed["response"] == {
+        "decision": "partly",
+        "reasons": "Schools first.",
+        "deadline": "2030-08-01",
+        "status": "in_progress",
+        "progress": 45,
+    }
+    report = text(client.get(f"/processes/{panel.process.slug}/panels/{panel.id}/recommendations"))
+    assert "Accepted in part" in report and "Schools first." in report
+    assert (
+        f"/processes/{panel.process.slug}/what-the-council-did#recommendation-{recommendation.id}" in report
+    )

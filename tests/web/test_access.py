@@ -9,6 +9,7 @@ from participate.audit.jobs import VERIFY_CHAIN
 from participate.extensions import db
 from participate.jobs.models import Job
 from participate.panels.models import Panel
+from participate.panels.recommendation_models import Recommendation
 from tests.factories import make_comment, make_process, make_proposal, make_user
 from tests.panels.helpers import make_panel
 
@@ -26,6 +27,7 @@ PUBLIC = {
     "api.process_results",
     "panels.detail", "panels.register", "panels.withdraw", "panels_draw.fairness_page", "panels_draw.verify",
     "api.panel_list", "api.panel_detail", "api.panel_lottery",
+    "panels_report.report", "panels_report.printable", "api.panel_recommendations",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
@@ -54,7 +56,11 @@ NOT_YET = {
     "panels_draw.fairness_page", "api.panel_lottery", "panels_draw.verify",
     "panel_statements.edit",  # the world's proposal is not feasible: the panel cannot speak on it
     "panel_answers.answer",  # the world's panel has published no recommendation to answer
+    "panels_report.report", "panels_report.printable",  # no report is published
 }  # fmt: skip
+# The world's panel has no members: its workspace is its facilitators' (and the admin's) only; a made-up
+# invitation link is refused with 404 once logged in.
+WORKSPACE_JOIN = "panels_workspace.join"
 
 
 def _urls(app, process, user, job, proposal):
@@ -64,6 +70,7 @@ def _urls(app, process, user, job, proposal):
         "feature_id": panel.features[0].id,
         "run_id": 1,
         "seat_id": 1,
+        "recommendation_id": 1,  # the world's draft recommendation
         "batch_id": 1,
         "subject_type": "process",
         "subject_id": process.id,
@@ -81,7 +88,6 @@ def _urls(app, process, user, job, proposal):
         "item_id": proposal.id,
         "budget_id": 1,
         "milestone_id": 1,
-        "recommendation_id": 1,
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -97,8 +103,10 @@ def world(app):
     db.session.add(job)
     db.session.commit()
     process = make_process()
-    make_panel(process, make_user("staff"))
+    panel = make_panel(process, make_user("staff"))
     make_comment(user, process)  # comment 1, for the discussion's endpoints
+    db.session.add(Recommendation(panel_id=panel.id, title="A draft", text="Private."))
+    db.session.commit()
     return app, process, user, job, make_proposal(process, user)
 
 
@@ -111,6 +119,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "vote_manage.", "vote_verify.",
         "panels.", "panels_manage.", "panels_draw.", "panels_draw_manage.", "panel_statements.",
         "panel_answers.",
+        "panels.", "panels_manage.", "panels_draw.", "panels_draw_manage.", "panels_workspace.", "panels_report.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -140,7 +149,7 @@ def test_residents_are_refused_staff_and_admin_screens(app, world, as_user):
         if endpoint in PUBLIC or endpoint in RESIDENT:
             continue
         response = client.open(url, method=method)
-        if endpoint in OWNER_ONLY:
+        if endpoint in OWNER_ONLY or endpoint == WORKSPACE_JOIN:
             assert response.status_code == 404, (endpoint, method, response.status_code)
             continue
         assert response.status_code == 403, (endpoint, method, response.status_code)
@@ -165,6 +174,7 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
                 "panels_draw_manage.",
                 "panel_statements.",
                 "panel_answers.",
+                "panels_workspace.",
             )
         ):
             continue
@@ -173,6 +183,8 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
             expected = 302  # the Panels tab leads to the process's panels, by slug
         if endpoint == "results_manage.project":
             expected = 404  # only a funded proposal has a tracking page
+        if endpoint == WORKSPACE_JOIN:
+            expected = 404
         assert client.get(url).status_code == expected, endpoint
 
 
@@ -191,6 +203,7 @@ def test_admin_reaches_every_get_screen(app, world, as_user):
             *AUTHOR_ONLY,
             "notifications.unsubscribe",  # a made-up token is refused with 400
             "panels.withdraw",  # a made-up token is refused
+            WORKSPACE_JOIN,
             *NOT_COUNTED,
             *NOT_YET,
         }:
