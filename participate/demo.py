@@ -18,6 +18,7 @@ from participate.deliberation.demo import seed_threads
 from participate.extensions import db
 from participate.moderation.demo import seed_moderation
 from participate.panels.demo import seed_recruiting_panel
+from participate.panels.demo_answers import seed_panel_answers
 from participate.panels.demo_drawn import seed_drawn_panel
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
@@ -241,7 +242,9 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_moderation(staff, residents)
     seed_results(staff, seed_votes(staff, residents, resident, hashed))
     seed_recruiting_panel(facilitator, created["Parks and play in Malmö South"])
-    seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
+    climate_panel = seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
+    # After the panel's recommendations are published: the council answers them.
+    seed_panel_answers(staff, climate_panel)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),
