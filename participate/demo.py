@@ -20,6 +20,7 @@ from participate.moderation.demo import seed_moderation
 from participate.panels.demo import seed_recruiting_panel
 from participate.panels.demo_answers import seed_panel_answers
 from participate.panels.demo_drawn import seed_drawn_panel
+from participate.panels.demo_recommendations import seed_panel_work
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
 from participate.proposals.demo import seed_proposal_discussions, seed_proposals
@@ -243,6 +244,9 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_results(staff, seed_votes(staff, residents, resident, hashed))
     seed_recruiting_panel(facilitator, created["Parks and play in Malmö South"])
     climate_panel = seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
+    member = _user(fake, f"member@{DEMO_DOMAIN}", hashed)  # holds a seat on the climate panel
+    db.session.flush()
+    seed_panel_work(staff, climate_panel, [member, *residents[10:39]])
     # After the panel's recommendations are published: the council answers them.
     seed_panel_answers(staff, climate_panel)
     db.session.flush()
@@ -251,4 +255,5 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
         ("staff", f"staff@{DEMO_DOMAIN}", password),
         ("facilitator", f"facilitator@{DEMO_DOMAIN}", password),
         ("resident", f"resident@{DEMO_DOMAIN}", password),
+        ("panel member", f"member@{DEMO_DOMAIN}", password),
     ]

@@ -1,13 +1,13 @@
 """Demo: the climate panel's statements on two proposals of its process (shown on the open vote's
 ballot, since the seated panel sits in the process whose vote is open), and the council's answers to the
 panel's published recommendations in every state: accepted and under way, accepted in part, not
-accepted, done, accepted but late (its implementation is overdue), and one still unanswered after the
-deadline the council set itself (overdue)."""
+accepted, accepted but late (its implementation is overdue), and one still unanswered after the deadline
+the council set itself (its answer is overdue)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from participate.extensions import db
 from participate.panels import answers, statements
 from participate.panels.answer_models import RecommendationAnswer
 from participate.panels.models import Panel
+from participate.processes.models import Phase
 from participate.proposals.models import Proposal
 from participate.results.tracking import TrackingInput
 
@@ -40,46 +41,43 @@ class Plan:
     milestones: tuple[tuple[int, str], ...] = ()
 
 
-# One plan per published recommendation, in order; the recommendations after the last stay unanswered.
+# One plan per published recommendation, in order (the climate panel's: rain gardens, cargo bikes, solar
+# panels, a tool library, heat refuges); the recommendations after the last plan stay unanswered.
 PLANS = (
     Plan(
         "accepted",
-        "The council **accepts** the recommendation. The environment committee adopted a plan on "
-        "2 December; the first steps are funded in next year's budget.",
-        240,
+        "The council **accepts** the recommendation. The environment committee adopted a plan for rain "
+        "gardens outside every school this week; the first four schools are designed and the rest are "
+        "in the budget for the next two years.",
+        700,
         "in_progress",
         35,
-        ((-6, "Environment committee adopted the plan"), (-2, "Procurement started")),
+        ((-3, "Environment committee adopted the plan"), (-1, "First four school streets designed")),
     ),
     Plan(
         "partly",
-        "The council **accepts it in part**: it starts in the three districts with the highest "
-        "emissions and will decide on the rest after an evaluation in 2028.",
+        "The council **accepts it in part**: cargo bikes come to the three districts with the fewest cars "
+        "first, bookable at the library; the council decides on the other districts after a year's "
+        "evaluation.",
         365,
         "planned",
         0,
     ),
     Plan(
         "not_accepted",
-        "The council **does not accept** the recommendation: the law gives this decision to the region, "
-        "not the municipality. The council has passed the panel's reasoning on to the region.",
+        "The council **does not accept** the recommendation: most community centres are rented, and their "
+        "owners decide about the roofs. The council buys only renewable electricity for them from January "
+        "instead and will ask the owners about solar panels when the leases are renewed.",
         None,
     ),
     Plan(
         "accepted",
-        "The council **accepts** the recommendation; it needed no new money.",
-        20,
-        "done",
-        100,
-        ((-7, "Guidelines changed"), (-1, "Published on the city's website")),
-    ),
-    Plan(
-        "accepted",
-        "The council **accepts** the recommendation and promised a timetable within a week.",
-        -3,
+        "The council **accepts** the recommendation and promised to open the tool library with the tenants' "
+        "association before the end of the month.",
+        -1,
         "in_progress",
-        20,
-        ((-8, "Working group appointed"),),
+        60,
+        ((-3, "Premises found on Amiralsgatan"), (-2, "Agreement signed with the tenants' association")),
     ),
 )
 
@@ -102,18 +100,33 @@ def seed_statements(staff: User, panel: Panel) -> int:
     return count
 
 
+def _published_when_the_phase_ended(panel: Panel, recommendations: list, on: date) -> datetime:
+    """The panel's report came out the evening its phase ended (the demo publishes it as it seeds)."""
+    window = panel.process.window(Phase.PANEL)
+    if window is not None and window.ends_on < on:
+        ended = datetime.combine(window.ends_on, time(18))
+        for recommendation in recommendations:
+            recommendation.published_at = min(recommendation.published_at, ended)
+    return min(r.published_at for r in recommendations)
+
+
 def seed_council_answers(staff: User, panel: Panel, on: date | None = None) -> int:
-    """Answers the panel's published recommendations as PLANS says; the council promised its answers
-    two days ago, so a recommendation left unanswered is overdue."""
+    """Answers the panel's published recommendations as PLANS says, two days after they came out; the
+    council had promised its answers within five days, so a recommendation left unanswered is overdue."""
     on = on or today()
-    panel.answers_due = on - timedelta(days=2)
+    recommendations = answers.answerable(panel)
+    if not recommendations:
+        return 0
+    published = _published_when_the_phase_ended(panel, recommendations, on)
+    panel.answers_due = min(published.date() + timedelta(days=5), on - timedelta(days=1))
+    answered_at = min(published + timedelta(days=2), utcnow())
     answered = 0
-    for recommendation, plan in zip(answers.answerable(panel), PLANS, strict=False):
+    for recommendation, plan in zip(recommendations, PLANS, strict=False):
         deadline = on + timedelta(days=plan.deadline_in_days) if plan.deadline_in_days is not None else None
         row: RecommendationAnswer = answers.answer(
             staff, panel, recommendation, answers.AnswerInput(plan.decision, plan.reasons, deadline)
         )
-        row.answered_at = row.updated_at = utcnow() - timedelta(days=9)
+        row.answered_at = row.updated_at = answered_at
         if plan.status is not None:
             answers.set_tracking(staff, panel, recommendation, TrackingInput(plan.status, plan.progress))
         for days, text in plan.milestones:

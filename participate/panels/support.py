@@ -286,6 +286,17 @@ class ReportEntry:
         return sum(self.support.values())
 
 
+def has_report(panel: Panel) -> bool:
+    return (
+        db.session.scalar(
+            select(Recommendation.id)
+            .where(Recommendation.panel_id == panel.id, Recommendation.published_at.is_not(None))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def report(panel: Panel) -> list[ReportEntry]:
     entries = []
     for recommendation in recommendations_of(panel, published=True):

@@ -16,7 +16,7 @@ from participate.core.mail import send_email
 from participate.core.security import no_store
 from participate.core.transaction import attempt
 from participate.extensions import db, limiter
-from participate.panels import dashboard, invitations, policy, respondents
+from participate.panels import dashboard, invitations, policy, respondents, support, workspace_policy
 from participate.panels.forms import WithdrawForm, registration_form
 from participate.panels.models import PANEL_STATUS_LABELS, Panel, PanelStatus, RegistrationMode, Respondent
 from participate.panels.setup import panels_of
@@ -66,6 +66,8 @@ def detail(slug: str, panel_id: int):
         letters=invitations.letters_count(panel),
         recruiting=policy.is_recruiting(panel),
         can_manage=policy.can_manage_panel(current_actor(), panel),
+        workspace=workspace_policy.can_use_workspace(current_actor(), panel),
+        has_report=support.has_report(panel),
     )
 
 

@@ -165,3 +165,26 @@ def test_the_climate_panel_speaks_on_two_proposals_of_the_open_vote(demo):
         proposal = statement.proposal
         assert proposal.status == "feasible" and proposal.process.title.startswith("Climate action")
         assert statement_for(proposal) == statement.text  # so the ballot shows it beside the proposal
+
+
+def test_the_council_answered_the_climate_panel_in_every_state_with_one_overdue(demo):
+    from participate.core.clock import today
+    from participate.panels import answers
+    from participate.panels.models import Panel, PanelStatus
+
+    panel = db.session.scalars(select(Panel).where(Panel.status == PanelStatus.SEATED.value)).one()
+    items = answers.items(panel, today())
+    assert {i.answer.decision if i.answer else None for i in items} == {
+        "accepted",
+        "partly",
+        "not_accepted",
+        None,
+    }
+    assert [i.overdue for i in items].count(answers.Overdue.ANSWER) == 1
+    assert [i.overdue for i in items].count(answers.Overdue.IMPLEMENTATION) == 1
+    for item in items:
+        assert item.recommendation.published_at is not None
+        if item.answer is not None:
+            assert item.answer.answered_at >= item.recommendation.published_at
+        for milestone in item.milestones:
+            assert milestone.on >= item.answer.answered_at.date()
