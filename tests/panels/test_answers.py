@@ -308,3 +308,13 @@ def test_the_api_and_the_report_show_the_councils_response(app, client):
     assert (
         f"/processes/{panel.process.slug}/what-the-council-did#recommendation-{recommendation.id}" in report
     )
+
+
+def test_a_seated_panel_links_its_process_page_to_what_the_council_did(client):
+    process, _facilitator, panel, _staff = _world()
+    assert f"/processes/{process.slug}/what-the-council-did" in client.get(
+        f"/processes/{process.slug}"
+    ).get_data(as_text=True)
+    panel.status = PanelStatus.RECRUITING.value
+    db.session.commit()
+    assert "what-the-council-did" not in client.get(f"/processes/{process.slug}").get_data(as_text=True)
