@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 ROW_HEIGHT = 46
-WIDTH = 640
+WIDTH = 360  # about a phone's width, so that its text stays readable there
 BAR_HEIGHT = 18
 LEVELS = ("support", "can_live_with", "oppose", "abstain")
 
@@ -23,7 +23,7 @@ def level_labels() -> dict[str, str]:
     }
 
 
-def _short(label: str, limit: int = 80) -> str:
+def _short(label: str, limit: int = 46) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -54,7 +54,7 @@ def support_chart(entries: list[Any], *, chart_id: str) -> Markup:
                     f'<rect class="level-{level}" x="{x:.1f}" y="{y + 20}" width="{width:.1f}" height="{BAR_HEIGHT}">'
                     f"<title>{escape(labels[level])}: {counts[level]}</title></rect>"
                 )
-                if width >= 24:
+                if width >= 18:
                     parts.append(
                         f'<text class="level-count level-count-{level}" x="{x + 4:.1f}" y="{y + 34}">{counts[level]}</text>'
                     )

@@ -38,6 +38,7 @@ from participate.panels.recommendations import AMENDABLE, recommendations_of
 from participate.panels.setup import record_on_panel, require_manager
 
 DEFAULT_THRESHOLD = 80
+ROUNDS = "panel support rounds"  # the lock that opening, voting, closing and publishing take turns on
 
 
 def is_adopted(support: int, can_live_with: int, oppose: int, threshold_percent: int) -> bool:
@@ -66,7 +67,7 @@ def open_round(
     require_manager(actor, panel)
     if not 50 <= threshold_percent <= 100:
         raise ValidationFailed(_("The threshold is a percentage between 50 and 100."))
-    take_turns("panel support rounds", panel.id)
+    take_turns(ROUNDS, panel.id)
     if open_round_of(panel) is not None:
         raise Conflict(_("A support round is already open. Close it before opening another."))
     chosen = [
@@ -124,6 +125,8 @@ def cast_vote(actor: User | None, panel: Panel, recommendation: Recommendation, 
         raise PermissionDenied(_("Only the panel's members vote on its recommendations."))
     if level not in set(SupportLevel):
         raise ValidationFailed(_("Choose support, can live with it, or oppose."))
+    # Votes take turns with the close (which counts), never with each other.
+    take_turns(ROUNDS, panel.id, shared=True)
     support_round = open_round_of(panel)
     if support_round is None or _item(support_round, recommendation) is None:
         raise IllegalTransition(_("This recommendation is not in an open support round."))
@@ -171,7 +174,7 @@ def votes_cast(support_round: SupportRound) -> dict[int, int]:
 
 def close_round(actor: User | None, panel: Panel) -> SupportRound:
     require_manager(actor, panel)
-    take_turns("panel support rounds", panel.id)
+    take_turns(ROUNDS, panel.id)
     support_round = open_round_of(panel)
     if support_round is None:
         raise IllegalTransition(_("No support round is open."))
@@ -211,7 +214,7 @@ def close_round(actor: User | None, panel: Panel) -> SupportRound:
 def publish_report(actor: User | None, panel: Panel) -> int:
     """Every decided recommendation not yet public becomes public, with its last round's counts."""
     require_manager(actor, panel)
-    take_turns("panel support rounds", panel.id)
+    take_turns(ROUNDS, panel.id)
     if open_round_of(panel) is not None:
         raise IllegalTransition(_("Close the support round before publishing the report."))
     now = utcnow()

@@ -101,6 +101,7 @@ def _home_page(panel: Panel, **forms: Any) -> str:
         open_round_form=forms.get("open_round_form") or (_open_round_form(panel) if facilitator else None),
         close_form=forms.get("close_form") or ButtonForm(),
         publish_form=forms.get("publish_form") or ButtonForm(),
+        has_report=any(r.is_published for r in all_recommendations),
         unpublished=[
             r for r in all_recommendations if r.status in ("adopted", "not_adopted") and not r.is_published
         ],

@@ -72,3 +72,22 @@ def test_parallel_round_openings_open_one_round(app):
     results = at_once(app, [opener(rec_id) for rec_id in recs])
     assert results.count(DONE) == 1
     assert db.session.scalar(select(func.count()).select_from(SupportRound)) == 1
+
+
+def test_votes_racing_the_close_are_counted_or_refused_never_lost(app):
+    panel, facilitator, users = seated_panel(5)
+    rec = _in_a_round(facilitator, panel, users)
+
+    def close() -> str:
+        def use_case() -> None:
+            support.close_round(db.session.get(User, facilitator.id), db.session.get(Panel, panel.id))
+
+        return as_request(use_case)()
+
+    calls = [_vote(panel.id, user.id, rec.id, "support") for user in users] + [close]
+    results = at_once(app, calls)
+    assert results[-1] == DONE
+    item = db.session.scalars(select(SupportRound)).one().items[0]
+    stored = db.session.scalar(select(func.count()).select_from(SupportVote))
+    assert item.support == stored == results[:-1].count(DONE)
+    assert item.support + item.abstain == len(users)

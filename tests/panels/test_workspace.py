@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from participate.audit.models import AuditEntry
@@ -120,3 +121,20 @@ def test_the_workspace_in_swedish(app):
     client = client_of(app, users[0])
     page = client.get(workspace_url(panel), headers={"Accept-Language": "sv"}).get_data(as_text=True)
     assert "Arbetsyta" in page and "Rekommendationer" in page
+
+
+def test_other_parts_fill_the_agenda_and_materials_slots(app, monkeypatch):
+    from participate.panels import workspace_parts
+
+    monkeypatch.setattr(workspace_parts, "_PARTS", {})
+    panel, _facilitator, users = seated_panel(1)
+    client = client_of(app, users[0])
+    placeholder = "The information kit and the materials of each meeting will appear here."
+    assert placeholder in client.get(workspace_url(panel)).get_data(as_text=True)
+    workspace_parts.add_workspace_part(
+        "materials", "panels/_support.html", lambda panel, actor: {"seen": True}
+    )
+    page = client.get(workspace_url(panel)).get_data(as_text=True)
+    assert placeholder not in page and "Your travel costs are paid" in page
+    with pytest.raises(ValueError):
+        workspace_parts.add_workspace_part("minutes", "x.html", lambda panel, actor: {})
