@@ -20,6 +20,7 @@ from participate.panels.models import Panel
 from participate.processes.models import Phase
 from participate.proposals.models import Proposal
 from participate.results.tracking import TrackingInput
+from participate.voting import services as voting
 
 STATEMENTS = (
     "The panel discussed this proposal at its second meeting and **supports it**: it cuts emissions "
@@ -83,18 +84,24 @@ PLANS = (
 
 
 def seed_statements(staff: User, panel: Panel) -> int:
-    proposals = db.session.execute(
-        select(Proposal)
-        .where(
-            Proposal.process_id == panel.process_id,
-            Proposal.status == "feasible",
-            Proposal.hidden_at.is_(None),
+    """On the two feasible proposals with most support that every voter's ballot shows (the city-wide
+    budget's, when the vote is set up), else on the process's two most supported feasible proposals."""
+    budgets = voting.budgets_of(panel.process)
+    if budgets:
+        chosen = voting.candidates(budgets[0])
+    else:
+        chosen = list(
+            db.session.execute(
+                select(Proposal).where(
+                    Proposal.process_id == panel.process_id,
+                    Proposal.status == "feasible",
+                    Proposal.hidden_at.is_(None),
+                )
+            ).scalars()
         )
-        .order_by(Proposal.support_count.desc(), Proposal.id)
-        .limit(len(STATEMENTS))
-    ).scalars()
+    chosen.sort(key=lambda p: (-p.support_count, p.id))
     count = 0
-    for proposal, text in zip(proposals, STATEMENTS, strict=False):
+    for proposal, text in zip(chosen, STATEMENTS, strict=False):
         statements.save_statement(staff, panel, proposal, text)
         count += 1
     return count

@@ -157,10 +157,13 @@ def test_the_demo_draws_its_district_map_on_the_process_page_and_the_results(dem
 
 def test_the_climate_panel_speaks_on_two_proposals_of_the_open_vote(demo):
     from participate.panels.statement_models import PanelStatement
+    from participate.voting import services as voting
     from participate.voting.statements import statement_for
 
     statements = db.session.scalars(select(PanelStatement)).all()
     assert len(statements) == 2
+    city_wide = voting.budgets_of(statements[0].proposal.process)[0]
+    assert {s.proposal_id for s in statements} <= {p.id for p in voting.candidates(city_wide)}  # every ballot
     for statement in statements:
         proposal = statement.proposal
         assert proposal.status == "feasible" and proposal.process.title.startswith("Climate action")
