@@ -49,7 +49,8 @@ PLANS = (
         "accepted",
         "The council **accepts** the recommendation. The environment committee adopted a plan for rain "
         "gardens outside every school this week; the first four schools are designed and the rest are "
-        "in the budget for the next two years.",
+        "in the budget for the next two years.\n\n*På svenska:* Kommunen godtar rekommendationen; de fyra "
+        "första skolorna är projekterade.",
         700,
         "in_progress",
         35,
@@ -59,7 +60,8 @@ PLANS = (
         "partly",
         "The council **accepts it in part**: cargo bikes come to the three districts with the fewest cars "
         "first, bookable at the library; the council decides on the other districts after a year's "
-        "evaluation.",
+        "evaluation.\n\n*På svenska:* Kommunen godtar den delvis: lådcyklar först i de tre stadsdelar som "
+        "har minst bilar.",
         365,
         "planned",
         0,
@@ -68,13 +70,15 @@ PLANS = (
         "not_accepted",
         "The council **does not accept** the recommendation: most community centres are rented, and their "
         "owners decide about the roofs. The council buys only renewable electricity for them from January "
-        "instead and will ask the owners about solar panels when the leases are renewed.",
+        "instead and will ask the owners about solar panels when the leases are renewed.\n\n*På svenska:* "
+        "Kommunen godtar inte rekommendationen: de flesta fritidsgårdar är hyrda och ägarna bestämmer över taken.",
         None,
     ),
     Plan(
         "accepted",
         "The council **accepts** the recommendation and promised to open the tool library with the tenants' "
-        "association before the end of the month.",
+        "association before the end of the month.\n\n*På svenska:* Kommunen godtar rekommendationen och "
+        "lovade att öppna verktygsbiblioteket före månadens slut.",
         -1,
         "in_progress",
         60,
