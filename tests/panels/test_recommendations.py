@@ -142,8 +142,8 @@ def test_a_support_round_from_opening_to_the_published_report(app):
     assert "<td>3</td><td>1</td><td>0</td><td>1</td>" in page
     assert "Printable version" in page
     printable = anonymous.get(report_url(panel, "/print"))
-    assert printable.status_code == 200 and "@media print" not in text(printable)
-    assert "panel-report.css" in text(printable)
+    assert printable.status_code == 200 and "site-header" not in text(printable)  # a document, no site chrome
+    assert "panel-report.css" in text(printable) and statement in text(printable)
     data = anonymous.get(f"/api/v1/panels/{panel.id}/recommendations").get_json()
     assert data == {
         "recommendations": [
