@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from participate.accounts.models import User
 from participate.audit.labels import action_label
@@ -248,7 +249,7 @@ def test_a_milestone_is_added_and_deleted_with_the_shared_tracking(client, as_us
 
 def test_a_tracking_row_names_exactly_one_subject(app):
     db.session.add(ProjectTracking(status="planned", progress=0))
-    with pytest.raises(Exception):  # noqa: B017 - the database's check constraint refuses it
+    with pytest.raises(IntegrityError):  # the database's check constraint refuses it
         db.session.flush()
     db.session.rollback()
 
