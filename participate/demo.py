@@ -18,6 +18,7 @@ from participate.deliberation.demo import seed_threads
 from participate.extensions import db
 from participate.moderation.demo import seed_moderation
 from participate.panels.demo import seed_recruiting_panel
+from participate.panels.demo_answers import seed_panel_answers
 from participate.panels.demo_drawn import seed_drawn_panel
 from participate.panels.demo_recommendations import seed_panel_work
 from participate.processes import services as processes
@@ -246,6 +247,8 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     member = _user(fake, f"member@{DEMO_DOMAIN}", hashed)  # holds a seat on the climate panel
     db.session.flush()
     seed_panel_work(staff, climate_panel, [member, *residents[10:39]])
+    # After the panel's recommendations are published: the council answers them.
+    seed_panel_answers(staff, climate_panel)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),

@@ -104,6 +104,18 @@ PANEL_SCHEMAS: dict[str, Any] = {
             "response": {
                 "type": ["object", "null"],
                 "description": "The council's answer to the recommendation; null until there is one",
+                "required": ["decision", "reasons", "deadline", "status", "progress"],
+                "properties": {
+                    "decision": {"type": "string", "enum": ["accepted", "partly", "not_accepted"]},
+                    "reasons": {"type": "string", "description": "Markdown"},
+                    "deadline": {
+                        "type": ["string", "null"],
+                        "format": "date",
+                        "description": "When what was accepted will be done; null when not accepted",
+                    },
+                    "status": {"type": "string", "enum": ["planned", "in_progress", "done", "cancelled"]},
+                    "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+                },
             },
         },
     },

@@ -24,6 +24,7 @@ class PreferencesForm(FlaskForm):
     hidden = BooleanField(KIND_LABELS[Kind.HIDDEN])
     phase_changed = BooleanField(KIND_LABELS[Kind.PHASE_CHANGED])
     reported = BooleanField(KIND_LABELS[Kind.REPORTED])
+    recommendation_answered = BooleanField(KIND_LABELS[Kind.RECOMMENDATION_ANSWERED])
     panel_post = BooleanField(KIND_LABELS[Kind.PANEL_POST])
     submit = SubmitField(_l("Save my choices"))
 

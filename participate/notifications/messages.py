@@ -41,6 +41,25 @@ def describe(kind: str, data: dict[str, Any]) -> str:
             "Something was reported in “%(process)s” and waits for a moderator.",
             process=data.get("process", ""),
         )
+    if kind == Kind.RECOMMENDATION_ANSWERED:
+        decision = data.get("decision")
+        if decision == "accepted":
+            return _(
+                "In “%(process)s” the council accepted the citizens' panel's recommendation “%(title)s”.",
+                process=data.get("process", ""),
+                title=data.get("title", ""),
+            )
+        if decision == "partly":
+            return _(
+                "In “%(process)s” the council accepted in part the citizens' panel's recommendation “%(title)s”.",
+                process=data.get("process", ""),
+                title=data.get("title", ""),
+            )
+        return _(
+            "In “%(process)s” the council did not accept the citizens' panel's recommendation “%(title)s”.",
+            process=data.get("process", ""),
+            title=data.get("title", ""),
+        )
     if kind == Kind.PANEL_POST:
         return _("%(name)s posted in the workspace of “%(panel)s”.", name=name, panel=data.get("panel", ""))
     return _("Something new happened.")

@@ -21,6 +21,7 @@ class Kind(StrEnum):
     HIDDEN = "hidden"
     PHASE_CHANGED = "phase_changed"
     REPORTED = "reported"
+    RECOMMENDATION_ANSWERED = "recommendation_answered"
     PANEL_POST = "panel_post"
 
 
@@ -31,6 +32,7 @@ KIND_LABELS = {
     Kind.HIDDEN: _l("Something of mine was hidden by a moderator"),
     Kind.PHASE_CHANGED: _l("Phase changes in processes I follow"),
     Kind.REPORTED: _l("New reports in processes I moderate"),
+    Kind.RECOMMENDATION_ANSWERED: _l("The council's answers to citizens' panels in processes I follow"),
     Kind.PANEL_POST: _l("New posts in the workspace of a citizens' panel I sit on"),
 }
 # Email is on unless a person turned it off: following a process is already an explicit choice.

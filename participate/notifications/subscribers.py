@@ -7,6 +7,7 @@ The events and their keyword arguments are the contract with the publishing doma
     publish("comment.mentioned", comment=comment, mentioned=user, url=url)
     publish("content.hidden", author_id=..., what="comment" | "proposal", reason=..., url=...)
     publish("process.phase_changed", process=process, phase=phase)
+    publish("panel.recommendation_answered", process=process, title=..., decision=..., actor=actor, url=url)
 
 `url` is a path on this site (publishers build it; this package imports none of them). Nobody is ever
 notified of their own action.
@@ -87,3 +88,17 @@ def content_reported(process: Any, item_type: str, item_id: int, **_: Any) -> No
     queue = site_path("moderation_manage.queue", process_id=process.id)
     for user_id in services.moderators_of(process):
         services.notify(user_id, Kind.REPORTED, data, queue)
+
+
+@subscribe("panel.recommendation_answered")
+def recommendation_answered(
+    process: Any, title: str, decision: str, url: str, actor: Any = None, **_: Any
+) -> None:
+    """Everyone who follows the process hears of the council's answer (not the staff member who gave it)."""
+    if not process.published:
+        return
+    data = {"process": process.title, "title": title[:200], "decision": decision}
+    actor_id = getattr(actor, "id", None)
+    for user_id in services.follower_ids(process.id):
+        if user_id != actor_id:
+            services.notify(user_id, Kind.RECOMMENDATION_ANSWERED, data, url)

@@ -11,23 +11,45 @@ if TYPE_CHECKING:
 
 def register(app: Flask) -> None:
     """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind),
-    `flask panels purge`, the members' workspace (its private threads are deliberation subjects) and the
-    published report of recommendations."""
+    `flask panels purge`, the panel's statements beside proposals on the ballot, and the council's answers
+    to its recommendations (their screens and their part of "What the council did"), the members'
+    workspace (its private threads are deliberation subjects) and the published report of recommendations."""
     from participate.panels import (  # noqa: F401
+        answer_manage,
+        answer_models,  # noqa: F401
         draw_manage,
         draw_views,
         jobs,
         manage,
         purge,
         report,
+        statement_manage,
         views,
         workspace,
         workspace_subjects,
     )
+    from participate.panels.answers import council_part, response_document
+    from participate.panels.statements import ballot_statement
+    from participate.panels.support import provide_responses
     from participate.processes.manage import add_section
     from participate.processes.views import add_page_part
+    from participate.results.views import add_council_part
+    from participate.voting.statements import register_statement_source
 
-    for module in (views, manage, draw_views, draw_manage, purge, workspace, report):
+    for module in (
+        views,
+        manage,
+        draw_views,
+        draw_manage,
+        purge,
+        workspace,
+        report,
+        statement_manage,
+        answer_manage,
+    ):
         app.register_blueprint(module.bp)
     add_section(*manage.SECTION)
     add_page_part("panels/_process_part.html", views.process_part)
+    register_statement_source(ballot_statement)
+    add_council_part("panels/_council_part.html", council_part)
+    provide_responses(response_document)

@@ -114,6 +114,9 @@ class Panel(Model):
     max_registrations_per_code: Mapped[int] = mapped_column(default=2)
     # After this date the personal data of everyone not seated is erased (`flask panels purge`).
     purge_after: Mapped[date | None]
+    # When the council has promised to answer the panel's recommendations (None: 90 days after they are
+    # published; see panels/answers.py).
+    answers_due: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

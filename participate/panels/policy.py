@@ -11,6 +11,7 @@ from participate.accounts.models import User
 from participate.panels.models import Panel, PanelStatus
 from participate.processes import policy as process_policy
 from participate.processes.models import Process
+from participate.results.policy import can_manage_results
 
 
 def can_create_panel(actor: User | None, process: Process) -> bool:
@@ -35,3 +36,8 @@ def can_view_panel(actor: User | None, panel: Panel) -> bool:
 
 def is_recruiting(panel: Panel) -> bool:
     return panel.status == PanelStatus.RECRUITING.value
+
+
+def can_answer(actor: User | None, panel: Panel) -> bool:
+    """The council answers a panel's recommendations and tracks them as it tracks funded proposals."""
+    return can_manage_results(actor, panel.process)

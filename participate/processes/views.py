@@ -1,22 +1,16 @@
-from collections.abc import Callable
-from typing import Any
-
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 
 from participate.core.access import authorize, current_actor
 from participate.core.clock import today
+from participate.core.parts import PageParts
 from participate.processes import geo, policy, services
 from participate.processes.models import District
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
 # Other domains add a part to a process's public page: (template, context(process, actor, on) -> dict).
-PAGE_PARTS: list[tuple[str, Callable[..., dict[str, Any]]]] = []
-
-
-def add_page_part(template: str, context: Callable[..., dict[str, Any]]) -> None:
-    if all(existing != template for existing, _context in PAGE_PARTS):
-        PAGE_PARTS.append((template, context))
+PAGE_PARTS = PageParts()
+add_page_part = PAGE_PARTS.add
 
 
 @bp.get("/")
@@ -38,7 +32,7 @@ def detail(slug: str):
         current_label=services.phase_now(process, on).summary,
         next_step=services.next_step(process, actor, on),
         can=policy.flags(actor, process),
-        parts=[(template, context(process, actor, on)) for template, context in PAGE_PARTS],
+        parts=PAGE_PARTS.contexts(process, actor, on),
         district_map=geo.draw_map(
             services.district_areas(process, _proposals_of),
             [],

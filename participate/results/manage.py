@@ -153,6 +153,9 @@ def _project_page(process: Process, proposal: Any, tracking_form: Any, milestone
         milestone_form=milestone_form,
         milestones=services.milestones_of([proposal.id])[proposal.id],
         delete_form=ButtonForm(),
+        delete_milestone_url=lambda m: url_for(
+            "results_manage.delete_milestone", process_id=process.id, milestone_id=m.id
+        ),
     )
 
 
@@ -213,7 +216,7 @@ def milestone(process_id: int, proposal_id: int):
 def delete_milestone(process_id: int, milestone_id: int):
     process = _load(process_id)
     found = db.session.get(ProjectMilestone, milestone_id)
-    if found is None:
+    if found is None or found.proposal_id is None:
         abort(404)
     proposal = services.funded_proposal(process, found.proposal_id)
     form = ButtonForm()

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from participate.core.clock import utcnow
 from participate.extensions import Model
@@ -63,17 +63,29 @@ TRACKING_LABELS = {
 _TRACKING_SQL = ", ".join(f"'{s.value}'" for s in TrackingStatus)
 
 
+# A tracking row and its milestones follow one thing the council does: a funded proposal, or a citizens'
+# panel's recommendation the council answered (exactly one of the two columns is set). The panel's table is
+# named here only as a foreign key: this domain never imports the panels.
+_ONE_SUBJECT = "(proposal_id IS NULL) <> (recommendation_id IS NULL)"
+
+
 class ProjectTracking(Model):
-    """How a funded proposal is coming along, kept up to date by staff."""
+    """How a funded proposal or an answered recommendation is coming along, kept up to date by staff."""
 
     __tablename__ = "project_tracking"
     __table_args__ = (
         CheckConstraint(f"status IN ({_TRACKING_SQL})", name="known_status"),
         CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
+        CheckConstraint(_ONE_SUBJECT, name="one_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), unique=True)
+    proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), unique=True
+    )
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_recommendation.id", ondelete="CASCADE"), unique=True
+    )
     status: Mapped[str] = mapped_column(String(12), default=TrackingStatus.PLANNED.value)
     progress: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -84,14 +96,17 @@ class ProjectTracking(Model):
 
 
 class ProjectMilestone(Model):
-    """A dated step of a funded proposal ("Tender awarded", "Playground opened")."""
+    """A dated step of a funded proposal ("Tender awarded", "Playground opened") or of an answered
+    recommendation ("The council adopted the plan")."""
 
     __tablename__ = "project_milestone"
+    __table_args__ = (CheckConstraint(_ONE_SUBJECT, name="one_subject"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_recommendation.id", ondelete="CASCADE"), index=True
+    )
     on: Mapped[date]
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    proposal: Mapped[Any] = relationship("Proposal")

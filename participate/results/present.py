@@ -17,7 +17,7 @@ from participate.extensions import db
 from participate.processes.models import Process
 from participate.processes.services import count_by_district
 from participate.proposals.models import Proposal
-from participate.results import services
+from participate.results import services, tracking
 from participate.results.chart import Bar, bar_chart
 from participate.results.explain import Reason, reasons
 from participate.results.export import unit_factor
@@ -116,7 +116,7 @@ def _rows(
 ) -> list[Row]:
     """A row per proposal on the ballot (or, without support figures, per funded one), most support first."""
     order = {pid: n for n, pid in enumerate(result.selected, start=1)}
-    tracking = services.tracking_of(list(proposals))
+    trackings = services.tracking_of(list(proposals))
     milestones = services.milestones_of(list(proposals))
     greedy = result.greedy_selected or []
     rows = [
@@ -127,7 +127,7 @@ def _rows(
             order=order.get(pid),
             greedy_funded=pid in greedy,
             reason=why.get(pid),
-            tracking=tracking.get(int(pid)),
+            tracking=trackings.get(int(pid)),
             milestones=milestones.get(int(pid), []),
         )
         for pid in (support or dict.fromkeys(result.selected, 0))
@@ -147,11 +147,7 @@ def process_views(process: Process, locale: str) -> list[BudgetView]:
 
 
 def tracking_document(row: Row) -> dict[str, Any]:
-    return {
-        "status": row.tracking.status if row.tracking else "planned",
-        "progress": row.tracking.progress if row.tracking else 0,
-        "milestones": [{"date": m.on.isoformat(), "text": m.text} for m in row.milestones],
-    }
+    return tracking.document(row.tracking, row.milestones)
 
 
 def budget_document(view: BudgetView, ballots_url: str) -> dict[str, Any]:

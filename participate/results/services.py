@@ -3,30 +3,22 @@ They flush, never commit; the acting person is an argument. The count itself is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.accounts.models import User
-from participate.audit.services import record, record_on_process
+from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from participate.core.locks import take_turns_on
 from participate.extensions import db
 from participate.jobs.models import Job
 from participate.jobs.services import latest_job, start_job
 from participate.processes.models import Process
 from participate.proposals.models import Proposal
-from participate.results import policy
-from participate.results.models import (
-    BudgetResult,
-    ProjectMilestone,
-    ProjectTracking,
-    ResultStatus,
-    TrackingStatus,
-)
+from participate.results import policy, tracking
+from participate.results.models import BudgetResult, ProjectMilestone, ProjectTracking, ResultStatus
 from participate.voting import services as voting
 from participate.voting.models import VoteBudget
 
@@ -152,86 +144,29 @@ def funded_proposal(process: Process, proposal_id: int) -> Proposal:
 
 
 def tracking_of(proposal_ids: list[int]) -> dict[int, ProjectTracking]:
-    rows = db.session.execute(
-        select(ProjectTracking).where(ProjectTracking.proposal_id.in_(proposal_ids))
-    ).scalars()
-    return {t.proposal_id: t for t in rows}
+    return tracking.tracking_of("proposal", proposal_ids)
 
 
 def milestones_of(proposal_ids: list[int]) -> dict[int, list[ProjectMilestone]]:
-    rows = db.session.execute(
-        select(ProjectMilestone)
-        .where(ProjectMilestone.proposal_id.in_(proposal_ids))
-        .order_by(ProjectMilestone.on, ProjectMilestone.id)
-    ).scalars()
-    found: dict[int, list[ProjectMilestone]] = {pid: [] for pid in proposal_ids}
-    for milestone in rows:
-        found[milestone.proposal_id].append(milestone)
-    return found
+    return tracking.milestones_of("proposal", proposal_ids)
 
 
-@dataclass(frozen=True)
-class TrackingInput:
-    status: str
-    progress: int
+TrackingInput = tracking.TrackingInput
 
 
 def set_tracking(actor: User, process: Process, proposal: Proposal, data: TrackingInput) -> ProjectTracking:
     _require_manager(actor, process)
-    if data.status not in {s.value for s in TrackingStatus}:
-        raise ValidationFailed(_("Choose one of the statuses."))
-    if not 0 <= data.progress <= 100:
-        raise ValidationFailed(_("Progress is a percentage from 0 to 100."))
-    take_turns_on(proposal, "project tracking")  # two first saves at once would both add the row
-    tracking = tracking_of([proposal.id]).get(proposal.id)
-    if tracking is None:
-        tracking = ProjectTracking(proposal_id=proposal.id)
-        db.session.add(tracking)
-    tracking.status, tracking.progress, tracking.updated_at = data.status, data.progress, utcnow()
-    record(
-        "results.tracking_updated",
-        actor=actor,
-        subject_type="proposal",
-        subject_id=proposal.id,
-        data={"status": data.status, "progress": data.progress},
-    )
-    db.session.flush()
-    return tracking
+    return tracking.set_tracking(actor, tracking.Tracked("proposal", proposal.id), data)
 
 
 def add_milestone(actor: User, process: Process, proposal: Proposal, on: date, text: str) -> ProjectMilestone:
     _require_manager(actor, process)
-    text = text.strip()
-    if not text:
-        raise ValidationFailed(_("Say what happened."))
-    if len(text) > 500:
-        raise ValidationFailed(_("Keep a milestone under 500 characters."))
-    if not date(2000, 1, 1) <= on <= date(2100, 12, 31):
-        raise ValidationFailed(_("Give a date between 2000 and 2100."))
-    milestone = ProjectMilestone(proposal_id=proposal.id, on=on, text=text)
-    db.session.add(milestone)
-    record(
-        "results.milestone_added",
-        actor=actor,
-        subject_type="proposal",
-        subject_id=proposal.id,
-        data={"on": on.isoformat(), "text": text},
-    )
-    db.session.flush()
-    return milestone
+    return tracking.add_milestone(actor, tracking.Tracked("proposal", proposal.id), on, text)
 
 
 def delete_milestone(actor: User, process: Process, milestone: ProjectMilestone) -> None:
     _require_manager(actor, process)
-    record(
-        "results.milestone_deleted",
-        actor=actor,
-        subject_type="proposal",
-        subject_id=milestone.proposal_id,
-        data={"on": milestone.on.isoformat(), "text": milestone.text},
-    )
-    db.session.delete(milestone)
-    db.session.flush()
+    tracking.delete_milestone(actor, milestone)
 
 
 def latest_count_job(process: Process) -> Job | None:

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from participate.core.access import authorize, current_actor
+from participate.core.clock import today
 from participate.core.pagination import paginate
+from participate.core.parts import PageParts
 from participate.processes import geo
 from participate.processes import policy as process_policy
 from participate.processes.models import Phase, Process, phase_index
@@ -33,6 +35,10 @@ def _part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
 
 
 add_page_part("results/_process_part.html", _part)
+# "What the council did" lists the funded proposals; other domains add their part of it (the panels: their
+# recommendations and the council's answers), with the context function (process, actor, on) -> dict.
+COUNCIL_PARTS = PageParts()
+add_council_part = COUNCIL_PARTS.add
 
 
 @bp.app_template_filter("share_percent")
@@ -116,6 +122,26 @@ def page(slug: str):
         points=points,
         points_json=json.dumps(points),
         map={"tiles": config.get("MAP_TILE_URL"), "attribution": config.get("MAP_ATTRIBUTION", "")},
+    )
+
+
+@bp.get("/<slug>/what-the-council-did")
+def council(slug: str):
+    """One public page per process: what the council did with the vote's funded proposals and with its
+    panels' recommendations, each with the status of its implementation."""
+    process = authorize(find_by_slug(slug), see=process_policy.can_view)
+    actor, on = current_actor(), today()
+    published = services.is_published(process)
+    funded = services.funded_proposals(process) if published else []
+    ids = [proposal.id for _budget, proposal in funded]
+    return render_template(
+        "results/council.html",
+        process=process,
+        published=published,
+        funded=funded,
+        trackings=services.tracking_of(ids),
+        milestones=services.milestones_of(ids),
+        parts=COUNCIL_PARTS.contexts(process, actor, on),
     )
 
 

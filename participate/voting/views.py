@@ -52,6 +52,12 @@ def _vote_part(process: Any, actor: Any, on: Any) -> dict[str, Any]:
 add_page_part("voting/_process_part.html", _vote_part)
 
 
+@bp.app_template_global("proposal_statement")
+def proposal_statement(proposal: Any) -> str | None:
+    """The statement shown beside the proposal on the ballot, for its own page too (a citizens' panel's)."""
+    return statement_for(proposal)
+
+
 def _receipt_limit() -> str:
     return str(current_app.config["RECEIPT_CHECK_RATE_LIMIT"])
 

@@ -203,6 +203,7 @@ def test_the_preferences_page_shows_and_saves_one_switch_per_kind(app, client, a
         Kind.HIDDEN: True,
         Kind.PHASE_CHANGED: False,
         Kind.REPORTED: False,
+        Kind.RECOMMENDATION_ANSWERED: False,
         Kind.PANEL_POST: False,
     }
     assert client.get("/notifications/preferences").get_data(as_text=True).count("checked") == 3
