@@ -68,6 +68,15 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.seat_status": _l("Panel member's status changed"),
     "panel.replaced": _l("Panel member replaced"),
     "panel.seated": _l("Panel seated"),
+    "panel.meeting_created": _l("Panel meeting added"),
+    "panel.meeting_updated": _l("Panel meeting changed"),
+    "panel.meeting_deleted": _l("Panel meeting deleted"),
+    "panel.attendance_recorded": _l("Panel attendance recorded"),
+    "panel.payroll_exported": _l("Panel stipends exported for payroll"),
+    "panel.support_checklist": _l("Panel support checklist saved"),
+    "panel.tables_planned": _l("Panel table plan made"),
+    "panel.material_added": _l("Panel material added"),
+    "panel.material_deleted": _l("Panel material deleted"),
 }
 
 
