@@ -26,14 +26,16 @@ from participate.panels.meeting_models import Material, MaterialKind, Meeting
 from participate.panels.models import Panel
 from participate.panels.setup import record_on_panel, require_manager
 
-MAX_PDF_BYTES = 10 * 1024 * 1024
+# Below MAX_UPLOAD_LENGTH (6 MB a request), so the form's own message answers a large file, not a 413.
+MAX_PDF_BYTES = 5 * 1024 * 1024
 PDF_MAGIC = b"%PDF-"
 MAX_MATERIALS = 300
 WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$")
 
 
 def folder() -> Path:
-    return Path(current_app.instance_path) / "uploads" / "panel-materials"
+    configured = current_app.config.get("PANEL_MATERIALS_FOLDER")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads" / "panel-materials"
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ class MaterialForm(FlaskForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Give the material a title.")), one_line, Length(max=200)]
     )
-    file = FileField(_l("PDF file (at most 10 MB)"))
+    file = FileField(_l("PDF file (at most 5 MB)"))
     url = StringField(_l("Web address of the link"), validators=[Optional(), one_line, Length(max=500)])
     meeting_id = SelectField(_l("Meeting"), coerce=int, default=0)
     public = BooleanField(_l("Public (shown on the panel's public page); otherwise for members only"))

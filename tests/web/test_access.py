@@ -26,6 +26,7 @@ PUBLIC = {
     "api.process_results",
     "panels.detail", "panels.register", "panels.withdraw", "panels_draw.fairness_page", "panels_draw.verify",
     "api.panel_list", "api.panel_detail", "api.panel_lottery",
+    "panels_meetings.material", "api.panel_meetings",
 }  # fmt: skip
 # Endpoints any logged-in resident may use.
 RESIDENT = {
@@ -55,6 +56,24 @@ NOT_YET = {
 }  # fmt: skip
 
 
+def _meeting_and_material(staff, panel):
+    from participate.core.after_commit import commit
+    from participate.panels import materials, meetings
+    from participate.panels.meeting_models import MaterialKind
+    from tests.panels.seated import meeting_input
+
+    meeting = meetings.create_meeting(staff, panel, meeting_input())
+    materials.add_material(
+        staff,
+        panel,
+        materials.MaterialInput(
+            "Members' notes", False, meeting, filename="n.pdf", data=b"%PDF-1.4\n%%EOF\n"
+        ),
+        MaterialKind.DOCUMENT,
+    )
+    commit()
+
+
 def _urls(app, process, user, job, proposal):
     panel = db.session.scalar(select(Panel).where(Panel.process_id == process.id))
     values = {
@@ -79,6 +98,8 @@ def _urls(app, process, user, job, proposal):
         "item_id": proposal.id,
         "budget_id": 1,
         "milestone_id": 1,
+        "meeting_id": 1,
+        "material_id": 1,
     }
     for rule in app.url_map.iter_rules():
         args = {name: values[name] for name in rule.arguments}
@@ -88,13 +109,16 @@ def _urls(app, process, user, job, proposal):
 
 
 @pytest.fixture
-def world(app):
+def world(app, tmp_path):
+    app.config["PANEL_MATERIALS_FOLDER"] = str(tmp_path)
     user = make_user()
     job = Job(kind=VERIFY_CHAIN, created_by_id=user.id)
     db.session.add(job)
     db.session.commit()
     process = make_process()
-    make_panel(process, make_user("staff"))
+    staff = make_user("staff")
+    panel = make_panel(process, staff)
+    _meeting_and_material(staff, panel)  # meeting 1, material 1 (members only)
     make_comment(user, process)  # comment 1, for the discussion's endpoints
     return app, process, user, job, make_proposal(process, user)
 
@@ -107,6 +131,7 @@ def test_url_map_has_no_unclassified_blueprints(app):
         "results.", "results_manage.",
         "vote_manage.", "vote_verify.",
         "panels.", "panels_manage.", "panels_draw.", "panels_draw_manage.",
+        "panels_meetings.", "panels_meetings_manage.",
     )  # fmt: skip
     for rule in app.url_map.iter_rules():
         assert rule.endpoint == "static" or rule.endpoint.startswith(known_prefixes), rule.endpoint
@@ -159,6 +184,7 @@ def test_staff_reach_staff_screens_but_not_role_administration(app, world, as_us
                 "vote_manage.",
                 "panels_manage.",
                 "panels_draw_manage.",
+                "panels_meetings_manage.",
             )
         ):
             continue
@@ -208,3 +234,86 @@ def test_every_post_without_csrf_token_is_refused(app, world, as_user):
         assert "expired or was not sent from this site" in response.get_data(as_text=True), endpoint
     # Still logged in: the refused logout did nothing.
     assert client.get("/accounts/profile").status_code == 200
+
+
+def test_attendance_support_needs_tables_and_members_only_material_never_reach_anyone_else(
+    app, as_user, tmp_path
+):
+    """Every page and API answer a visitor, a resident or a facilitator of another process can open, on a
+    seated panel with all of it recorded: none shows a member, a mark, a need, a table or private material."""
+    import random
+
+    from participate.core.after_commit import commit
+    from participate.panels import materials, meetings
+    from participate.panels.meeting_models import MaterialKind
+    from tests.panels.seated import make_seated_panel, meeting_input, seats_of
+
+    app.config["PANEL_MATERIALS_FOLDER"] = str(tmp_path)
+    process, facilitator, panel = make_seated_panel()
+    meeting = meetings.create_meeting(
+        facilitator, panel, meeting_input(video_link="https://meet.example.org/members-room")
+    )
+    members = seats_of(panel)
+    meetings.record_attendance(
+        facilitator,
+        panel,
+        meeting,
+        {s.id: "excused" for s in members[:1]} | {s.id: "present" for s in members[1:]},
+    )
+    row = meetings.checklist(meeting, panel)[0]
+    meetings.save_checklist(facilitator, panel, meeting, {(row.seat.id, row.need)})
+    meetings.make_tables(facilitator, panel, meeting, random.Random(0))
+    private = materials.add_material(
+        facilitator,
+        panel,
+        materials.MaterialInput(
+            "Draft for members", False, meeting, filename="d.pdf", data=b"%PDF-1.4 members"
+        ),
+        MaterialKind.DOCUMENT,
+    )
+    commit()
+    other_process, other_facilitator = __import__(
+        "tests.panels.helpers", fromlist=["x"]
+    ).facilitated_process()
+    secrets = [
+        "Draft for members",
+        "members-room",
+        "Arabic interpreter",
+        "Taxi from Oxie",
+        "Table 1",
+        "Excused",
+        "excused",
+    ]
+    secrets += [s.respondent.name for s in members] + [s.respondent.pseudonym for s in members]
+    values = {
+        "slug": process.slug,
+        "panel_id": panel.id,
+        "process_id": process.id,
+        "meeting_id": meeting.id,
+        "material_id": private.id,
+    }
+    visitors = [app.test_client(), as_user(make_user())]
+    crawled: set[str] = set()
+    for client in visitors:
+        for rule in app.url_map.iter_rules():
+            if "GET" not in rule.methods or set(rule.arguments) - set(values) or rule.endpoint == "static":
+                continue
+            url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+            response = client.get(url)
+            body = response.get_data()
+            for secret in secrets:
+                assert secret.encode() not in body, (rule.endpoint, secret)
+            crawled.add(rule.endpoint)
+    assert {
+        "panels.detail",
+        "api.panel_meetings",
+        "panels_meetings.material",
+        "panels_meetings_manage.meeting",
+    } <= crawled
+    other = app.test_client()
+    from tests.conftest import login
+
+    login(other, other_facilitator.email)
+    for path in ("/meetings", f"/meetings/{meeting.id}", "/stipends.csv", f"/materials/{private.id}"):
+        response = other.get(f"/manage/processes/{process.slug}/panels/{panel.id}{path}")
+        assert response.status_code == 403, path
