@@ -19,6 +19,7 @@ from participate.extensions import db
 from participate.moderation.demo import seed_moderation
 from participate.panels.demo import seed_recruiting_panel
 from participate.panels.demo_drawn import seed_drawn_panel
+from participate.panels.demo_meetings import seed_panel_meetings
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
 from participate.proposals.demo import seed_proposal_discussions, seed_proposals
@@ -241,7 +242,8 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_moderation(staff, residents)
     seed_results(staff, seed_votes(staff, residents, resident, hashed))
     seed_recruiting_panel(facilitator, created["Parks and play in Malmö South"])
-    seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
+    climate_panel = seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
+    seed_panel_meetings(staff, climate_panel)
     db.session.flush()
     return [
         ("admin", f"admin@{DEMO_DOMAIN}", password),
