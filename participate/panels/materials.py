@@ -21,6 +21,7 @@ from sqlalchemy import select
 from participate.accounts.models import User
 from participate.core.after_commit import after_commit
 from participate.core.errors import ValidationFailed
+from participate.core.numbers import row_by_id
 from participate.extensions import db
 from participate.panels.meeting_models import Material, MaterialKind, Meeting
 from participate.panels.models import Panel
@@ -123,7 +124,7 @@ def delete_material(actor: User | None, panel: Panel, material: Material) -> Non
 
 
 def find_material(panel: Panel, material_id: int) -> Material | None:
-    material = db.session.get(Material, material_id)
+    material = row_by_id(Material, material_id)
     return material if material is not None and material.panel_id == panel.id else None
 
 

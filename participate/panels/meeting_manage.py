@@ -201,7 +201,7 @@ def support(slug: str, panel_id: int, meeting_id: int):
     rows = meetings.checklist(meeting, panel)
     ticked: set[tuple[int, str]] = set()
     for value in request.form.getlist("arranged"):
-        index = value if value.isdigit() else ""
+        index = value if value.isascii() and value.isdigit() and len(value) < 6 else ""
         if not index or int(index) >= len(rows):
             ticked.add((0, value))  # refused by the service as out of date
         else:

@@ -24,6 +24,7 @@ from participate.core.csv_export import csv_text
 from participate.core.errors import IllegalTransition, ValidationFailed
 from participate.core.locks import locked
 from participate.core.money import minor_units_per_major
+from participate.core.numbers import row_by_id
 from participate.extensions import db
 from participate.panels.meeting_models import Attendance, AttendanceStatus, Meeting, SupportArranged
 from participate.panels.models import Panel, PanelStatus, RespondentValue
@@ -55,7 +56,7 @@ def meetings_of(panel: Panel) -> list[Meeting]:
 
 
 def find_meeting(panel: Panel, meeting_id: int) -> Meeting | None:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = row_by_id(Meeting, meeting_id)  # a form's number may be beyond any id
     return meeting if meeting is not None and meeting.panel_id == panel.id else None
 
 
