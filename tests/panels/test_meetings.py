@@ -17,6 +17,7 @@ from participate.extensions import db
 from participate.panels import meetings
 from participate.panels.meeting_models import Attendance, Meeting, SupportArranged
 from participate.sortition.tables import table_sizes
+from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import login
 from tests.factories import make_user
 from tests.panels.helpers import post, text
@@ -327,3 +328,33 @@ def test_the_meeting_screens_in_swedish(app, seated):
     page = text(client.get(f"{_base(panel)}/meetings/{meeting.id}", headers={"Accept-Language": "sv"}))
     assert re.search(r"Närvaro", page), page[:500]
     assert "Checklista för stöd" in page and "Bordsplacering" in page
+
+
+@races
+def test_parallel_attendance_forms_leave_one_mark_per_member(app):
+    from participate.accounts.models import User
+    from participate.panels.models import Panel
+
+    _process, facilitator, panel = make_seated_panel()
+    meeting = meetings.create_meeting(facilitator, panel, meeting_input())
+    db.session.commit()
+    ids = {"panel": panel.id, "meeting": meeting.id, "actor": facilitator.id}
+    seat_ids = [s.id for s in seats_of(panel)]
+
+    def record(status: str):
+        def use_case() -> None:
+            fresh = db.session.get(Panel, ids["panel"])
+            meetings.record_attendance(
+                db.session.get(User, ids["actor"]),
+                fresh,
+                meetings.find_meeting(fresh, ids["meeting"]),
+                dict.fromkeys(seat_ids, status),
+            )
+
+        return as_request(use_case)
+
+    results = at_once(app, [record("present"), record("absent"), record("excused")])
+    assert results.count(DONE) == 3
+    marks = db.session.execute(select(Attendance.seat_id, Attendance.status)).all()
+    assert len(marks) == len(seat_ids) == len({seat for seat, _status in marks})
+    assert len({status for _seat, status in marks}) == 1  # one form won whole, never a mix
