@@ -12,7 +12,8 @@ value; the second makes one repeated pair cost as much as one person of squared 
 are fixed first: the fewest tables of at most 8, as equal as possible (so 6 to 8 whenever n allows).
 
 Small meetings are solved exactly, by enumerating every way to split the people into those tables; larger
-ones by local search (swaps of two people at different tables, from several random starts) whose result
+ones by local search (swaps of two people at different tables, from 4 to 20 random starts, fewer the
+larger the meeting) whose result
 no single swap improves. Pure: no database, no web; randomness is an argument.
 """
 
@@ -67,6 +68,11 @@ class _Scorer:
         )
         self.met = met
         self.repeat_weight = repeat_weight
+        self.partners: dict[str, set[str]] = {pid: set() for pid in self.values}
+        for a, b in met:
+            if a in self.partners and b in self.partners:
+                self.partners[a].add(b)
+                self.partners[b].add(a)
 
     def repeats(self, table: Sequence[str]) -> int:
         return sum(1 for a, b in combinations(table, 2) if pair(a, b) in self.met)
@@ -133,23 +139,64 @@ def _exact(people: Sequence[str], sizes: Sequence[int], scorer: _Scorer) -> tupl
     return best, best_cost
 
 
+def _swap_delta(
+    scorer: _Scorer,
+    tables: list[list[str]],
+    counts: list[Counter[tuple[int, str]]],
+    move: tuple[int, int, int, int],
+) -> int:
+    """The change in cost if person i of table a and person j of table b swap places (only what changes)."""
+    a, i, b, j = move
+    n, totals = scorer.n, scorer.totals
+    x, y = tables[a][i], tables[b][j]
+    vx, vy = scorer.values[x], scorer.values[y]
+    sizes = (len(tables[a]), len(tables[b]))
+
+    def term(key: tuple[int, str], count: int, size: int) -> int:
+        return (n * count - size * totals[key]) ** 2
+
+    delta = 0
+    for f, (old, new) in enumerate(zip(vx, vy, strict=True)):
+        if old == new:
+            continue
+        for table, size, leaving, joining in ((a, sizes[0], old, new), (b, sizes[1], new, old)):
+            gone, come = (f, leaving), (f, joining)
+            c_gone, c_come = counts[table][gone], counts[table][come]
+            delta += term(gone, c_gone - 1, size) - term(gone, c_gone, size)
+            delta += term(come, c_come + 1, size) - term(come, c_come, size)
+    if scorer.repeat_weight and scorer.met:
+        met_x, met_y = scorer.partners[x], scorer.partners[y]
+        repeats = 0
+        for z in tables[a]:
+            if z != x:
+                repeats += (z in met_y) - (z in met_x)
+        for z in tables[b]:
+            if z != y:
+                repeats += (z in met_x) - (z in met_y)
+        delta += scorer.repeat_weight * n * n * repeats
+    return delta
+
+
 def improve(tables: list[list[str]], scorer: _Scorer) -> int:
     """Swap two people at different tables while a swap lowers the cost; returns the final cost."""
-    costs = [scorer.table_cost(t) for t in tables]
+    counts = [Counter((f, v) for pid in t for f, v in enumerate(scorer.values[pid])) for t in tables]
     improved = True
     while improved:
         improved = False
         for a, b in combinations(range(len(tables)), 2):
             for i in range(len(tables[a])):
                 for j in range(len(tables[b])):
-                    left, right = list(tables[a]), list(tables[b])
-                    left[i], right[j] = right[j], left[i]
-                    new_a, new_b = scorer.table_cost(left), scorer.table_cost(right)
-                    if new_a + new_b < costs[a] + costs[b]:
-                        tables[a], tables[b] = left, right
-                        costs[a], costs[b] = new_a, new_b
-                        improved = True
-    return sum(costs)
+                    if _swap_delta(scorer, tables, counts, (a, i, b, j)) >= 0:
+                        continue
+                    x, y = tables[a][i], tables[b][j]
+                    for f, (vx, vy) in enumerate(zip(scorer.values[x], scorer.values[y], strict=True)):
+                        counts[a][(f, vx)] -= 1
+                        counts[a][(f, vy)] += 1
+                        counts[b][(f, vy)] -= 1
+                        counts[b][(f, vx)] += 1
+                    tables[a][i], tables[b][j] = y, x
+                    improved = True
+    return scorer.cost(tables)
 
 
 def _local_search(
@@ -176,7 +223,7 @@ def plan_tables(
     *,
     rng: random.Random,
     repeat_weight: int = 1,
-    restarts: int = 20,
+    restarts: int | None = None,
     exact_limit: int = EXACT_LIMIT,
 ) -> TablePlan:
     """Tables for the people in `values` (id → one value per feature), given earlier meetings' plans."""
@@ -189,6 +236,7 @@ def plan_tables(
     if exact:
         tables, cost = _exact(people, sizes, scorer)
     else:
-        tables, cost = _local_search(people, sizes, scorer, rng, restarts)
+        starts = restarts if restarts is not None else max(4, min(20, 600 // len(people)))
+        tables, cost = _local_search(people, sizes, scorer, rng, starts)
     ordered = tuple(tuple(sorted(t)) for t in sorted(tables, key=lambda t: (-len(t), sorted(t))))
     return TablePlan(ordered, cost, sum(scorer.repeats(t) for t in ordered), exact)

@@ -145,3 +145,24 @@ def test_split_count_matches_the_enumeration():
         splits = list(_splits(people, sizes))
         assert len(splits) == split_count(sizes)
         assert len({frozenset(frozenset(t) for t in s) for s in splits}) == len(splits)
+
+
+def test_the_local_search_prices_a_swap_exactly_as_the_objective_does():
+    from participate.sortition.tables import _swap_delta
+
+    rng = random.Random(11)
+    values = _people(23, rng)
+    people = sorted(values)
+    rng.shuffle(people)
+    earlier = [[people[:8], people[8:16], people[16:]]]
+    scorer = _Scorer(values, pairs_met(earlier), 2)
+    rng.shuffle(people)
+    tables = [people[:8], people[8:16], people[16:]]
+    for _ in range(200):
+        counts = [Counter((f, v) for pid in t for f, v in enumerate(values[pid])) for t in tables]
+        a, b = rng.sample(range(3), 2)
+        i, j = rng.randrange(len(tables[a])), rng.randrange(len(tables[b]))
+        before = scorer.cost(tables)
+        delta = _swap_delta(scorer, tables, counts, (a, i, b, j))
+        tables[a][i], tables[b][j] = tables[b][j], tables[a][i]
+        assert scorer.cost(tables) - before == delta
