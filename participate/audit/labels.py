@@ -77,6 +77,7 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.tables_planned": _l("Panel table plan made"),
     "panel.material_added": _l("Panel material added"),
     "panel.material_deleted": _l("Panel material deleted"),
+    "panel.material_visibility": _l("Panel material made public or members-only"),
 }
 
 

@@ -114,6 +114,14 @@ def add_material(actor: User | None, panel: Panel, data: MaterialInput, kind: Ma
     return material
 
 
+def set_public(actor: User | None, panel: Panel, material: Material, public: bool) -> Material:
+    require_manager(actor, panel)
+    material.public = public
+    db.session.flush()
+    record_on_panel("panel.material_visibility", actor, panel, material=material.id, public=public)
+    return material
+
+
 def delete_material(actor: User | None, panel: Panel, material: Material) -> None:
     require_manager(actor, panel)
     if material.stored_name:

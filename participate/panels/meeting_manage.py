@@ -329,6 +329,28 @@ def delete_material(slug: str, panel_id: int, material_id: int):
     )
 
 
+@bp.post("/<slug>/panels/<int:panel_id>/materials/<int:material_id>/visibility")
+def material_visibility(slug: str, panel_id: int, material_id: int):
+    """Public becomes members-only and back."""
+    panel = _panel(slug, panel_id)
+    material = _material(panel, material_id)
+    back = (
+        _to("meeting", panel, meeting_id=material.meeting_id) if material.meeting_id else _to("index", panel)
+    )
+    form = ButtonForm()
+    return run_form(
+        form,
+        lambda: materials.set_public(current_actor(), panel, material, not material.public),
+        done=lambda m: (
+            _("“%(title)s” is now public.", title=m.title)
+            if m.public
+            else _("“%(title)s” is now for members only.", title=m.title),
+            back + "#materials",
+        ),
+        render=lambda: _index(panel),
+    )
+
+
 @bp.get("/<slug>/panels/<int:panel_id>/materials/<int:material_id>")
 def download(slug: str, panel_id: int, material_id: int):
     """Any material, members-only ones too, for the panel's facilitators."""

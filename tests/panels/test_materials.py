@@ -211,3 +211,24 @@ def test_the_openapi_document_describes_the_meetings():
     assert operation["operationId"] == "listPanelMeetings"
     meeting = doc["components"]["schemas"]["PanelMeeting"]
     assert "attendance" not in meeting["properties"] and "video_link" in meeting["properties"]
+
+
+def test_a_material_is_made_members_only_and_public_again(app, seated):
+    _process, facilitator, panel = seated
+    client = _client(app, facilitator)
+    assert _upload(client, panel, public="y").status_code == 302
+    material = db.session.scalars(select(Material)).one()
+    public_url = f"/processes/{panel.process.slug}/panels/{panel.id}/materials/{material.id}"
+    assert app.test_client().get(public_url).status_code == 200
+    page = f"{_base(panel)}/meetings"
+    toggle = f"{_base(panel)}/materials/{material.id}/visibility"
+    response = client.post(toggle, data={"csrf_token": csrf_token(client, page)})
+    assert response.status_code == 302
+    assert app.test_client().get(public_url).status_code == 404
+    assert "Make it public" in text(client.get(page))
+    client.post(toggle, data={"csrf_token": csrf_token(client, page)})
+    assert app.test_client().get(public_url).status_code == 200
+    from participate.audit.models import AuditEntry
+
+    actions = list(db.session.scalars(select(AuditEntry.action)))
+    assert actions.count("panel.material_visibility") == 2

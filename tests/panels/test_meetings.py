@@ -315,7 +315,7 @@ def test_every_meeting_audit_action_has_a_label():
     for action in (
         "panel.meeting_created", "panel.meeting_updated", "panel.meeting_deleted", "panel.attendance_recorded",
         "panel.payroll_exported", "panel.support_checklist", "panel.tables_planned", "panel.material_added",
-        "panel.material_deleted",
+        "panel.material_deleted", "panel.material_visibility",
     ):  # fmt: skip
         assert action in ACTION_LABELS, action
 
