@@ -216,8 +216,9 @@ def stipends(panel: Panel) -> list[StipendLine]:
 
 
 def _major(minor: int, currency: str) -> str:
+    """Minor units as a plain decimal for payroll software: 150000 öre → "1500.00"."""
     per = minor_units_per_major(currency)
-    return str(Decimal(minor) / per) if per > 1 else str(minor)
+    return str((Decimal(minor) / per).quantize(Decimal(1) / per))
 
 
 PAYROLL_HEADER = (

@@ -152,9 +152,9 @@ def test_attendance_on_one_form_stipends_and_payroll_csv(app, seated):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     by_pseudonym = {row["pseudonym"]: row for row in rows}
     assert len(rows) == len(members)
-    assert by_pseudonym[members[3].respondent.pseudonym]["total"] == "1000"
+    assert by_pseudonym[members[3].respondent.pseudonym]["total"] == "1000.00"
     assert by_pseudonym[members[3].respondent.pseudonym]["meetings_attended"] == "2"
-    assert by_pseudonym[members[0].respondent.pseudonym]["stipend_per_meeting"] == "500"
+    assert by_pseudonym[members[0].respondent.pseudonym]["stipend_per_meeting"] == "500.00"
     assert {"panel.attendance_recorded", "panel.payroll_exported"} <= set(_actions())
 
 
