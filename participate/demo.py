@@ -20,6 +20,7 @@ from participate.moderation.demo import seed_moderation
 from participate.panels.demo import seed_recruiting_panel
 from participate.panels.demo_answers import seed_panel_answers
 from participate.panels.demo_drawn import seed_drawn_panel
+from participate.panels.demo_meetings import seed_panel_meetings
 from participate.panels.demo_recommendations import seed_panel_work
 from participate.processes import services as processes
 from participate.processes.models import Phase, ProcessRoleName
@@ -244,6 +245,7 @@ def seed_demo(*, force: bool = False) -> list[tuple[str, str, str]] | None:
     seed_results(staff, seed_votes(staff, residents, resident, hashed))
     seed_recruiting_panel(facilitator, created["Parks and play in Malmö South"])
     climate_panel = seed_drawn_panel(staff, created["Climate action in your neighbourhood"])
+    seed_panel_meetings(staff, climate_panel)
     member = _user(fake, f"member@{DEMO_DOMAIN}", hashed)  # holds a seat on the climate panel
     db.session.flush()
     seed_panel_work(staff, climate_panel, [member, *residents[10:39]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from participate.api.openapi_meetings import MEETING_PATHS, MEETING_SCHEMAS
 from participate.api.openapi_panels import PANEL_PATHS, PANEL_SCHEMAS
 from participate.api.openapi_parts import answers, json_answer
 
@@ -115,6 +116,7 @@ def document(server: str) -> dict[str, Any]:
                 }
             },
             **PANEL_PATHS,
+            **MEETING_PATHS,
         },
         "components": {
             "schemas": {
@@ -281,6 +283,7 @@ def document(server: str) -> dict[str, Any]:
                     },
                 },
                 **PANEL_SCHEMAS,
+                **MEETING_SCHEMAS,
             }
         },
     }

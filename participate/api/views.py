@@ -10,6 +10,7 @@ from participate.core.clock import today
 from participate.core.error_pages import render_error
 from participate.core.numbers import whole_number
 from participate.extensions import csrf, limiter
+from participate.panels.meeting_public import meetings_document
 from participate.panels.public import panel_document, public_panel, public_panels
 from participate.panels.selection import lottery_document, lottery_of
 from participate.panels.support import recommendation_document, report
@@ -174,3 +175,21 @@ def panel_recommendations(panel_id: int) -> Response:
     if panel is None:
         abort(404)
     return jsonify({"recommendations": [recommendation_document(entry) for entry in report(panel)]})
+
+
+@bp.get("/panels/<int:panel_id>/meetings")
+def panel_meetings(panel_id: int) -> Response:
+    panel = public_panel(panel_id)
+    if panel is None:
+        abort(404)
+
+    def download(material: Any) -> str:
+        return url_for(
+            "panels_meetings.material",
+            slug=panel.process.slug,
+            panel_id=panel.id,
+            material_id=material.id,
+            _external=True,
+        )
+
+    return jsonify(meetings_document(panel, download))

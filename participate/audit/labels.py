@@ -85,6 +85,16 @@ ACTION_LABELS: dict[str, Any] = {
     "panel.support_vote": _l("A panel member voted in a support round"),
     "panel.round_closed": _l("Support round closed and counted"),
     "panel.report_published": _l("Panel report published"),
+    "panel.meeting_created": _l("Panel meeting added"),
+    "panel.meeting_updated": _l("Panel meeting changed"),
+    "panel.meeting_deleted": _l("Panel meeting deleted"),
+    "panel.attendance_recorded": _l("Panel attendance recorded"),
+    "panel.payroll_exported": _l("Panel stipends exported for payroll"),
+    "panel.support_checklist": _l("Panel support checklist saved"),
+    "panel.tables_planned": _l("Panel table plan made"),
+    "panel.material_added": _l("Panel material added"),
+    "panel.material_deleted": _l("Panel material deleted"),
+    "panel.material_visibility": _l("Panel material made public or members-only"),
 }
 
 

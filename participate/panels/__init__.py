@@ -11,9 +11,10 @@ if TYPE_CHECKING:
 
 def register(app: Flask) -> None:
     """The panel pages, the "Panels" tab, the panels part of a process's page, the selection (a job kind),
-    `flask panels purge`, the panel's statements beside proposals on the ballot, and the council's answers
-    to its recommendations (their screens and their part of "What the council did"), the members'
-    workspace (its private threads are deliberation subjects) and the published report of recommendations."""
+    `flask panels purge`, the meetings (their screens and public part), the members' workspace (its private
+    threads are deliberation subjects), the published report of recommendations, the panel's statements
+    beside proposals on the ballot, and the council's answers to its recommendations (their screens and
+    their part of "What the council did")."""
     from participate.panels import (  # noqa: F401
         answer_manage,
         answer_models,  # noqa: F401
@@ -21,6 +22,8 @@ def register(app: Flask) -> None:
         draw_views,
         jobs,
         manage,
+        meeting_manage,
+        meeting_views,
         purge,
         report,
         statement_manage,
@@ -42,6 +45,8 @@ def register(app: Flask) -> None:
         draw_views,
         draw_manage,
         purge,
+        meeting_views,
+        meeting_manage,
         workspace,
         report,
         statement_manage,

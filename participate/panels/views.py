@@ -18,6 +18,7 @@ from participate.core.transaction import attempt
 from participate.extensions import db, limiter
 from participate.panels import dashboard, invitations, policy, respondents, support, workspace_policy
 from participate.panels.forms import WithdrawForm, registration_form
+from participate.panels.meeting_public import public_meetings
 from participate.panels.models import PANEL_STATUS_LABELS, Panel, PanelStatus, RegistrationMode, Respondent
 from participate.panels.setup import panels_of
 
@@ -68,6 +69,7 @@ def detail(slug: str, panel_id: int):
         can_manage=policy.can_manage_panel(current_actor(), panel),
         workspace=workspace_policy.can_use_workspace(current_actor(), panel),
         has_report=support.has_report(panel),
+        **public_meetings(panel),
     )
 
 
