@@ -1,7 +1,7 @@
 """panels meetings attendance support materials
 
 Revision ID: 1d126d768886
-Revises: 9e23429aae33
+Revises: d7a2b9c4e1f3
 Create Date: 2026-12-07 21:03:03.516808
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "1d126d768886"
-down_revision = "9e23429aae33"
+down_revision = "d7a2b9c4e1f3"
 branch_labels = None
 depends_on = None
 
