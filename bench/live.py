@@ -221,7 +221,7 @@ class Gunicorn:
         with open(log, "ab") as out:
             self.process = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}"]
-                + ["--timeout", "120", "--graceful-timeout", "10", "wsgi:app"],
+                + ["--timeout", "120", "--graceful-timeout", "10", "--preload", "wsgi:app"],
                 cwd=ROOT,
                 env={**env, "PUBLIC_BASE_URL": self.url},
                 stdout=out,
