@@ -359,7 +359,11 @@ def p99(latencies: list[float]) -> float:
 
 
 def _database_url() -> str:
-    return os.environ.get("LOADTEST_DATABASE_URL") or os.environ.get("TEST_DATABASE_URL") or live.DEFAULT_DATABASE_URL
+    return (
+        os.environ.get("LOADTEST_DATABASE_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or live.DEFAULT_DATABASE_URL
+    )
 
 
 def run(
@@ -437,7 +441,9 @@ def run(
         lost, duplicates = tally(people, board)
         got_receipt = sum(1 for voter in people if voter.last)
         if stated != len(board) or counted != len(board):
-            notes.append(f"the board states {stated} ballots and the count {counted} voters; {len(board)} read")
+            notes.append(
+                f"the board states {stated} ballots and the count {counted} voters; {len(board)} read"
+            )
             duplicates = max(duplicates, abs(stated - len(board)), abs(counted - len(board)))
         notes.append(f"{counters.resent} requests sent again after a cut-off connection")
         for note in notes:
@@ -460,7 +466,9 @@ def run(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--voters", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--eligible", type=int, default=2000)
