@@ -10,7 +10,9 @@ LOADTEST_REDIS_URL, starting either when it does not answer, and works in a data
 
 1. migrates that database (`flask db upgrade`) and seeds a vote in bulk (bench/loadtest_seed.py):
    `eligible` census-verified voters, one ranked budget, one staff account;
-2. starts gunicorn with 4 sync workers and the app's Celery worker, sharing the database and Redis;
+2. starts gunicorn with 4 sync workers (`--preload`) and the app's Celery worker, sharing the database
+   and Redis (which also keeps the rate limits; the login limit is raised, since every simulated voter
+   comes from 127.0.0.1);
 3. logs every voter in and opens and reviews their ballot, `concurrency` voters at a time, with the
    CSRF token of each form, as a browser does;
 4. casts every ballot, `concurrency` at once; a tenth of the voters press "Cast" twice at the same

@@ -1,5 +1,5 @@
 """Two gunicorn instances on different ports, one PostgreSQL and one Redis: the product behaves as one
-system whichever server a request reaches (docs/deploy.md, "More than one server")."""
+system whichever server a request reaches (docs/deploy.md)."""
 
 from __future__ import annotations
 
