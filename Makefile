@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE :=
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes clean
+.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes loadtest loadtest-short clean
 
 # Every install takes its exact versions from the lock (`make lock` refreshes it); pyproject.toml keeps
 # the loose bounds the code allows.
@@ -92,6 +92,16 @@ bench-alternates: install-test
 
 bench-what-it-takes: install-test
 	$(BIN)/python bench/what_it_takes.py
+
+# The last evening of a vote on gunicorn (4 workers, one killed mid-run), 1,000 of 2,000 eligible voters,
+# 200 at once; the close, the count on the Celery worker and the bulletin board checked voter by voter.
+# Reuses the PostgreSQL of LOADTEST_DATABASE_URL or TEST_DATABASE_URL and the Redis of LOADTEST_REDIS_URL
+# (starting them if they do not answer). SHORT=1: 20 voters, as CI runs it.
+loadtest: install-test
+	$(BIN)/python bench/loadtest.py $(if $(SHORT),--short,)
+
+loadtest-short: install-test
+	$(BIN)/python bench/loadtest.py --short
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) instance/participate.db .pytest_cache .ruff_cache

@@ -30,6 +30,12 @@ def test_the_ci_script_arms_the_guards_before_running_the_suite():
     assert script.index("export CI=true") < script.rindex("make test")
 
 
+def test_the_ci_script_runs_the_short_loadtest_after_the_suite():
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "make loadtest SHORT=1" in script
+    assert script.index("make test") < script.index("make loadtest SHORT=1")
+
+
 def test_every_guard_goes_through_tests_ci():
     """No test reads CI on its own: one place decides what a missing requirement means."""
     for path in (ROOT / "tests").rglob("*.py"):

@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import lazyload
 
 from participate.accounts.models import User
 from participate.audit.services import record_on_process
@@ -77,10 +78,16 @@ def budgets_of(process: Process) -> list[VoteBudget]:
 def candidates(budget: VoteBudget) -> list[Proposal]:
     """The feasible, visible proposals of the budget's district; a city-wide budget takes those with no
     district and those of districts that have no budget of their own."""
-    stmt = select(Proposal).where(
-        Proposal.process_id == budget.process_id,
-        Proposal.status == ProposalStatus.FEASIBLE.value,
-        Proposal.hidden_at.is_(None),
+    # No ballot shows the author: not joining them (and their roles) saves two queries per call, and
+    # a cast makes several (docs/deploy.md, "Load").
+    stmt = (
+        select(Proposal)
+        .options(lazyload(Proposal.author))
+        .where(
+            Proposal.process_id == budget.process_id,
+            Proposal.status == ProposalStatus.FEASIBLE.value,
+            Proposal.hidden_at.is_(None),
+        )
     )
     if budget.district_id is not None:
         stmt = stmt.where(Proposal.district_id == budget.district_id)
@@ -181,10 +188,13 @@ def _sealed(budget_id: int, tag: str) -> SealedBallot | None:
     ).scalar_one_or_none()
 
 
-def check_choices(budget: VoteBudget, choices: Iterable[Any]) -> Choices:
+def check_choices(
+    budget: VoteBudget, choices: Iterable[Any], offered_now: Sequence[Proposal] | None = None
+) -> Choices:
     """The ballot in its canonical form, or ValidationFailed saying what to fix. Ranked: ids in order;
-    approval: ids sorted; points: [id, points] pairs sorted by id, no zero entries."""
-    offered = {p.id: p for p in candidates(budget)}
+    approval: ids sorted; points: [id, points] pairs sorted by id, no zero entries. `offered_now`: the
+    budget's candidates, when the caller has just read them."""
+    offered = {p.id: p for p in (candidates(budget) if offered_now is None else offered_now)}
     kind = BallotType(budget.ballot_type)
     pairs: list[tuple[int, int]] = []
     if kind is BallotType.POINTS:
@@ -298,24 +308,28 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
     return put_in_box(budget, _voter(actor), canonical, roll)
 
 
-def _while_the_box_is_open(budget: VoteBudget, choices: Choices) -> None:
+def _while_the_box_is_open(budget: VoteBudget, choices: Choices) -> list[Proposal]:
     """Casts share a lock that closing the vote and changing a budget take alone: a close waits for the
     casts under way, so their ballots are in the box it opens; a cast that waited for a close finds the
     vote closed, and one that waited for a budget change is checked against the budget as it is now."""
     take_turns(VOTE_CLOSE, budget.process_id, shared=True)
-    settings = settings_of(budget.process)
-    if settings is not None:
-        db.session.refresh(settings)
+    settings = db.session.execute(
+        select(VoteSettings)
+        .where(VoteSettings.process_id == budget.process_id)
+        .execution_options(populate_existing=True)  # as committed before the lock was ours
+    ).scalar_one_or_none()
     if settings is None or settings.closed_at is not None:
         raise PermissionDenied(_("The vote has closed."))
     db.session.refresh(budget)
-    check_choices(budget, choices)
+    offered = candidates(budget)
+    check_choices(budget, choices, offered)
+    return offered
 
 
 def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
     """Write the voter_roll row (once) and replace the voter's sealed ballot. `voter` is "user:<id>" or
     "code:<id>"; `choices` must have passed check_choices. A voting code's second roll row is a Conflict."""
-    _while_the_box_is_open(budget, choices)
+    offered = _while_the_box_is_open(budget, choices)
     tag = secrecy.owner_tag(budget.id, voter)
     # Two submissions by one voter at once take turns, so the second replaces the first instead of
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
@@ -325,7 +339,7 @@ def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll
     if not first_cast and roll.voting_code_id is not None:
         raise Conflict(_("This voting code has already been used."))
     receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
-    payload = seal_ballot(budget, choices, receipt, candidates(budget))
+    payload = seal_ballot(budget, choices, receipt, offered)
     sealed = _sealed(budget.id, tag)
     if sealed is None:
         sealed = SealedBallot(budget_id=budget.id, owner_tag=tag)
