@@ -91,6 +91,8 @@ api.openapi                                    GET     O   O   O   O   O   O   O
 api.panel_detail                               GET     O   O   O   O   O   O   O
 api.panel_list                                 GET     O   O   O   O   O   O   O
 api.panel_lottery                              GET     N   N   N   N   N   N   N
+api.panel_meetings                             GET     O   O   O   O   O   O   O
+api.panel_recommendations                      GET     O   O   O   O   O   O   O
 api.process_list                               GET     O   O   O   O   O   O   O
 api.process_proposals                          GET     O   O   O   O   O   O   O
 api.process_results                            GET     N   N   N   N   N   N   N
@@ -107,6 +109,14 @@ deliberation.summary                           GET     L   F   F   O   O   O   O
 deliberation.summary                           POST    L   F   F   R   R   R   R
 deliberation.thread                            GET     O   O   O   O   O   O   O
 deliberation.vote                              POST    L   B   B   B   B   B   B
+eligibility_manage.census                      GET     L   F   F   F   F   O   O
+eligibility_manage.census                      POST    L   F   F   F   F   B   B
+eligibility_manage.codes                       GET     L   F   F   F   F   O   O
+eligibility_manage.conflicts                   GET     L   F   F   F   F   O   O
+eligibility_manage.dismiss_conflict            POST    L   F   F   F   F   B   B
+eligibility_manage.generate_codes              POST    L   F   F   F   F   B   B
+eligibility_manage.transfer_conflict           GET     L   F   F   F   F   O   O
+eligibility_manage.transfer_conflict           POST    L   F   F   F   F   B   B
 home.index                                     GET     O   O   O   O   O   O   O
 jobs.detail                                    GET     L   O   N   N   N   O   O
 jobs.status                                    GET     L   O   N   N   N   O   O
@@ -130,6 +140,17 @@ notifications.unfollow                         POST    L   R   R   R   R   R   R
 notifications.unsubscribe                      GET     B   B   B   B   B   B   B
 notifications.unsubscribe                      POST    B   B   B   B   B   B   B
 notifications.unsubscribed                     GET     O   O   O   O   O   O   O
+panel_answers.answer                           GET     L   F   F   F   F   N   N
+panel_answers.answer                           POST    L   F   F   F   F   N   N
+panel_answers.delete_milestone                 POST    L   F   F   F   F   N   N
+panel_answers.due                              POST    L   F   F   F   F   R   R
+panel_answers.index                            GET     L   F   F   F   F   O   O
+panel_answers.milestone                        POST    L   F   F   F   F   N   N
+panel_answers.tracking                         POST    L   F   F   F   F   N   N
+panel_statements.edit                          GET     L   F   F   N   F   N   N
+panel_statements.edit                          POST    L   F   F   N   F   N   N
+panel_statements.index                         GET     L   F   F   O   F   O   O
+panel_statements.withdraw                      POST    L   F   F   N   F   N   N
 panels.detail                                  GET     O   O   O   O   O   O   O
 panels.register                                GET     O   O   O   O   O   O   O
 panels.register                                POST    B   B   B   B   B   B   B
@@ -137,6 +158,7 @@ panels.withdraw                                GET     N   N   N   N   N   N   N
 panels.withdraw                                POST    N   N   N   N   N   N   N
 panels_draw.fairness_page                      GET     N   N   N   N   N   N   N
 panels_draw.verify                             GET     N   N   N   N   N   N   N
+panels_draw_manage.choose_alternates           POST    L   F   F   N   F   N   N
 panels_draw_manage.draw                        POST    L   F   F   B   F   B   B
 panels_draw_manage.export_remaining            GET     L   F   F   O   F   O   O
 panels_draw_manage.export_selected             GET     L   F   F   O   F   O   O
@@ -171,6 +193,43 @@ panels_manage.respondents_page                 GET     L   F   F   O   F   O   O
 panels_manage.section                          GET     L   F   F   R   F   R   R
 panels_manage.status                           POST    L   F   F   B   F   B   B
 panels_manage.upload_register                  POST    L   F   F   B   F   B   B
+panels_meetings.material                       GET     N   N   N   N   N   N   N
+panels_meetings_manage.add_material            POST    L   F   F   B   F   B   B
+panels_meetings_manage.attendance              POST    L   F   F   B   F   B   B
+panels_meetings_manage.delete                  POST    L   F   F   R   F   R   R
+panels_meetings_manage.delete_material         POST    L   F   F   R   F   R   R
+panels_meetings_manage.download                GET     L   F   F   N   F   N   N
+panels_meetings_manage.edit                    GET     L   F   F   O   F   O   O
+panels_meetings_manage.edit                    POST    L   F   F   B   F   B   B
+panels_meetings_manage.index                   GET     L   F   F   O   F   O   O
+panels_meetings_manage.material_visibility     POST    L   F   F   R   F   R   R
+panels_meetings_manage.meeting                 GET     L   F   F   O   F   O   O
+panels_meetings_manage.new                     GET     L   F   F   O   F   O   O
+panels_meetings_manage.new                     POST    L   F   F   B   F   B   B
+panels_meetings_manage.payroll                 GET     L   F   F   O   F   O   O
+panels_meetings_manage.plan                    POST    L   F   F   B   F   B   B
+panels_meetings_manage.print_tables            GET     L   F   F   O   F   O   O
+panels_meetings_manage.stipends                GET     L   F   F   O   F   O   O
+panels_meetings_manage.support                 POST    L   F   F   R   F   R   R
+panels_report.printable                        GET     N   N   N   N   N   N   N
+panels_report.report                           GET     N   N   N   N   N   N   N
+panels_workspace.close_round                   POST    L   F   F   B   F   B   B
+panels_workspace.edit                          GET     L   F   F   O   F   O   O
+panels_workspace.edit                          POST    L   F   F   B   F   B   B
+panels_workspace.history                       GET     L   F   F   O   F   O   O
+panels_workspace.home                          GET     L   F   F   O   F   O   O
+panels_workspace.invite                        POST    L   F   F   O   F   O   O
+panels_workspace.join                          GET     L   N   N   N   N   N   N
+panels_workspace.join                          POST    L   N   N   N   N   N   N
+panels_workspace.members_page                  GET     L   F   F   O   F   O   O
+panels_workspace.minority                      POST    L   F   F   B   F   B   B
+panels_workspace.new                           GET     L   F   F   O   F   O   O
+panels_workspace.new                           POST    L   F   F   B   F   B   B
+panels_workspace.open_round                    POST    L   F   F   B   F   B   B
+panels_workspace.publish                       POST    L   F   F   B   F   B   B
+panels_workspace.recommendation                GET     L   F   F   O   F   O   O
+panels_workspace.vote                          POST    L   F   F   B   F   B   B
+panels_workspace.withdraw                      POST    L   F   F   R   F   R   R
 process_manage.advance                         GET     L   F   F   F   F   O   O
 process_manage.advance                         POST    L   F   F   F   F   B   B
 process_manage.boundaries                      POST    L   F   F   F   F   B   B
@@ -211,6 +270,7 @@ proposals.withdraw                             GET     L   O   N   N   N   F   F
 proposals.withdraw                             POST    L   B   N   N   N   F   F
 results.ballots_pb                             GET     N   N   N   N   N   N   N
 results.bulletin                               GET     N   N   N   N   N   N   N
+results.council                                GET     O   O   O   O   O   O   O
 results.page                                   GET     N   N   N   N   N   O   O
 results.results_csv_download                   GET     N   N   N   N   N   N   N
 results.results_json                           GET     N   N   N   N   N   O   O
@@ -227,21 +287,13 @@ results_manage.tracking                        POST    L   F   F   F   F   N   N
 static                                         GET     O   O   O   O   O   O   O
 vote_manage.budget                             GET     L   F   F   F   F   O   O
 vote_manage.budget                             POST    L   F   F   F   F   B   B
-vote_manage.census                             GET     L   F   F   F   F   O   O
-vote_manage.census                             POST    L   F   F   F   F   B   B
-vote_manage.codes                              GET     L   F   F   F   F   O   O
-vote_manage.conflicts                          GET     L   F   F   F   F   O   O
 vote_manage.delete_budget                      POST    L   F   F   F   F   B   B
-vote_manage.dismiss_conflict                   POST    L   F   F   F   F   B   B
-vote_manage.generate_codes                     POST    L   F   F   F   F   B   B
 vote_manage.kiosk                              GET     L   F   F   F   F   O   O
 vote_manage.kiosk                              POST    L   F   F   F   F   B   B
 vote_manage.kiosk_cast                         POST    L   F   F   F   F   B   B
 vote_manage.kiosk_check_in                     POST    L   F   F   F   F   B   B
 vote_manage.overview                           GET     L   F   F   F   F   O   O
 vote_manage.save_settings                      POST    L   F   F   F   F   B   B
-vote_manage.transfer_conflict                  GET     L   F   F   F   F   O   O
-vote_manage.transfer_conflict                  POST    L   F   F   F   F   B   B
 vote_verify.verify                             GET     L   O   O   O   O   O   O
 vote_verify.verify                             POST    L   B   B   B   B   B   B
 voting.ballot                                  GET     L   O   O   O   O   O   O
@@ -341,6 +393,30 @@ def _panel_with_pool(process, staff):
     return panel, batch
 
 
+def _panel_at_work(panel):
+    """A meeting, a members-only link among its materials and a drafted recommendation: what a panel's
+    members and facilitators see and nobody else does."""
+    from datetime import timedelta
+
+    from participate.core.clock import utcnow
+    from participate.panels.meeting_models import Material, MaterialKind, Meeting
+    from participate.panels.recommendation_models import Recommendation
+
+    meeting = Meeting(
+        panel_id=panel.id, starts_at=utcnow() + timedelta(days=7), place="City Hall", agenda="Welcome"
+    )
+    db.session.add(meeting)
+    db.session.flush()
+    material = Material(
+        panel_id=panel.id, meeting_id=meeting.id, kind=MaterialKind.LINK.value, title="Briefing",
+        url="https://example.org/briefing",
+    )  # fmt: skip
+    recommendation = Recommendation(panel_id=panel.id, title="More trees", text="Plant them.")
+    db.session.add_all([material, recommendation])
+    db.session.commit()
+    return meeting, material, recommendation
+
+
 def _process_world(staff, resident, facilitator, moderator) -> dict[str, object]:
     """One process in its proposals phase with a panel, one in its voting phase; both facilitated and
     moderated by the world's facilitator and moderator when they are given."""
@@ -353,12 +429,14 @@ def _process_world(staff, resident, facilitator, moderator) -> dict[str, object]
             _grant(each, moderator, "moderator")
     db.session.commit()
     panel, batch = _panel_with_pool(process, staff)
+    meeting, material, recommendation = _panel_at_work(panel)
     draft = make_proposal(process, resident, status="draft")
     published = make_proposal(process, resident)
     comment = make_comment(resident, process)
     return {
         "process": process, "voting_process": voting_process, "budget": budget, "panel": panel,
-        "batch": batch, "draft": draft, "published": published, "comment": comment,
+        "batch": batch, "draft": draft, "published": published, "comment": comment, "meeting": meeting,
+        "material": material, "recommendation": recommendation,
     }  # fmt: skip
 
 
@@ -390,6 +468,8 @@ def build_world(app) -> World:
             "feature_id": panel.features[0].id, "batch_id": world["batch"].id, "budget_id": world["budget"].id,
             "draft_id": world["draft"].id, "proposal_id": world["published"].id,
             "comment_id": world["comment"].id, "item_id": world["comment"].id,
+            "meeting_id": world["meeting"].id, "material_id": world["material"].id,
+            "recommendation_id": world["recommendation"].id,
         }  # fmt: skip
 
     ids = values(own) | {
@@ -444,6 +524,7 @@ VOTING_PREFIXES = (
     "voting.",
     "vote_manage.",
     "vote_verify.",
+    "eligibility_manage.",
     "results.",
     "results_manage.",
     "api.process_results",
