@@ -8,7 +8,7 @@ import pytest
 
 from tests.e2e.axe_check import assert_accessible
 from tests.e2e.conftest import log_in
-from tests.e2e.test_reflow import _OVERFLOWING
+from tests.e2e.axe_check import OVERFLOWING as _OVERFLOWING
 
 pytestmark = pytest.mark.xdist_group("e2e")
 PHONE = {"width": 390, "height": 844}
