@@ -1,8 +1,9 @@
-"""The staff member's journey through one process of their own, one page after another: create it, set its
-dates, set up the vote and its budget, publish it; review the residents' proposals for feasibility, act on a
-report; close the vote and count, publish the results, track a funded project. What residents do in the
-meantime (propose, report, vote) is written through the services between the staff's steps; their own
-pages are the resident's journey. Every page passes axe and fits the width (tests/e2e/journey.py)."""
+"""The staff member's journey through one process of their own, one page after another: create it, set
+its dates, set up the vote and its budget, publish it; review the residents' proposals for feasibility,
+hide the one a resident reported (the report is made in the resident's own browser); close the vote and
+count, publish the results, track a funded project. Proposals and ballots are written through the services
+between the staff's steps (the resident's journey walks those pages). Every page passes axe and fits the
+width (tests/e2e/journey.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.e2e.journey import WIDTHS, Journey, log_in
 
 pytestmark = pytest.mark.xdist_group("e2e")
 STAFF = "staff@demo.participate.example"
+RESIDENT = "resident@demo.participate.example"
 PROPOSALS = 5  # four become feasible; one is hidden after a report
 
 
@@ -60,23 +62,29 @@ def create_and_configure(walk: Journey, title: str) -> int:
     return process_id
 
 
-def residents_propose_and_report(app, process_id: int) -> list[int]:
-    """Residents' proposals for the process (as they submitted them in the proposals phase) and a
-    resident's report of the last one as spam."""
+def residents_propose(app, process_id: int) -> list[int]:
+    """Residents' proposals for the process, as they submitted them in the proposals phase."""
     from participate.extensions import db
-    from participate.moderation import services as moderation
-    from participate.moderation.reportables import reportable
     from participate.processes.models import Process
-    from tests.factories import make_proposal, make_user
+    from tests.factories import make_proposal
 
     with app.app_context():
         process = db.session.get(Process, process_id)
         costs = [120_000_00, 90_000_00, 200_000_00, 60_000_00, 10_000_00]
         titles = [None] * (PROPOSALS - 1) + ["Cheap watches, visit my shop"]
         made = [make_proposal(process, cost_minor=c, title=t) for c, t in zip(costs, titles, strict=True)]
-        moderation.report_item(make_user(), reportable("proposal"), made[-1], "spam", "An advert.")
-        db.session.commit()
         return [p.id for p in made]
+
+
+def a_resident_reports(resident: Journey, proposal_id: int) -> None:
+    """The demo's resident reports the advert as spam, in their own browser."""
+    page = resident.page
+    log_in(resident, RESIDENT)
+    resident.goto(f"/proposals/{proposal_id}")
+    resident.follow(page.get_by_role("link", name="Report"))
+    page.get_by_label("Spam").check()
+    resident.follow(page.get_by_role("button", name="Send the report"))
+    resident.status("The moderators will look at it")
 
 
 def review_and_moderate(walk: Journey, process_id: int, proposal_ids: list[int]) -> None:
@@ -149,7 +157,7 @@ def close_count_publish_and_track(walk: Journey, process_id: int, title: str) ->
     walk.status("The milestone is added.")
     walk.follow(page.get_by_role("link", name="Back to the results"))
     walk.follow(page.get_by_role("link", name="View the public results"))
-    expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    expect(page.get_by_role("link", name=title, exact=True).first).to_be_visible()
     expect(
         page.locator("li, tr").filter(has_text=project).filter(has_text="In progress, 40%").first
     ).to_be_visible()
@@ -160,7 +168,9 @@ def test_the_staff_journey(open_journey, live_server, width):
     title = f"Kiruna village budget ({width} px)"
     with open_journey(width, "staff") as walk:
         process_id = create_and_configure(walk, title)
-        proposal_ids = residents_propose_and_report(live_server, process_id)
+        proposal_ids = residents_propose(live_server, process_id)
+        with open_journey(width, "resident") as resident:
+            a_resident_reports(resident, proposal_ids[-1])
         review_and_moderate(walk, process_id, proposal_ids)
         residents_vote(live_server, process_id, proposal_ids)
         close_count_publish_and_track(walk, process_id, title)
