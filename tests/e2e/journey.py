@@ -90,8 +90,9 @@ def journey(
     must have been checked; when it fails, the page as shown (screenshot and HTML) is kept under
     FAILURES with the name `keep_as`-`who`."""
     height = PHONE_HEIGHT if width < 600 else DESKTOP_HEIGHT
+    context_options.setdefault("locale", "en-GB")
     context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": height}, locale="en-GB", **context_options
+        base_url=base_url, viewport={"width": width, "height": height}, **context_options
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
