@@ -177,7 +177,7 @@ def _others_register(app, panel: Panel) -> None:
 def read_the_pool(walk: Journey, panel: Panel, _app) -> None:
     page = walk.page
     nav = page.get_by_role("navigation", name="This panel")
-    walk.goto(panel.manage + "/pool")
+    walk.follow(nav.get_by_role("link", name="Pool dashboard"))
     expect(page.get_by_text(str(PEOPLE)).first).to_be_visible()
     walk.follow(nav.get_by_role("link", name="Respondents"))
     walk.follow(nav.get_by_role("link", name="Set-up"))
@@ -189,8 +189,8 @@ def select_and_draw(walk: Journey, panel: Panel, _app) -> None:
     nav = page.get_by_role("navigation", name="This panel")
     walk.follow(nav.get_by_role("link", name="Selection and draw"))
     page.get_by_label(re.compile("^Panels in the published lottery")).fill("100")
-    walk.follow(page.get_by_role("button", name="Run the selection"))
-    walk.goto(panel.manage + "/selection")
+    walk.follow(page.get_by_role("button", name="Run the selection"))  # its job's page
+    walk.follow(page.get_by_role("link", name="Back to the selection"))
     walk.follow(page.get_by_role("link", name=re.compile(r"^#\d+$")).first)  # the run's fairness figures
     walk.follow(nav.get_by_role("link", name="Selection and draw"))
     walk.follow(page.get_by_role("button", name="Publish this lottery"))

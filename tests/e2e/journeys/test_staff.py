@@ -87,9 +87,9 @@ def a_resident_reports(resident: Journey, proposal_id: int) -> None:
     resident.status("The moderators will look at it")
 
 
-def review_and_moderate(walk: Journey, process_id: int, proposal_ids: list[int]) -> None:
+def review_and_moderate(walk: Journey, proposal_ids: list[int]) -> None:
     page = walk.page
-    walk.goto(f"/manage/processes/{process_id}")
+    # still on the process's staff screens: on through its sections
     sections = page.get_by_role("navigation", name="Sections of this process")
     walk.follow(sections.get_by_role("link", name="Proposals"))
     for proposal_id in proposal_ids[:-1]:
@@ -128,9 +128,9 @@ def residents_vote(app, process_id: int, proposal_ids: list[int], voters: int = 
             commit()
 
 
-def close_count_publish_and_track(walk: Journey, process_id: int, title: str) -> None:
+def close_count_publish_and_track(walk: Journey, title: str) -> None:
     page = walk.page
-    walk.goto(f"/manage/processes/{process_id}")
+    # still on the process's staff screens: on through its sections
     sections = page.get_by_role("navigation", name="Sections of this process")
     walk.follow(sections.get_by_role("link", name="Results"))
     walk.follow(page.get_by_role("link", name="Close the vote and count"))
@@ -138,7 +138,7 @@ def close_count_publish_and_track(walk: Journey, process_id: int, title: str) ->
     walk.follow(page.get_by_role("button", name="Close the vote and count"))
     expect(page).to_have_url(re.compile(r"/jobs/\d+"))
     expect(page.get_by_text("Finished", exact=True)).to_be_visible()
-    walk.goto(f"/manage/processes/{process_id}/results")
+    walk.follow(page.get_by_role("link", name="Back to the results"))
     expect(page.get_by_role("button", name="Count again")).to_be_visible()
     walk.follow(page.get_by_role("link", name="Publish results"))
     walk.follow(page.get_by_role("button", name="Publish results"))
@@ -171,6 +171,6 @@ def test_the_staff_journey(open_journey, live_server, width):
         proposal_ids = residents_propose(live_server, process_id)
         with open_journey(width, "resident") as resident:
             a_resident_reports(resident, proposal_ids[-1])
-        review_and_moderate(walk, process_id, proposal_ids)
+        review_and_moderate(walk, proposal_ids)
         residents_vote(live_server, process_id, proposal_ids)
-        close_count_publish_and_track(walk, process_id, title)
+        close_count_publish_and_track(walk, title)
