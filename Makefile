@@ -10,7 +10,7 @@ FLASK := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE :=
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
 
-.PHONY: run test install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes loadtest loadtest-short clean
+.PHONY: run test e2e install install-test lock translations migrate seed lint format bench bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes loadtest loadtest-short clean
 
 # Every install takes its exact versions from the lock (`make lock` refreshes it); pyproject.toml keeps
 # the loose bounds the code allows.
@@ -71,6 +71,15 @@ format: install-test
 
 test: install-test lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The browser journeys alone (tests/e2e/journeys: resident, staff, facilitator, each at 1280 and 390 px) in
+# Debian's Chromium against a live server; `make test` runs them too. What the browser showed when a
+# journey failed (screenshot and HTML) is kept in E2E_FAILURES.
+E2E_FAILURES ?= $(CURDIR)/build/e2e-failures
+e2e: install-test
+	@echo "e2e: screenshots and HTML of failed journeys go to $(E2E_FAILURES)"
+	E2E_FAILURES="$(E2E_FAILURES)" $(BIN)/python -m pytest tests/e2e/journeys -p no:randomly --durations=6 \
+		|| { echo "e2e: failed; see $(E2E_FAILURES)"; exit 1; }
 
 bench: bench-counting bench-sortition bench-pages bench-alternates bench-what-it-takes
 

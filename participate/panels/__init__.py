@@ -34,8 +34,8 @@ def register(app: Flask) -> None:
     from participate.panels.answers import council_part, response_document
     from participate.panels.meeting_public import members_kit, members_meetings
     from participate.panels.statements import ballot_statement
-    from participate.panels.workspace_parts import add_workspace_part
     from participate.panels.support import provide_responses
+    from participate.panels.workspace_parts import add_workspace_part
     from participate.processes.manage import add_section
     from participate.processes.views import add_page_part
     from participate.results.views import add_council_part

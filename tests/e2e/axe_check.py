@@ -27,3 +27,14 @@ def visit_accessible(page, path: str) -> None:
     """Open `path` (`{proposals}` and the like name the demo's pages) and check it."""
     page.goto(path.format(**page.demo_pages) if "{" in path else path)
     assert_accessible(page)
+
+
+# Elements past the right edge, leaving out those inside a box that scrolls on its own.
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth <= width) return [];
+  return [...document.querySelectorAll("body *")]
+    .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".tabs, .table-scroll"))
+    .slice(0, 3)
+    .map(e => `${e.tagName.toLowerCase()}.${e.className} "${(e.tagName === "INPUT" ? e.value : e.textContent).trim().slice(0, 30)}"`);
+}"""

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 import shutil
 import threading
+from functools import partial
 
 import pytest
 
 from tests.ci import unavailable
+from tests.e2e.failures import clear_failures, keep_failure
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 try:
@@ -22,6 +24,8 @@ except ImportError:
 
 if not CHROMIUM:
     unavailable("no Chromium on this machine (apt-get install chromium)", allow_module_level=True)
+
+from tests.e2e.journey import journey  # noqa: E402 - needs playwright, checked above
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
                  "--disable-background-networking", "--disable-component-update"]  # fmt: skip
@@ -35,8 +39,15 @@ def live_server(tmp_path_factory):
     from participate.demo import seed_demo
     from participate.extensions import db
 
-    database = tmp_path_factory.mktemp("e2e") / "e2e.db"
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}", SERVER_NAME=None)
+    folder = tmp_path_factory.mktemp("e2e")
+    # The development outbox, as `make run` has it: a resident confirms their address from /dev/outbox.
+    app = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'e2e.db'}",
+        SERVER_NAME=None,
+        DEV_OUTBOX=True,
+        DEV_OUTBOX_FILE=str(folder / "outbox.jsonl"),
+    )
     with app.app_context():
         db.create_all()
         seed_demo()
@@ -67,19 +78,36 @@ def _demo_pages() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def browser():
+    clear_failures()
     with playwright_api.sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, request):
     context = browser.new_context(base_url=live_server.live_url, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
+    if getattr(request.node, "e2e_failed", False):
+        keep_failure(page, request.node.name)
     context.close()
+
+
+@pytest.fixture
+def open_journey(browser, live_server, request):
+    """`with open_journey(width, "resident") as walk:` one person's walk (tests/e2e/journey.py)."""
+    return partial(journey, browser, live_server.live_url, keep_as=request.node.name)
 
 
 def log_in(page, email: str, password: str = "demo-password-2026") -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from participate.demo import DEMO_DOMAIN
 from tests.demo_pages import crawl, log_in_as
-from tests.e2e.axe_check import wait_until_styled
+from tests.e2e.axe_check import OVERFLOWING, wait_until_styled
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.xdist_group("e2e")
@@ -16,15 +16,6 @@ TEXT_SPACING = (
     "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important }"
     " p { margin-bottom: 2em !important }"
 )
-# Elements past the right edge, leaving out those inside a box that scrolls on its own.
-_OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  if (document.documentElement.scrollWidth <= width) return [];
-  return [...document.querySelectorAll("body *")]
-    .filter(e => e.getBoundingClientRect().right > width + 1 && !e.closest(".tabs, .table-scroll"))
-    .slice(0, 3)
-    .map(e => `${e.tagName.toLowerCase()}.${e.className} "${(e.tagName === "INPUT" ? e.value : e.textContent).trim().slice(0, 30)}"`);
-}"""
 # Boxes that scroll sideways but that a keyboard cannot reach (WCAG 2.1.1: neither the box nor anything in
 # it takes the focus, so the arrow keys cannot scroll it).
 _UNREACHABLE = """() => [...document.querySelectorAll(".tabs, .table-scroll")]
@@ -58,7 +49,7 @@ def test_no_page_scrolls_sideways_on_a_narrow_screen(browser, live_server, role,
             continue
         wait_until_styled(page)
         page.add_style_tag(content=TEXT_SPACING)
-        if found := page.evaluate(_OVERFLOWING):
+        if found := page.evaluate(OVERFLOWING):
             overflowing[path] = found
         if found := page.evaluate(_UNREACHABLE):
             unreachable[path] = found
