@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from participate import create_app
 from participate.extensions import db
+from tests.ci import in_ci
 from tests.factories import DEFAULT_PASSWORD
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -25,9 +26,7 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 # Each test sets its own bounded max_examples; HYPOTHESIS_PROFILE=dev explores freshly at each run.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 hypothesis_settings.register_profile("dev", deadline=None)
-hypothesis_settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
-)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci() else "dev"))
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql"))
 
 

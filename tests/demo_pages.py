@@ -20,7 +20,9 @@ Form = tuple[str, str, dict[str, tuple[str, str, str]]]  # page, action path, fi
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 NOT_POSTED = re.compile(r"log-?out|delete-account|/delete$|/password")
 PAGES_PER_KIND = 2  # pages whose paths differ only in their numbers are one kind
-NOT_FOLLOWED = re.compile(r"/(static|dev/outbox)/|log-?out|\.(css|js|png|svg|ico|woff2?|pb|csv|json)$")
+NOT_FOLLOWED = re.compile(
+    r"/(static|dev/outbox)/|log-?out|/materials/\d+$|\.(css|js|png|svg|ico|woff2?|pb|csv|json)$"
+)  # downloads, not pages
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
 FIELD = re.compile(r"<(input|select|textarea)\b([^>]*)>")
 

@@ -23,7 +23,7 @@ def level_labels() -> dict[str, str]:
     }
 
 
-def _short(label: str, limit: int = 46) -> str:
+def _short(label: str, limit: int = 38) -> str:  # 13 px letters fit the 360-unit width
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

@@ -111,11 +111,12 @@ def test_every_one_line_text_field_of_the_site_uses_the_one_line_validator(app):
     from wtforms import StringField
 
     from participate.core.forms import one_line
+    from participate.eligibility.forms import CodesForm
     from participate.moderation.forms import BlockForm, HideForm
     from participate.processes.forms import DistrictForm, ProcessForm
     from participate.proposals.forms import ProposalForm
     from participate.results.forms import MilestoneForm
-    from participate.voting.manage_forms import BudgetForm, CodesForm
+    from participate.voting.manage_forms import BudgetForm
 
     one_line_fields = {
         ProposalForm: ("title", "summary"),

@@ -213,7 +213,7 @@ def confirm_and_replace(walk: Journey, panel: Panel, _app) -> None:
         walk.follow(row.get_by_role("button", name=re.compile("^Save")))
     expect(page.get_by_role("heading", name="Vacant seats")).to_be_visible()
     page.get_by_label(re.compile("^Reason")).fill("Declined on the phone")
-    walk.follow(page.get_by_role("button", name="Replace from the reserves"))
+    walk.follow(page.get_by_role("button", name="Replace from the alternates"))
     expect(page.get_by_text("No seat is vacant.")).to_be_visible()
     expect(page.locator("table.seats-table").get_by_text("Replacement")).to_have_count(1)
 
