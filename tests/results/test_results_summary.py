@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from participate.core.clock import utcnow
+from participate.core.clock import today, utcnow
 from participate.extensions import db
 from participate.results import present, services
 from participate.results.models import BudgetResult
@@ -65,7 +65,7 @@ def test_a_voter_of_two_budgets_counts_once(app):
     voter = make_user()
     register_voter(voter, process)
     for budget in (first, second):
-        voting.cast_ballot(voter, budget, [proposal.id], utcnow().date())
+        voting.cast_ballot(voter, budget, [proposal.id], today())
     db.session.commit()
     assert present.voters_in(process) == 1
     assert db.session.scalar(select(func.count()).select_from(VoteSettings)) == 1
