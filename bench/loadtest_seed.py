@@ -18,19 +18,13 @@ from sqlalchemy import insert, select
 from participate.accounts.models import Role, User, UserRole
 from participate.accounts.passwords import hash_password
 from participate.core.clock import today, utcnow
+from participate.eligibility import secrecy
+from participate.eligibility.models import CensusEntry, Eligibility, VoterRegistration
 from participate.extensions import db
 from participate.processes.models import Phase, PhaseWindow, Process
 from participate.proposals import search
 from participate.proposals.models import Proposal, ProposalStatus
-from participate.voting import secrecy
-from participate.voting.models import (
-    BallotType,
-    CensusEntry,
-    Eligibility,
-    VoteBudget,
-    VoterRegistration,
-    VoteSettings,
-)
+from participate.voting.models import BallotType, VoteBudget, VoteSettings
 
 PASSWORD = "load test voter passphrase 2026"
 PROJECTS = [
