@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import hashlib
 import math
 import os
@@ -48,10 +49,10 @@ import re
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,6 +69,7 @@ BOARD_HASH = re.compile(r"<code>([0-9a-f]{64})</code>")
 BOARD_TOTAL = re.compile(r"Ballots in all: ([\d\s,.\u00a0\u202f]+)<")
 JOB_URL = re.compile(r"/jobs/(\d+)$")
 ATTEMPTS = 8  # a voter presses again after a failed connection, but not forever
+T = TypeVar("T")
 
 
 class LoadTestFailed(RuntimeError):
@@ -368,6 +370,16 @@ def _database_url() -> str:
     )
 
 
+def _in_a_loop_of_its_own(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Runs the coroutine on a fresh thread's event loop.
+
+    The caller's thread may already run one: in the test suite, Playwright's sync API leaves a loop
+    running on the pytest worker that also runs the live tests.
+    """
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def run(
     *,
     voters: int,
@@ -416,7 +428,7 @@ def run(
             lambda: live.CeleryWorker(env, logs / "celery.log"),
         ) as (server, _worker):
             say(f"gunicorn ({workers} workers) at {server.url}; logs in {logs}")
-            people, counters, rps, hello_rps, killed = asyncio.run(
+            people, counters, rps, hello_rps, killed = _in_a_loop_of_its_own(
                 vote(
                     server.url,
                     seeded,
@@ -434,11 +446,13 @@ def run(
                 notes.append(f"worker {killed} killed; the master runs {len(workers_now)} workers again")
                 if killed in workers_now:
                     raise LoadTestFailed("the killed worker is still running")
-            status = asyncio.run(
+            status = _in_a_loop_of_its_own(
                 close_count_and_publish(server.url, seeded.staff_email, seeded.password, seeded.process_id)
             )
             say(f"closed and counted by the Celery worker: {status['result']}")
-            board, stated, counted = asyncio.run(read_board(server.url, seeded.slug, seeded.budget_id))
+            board, stated, counted = _in_a_loop_of_its_own(
+                read_board(server.url, seeded.slug, seeded.budget_id)
+            )
         say("servers stopped")
         lost, duplicates = tally(people, board)
         got_receipt = sum(1 for voter in people if voter.last)
