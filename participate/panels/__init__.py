@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
     )
     from participate.panels.answers import council_part, response_document
     from participate.panels.meeting_public import members_kit, members_meetings
-    from participate.panels.statements import ballot_statement
+    from participate.panels.statements import ballot_statements
     from participate.panels.support import provide_responses
     from participate.panels.workspace_parts import add_workspace_part
     from participate.processes.manage import add_section
@@ -59,6 +59,6 @@ def register(app: Flask) -> None:
     add_page_part("panels/_process_part.html", views.process_part)
     add_workspace_part("agenda", "panels/meetings/_workspace_agenda.html", members_meetings)
     add_workspace_part("materials", "panels/meetings/_workspace_kit.html", members_kit)
-    register_statement_source(ballot_statement)
+    register_statement_source(ballot_statements)
     add_council_part("panels/_council_part.html", council_part)
     provide_responses(response_document)

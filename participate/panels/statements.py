@@ -1,10 +1,13 @@
 """A panel's statements on the feasible proposals of its process.
 
-The panel's facilitators write them on the panel's behalf once it is seated; `ballot_statement` is the
+The panel's facilitators write them on the panel's behalf once it is seated; `ballot_statements` is the
 source `voting.statements` asks (registered in participate.panels.register), so the ballot and the
 proposal page show the statement without the vote knowing about panels."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -103,15 +106,17 @@ def withdraw_statement(actor: User | None, panel: Panel, proposal: Proposal) -> 
     db.session.flush()
 
 
-def ballot_statement(proposal: object) -> str | None:
-    """The statement of a seated panel of the proposal's process (the latest, if several panels spoke)."""
-    proposal_id = getattr(proposal, "id", None)
-    if proposal_id is None:
-        return None
-    return db.session.execute(
-        select(PanelStatement.text)
+def ballot_statements(proposals: Sequence[Any]) -> dict[int, str]:
+    """The statements of seated panels on these proposals, by proposal id (the latest, if several panels
+    spoke on one)."""
+    ids = [p.id for p in proposals]
+    rows = db.session.execute(
+        select(PanelStatement.proposal_id, PanelStatement.text)
         .join(Panel, Panel.id == PanelStatement.panel_id)
-        .where(PanelStatement.proposal_id == proposal_id, Panel.status == PanelStatus.SEATED.value)
+        .where(PanelStatement.proposal_id.in_(ids), Panel.status == PanelStatus.SEATED.value)
         .order_by(PanelStatement.updated_at.desc(), PanelStatement.id.desc())
-        .limit(1)
-    ).scalar_one_or_none()
+    )
+    latest: dict[int, str] = {}
+    for proposal_id, text in rows:
+        latest.setdefault(proposal_id, text)
+    return latest

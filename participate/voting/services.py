@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import random
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import lazyload
 
 from participate.accounts.models import User
@@ -24,7 +24,7 @@ from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
 from participate.core.locks import take_turns
-from participate.core.unique import add_unique
+from participate.core.unique import insert_new
 from participate.eligibility.models import VoterRegistration
 from participate.eligibility.services import checked_in, registration_of
 from participate.extensions import db
@@ -80,14 +80,22 @@ def candidates(budget: VoteBudget) -> list[Proposal]:
     district and those of districts that have no budget of their own."""
     # No ballot shows the author: not joining them (and their roles) saves two queries per call, and
     # a cast makes several (docs/deploy.md, "Load").
-    stmt = (
-        select(Proposal)
-        .options(lazyload(Proposal.author))
-        .where(
-            Proposal.process_id == budget.process_id,
-            Proposal.status == ProposalStatus.FEASIBLE.value,
-            Proposal.hidden_at.is_(None),
-        )
+    stmt = select(Proposal).options(lazyload(Proposal.author))
+    return list(db.session.execute(_of_candidates(stmt, budget)).scalars())
+
+
+def _candidates_again(budget: VoteBudget) -> list[Proposal]:
+    """candidates(), for a cast that has read them before taking its lock: which proposals they are is read
+    anew, and the proposals it holds already come from the session instead of being built again."""
+    ids = db.session.execute(_of_candidates(select(Proposal.id), budget)).scalars()
+    return [proposal for pid in ids if (proposal := db.session.get(Proposal, pid)) is not None]
+
+
+def _of_candidates(stmt: Select[Any], budget: VoteBudget) -> Select[Any]:
+    stmt = stmt.where(
+        Proposal.process_id == budget.process_id,
+        Proposal.status == ProposalStatus.FEASIBLE.value,
+        Proposal.hidden_at.is_(None),
     )
     if budget.district_id is not None:
         stmt = stmt.where(Proposal.district_id == budget.district_id)
@@ -96,7 +104,7 @@ def candidates(budget: VoteBudget) -> list[Proposal]:
             VoteBudget.process_id == budget.process_id, VoteBudget.district_id.is_not(None)
         )
         stmt = stmt.where((Proposal.district_id.is_(None)) | (Proposal.district_id.not_in(with_budget)))
-    return list(db.session.execute(stmt.order_by(Proposal.title, Proposal.id)).scalars())
+    return stmt.order_by(Proposal.title, Proposal.id)
 
 
 def ballot_refusal(
@@ -108,18 +116,32 @@ def ballot_refusal(
 ) -> str | None:
     """voting.policy.ballot_refusal, with what it needs read from the database (`budget`: the one being
     cast on, or None for the ballot as a whole)."""
+    return ballot_refusal_under(settings_of(process), actor, process, registration, on, budget)
+
+
+def ballot_refusal_under(
+    settings: VoteSettings | None,
+    actor: User,
+    process: Process,
+    registration: VoterRegistration | None,
+    on: date,
+    budget: VoteBudget | None = None,
+) -> str | None:
+    """ballot_refusal under settings the caller has just read (a cast reads them under its lock)."""
     entry = registration.census_entry_id if registration is not None else None
     return policy.ballot_refusal(
         actor,
         process,
-        settings_of(process),
+        settings,
         on,
         registered=registration is not None,
         checked_in_on_paper=entry is not None and checked_in(entry),
         budget_on_ballot=(
             budget is None
             or registration is None
-            or budget in budgets_for_district(process, registration.district_id)
+            or _on_ballot(
+                budget, settings, registration.district_id, lambda: _districts_have_budgets(process.id)
+            )
         ),
     )
 
@@ -139,26 +161,42 @@ def has_voted_in(user_id: int, process: Process) -> bool:
 
 def budgets_for_district(process: Process, district_id: int | None) -> list[VoteBudget]:
     """The budgets on the ballot of a voter of `district_id` (None: no district)."""
-    settings = settings_of(process)
+    return budgets_under(settings_of(process), process, district_id)
+
+
+def budgets_under(
+    settings: VoteSettings | None, process: Process, district_id: int | None
+) -> list[VoteBudget]:
+    """budgets_for_district under settings the caller has just read."""
     budgets = budgets_of(process)
-    has_district_budgets = any(b.district_id is not None for b in budgets)
-    citywide = (
-        not has_district_budgets
+    some_of_districts = any(b.district_id is not None for b in budgets)
+    return [b for b in budgets if _on_ballot(b, settings, district_id, lambda: some_of_districts)]
+
+
+def _districts_have_budgets(process_id: int) -> bool:
+    query = select(VoteBudget.id).where(
+        VoteBudget.process_id == process_id, VoteBudget.district_id.is_not(None)
+    )
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def _on_ballot(
+    budget: VoteBudget,
+    settings: VoteSettings | None,
+    district_id: int | None,
+    districts_have_budgets: Callable[[], bool],
+) -> bool:
+    """Whether a voter of `district_id` (None: no district) has this budget on their ballot: their own
+    district's, and a city-wide one unless the scope is "own district only" and districts have budgets.
+    `districts_have_budgets` is asked only when the answer depends on it."""
+    if budget.district_id is not None:
+        return budget.district_id == district_id
+    return (
+        district_id is None
         or settings is None
         or settings.district_scope == DistrictScope.OWN_AND_CITYWIDE.value
-        or district_id is None
+        or not districts_have_budgets()
     )
-    return [
-        b
-        for b in budgets
-        if (b.district_id is None and citywide)
-        or (b.district_id is not None and b.district_id == district_id)
-    ]
-
-
-def ballot_budgets(actor: User, process: Process) -> list[VoteBudget]:
-    registration = registration_of(actor, process)
-    return budgets_for_district(process, registration.district_id) if registration else []
 
 
 def _voter(actor: User) -> str:
@@ -295,23 +333,28 @@ def _refuse_unless(refusal: str | None) -> None:
 
 
 def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: date) -> Receipt:
-    """Cast or change the voter's ballot on one budget; the last one cast counts."""
+    """Cast or change the voter's ballot on one budget; the last one cast counts. Who may cast is asked
+    under the locks (put_in_box), where a paper check-in or a close that came first is seen."""
     process = budget.process
     registration = registration_of(actor, process)
     if registration is not None and registration.census_entry_id is not None:
         # A paper check-in of the same person takes turns with this cast: one of them sees the other.
         take_turns("census entry", registration.census_entry_id)
-    _refuse_unless(ballot_refusal(actor, process, registration, on, budget))
-    assert registration is not None
-    canonical = check_choices(budget, choices)
-    roll = VoterRoll(user_id=actor.id, district_id=registration.district_id)
-    return put_in_box(budget, _voter(actor), canonical, roll)
+    roll = VoterRoll(user_id=actor.id, district_id=registration.district_id if registration else None)
+    return put_in_box(
+        budget,
+        _voter(actor),
+        choices,
+        roll,
+        refusal=lambda settings: ballot_refusal_under(settings, actor, process, registration, on, budget),
+    )
 
 
-def _while_the_box_is_open(budget: VoteBudget, choices: Choices) -> list[Proposal]:
+def _while_the_box_is_open(budget: VoteBudget) -> tuple[VoteSettings, list[Proposal]]:
     """Casts share a lock that closing the vote and changing a budget take alone: a close waits for the
     casts under way, so their ballots are in the box it opens; a cast that waited for a close finds the
-    vote closed, and one that waited for a budget change is checked against the budget as it is now."""
+    vote closed, and one that waited for a budget change is checked against the budget as it is now.
+    The settings and the budget's candidates, as they are under the lock."""
     take_turns(VOTE_CLOSE, budget.process_id, shared=True)
     settings = db.session.execute(
         select(VoteSettings)
@@ -321,25 +364,38 @@ def _while_the_box_is_open(budget: VoteBudget, choices: Choices) -> list[Proposa
     if settings is None or settings.closed_at is not None:
         raise PermissionDenied(_("The vote has closed."))
     db.session.refresh(budget)
-    offered = candidates(budget)
-    check_choices(budget, choices, offered)
-    return offered
+    return settings, _candidates_again(budget)
 
 
-def put_in_box(budget: VoteBudget, voter: str, choices: Choices, roll: VoterRoll) -> Receipt:
+def put_in_box(
+    budget: VoteBudget,
+    voter: str,
+    choices: Iterable[Any],
+    roll: VoterRoll,
+    refusal: Callable[[VoteSettings], str | None] | None = None,
+) -> Receipt:
     """Write the voter_roll row (once) and replace the voter's sealed ballot. `voter` is "user:<id>" or
-    "code:<id>"; `choices` must have passed check_choices. A voting code's second roll row is a Conflict."""
-    offered = _while_the_box_is_open(budget, choices)
+    "code:<id>"; `refusal` says why the voter may not cast under the settings read under the lock (None:
+    they may). A voting code's second roll row is a Conflict."""
+    settings, offered = _while_the_box_is_open(budget)
+    if refusal is not None:
+        _refuse_unless(refusal(settings))
+    canonical = check_choices(budget, choices, offered)
     tag = secrecy.owner_tag(budget.id, voter)
     # Two submissions by one voter at once take turns, so the second replaces the first instead of
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
     take_turns("ballot box", int(tag[:7], 16))
-    roll.budget_id = budget.id
-    first_cast = add_unique(roll)
+    first_cast = insert_new(
+        VoterRoll,
+        budget_id=budget.id,
+        user_id=roll.user_id,
+        voting_code_id=roll.voting_code_id,
+        district_id=roll.district_id,
+    )
     if not first_cast and roll.voting_code_id is not None:
         raise Conflict(_("This voting code has already been used."))
     receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
-    payload = seal_ballot(budget, choices, receipt, offered)
+    payload = seal_ballot(budget, canonical, receipt, offered)
     sealed = _sealed(budget.id, tag)
     if sealed is None:
         sealed = SealedBallot(budget_id=budget.id, owner_tag=tag)
@@ -366,24 +422,26 @@ def _blur_the_pairing(budget_id: int, own_id: int) -> None:
         return  # SQLite keeps no transaction id in a row, and rows sit in the order of their random ids
     pivot = secrets.randbits(63)
     others = (SealedBallot.budget_id == budget_id) & (SealedBallot.id != own_id)
-    chosen: list[int] = []
+    rewritten = 0
     for side in (SealedBallot.id >= pivot, SealedBallot.id < pivot):
-        chosen += db.session.scalars(
+        chosen = (
             select(SealedBallot.id)
             .where(others, side)
             .order_by(SealedBallot.id)
-            .limit(DECOYS - len(chosen))
+            .limit(DECOYS - rewritten)
             .with_for_update(skip_locked=True)
-        ).all()
-        if len(chosen) == DECOYS:
-            break
-    if chosen:
-        db.session.execute(
-            update(SealedBallot)
-            .where(SealedBallot.id.in_(chosen))
-            .values(payload=SealedBallot.payload)
-            .execution_options(synchronize_session=False)
         )
+        rewritten += len(
+            db.session.execute(
+                update(SealedBallot)
+                .where(SealedBallot.id.in_(chosen))
+                .values(payload=SealedBallot.payload)
+                .returning(SealedBallot.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+        )
+        if rewritten == DECOYS:
+            break
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,17 @@
 
 A later domain registers a source without this one importing it:
 
-    register_statement_source(lambda proposal: panel_statement_text(proposal))
+    register_statement_source(panel_statements)
 
-A source answers the statement's text (Markdown) or None; the first answer wins."""
+A source answers the statements (Markdown) of those of the proposals it has one for, by proposal id: one
+query for a whole ballot. The first source to answer for a proposal wins."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-StatementSource = Callable[[Any], str | None]
+StatementSource = Callable[[Sequence[Any]], Mapping[int, str]]
 SOURCES: list[StatementSource] = []
 
 
@@ -26,9 +27,16 @@ def unregister_statement_source(source: StatementSource) -> None:
         SOURCES.remove(source)
 
 
-def statement_for(proposal: Any) -> str | None:
+def statements_for(proposals: Sequence[Any]) -> dict[int, str]:
+    """The statement of each proposal that has one, by id."""
+    found: dict[int, str] = {}
     for source in SOURCES:
-        text = source(proposal)
-        if text:
-            return text
-    return None
+        unanswered = [p for p in proposals if getattr(p, "id", None) is not None and p.id not in found]
+        if not unanswered:
+            break
+        found.update((pid, text) for pid, text in source(unanswered).items() if text and pid not in found)
+    return found
+
+
+def statement_for(proposal: Any) -> str | None:
+    return statements_for([proposal]).get(getattr(proposal, "id", None))  # type: ignore[arg-type]

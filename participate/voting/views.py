@@ -36,7 +36,7 @@ from participate.voting.forms import (
     values_of,
 )
 from participate.voting.models import BallotType
-from participate.voting.statements import statement_for
+from participate.voting.statements import statement_for, statements_for
 
 bp = Blueprint("voting", __name__)
 
@@ -67,8 +67,15 @@ def _process(slug: str) -> Any:
 
 
 def _ballots(
-    actor: Any, budgets: list[Any], values: Callable[[Any], Mapping[str, str]]
+    actor: Any,
+    budgets: list[Any],
+    values: Callable[[Any], Mapping[str, str]],
+    *,
+    statements: bool = True,
+    voted: bool = True,
 ) -> list[BudgetBallot]:
+    """The ballots as a page shows them; `statements` (the panels' beside each proposal) and `voted`
+    (whether the voter has voted on it) only for the pages that show them."""
     ballots = []
     for budget in budgets:
         proposals = services.candidates(budget)
@@ -77,8 +84,8 @@ def _ballots(
                 budget,
                 proposals,
                 values(budget),
-                statements={p.id: statement_for(p) for p in proposals},
-                voted=services.has_voted(actor, budget),
+                statements=statements_for(proposals) if statements else None,
+                voted=voted and services.has_voted(actor, budget),
             )
         )
     return ballots
@@ -92,7 +99,7 @@ def _read(ballots: list[BudgetBallot], data: Mapping[str, str]) -> dict[int, lis
         try:
             chosen = read_ballot(ballot.budget, [line.proposal for line in ballot.lines], data)
             if chosen:
-                services.check_choices(ballot.budget, chosen)
+                services.check_choices(ballot.budget, chosen, [line.proposal for line in ballot.lines])
                 choices[ballot.budget.id] = chosen
         except USER_FACING_ERRORS as error:
             ballot.error = error.message
@@ -127,14 +134,15 @@ def ballot(slug: str):
     process = _process(slug)
     actor, on = current_actor(), today()
     registration = services.registration_of(actor, process)
-    refusal = services.ballot_refusal(actor, process, registration, on)
+    settings = services.settings_of(process)
+    refusal = services.ballot_refusal_under(settings, actor, process, registration, on)
     if refusal and registration is None and refusal == policy.unregistered_refusal():
         return render_template(
             "voting/verify_first.html", process=process, verify_url=f"/processes/{slug}/vote/verify"
         )
-    if refusal:
-        return _refused(process, refusal)
-    budgets = services.ballot_budgets(actor, process)
+    if refusal or registration is None:
+        return _refused(process, refusal or policy.unregistered_refusal())
+    budgets = services.budgets_under(settings, process, registration.district_id)
     if not budgets:
         refusal = _("There is no budget on your ballot in this process.")
         return render_template("voting/refused.html", process=process, refusal=refusal)
@@ -147,29 +155,38 @@ def ballot(slug: str):
             _ballots(actor, budgets, lambda b: values_of(b, services.current_choices(actor, b))),
         )
     data = request.form.to_dict()
-    ballots = _ballots(actor, budgets, lambda _budget: data)
     if action == CHANGE:
-        return _ballot_page(process, form, ballots)
+        return _ballot_page(process, form, _ballots(actor, budgets, lambda _budget: data))
+    # Review and cast show no statements; a cast, not whether the voter had voted.
+    ballots = _ballots(actor, budgets, lambda _budget: data, statements=False, voted=action == REVIEW)
     choices = _read(ballots, data)
     if choices is None:
-        return _ballot_page(process, form, ballots, 400)
+        shown = _ballots(actor, budgets, lambda _budget: data)
+        for ballot, read in zip(shown, ballots, strict=True):
+            ballot.error = read.error
+        return _ballot_page(process, form, shown, 400)
     if action == REVIEW:
         page = render_template(
             "voting/review.html", process=process, form=form, ballots=ballots, carried=carried(data, ballots),
             ranked=BallotType.RANKED.value, points=BallotType.POINTS.value,
         )  # fmt: skip
         return no_store(page)
-    receipts = attempt(
-        lambda: [
+
+    def cast_and_show() -> str:
+        receipts = [
             (b.budget, services.cast_ballot(actor, b.budget, choices[b.budget.id], on))
             for b in ballots
             if b.budget.id in choices
         ]
-    )
-    if isinstance(receipts, ServiceError):
-        form.form_errors.append(receipts.message)
-        return _ballot_page(process, form, ballots, 400)
-    return no_store(render_template("voting/cast.html", process=process, receipts=receipts))
+        # Shown from the objects as they are before the commit: read again after it, they would cost
+        # a cast half a dozen queries more, and the page is sent only if the commit succeeds.
+        return render_template("voting/cast.html", process=process, receipts=receipts)
+
+    cast = attempt(cast_and_show)
+    if isinstance(cast, ServiceError):
+        form.form_errors.append(cast.message)
+        return _ballot_page(process, form, _ballots(actor, budgets, lambda _budget: data), 400)
+    return no_store(cast)
 
 
 def _named(check: services.ReceiptCheck) -> list[tuple[str, int | None]]:

@@ -257,7 +257,9 @@ def test_transfer_is_refused_when_the_holder_voted_and_dismiss_closes_it(process
     holder, newcomer, staff = make_user(), make_user(), make_user("staff")
     eligibility.verify_census(holder, process, "19900202-2345", 1990, ON)
     db.session.commit()
-    (budget,) = services.ballot_budgets(holder, process)
+    (budget,) = services.budgets_for_district(
+        process, eligibility.registration_of(holder, process).district_id
+    )
     services.cast_ballot(holder, budget, [proposal.id], today())
     db.session.commit()
     eligibility.verify_census(newcomer, process, "19900202-2345", 1990, ON)

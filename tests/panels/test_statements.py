@@ -145,10 +145,10 @@ def test_a_draft_panels_statement_is_not_shown(app):
     proposal = make_proposal(process, status="feasible")
     statements.save_statement(facilitator, panel, proposal, "Said while seated")
     db.session.commit()
-    assert statements.ballot_statement(proposal) == "Said while seated"
+    assert statements.ballot_statements([proposal]) == {proposal.id: "Said while seated"}
     panel.status = PanelStatus.DRAFT.value
     db.session.commit()
-    assert statements.ballot_statement(proposal) is None
+    assert statements.ballot_statements([proposal]) == {}
 
 
 @races

@@ -250,8 +250,8 @@ def test_a_citizen_panel_statement_shows_beside_its_proposal(voter):
     process, _budget, (a, b, *_rest) = _vote()
     _user, client = voter(process)
 
-    def source(proposal):
-        return "The panel *strongly* supports this." if proposal.id == a.id else None
+    def source(proposals):
+        return {p.id: "The panel *strongly* supports this." for p in proposals if p.id == a.id}
 
     register_statement_source(source)
     try:
