@@ -11,6 +11,7 @@ alone is not enough: both requests would count before either wrote.
 from __future__ import annotations
 
 import zlib
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import select, text
@@ -25,12 +26,43 @@ def take_turns(name: str, key: int, *, shared: bool = False) -> None:
     """`name` says what is guarded ("supports in process 7"), `key` whose turn it is (a person's id).
     `shared`: any number of requests hold it at once, all of them taking turns with one that takes it
     unshared (ballots being cast, and the close that must wait for them)."""
-    if take_writers_turn(db.session.connection()):
+    take_turns_in_order(Turn(name, key, shared))
+
+
+@dataclass(frozen=True)
+class Turn:
+    name: str
+    key: int
+    shared: bool = False
+
+
+def take_turns_in_order(*turns: Turn) -> None:
+    """Several turns in one round trip, taken one after the other in the order given. Every request that
+    takes more than one must take them in one order, so that none holds a turn another waits on while
+    waiting on one the other holds."""
+    if not turns or take_writers_turn(db.session.connection()):
         return
+    if len(turns) == 1:
+        (turn,) = turns
+        db.session.execute(
+            text(f"SELECT {_function(turn)}(:namespace, :key)"),
+            {"namespace": _namespace(turn.name), "key": turn.key},
+        )
+        return
+    # A PL/pgSQL block runs its statements in order, where the functions of one SELECT list need not run
+    # in the order written. A block takes no parameters, so the integers are written into it; sent as it
+    # is, so that its many texts do not crowd SQLAlchemy's cache of compiled statements.
+    steps = " ".join(f"PERFORM {_function(t)}({_namespace(t.name):d}, {int(t.key):d});" for t in turns)
+    db.session.connection().exec_driver_sql(f"DO $$ BEGIN {steps} END $$")
+
+
+def _function(turn: Turn) -> str:
+    return "pg_advisory_xact_lock_shared" if turn.shared else "pg_advisory_xact_lock"
+
+
+def _namespace(name: str) -> int:
     # PostgreSQL's two-integer form: one namespace per name, so unrelated locks never share a key.
-    namespace = zlib.crc32(name.encode()) % 2**31
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    db.session.execute(text(f"SELECT {function}(:namespace, :key)"), {"namespace": namespace, "key": key})
+    return zlib.crc32(name.encode()) % 2**31
 
 
 def take_turns_on(row: Any, name: str) -> None:

@@ -447,7 +447,11 @@ class PhaseNow:
         return _("%(phase)s (ended)", phase=self.label)
 
 
-def phase_now(process: Process, on: date | None = None) -> PhaseNow:
+def phase_now(
+    process: Process, on: date | None = None, *, ended_early: Callable[[Process], date | None] | None = None
+) -> PhaseNow:
+    """`ended_early`: the current phase's early end, when the caller has just read it (by default the
+    domain that ends the phase is asked: add_phase_ending)."""
     on = on or today()
     current = process.current_phase(on)
     if current is None:
@@ -457,7 +461,7 @@ def phase_now(process: Process, on: date | None = None) -> PhaseNow:
     later = [w for w in process.windows() if phase_index(w.phase) > phase_index(current)]
     ended_on = None
     if current is not Phase.RESULTS:
-        ending = PHASE_ENDINGS.get(current)
+        ending = ended_early or PHASE_ENDINGS.get(current)
         closed_on = ending(process) if ending else None
         if closed_on is not None and closed_on <= on:
             ended_on = min(closed_on, window.ends_on)

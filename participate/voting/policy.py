@@ -28,7 +28,7 @@ def closed_refusal(process: Process, settings: VoteSettings | None, on: date) ->
         return _("This process has no vote.")
     if settings.closed_at is not None:
         return _("The vote has closed.")
-    now = phase_now(process, on)
+    now = phase_now(process, on, ended_early=lambda _process: None)  # not closed: `settings` just said so
     if now.phase is Phase.VOTING and now.running:
         return None
     if phase_index(now.phase) >= phase_index(Phase.VOTING) and process.window(Phase.VOTING) is not None:

@@ -23,7 +23,7 @@ from participate.accounts.models import User
 from participate.audit.services import record_on_process
 from participate.core.clock import utcnow
 from participate.core.errors import Conflict, PermissionDenied, ValidationFailed
-from participate.core.locks import take_turns
+from participate.core.locks import Turn, take_turns, take_turns_in_order
 from participate.core.unique import insert_new
 from participate.eligibility.models import VoterRegistration
 from participate.eligibility.services import checked_in, registration_of
@@ -337,9 +337,12 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
     under the locks (put_in_box), where a paper check-in or a close that came first is seen."""
     process = budget.process
     registration = registration_of(actor, process)
-    if registration is not None and registration.census_entry_id is not None:
-        # A paper check-in of the same person takes turns with this cast: one of them sees the other.
-        take_turns("census entry", registration.census_entry_id)
+    # A paper check-in of the same person takes turns with this cast: one of them sees the other.
+    person = (
+        [Turn("census entry", registration.census_entry_id)]
+        if registration and registration.census_entry_id
+        else []
+    )
     roll = VoterRoll(user_id=actor.id, district_id=registration.district_id if registration else None)
     return put_in_box(
         budget,
@@ -347,15 +350,17 @@ def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: dat
         choices,
         roll,
         refusal=lambda settings: ballot_refusal_under(settings, actor, process, registration, on, budget),
+        first=person,
     )
 
 
-def _while_the_box_is_open(budget: VoteBudget) -> tuple[VoteSettings, list[Proposal]]:
+def _while_the_box_is_open(budget: VoteBudget, turns: Sequence[Turn]) -> tuple[VoteSettings, list[Proposal]]:
     """Casts share a lock that closing the vote and changing a budget take alone: a close waits for the
     casts under way, so their ballots are in the box it opens; a cast that waited for a close finds the
     vote closed, and one that waited for a budget change is checked against the budget as it is now.
-    The settings and the budget's candidates, as they are under the lock."""
-    take_turns(VOTE_CLOSE, budget.process_id, shared=True)
+    `turns`: the cast's other locks, in the order every cast takes them. The settings and the budget's
+    candidates, as they are under the locks."""
+    take_turns_in_order(*turns)
     settings = db.session.execute(
         select(VoteSettings)
         .where(VoteSettings.process_id == budget.process_id)
@@ -373,18 +378,22 @@ def put_in_box(
     choices: Iterable[Any],
     roll: VoterRoll,
     refusal: Callable[[VoteSettings], str | None] | None = None,
+    first: Sequence[Turn] = (),
 ) -> Receipt:
     """Write the voter_roll row (once) and replace the voter's sealed ballot. `voter` is "user:<id>" or
-    "code:<id>"; `refusal` says why the voter may not cast under the settings read under the lock (None:
-    they may). A voting code's second roll row is a Conflict."""
-    settings, offered = _while_the_box_is_open(budget)
-    if refusal is not None:
-        _refuse_unless(refusal(settings))
-    canonical = check_choices(budget, choices, offered)
+    "code:<id>"; `refusal` says why the voter may not cast under the settings read under the locks (None:
+    they may); `first`: a lock on the person to take before the others. A voting code's second roll row
+    is a Conflict."""
     tag = secrecy.owner_tag(budget.id, voter)
     # Two submissions by one voter at once take turns, so the second replaces the first instead of
     # both finding no sealed ballot; the unique owner tag stops a second counted ballot regardless.
-    take_turns("ballot box", int(tag[:7], 16))
+    box = Turn("ballot box", int(tag[:7], 16))
+    settings, offered = _while_the_box_is_open(
+        budget, [*first, Turn(VOTE_CLOSE, budget.process_id, True), box]
+    )
+    if refusal is not None:
+        _refuse_unless(refusal(settings))
+    canonical = check_choices(budget, choices, offered)
     first_cast = insert_new(
         VoterRoll,
         budget_id=budget.id,
@@ -396,7 +405,8 @@ def put_in_box(
         raise Conflict(_("This voting code has already been used."))
     receipt = secrecy.new_code(secrecy.RECEIPT_LENGTH)
     payload = seal_ballot(budget, canonical, receipt, offered)
-    sealed = _sealed(budget.id, tag)
+    # The roll row and the sealed ballot are written together, so a voter new to the roll has none yet.
+    sealed = None if first_cast else _sealed(budget.id, tag)
     if sealed is None:
         sealed = SealedBallot(budget_id=budget.id, owner_tag=tag)
         db.session.add(sealed)
