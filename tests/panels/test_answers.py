@@ -330,6 +330,31 @@ def test_parallel_first_answers_keep_one_row(app):
     assert db.session.scalar(select(func.count()).select_from(RecommendationAnswer)) == 1
 
 
+@races
+def test_parallel_deletes_of_one_milestone_delete_it_once(app):
+    _process, _facilitator, panel, staff = _world()
+    recommendation = _recommendation(panel)
+    answers.answer(staff, panel, recommendation, answers.AnswerInput("accepted", "Yes.", date(2030, 1, 1)))
+    milestone = answers.add_milestone(staff, panel, recommendation, date(2029, 5, 1), "Pilot started")
+    db.session.commit()
+    ids = (staff.id, panel.id, recommendation.id, milestone.id)
+
+    def delete() -> None:
+        answers.delete_milestone(
+            db.session.get(User, ids[0]),
+            db.session.get(Panel, ids[1]),
+            db.session.get(Recommendation, ids[2]),
+            ids[3],
+        )
+
+    results = at_once(app, [as_request(delete) for _ in range(3)])
+    assert results.count(DONE) == 1, results
+    assert results.count("This milestone is no longer here: it may have been deleted already.") == 2
+    assert db.session.scalar(select(func.count()).select_from(ProjectMilestone)) == 0
+    deleted = select(func.count()).where(AuditEntry.action == "results.milestone_deleted")
+    assert db.session.scalar(deleted) == 1
+
+
 def test_the_api_and_the_report_show_the_councils_response(app, client):
     _process, _facilitator, panel, staff = _world()
     recommendation = _recommendation(panel)
