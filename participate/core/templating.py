@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from babel import Locale
+from babel.dates import format_interval
 from flask import Flask, current_app
-from flask_babel import format_date, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_timezone, to_user_timezone
 from flask_babel import gettext as _
 
 from participate.core.markdown import render_markdown
@@ -26,6 +28,22 @@ def format_moment(value: datetime) -> str:
     return joined.replace("{1}", str(format_date(value, "medium"))).replace(
         "{0}", str(format_time(value, "short"))
     )
+
+
+def format_span(start: datetime, end: datetime | None) -> str:
+    """From one moment to another (naive UTC) in the council's time zone: one date with a time range when
+    both fall on the same day ("Oct 31, 2026, 10:00 AM – 4:00 PM", "31 okt. 2026, 10:00–16:00"), else
+    both moments in full; the start alone without an end."""
+    if end is None:
+        return format_moment(start)
+    if to_user_timezone(start).date() != to_user_timezone(end).date():
+        return f"{format_moment(start)} – {format_moment(end)}"
+    locale = get_locale() or Locale.parse("en")
+    # 12 or 24 hours, as the language reads them ("4:00 PM", "16:00")
+    clock = "hm" if "h" in locale.time_formats["short"].pattern else "Hm"
+    hours = format_interval(start, end, clock, tzinfo=get_timezone(), locale=locale)
+    # TRANSLATORS: a meeting within one day: its date, then the hours it runs ("10:00–16:00")
+    return _("%(day)s, %(hours)s", day=format_date(start, "medium"), hours=hours)
 
 
 def format_number(value: int | float) -> str:
@@ -54,6 +72,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(person_name, "person")
 
     app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_span, "span")
 
     @app.context_processor
     def inject_globals():

@@ -32,7 +32,7 @@ def register(app: Flask) -> None:
         workspace_subjects,
     )
     from participate.panels.answers import council_part, response_document
-    from participate.panels.meeting_public import members_kit, members_meetings
+    from participate.panels.meeting_public import members_materials
     from participate.panels.statements import ballot_statements
     from participate.panels.support import provide_responses
     from participate.panels.workspace_parts import add_workspace_part
@@ -57,8 +57,8 @@ def register(app: Flask) -> None:
         app.register_blueprint(module.bp)
     add_section(*manage.SECTION)
     add_page_part("panels/_process_part.html", views.process_part)
-    add_workspace_part("agenda", "panels/meetings/_workspace_agenda.html", members_meetings)
-    add_workspace_part("materials", "panels/meetings/_workspace_kit.html", members_kit)
+    add_workspace_part("agenda", "panels/meetings/_workspace_agenda.html", members_materials)
+    add_workspace_part("materials", "panels/meetings/_workspace_kit.html", members_materials)
     register_statement_source(ballot_statements)
     add_council_part("panels/_council_part.html", council_part)
     provide_responses(response_document)

@@ -20,7 +20,7 @@ from participate.panels.models import PANEL_STATUS_LABELS, Panel
 from participate.panels.recommendation_models import Recommendation
 from participate.processes.manage import render_section
 from participate.results.forms import MilestoneForm, TrackingForm
-from participate.results.models import ProjectMilestone
+from participate.results.manage import delete_milestone_button
 from participate.results.tracking import TrackingInput
 
 bp = Blueprint("panel_answers", __name__, url_prefix="/manage/processes")
@@ -122,7 +122,11 @@ def _answer_page(panel: Panel, recommendation: Recommendation, **forms: Any) -> 
         milestones=answers.tracking.milestones_of("recommendation", [recommendation.id])[recommendation.id],
         delete_form=ButtonForm(),
         delete_milestone_url=lambda m: url_for(
-            "panel_answers.delete_milestone", slug=panel.process.slug, panel_id=panel.id, milestone_id=m.id
+            "panel_answers.delete_milestone",
+            slug=panel.process.slug,
+            panel_id=panel.id,
+            recommendation_id=recommendation.id,
+            milestone_id=m.id,
         ),
     )
 
@@ -182,17 +186,10 @@ def milestone(slug: str, panel_id: int, recommendation_id: int):
     )
 
 
-@bp.post(PAGE + "/milestones/<int:milestone_id>/delete")
-def delete_milestone(slug: str, panel_id: int, milestone_id: int):
-    panel = _panel(slug, panel_id)
-    found = db.session.get(ProjectMilestone, milestone_id)
-    if found is None or found.recommendation_id is None:
-        abort(404)
-    recommendation = answers.answerable_one(panel, found.recommendation_id)
-    form = ButtonForm()
-    return run_form(
-        form,
-        lambda: answers.delete_milestone(current_actor(), panel, found),
-        done=lambda _r: (_("The milestone is deleted."), _answer_url(panel, recommendation)),
-        render=lambda: abort(400),
+@bp.post(PAGE + "/<int:recommendation_id>/milestones/<int:milestone_id>/delete")
+def delete_milestone(slug: str, panel_id: int, recommendation_id: int, milestone_id: int):
+    panel, recommendation = _recommendation(slug, panel_id, recommendation_id)
+    return delete_milestone_button(
+        lambda: answers.delete_milestone(current_actor(), panel, recommendation, milestone_id),
+        _answer_url(panel, recommendation),
     )

@@ -246,10 +246,12 @@ def add_milestone(
     return tracking.add_milestone(actor, _tracked(panel, recommendation), on, text)
 
 
-def delete_milestone(actor: User | None, panel: Panel, milestone: ProjectMilestone) -> None:
+def delete_milestone(
+    actor: User | None, panel: Panel, recommendation: Recommendation, milestone_id: int
+) -> None:
     require_answerer(actor, panel)
     assert actor is not None
-    tracking.delete_milestone(actor, milestone)
+    tracking.delete_milestone(actor, tracking.Tracked("recommendation", recommendation.id), milestone_id)
 
 
 def response_document(recommendation: Recommendation) -> dict[str, Any] | None:

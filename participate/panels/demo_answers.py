@@ -1,8 +1,8 @@
 """Demo: the climate panel's statements on two proposals of its process (shown on the open vote's
 ballot, since the seated panel sits in the process whose vote is open), and the council's answers to the
-panel's published recommendations in every state: accepted and under way, accepted in part, not
-accepted, accepted but late (its implementation is overdue), and one still unanswered after the deadline
-the council set itself (its answer is overdue)."""
+panel's published recommendations in every state: accepted and under way, accepted in part and already
+done, not accepted, accepted but late (its implementation is overdue), and one still unanswered after the
+deadline the council set itself (its answer is overdue). Milestones fall between the answers and today."""
 
 from __future__ import annotations
 
@@ -58,13 +58,18 @@ PLANS = (
     ),
     Plan(
         "partly",
-        "The council **accepts it in part**: cargo bikes come to the three districts with the fewest cars "
-        "first, bookable at the library; the council decides on the other districts after a year's "
-        "evaluation.\n\n*På svenska:* Kommunen godtar den delvis: lådcyklar först i de tre stadsdelar som "
-        "har minst bilar.",
-        365,
-        "planned",
-        0,
+        "The council **accepts it in part**: the fifteen electric cargo bikes of last summer's pilot move to "
+        "the libraries of the three districts with the fewest cars, bookable by the hour and free for the "
+        "first two hours; the council decides on the other districts after a year's evaluation.\n\n"
+        "*På svenska:* Kommunen godtar den delvis: de femton lådcyklarna från sommarens försök flyttar till "
+        "biblioteken i de tre stadsdelar som har minst bilar.",
+        30,
+        "done",
+        100,
+        (
+            (-3, "Pilot bikes serviced and fitted with child seats"),
+            (-1, "Five bikes bookable at each of the three libraries"),
+        ),
     ),
     Plan(
         "not_accepted",

@@ -14,7 +14,7 @@ from participate.core.access import authorize, current_actor
 from participate.core.errors import ValidationFailed
 from participate.core.forms import ButtonForm
 from participate.core.security import no_store
-from participate.core.templating import format_moment
+from participate.core.templating import format_span
 from participate.core.transaction import run_form
 from participate.core.uploads import accepts_uploads
 from participate.extensions import db
@@ -68,7 +68,7 @@ def _to(endpoint: str, panel: Panel, **values: Any) -> str:
 def _material_form(panel: Panel, formdata: Any = None, meeting: Meeting | None = None) -> MaterialForm:
     form = MaterialForm(formdata=formdata) if formdata is not None else MaterialForm(formdata=None)
     form.meeting_id.choices = [(0, _("Information kit (not tied to a meeting)"))] + [
-        (m.id, format_moment(m.starts_at)) for m in meetings.meetings_of(panel)
+        (m.id, format_span(m.starts_at, m.ends_at)) for m in meetings.meetings_of(panel)
     ]
     if meeting is not None and formdata is None:
         form.meeting_id.data = meeting.id

@@ -21,15 +21,14 @@ def public_meetings(panel: Panel) -> dict[str, Any]:
     }
 
 
-def members_meetings(panel: Panel, _actor: Any) -> dict[str, Any]:
-    """The workspace's agenda: every meeting with all its materials, members-only ones too."""
+def members_materials(panel: Panel, _actor: Any) -> dict[str, Any]:
+    """The workspace's agenda (every meeting with all its materials, members-only ones too) and its
+    materials slot (the whole information kit), from one read of the materials."""
     groups = materials.grouped(panel, public_only=False)
-    return {"meetings": [(meeting, groups.get(meeting.id, [])) for meeting in meetings_of(panel)]}
-
-
-def members_kit(panel: Panel, _actor: Any) -> dict[str, Any]:
-    """The workspace's materials: the whole information kit."""
-    return {"kit": materials.grouped(panel, public_only=False).get(None, [])}
+    return {
+        "meetings": [(meeting, groups.get(meeting.id, [])) for meeting in meetings_of(panel)],
+        "kit": groups.get(None, []),
+    }
 
 
 def _material(material: Material, url: Callable[[Material], str]) -> dict[str, Any]:

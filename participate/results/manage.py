@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, redirect, url_for
+from flask import Blueprint, redirect, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,13 +15,11 @@ from participate.core.access import current_actor, load
 from participate.core.confirm import Confirmation, confirm_then_run
 from participate.core.forms import ButtonForm
 from participate.core.transaction import run_form
-from participate.extensions import db
 from participate.processes import policy as process_policy
 from participate.processes.manage import render_section
 from participate.processes.models import Process
 from participate.results import present, services
 from participate.results.forms import MilestoneForm, TrackingForm
-from participate.results.models import ProjectMilestone
 from participate.voting import services as voting
 
 bp = Blueprint("results_manage", __name__, url_prefix="/manage/processes")
@@ -154,7 +152,10 @@ def _project_page(process: Process, proposal: Any, tracking_form: Any, milestone
         milestones=services.milestones_of([proposal.id])[proposal.id],
         delete_form=ButtonForm(),
         delete_milestone_url=lambda m: url_for(
-            "results_manage.delete_milestone", process_id=process.id, milestone_id=m.id
+            "results_manage.delete_milestone",
+            process_id=process.id,
+            proposal_id=proposal.id,
+            milestone_id=m.id,
         ),
     )
 
@@ -212,17 +213,22 @@ def milestone(process_id: int, proposal_id: int):
     )
 
 
-@bp.post("/<int:process_id>/results/milestones/<int:milestone_id>/delete")
-def delete_milestone(process_id: int, milestone_id: int):
-    process = _load(process_id)
-    found = db.session.get(ProjectMilestone, milestone_id)
-    if found is None or found.proposal_id is None:
-        abort(404)
-    proposal = services.funded_proposal(process, found.proposal_id)
-    form = ButtonForm()
+def delete_milestone_button(delete: Callable[[], None], back: str) -> Any:
+    """The delete button of a tracked item's milestone (a funded proposal's here, a panel
+    recommendation's in the panels' answers): deleted or refused, back to the item's page with a message."""
     return run_form(
-        form,
-        lambda: services.delete_milestone(current_actor(), process, found),
-        done=lambda _r: (_("The milestone is deleted."), _back(process, proposal)),
-        render=lambda: redirect(_back(process, proposal)),
+        ButtonForm(),
+        delete,
+        done=lambda _r: (_("The milestone is deleted."), back),
+        render=lambda: redirect(back),
+    )
+
+
+@bp.post("/<int:process_id>/results/projects/<int:proposal_id>/milestones/<int:milestone_id>/delete")
+def delete_milestone(process_id: int, proposal_id: int, milestone_id: int):
+    process = _load(process_id)
+    proposal = services.funded_proposal(process, proposal_id)
+    return delete_milestone_button(
+        lambda: services.delete_milestone(current_actor(), process, proposal, milestone_id),
+        _back(process, proposal),
     )

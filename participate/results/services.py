@@ -164,9 +164,9 @@ def add_milestone(actor: User, process: Process, proposal: Proposal, on: date, t
     return tracking.add_milestone(actor, tracking.Tracked("proposal", proposal.id), on, text)
 
 
-def delete_milestone(actor: User, process: Process, milestone: ProjectMilestone) -> None:
+def delete_milestone(actor: User, process: Process, proposal: Proposal, milestone_id: int) -> None:
     _require_manager(actor, process)
-    tracking.delete_milestone(actor, milestone)
+    tracking.delete_milestone(actor, tracking.Tracked("proposal", proposal.id), milestone_id)
 
 
 def latest_count_job(process: Process) -> Job | None:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from participate.accounts.models import User
 from participate.audit.services import record
 from participate.core.clock import utcnow
-from participate.core.errors import ValidationFailed
+from participate.core.errors import Conflict, ValidationFailed
 from participate.core.locks import take_turns
 from participate.extensions import db
 from participate.results.models import ProjectMilestone, ProjectTracking, TrackingStatus
@@ -112,8 +112,18 @@ def add_milestone(actor: User, subject: Tracked, on: date, text: str) -> Project
     return milestone
 
 
-def delete_milestone(actor: User, milestone: ProjectMilestone) -> None:
-    subject = subject_of(milestone)
+def milestone_of(subject: Tracked, milestone_id: int) -> ProjectMilestone:
+    """One of the subject's milestones; a milestone gone (deleted from another page) or of another
+    subject is refused with a message for the subject's page."""
+    milestone = db.session.get(ProjectMilestone, milestone_id)
+    if milestone is None or subject_of(milestone) != subject:
+        raise Conflict(_("This milestone is no longer here: it may have been deleted already."))
+    return milestone
+
+
+def delete_milestone(actor: User, subject: Tracked, milestone_id: int) -> None:
+    take_turns(f"{subject.kind} tracking", subject.id)  # of two deletes at once, the second finds it gone
+    milestone = milestone_of(subject, milestone_id)
     record(
         "results.milestone_deleted",
         actor=actor,

@@ -235,16 +235,61 @@ def test_a_milestone_is_added_and_deleted_with_the_shared_tracking(client, as_us
     db.session.commit()
     as_user(staff)
     url = _answer_url(panel, recommendation)
-    assert "Pilot started" in text(client.get(url))
-    response = post(
-        client, manage_url(panel, f"/answers/milestones/{milestone.id}/delete"), {}, token_from=url
+    page = text(client.get(url))
+    assert (
+        "Pilot started" in page
+        and _answer_url(panel, recommendation, f"/milestones/{milestone.id}/delete") in page
     )
-    assert response.status_code == 302
+    response = post(
+        client, _answer_url(panel, recommendation, f"/milestones/{milestone.id}/delete"), {}, token_from=url
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    assert "The milestone is deleted." in text(client.get(url))
     assert db.session.scalar(select(func.count()).select_from(ProjectMilestone)) == 0
     actions = db.session.scalars(
         select(AuditEntry.subject_type).where(AuditEntry.action == "results.milestone_deleted")
     ).all()
     assert actions == ["recommendation"]
+
+
+def test_a_refused_milestone_delete_says_why_on_the_answer_page(client, as_user):
+    _process, _facilitator, panel, staff = _world()
+    recommendation = _recommendation(panel)
+    other = _recommendation(panel, "Cycle lanes on every main road")
+    for each in (recommendation, other):
+        answers.answer(staff, panel, each, answers.AnswerInput("accepted", "Yes.", date(2030, 1, 1)))
+    mine = answers.add_milestone(staff, panel, recommendation, date(2029, 5, 1), "Pilot started")
+    theirs = answers.add_milestone(staff, panel, other, date(2029, 6, 1), "Lanes painted")
+    db.session.commit()
+    as_user(staff)
+    url = _answer_url(panel, recommendation)
+    refused = "This milestone is no longer here: it may have been deleted already."
+    # another recommendation's milestone, then (after a first delete) a stale button, and in Swedish
+    for milestone_id, language, message in (
+        (theirs.id, "en", refused),
+        (mine.id, "en", "The milestone is deleted."),
+        (mine.id, "en", refused),
+        (mine.id, "sv", "Den här milstolpen finns inte längre"),
+    ):
+        headers = {"Accept-Language": language}
+        response = post(
+            client,
+            _answer_url(panel, recommendation, f"/milestones/{milestone_id}/delete"),
+            {},
+            token_from=url,
+            headers=headers,
+        )
+        assert response.status_code == 302 and response.headers["Location"].endswith(url)
+        assert message in text(client.get(url, headers=headers)), message
+    assert db.session.scalars(select(ProjectMilestone.text)).all() == ["Lanes painted"]
+    assert (
+        len(
+            db.session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "results.milestone_deleted")
+            ).all()
+        )
+        == 1
+    )
 
 
 def test_a_tracking_row_names_exactly_one_subject(app):
@@ -283,6 +328,31 @@ def test_parallel_first_answers_keep_one_row(app):
     results = at_once(app, [answer("accepted"), answer("partly"), answer("accepted")])
     assert results.count(DONE) == 3
     assert db.session.scalar(select(func.count()).select_from(RecommendationAnswer)) == 1
+
+
+@races
+def test_parallel_deletes_of_one_milestone_delete_it_once(app):
+    _process, _facilitator, panel, staff = _world()
+    recommendation = _recommendation(panel)
+    answers.answer(staff, panel, recommendation, answers.AnswerInput("accepted", "Yes.", date(2030, 1, 1)))
+    milestone = answers.add_milestone(staff, panel, recommendation, date(2029, 5, 1), "Pilot started")
+    db.session.commit()
+    ids = (staff.id, panel.id, recommendation.id, milestone.id)
+
+    def delete() -> None:
+        answers.delete_milestone(
+            db.session.get(User, ids[0]),
+            db.session.get(Panel, ids[1]),
+            db.session.get(Recommendation, ids[2]),
+            ids[3],
+        )
+
+    results = at_once(app, [as_request(delete) for _ in range(3)])
+    assert results.count(DONE) == 1, results
+    assert results.count("This milestone is no longer here: it may have been deleted already.") == 2
+    assert db.session.scalar(select(func.count()).select_from(ProjectMilestone)) == 0
+    deleted = select(func.count()).where(AuditEntry.action == "results.milestone_deleted")
+    assert db.session.scalar(deleted) == 1
 
 
 def test_the_api_and_the_report_show_the_councils_response(app, client):

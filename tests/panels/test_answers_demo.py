@@ -1,5 +1,5 @@
-"""The demo's council answers: every state, one overdue answer and one overdue implementation, on a
-panel with the recommendations the demo publishes."""
+"""The demo's council answers: every state, one implementation done, one overdue answer and one overdue
+implementation, on a panel with the recommendations the demo publishes."""
 
 from __future__ import annotations
 
@@ -36,11 +36,15 @@ def test_the_demo_answers_cover_every_state_and_flag_the_late_ones(app, client):
     items = answers.items(panel, today())
     decisions = [i.answer.decision if i.answer else None for i in items]
     assert set(decisions) == {"accepted", "partly", "not_accepted", None}
-    assert {i.tracking.status for i in items if i.tracking} == {"in_progress", "planned"}
+    assert {i.tracking.status for i in items if i.tracking} == {"in_progress", "done"}
     assert [i.overdue for i in items].count(answers.Overdue.ANSWER) == 1
     assert [i.overdue for i in items].count(answers.Overdue.IMPLEMENTATION) == 1
+    (done,) = [i for i in items if i.tracking and i.tracking.status == "done"]
+    assert done.answer.accepted and done.tracking.progress == 100 and done.overdue is None
+    assert len(done.milestones) >= 2 and all(m.on < today() for m in done.milestones)
     page = text(client.get(f"/processes/{process.slug}/what-the-council-did"))
     assert page.count("Overdue") == 2 and "Accepted in part" in page and "Not accepted" in page
+    assert page.count("Done, 100%") == 1 and all(m.text in page for m in done.milestones)
 
 
 def test_the_demo_statements_go_to_two_feasible_proposals(app):

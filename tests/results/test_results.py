@@ -7,6 +7,7 @@ import io
 import json
 import random
 import re
+from datetime import date
 
 import pytest
 from pabutools.election.pabulib import parse_pabulib_from_string
@@ -20,7 +21,7 @@ from participate.counting import parse_pabulib
 from participate.extensions import db
 from participate.jobs.models import Job
 from participate.results import services
-from participate.results.models import BudgetResult, ProjectTracking
+from participate.results.models import BudgetResult, ProjectMilestone, ProjectTracking
 from participate.voting import services as voting
 from tests.concurrency import DONE, as_request, at_once, races
 from tests.conftest import post_form
@@ -248,6 +249,34 @@ def test_accountability_validation_and_display(app, as_user):
     tracked = next(p for p in doc["projects"] if p["id"] == str(funded.id))
     assert tracked["tracking"]["progress"] == 40 and tracked["tracking"]["status"] == "in_progress"
     assert tracked["tracking"]["milestones"] == [{"date": "2026-03-01", "text": "Tender awarded"}]
+
+
+def test_a_funded_projects_milestone_is_deleted_and_a_refused_delete_says_why_on_its_page(app, as_user):
+    process, _budget, _proposals = _vote(n_voters=10, n_proposals=4)
+    staff, _job = _count(process)
+    services.publish(staff, process)
+    (_b, funded), (_c, other), *_rest = services.funded_proposals(process)
+    mine = services.add_milestone(staff, process, funded, date(2026, 3, 1), "Tender awarded")
+    theirs = services.add_milestone(staff, process, other, date(2026, 4, 1), "Site cleared")
+    db.session.commit()
+    client = as_user(staff)
+    url = f"/manage/processes/{process.id}/results/projects/{funded.id}"
+    assert f"{url}/milestones/{mine.id}/delete" in client.get(url).get_data(as_text=True)
+    refused = "This milestone is no longer here: it may have been deleted already."
+    # another project's milestone, then (after a first delete) a stale button, and in Swedish
+    for milestone_id, language, message in (
+        (theirs.id, "en", refused),
+        (mine.id, "en", "The milestone is deleted."),
+        (mine.id, "en", refused),
+        (mine.id, "sv", "Den här milstolpen finns inte längre"),
+    ):
+        headers = {"Accept-Language": language}
+        response = post_form(
+            client, f"{url}/milestones/{milestone_id}/delete", token_from=url, headers=headers
+        )
+        assert response.status_code == 302 and response.headers["Location"].endswith(url)
+        assert message in client.get(url, headers=headers).get_data(as_text=True), message
+    assert db.session.scalars(select(ProjectMilestone.text)).all() == ["Site cleared"]
 
 
 def test_openapi_lists_the_results_path(client):

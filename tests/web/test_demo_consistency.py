@@ -215,7 +215,31 @@ def test_the_council_answered_the_climate_panel_in_every_state_with_one_overdue(
         if item.answer is not None:
             assert item.answer.answered_at >= item.recommendation.published_at
         for milestone in item.milestones:
-            assert milestone.on >= item.answer.answered_at.date()
+            assert item.answer.answered_at.date() <= milestone.on < today()
+
+
+def test_the_council_has_done_one_of_the_climate_panels_recommendations(demo):
+    from participate.core.clock import today
+    from participate.panels import answers
+    from participate.panels.models import Panel, PanelStatus
+    from tests.conftest import FreshContextClient
+    from tests.panels.helpers import text
+
+    panel = db.session.scalars(select(Panel).where(Panel.status == PanelStatus.SEATED.value)).one()
+    (done,) = [i for i in answers.items(panel, today()) if i.tracking and i.tracking.status == "done"]
+    assert done.answer is not None and done.answer.accepted
+    assert done.tracking.progress == 100 and done.overdue is None
+    assert len(done.milestones) >= 2
+    assert all(done.answer.answered_at.date() <= m.on < today() for m in done.milestones)
+    assert done.tracking.updated_at >= done.answer.answered_at
+    for language, shown in (("en", "Done, 100%"), ("sv", "Klart, 100%")):
+        page = text(
+            FreshContextClient(demo, demo.response_class).get(
+                f"/processes/{panel.process.slug}/what-the-council-did", headers={"Accept-Language": language}
+            )
+        )
+        assert page.count(shown) == 1, language
+        assert done.recommendation.title in page and all(m.text in page for m in done.milestones)
 
 
 def test_the_seated_demo_panel_has_met_three_times_and_meets_once_more(demo):
