@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from participate.accounts.models import User
 from participate.accounts.services import find_user_by_email
@@ -365,7 +366,10 @@ def find_process(process_id: int | str) -> Process | None:
 
 
 def find_by_slug(slug: str) -> Process | None:
-    return db.session.execute(select(Process).where(Process.slug == slug)).scalar_one_or_none()
+    # One process: its districts cost the same one query read when first used as read eagerly, and many
+    # pages (a ballot cast among them) never use them.
+    query = select(Process).where(Process.slug == slug).options(lazyload(Process.districts))
+    return db.session.execute(query).scalar_one_or_none()
 
 
 def grant_process_role(actor: User, process: Process, email: str, role: str) -> ProcessRole:

@@ -332,11 +332,20 @@ def _refuse_unless(refusal: str | None) -> None:
         raise PermissionDenied(refusal)
 
 
-def cast_ballot(actor: User, budget: VoteBudget, choices: Iterable[Any], on: date) -> Receipt:
+def cast_ballot(
+    actor: User,
+    budget: VoteBudget,
+    choices: Iterable[Any],
+    on: date,
+    *,
+    registration: VoterRegistration | None = None,
+) -> Receipt:
     """Cast or change the voter's ballot on one budget; the last one cast counts. Who may cast is asked
-    under the locks (put_in_box), where a paper check-in or a close that came first is seen."""
+    under the locks (put_in_box), where a paper check-in or a close that came first is seen.
+    `registration`: the voter's, when the caller has just read it (it names the lock on the person, so it
+    is read before that lock in any case)."""
     process = budget.process
-    registration = registration_of(actor, process)
+    registration = registration or registration_of(actor, process)
     # A paper check-in of the same person takes turns with this cast: one of them sees the other.
     person = (
         [Turn("census entry", registration.census_entry_id)]

@@ -174,7 +174,10 @@ def ballot(slug: str):
 
     def cast_and_show() -> str:
         receipts = [
-            (b.budget, services.cast_ballot(actor, b.budget, choices[b.budget.id], on))
+            (
+                b.budget,
+                services.cast_ballot(actor, b.budget, choices[b.budget.id], on, registration=registration),
+            )
             for b in ballots
             if b.budget.id in choices
         ]
