@@ -177,6 +177,23 @@ def post_form(client, path: str, data: dict | None = None, *, token_from: str = 
     return client.post(path, data=payload, **kwargs)
 
 
+def deletes_a_milestone_or_says_why(client, page_url: str, delete_url, mine: int, theirs: int) -> None:
+    """The walk of a tracked item's delete buttons (a funded project's, an answered recommendation's), on
+    the item's page: another item's milestone is refused, the item's own is deleted, its stale button then
+    refused, in Swedish too; each answer goes back to the page, which says what happened."""
+    refused = "This milestone is no longer here: it may have been deleted already."
+    for milestone_id, language, message in (
+        (theirs, "en", refused),
+        (mine, "en", "The milestone is deleted."),
+        (mine, "en", refused),
+        (mine, "sv", "Den här milstolpen finns inte längre"),
+    ):
+        headers = {"Accept-Language": language}
+        response = post_form(client, delete_url(milestone_id), token_from=page_url, headers=headers)
+        assert response.status_code == 302 and response.headers["Location"].endswith(page_url)
+        assert message in client.get(page_url, headers=headers).get_data(as_text=True), message
+
+
 def login(client, email: str, password: str = DEFAULT_PASSWORD):
     response = post_form(client, "/accounts/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]

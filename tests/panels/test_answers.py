@@ -25,6 +25,7 @@ from participate.panels.recommendation_models import Recommendation
 from participate.results.models import ProjectMilestone, ProjectTracking
 from participate.results.tracking import TrackingInput
 from tests.concurrency import DONE, as_request, at_once, races
+from tests.conftest import deletes_a_milestone_or_says_why
 from tests.factories import make_user
 from tests.panels.helpers import facilitated_process, make_panel, manage_url, post, text
 
@@ -262,25 +263,13 @@ def test_a_refused_milestone_delete_says_why_on_the_answer_page(client, as_user)
     theirs = answers.add_milestone(staff, panel, other, date(2029, 6, 1), "Lanes painted")
     db.session.commit()
     as_user(staff)
-    url = _answer_url(panel, recommendation)
-    refused = "This milestone is no longer here: it may have been deleted already."
-    # another recommendation's milestone, then (after a first delete) a stale button, and in Swedish
-    for milestone_id, language, message in (
-        (theirs.id, "en", refused),
-        (mine.id, "en", "The milestone is deleted."),
-        (mine.id, "en", refused),
-        (mine.id, "sv", "Den här milstolpen finns inte längre"),
-    ):
-        headers = {"Accept-Language": language}
-        response = post(
-            client,
-            _answer_url(panel, recommendation, f"/milestones/{milestone_id}/delete"),
-            {},
-            token_from=url,
-            headers=headers,
-        )
-        assert response.status_code == 302 and response.headers["Location"].endswith(url)
-        assert message in text(client.get(url, headers=headers)), message
+    deletes_a_milestone_or_says_why(
+        client,
+        _answer_url(panel, recommendation),
+        lambda milestone_id: _answer_url(panel, recommendation, f"/milestones/{milestone_id}/delete"),
+        mine.id,
+        theirs.id,
+    )
     assert db.session.scalars(select(ProjectMilestone.text)).all() == ["Lanes painted"]
     assert (
         len(
