@@ -108,18 +108,6 @@ def _of_candidates(stmt: Select[Any], budget: VoteBudget) -> Select[Any]:
 
 
 def ballot_refusal(
-    actor: User,
-    process: Process,
-    registration: VoterRegistration | None,
-    on: date,
-    budget: VoteBudget | None = None,
-) -> str | None:
-    """voting.policy.ballot_refusal, with what it needs read from the database (`budget`: the one being
-    cast on, or None for the ballot as a whole)."""
-    return ballot_refusal_under(settings_of(process), actor, process, registration, on, budget)
-
-
-def ballot_refusal_under(
     settings: VoteSettings | None,
     actor: User,
     process: Process,
@@ -127,7 +115,9 @@ def ballot_refusal_under(
     on: date,
     budget: VoteBudget | None = None,
 ) -> str | None:
-    """ballot_refusal under settings the caller has just read (a cast reads them under its lock)."""
+    """voting.policy.ballot_refusal, with what it needs read from the database, under `settings` as the
+    caller has just read them (a cast reads them under its locks); `budget`: the one being cast on, or None
+    for the ballot as a whole."""
     entry = registration.census_entry_id if registration is not None else None
     return policy.ballot_refusal(
         actor,
@@ -358,7 +348,7 @@ def cast_ballot(
         _voter(actor),
         choices,
         roll,
-        refusal=lambda settings: ballot_refusal_under(settings, actor, process, registration, on, budget),
+        refusal=lambda settings: ballot_refusal(settings, actor, process, registration, on, budget),
         first=person,
     )
 

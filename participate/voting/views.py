@@ -135,7 +135,7 @@ def ballot(slug: str):
     actor, on = current_actor(), today()
     registration = services.registration_of(actor, process)
     settings = services.settings_of(process)
-    refusal = services.ballot_refusal_under(settings, actor, process, registration, on)
+    refusal = services.ballot_refusal(settings, actor, process, registration, on)
     if refusal and registration is None and refusal == policy.unregistered_refusal():
         return render_template(
             "voting/verify_first.html", process=process, verify_url=f"/processes/{slug}/vote/verify"

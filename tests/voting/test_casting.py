@@ -109,7 +109,12 @@ def test_who_may_vote_is_one_policy_that_the_cast_asks(vote):
     with pytest.raises(PermissionDenied, match="Confirm that you may vote in this process first."):
         services.cast_ballot(voter, budget, [proposals[0].id], on)
     register_voter(voter, process)
-    assert services.ballot_refusal(voter, process, eligibility.registration_of(voter, process), on) is None
+    assert (
+        services.ballot_refusal(
+            services.settings_of(process), voter, process, eligibility.registration_of(voter, process), on
+        )
+        is None
+    )
     services.cast_ballot(voter, budget, [proposals[0].id], on)
 
 
@@ -142,9 +147,12 @@ def test_a_budget_of_another_district_is_refused_by_the_same_policy(app):
         )
         == "This budget is not on your ballot."
     )
-    assert services.ballot_refusal(voter, process, registration, on, north_budget) is None
     assert (
-        services.ballot_refusal(voter, process, registration, on, south_budget)
+        services.ballot_refusal(services.settings_of(process), voter, process, registration, on, north_budget)
+        is None
+    )
+    assert (
+        services.ballot_refusal(services.settings_of(process), voter, process, registration, on, south_budget)
         == "This budget is not on your ballot."
     )
     with pytest.raises(PermissionDenied, match="This budget is not on your ballot."):
